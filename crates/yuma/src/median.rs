@@ -1,0 +1,308 @@
+//! The stake-weighted κ-quantile of each column: subtensor's consensus.
+//!
+//! For one column, with the positive stakes re-normalised to `s'` and `m = Σs' − κ`, the
+//! consensus is the score value `v` for which `cum(< v) ≤ m < cum(≤ v)`; below the first
+//! value it is the column minimum and past the last the maximum. The chain finds it with a
+//! deterministic quickselect; the value is unique, so any exact selection returns the same
+//! bits. This one never densifies: a validator without an entry in a column scores 0, so all
+//! zero scores of a column are folded into one item, and the selection is branch-free.
+
+use crate::fixed::{sum, Divisor, I32F32, ZERO};
+use crate::sparse::Matrix;
+
+/// Consensus of each of `columns` columns of `weights` (rows are validators), weighted by
+/// `stake` (rows with zero or negative stake are left out) at quantile `kappa`.
+pub fn weighted_median_cols(
+    stake: &[I32F32],
+    weights: &Matrix,
+    columns: usize,
+    kappa: I32F32,
+) -> Vec<I32F32> {
+    let mut positive: Vec<I32F32> = stake.iter().copied().filter(|&s| s > ZERO).collect();
+    let total = sum(positive.iter().copied());
+    if total != ZERO {
+        let divisor = Divisor::new(total);
+        for s in &mut positive {
+            *s = divisor.divide(*s);
+        }
+    }
+    let stake_sum = sum(positive.iter().copied()).to_bits();
+    let minority = I32F32::from_bits(stake_sum)
+        .saturating_sub(kappa)
+        .to_bits();
+
+    let mut columns_items = ColumnItems::gather(stake, weights, &positive, columns);
+    (0..columns)
+        .map(|j| {
+            let (items, nonzero_stake) = columns_items.column(j);
+            let zero_rows = positive.len() - items.len();
+            let zeros = (zero_rows > 0).then(|| stake_sum.wrapping_sub(nonzero_stake));
+            I32F32::from_bits(select(items, zeros, minority))
+        })
+        .collect()
+}
+
+/// Column-major `(score, stake)` items of the positive-stake rows, zero scores left out. A
+/// repeated column in a row keeps its last value, as the chain's dense fill does.
+struct ColumnItems {
+    starts: Vec<usize>,
+    lens: Vec<usize>,
+    nonzero_stake: Vec<i64>,
+    items: Vec<(i64, i64)>,
+}
+
+impl ColumnItems {
+    fn gather(stake: &[I32F32], weights: &Matrix, positive: &[I32F32], columns: usize) -> Self {
+        let positive_rows = || {
+            stake
+                .iter()
+                .zip(0..weights.rows())
+                .filter(|(&s, _)| s > ZERO)
+                .map(|(_, i)| i)
+        };
+        let mut starts = vec![0usize; columns + 1];
+        for i in positive_rows() {
+            for &col in weights.row_cols(i) {
+                if let Some(count) = starts.get_mut(col as usize + 1) {
+                    *count += 1;
+                }
+            }
+        }
+        for j in 0..columns {
+            starts[j + 1] += starts[j];
+        }
+        let mut lens = vec![0usize; columns];
+        let mut owner = vec![usize::MAX; columns];
+        let mut items = vec![(0i64, 0i64); starts[columns]];
+        for (k, i) in positive_rows().enumerate() {
+            let weight = positive[k].to_bits();
+            for (col, value) in weights.row(i) {
+                let j = col as usize;
+                if j >= columns {
+                    continue;
+                }
+                if owner[j] == k {
+                    items[starts[j] + lens[j] - 1].0 = value.to_bits();
+                } else {
+                    owner[j] = k;
+                    items[starts[j] + lens[j]] = (value.to_bits(), weight);
+                    lens[j] += 1;
+                }
+            }
+        }
+        // Zero scores join the column's zero item instead.
+        let mut nonzero_stake = vec![0i64; columns];
+        for j in 0..columns {
+            let segment = &mut items[starts[j]..starts[j] + lens[j]];
+            let mut kept = 0;
+            for t in 0..segment.len() {
+                let item = segment[t];
+                segment[kept] = item;
+                kept += usize::from(item.0 != 0);
+            }
+            lens[j] = kept;
+            nonzero_stake[j] = segment[..kept]
+                .iter()
+                .fold(0i64, |acc, item| acc.wrapping_add(item.1));
+        }
+        Self {
+            starts,
+            lens,
+            nonzero_stake,
+            items,
+        }
+    }
+
+    fn column(&mut self, j: usize) -> (&mut [(i64, i64)], i64) {
+        let start = self.starts[j];
+        (
+            &mut self.items[start..start + self.lens[j]],
+            self.nonzero_stake[j],
+        )
+    }
+}
+
+/// The weighted quantile at `minority` of `items` (`(value, weight)` raw pairs) plus, when
+/// `zeros` is given, one more item of value 0 with that weight. Returns 0 when there is
+/// nothing to select from. `items` is reordered.
+fn select(items: &mut [(i64, i64)], mut zeros: Option<i64>, minority: i64) -> i64 {
+    let mut live = items.len();
+    let mut below = 0i64;
+    let mut mass: i64 = items
+        .iter()
+        .fold(zeros.unwrap_or(0), |acc, item| acc.wrapping_add(item.1));
+    loop {
+        if live == 0 {
+            return 0;
+        }
+        let part = &mut items[..live];
+        let pivot = guess_pivot(part, minority.wrapping_sub(below), mass);
+        let (mut lt, mut eq, mut lt_count, mut gt_count) = (0i64, 0i64, 0usize, 0usize);
+        for &(value, weight) in part.iter() {
+            lt = lt.wrapping_add(if value < pivot { weight } else { 0 });
+            eq = eq.wrapping_add(if value == pivot { weight } else { 0 });
+            lt_count += usize::from(value < pivot);
+            gt_count += usize::from(value > pivot);
+        }
+        // The zero item sits on one side of the pivot like any other.
+        let zeros_side = zeros.map(|w| (0i64.cmp(&pivot), w));
+        match zeros_side {
+            Some((core::cmp::Ordering::Less, w)) => lt = lt.wrapping_add(w),
+            Some((core::cmp::Ordering::Equal, w)) => eq = eq.wrapping_add(w),
+            _ => {}
+        }
+        let lower_exists = lt_count > 0 || matches!(zeros_side, Some((core::cmp::Ordering::Less, _)));
+        let upper_exists =
+            gt_count > 0 || matches!(zeros_side, Some((core::cmp::Ordering::Greater, _)));
+        let below_lt = below.saturating_add(lt);
+        let below_eq = below_lt.saturating_add(eq);
+        if minority < below_lt && lower_exists {
+            live = keep_where(part, |v| v < pivot);
+            zeros = zeros.filter(|_| pivot > 0);
+            mass = lt;
+        } else if below_eq <= minority && upper_exists {
+            mass = mass.wrapping_sub(lt).wrapping_sub(eq);
+            below = below_eq;
+            live = keep_where(part, |v| v > pivot);
+            zeros = zeros.filter(|_| pivot < 0);
+        } else {
+            return pivot;
+        }
+        if live == 0 && zeros.is_some() {
+            return 0;
+        }
+    }
+}
+
+/// A pivot near the answer, so each round discards most of the items: among a few evenly
+/// spaced items, sorted by value, the one where their weight (scaled to the whole `mass`)
+/// first passes `target`. Any pivot gives the same result; this one gives it sooner.
+fn guess_pivot(part: &[(i64, i64)], target: i64, mass: i64) -> i64 {
+    const SAMPLES: usize = 9;
+    if part.len() <= SAMPLES {
+        return part[part.len() / 2].0;
+    }
+    let step = part.len() / SAMPLES;
+    let mut sample = [(0i64, 0i64); SAMPLES];
+    for (k, slot) in sample.iter_mut().enumerate() {
+        *slot = part[k * step + step / 2];
+    }
+    sample.sort_unstable();
+    let sample_mass: i128 = sample.iter().map(|s| i128::from(s.1)).sum();
+    if sample_mass <= 0 || mass <= 0 {
+        return sample[SAMPLES / 2].0;
+    }
+    // Compare cumulative sample weight with target scaled to the sample.
+    let scaled_target = i128::from(target) * sample_mass;
+    let mut cumulative: i128 = 0;
+    for &(value, weight) in &sample {
+        cumulative += i128::from(weight) * i128::from(mass);
+        if scaled_target < cumulative {
+            return value;
+        }
+    }
+    sample[SAMPLES - 1].0
+}
+
+/// Moves the items whose value passes `keep` to the front, without branches; returns how
+/// many there are.
+#[inline]
+fn keep_where(part: &mut [(i64, i64)], keep: impl Fn(i64) -> bool) -> usize {
+    let mut kept = 0;
+    for t in 0..part.len() {
+        let item = part[t];
+        part[kept] = item;
+        kept += usize::from(keep(item.0));
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn f(x: f64) -> I32F32 {
+        I32F32::from_num(x)
+    }
+
+    fn dense(rows: &[&[f64]]) -> Matrix {
+        Matrix::from_rows(
+            rows.iter()
+                .map(|r| r.iter().enumerate().map(|(j, &v)| (j as u16, f(v)))),
+        )
+    }
+
+    #[test]
+    fn chain_unit_test_cases() {
+        let stake = [f(0.0), f(0.75), f(0.25), f(0.0)];
+        let w = dense(&[
+            &[0.0, 0.1, 0.0],
+            &[0.0, 0.2, 0.4],
+            &[0.0, 0.3, 0.1],
+            &[0.0, 0.4, 0.5],
+        ]);
+        let at = |k: f64| weighted_median_cols(&stake, &w, 3, f(k));
+        assert_eq!(at(0.24), vec![f(0.0), f(0.3), f(0.4)]);
+        assert_eq!(at(0.26), vec![f(0.0), f(0.2), f(0.4)]);
+        assert_eq!(at(0.76), vec![f(0.0), f(0.2), f(0.1)]);
+    }
+
+    #[test]
+    fn no_positive_stake_gives_zero() {
+        let w = dense(&[&[0.5, 0.5]]);
+        assert_eq!(
+            weighted_median_cols(&[ZERO], &w, 2, f(0.5)),
+            vec![ZERO, ZERO]
+        );
+    }
+
+    #[test]
+    fn missing_entries_count_as_zero_scores() {
+        let stake = [f(0.6), f(0.4)];
+        let w = Matrix::from_rows([vec![(0u16, f(0.9))], vec![]]);
+        // 60% gave 0.9, 40% gave nothing (0): the 0.5-quantile is 0.9.
+        assert_eq!(weighted_median_cols(&stake, &w, 1, f(0.5)), vec![f(0.9)]);
+        // At 0.7 the required support is more than the 60%, so the answer drops to 0.
+        assert_eq!(weighted_median_cols(&stake, &w, 1, f(0.7)), vec![ZERO]);
+    }
+
+    /// The definition, evaluated by sorting: the value v with cum(<v) <= m < cum(<=v), the
+    /// minimum below and the maximum past the end.
+    fn by_definition(values: &[(i64, i64)], minority: i64) -> i64 {
+        if values.is_empty() {
+            return 0;
+        }
+        let mut sorted = values.to_vec();
+        sorted.sort();
+        let mut cumulative = 0i64;
+        for (k, &(value, weight)) in sorted.iter().enumerate() {
+            let last_of_value = sorted.get(k + 1).is_none_or(|next| next.0 != value);
+            cumulative += weight;
+            if last_of_value && minority < cumulative {
+                return value;
+            }
+        }
+        sorted.last().unwrap().0
+    }
+
+    proptest! {
+        #[test]
+        fn selection_follows_the_definition(
+            items in proptest::collection::vec((0i64..8, 0i64..100), 0..40),
+            zeros in proptest::option::of(0i64..100),
+            minority in -50i64..3000,
+        ) {
+            let mut all = items.clone();
+            all.extend(zeros.map(|w| (0, w)));
+            let nonzero: Vec<(i64, i64)> = items.iter().copied().filter(|i| i.0 != 0).collect();
+            let mut zero_weight = zeros;
+            let folded: i64 = items.iter().filter(|i| i.0 == 0).map(|i| i.1).sum();
+            if folded > 0 || items.iter().any(|i| i.0 == 0) {
+                zero_weight = Some(zero_weight.unwrap_or(0) + folded);
+            }
+            let mut work = nonzero.clone();
+            prop_assert_eq!(select(&mut work, zero_weight, minority), by_definition(&all, minority));
+        }
+    }
+}
