@@ -10,7 +10,7 @@ use crate::fixed::{
     mul_or_zero, sat_add, sat_mul, sat_sub, u16_proportion, Divisor, I32F32, ONE, ZERO,
 };
 use crate::liquid_alpha::AlphaCurve;
-use crate::sparse::{Matrix, ScratchRow, SparseRowsRef};
+use crate::sparse::{Matrix, RowAccumulator, ScratchRow, SparseRowsRef};
 
 /// `W + ratio * (C - W)` cell by cell (subtensor's `interpolate_sparse`). A ratio of 0 or 1
 /// returns an input unchanged; anything between rebuilds rows in column order and keeps only
@@ -172,26 +172,20 @@ pub fn ema_fixed(
     let keep = sat_sub(ONE, rate);
     let (new, new_scale) = new;
     let (old, old_scale) = old;
-    let mut acc = ScratchRow::new(columns);
+    let mut acc = RowAccumulator::new(columns);
     let mut out = Matrix::with_capacity(new.rows(), new.entries().max(old.entries()));
     for i in 0..new.rows() {
-        for (col, value) in new.row(i) {
-            let value = scale_value(new_scale, col, value);
-            acc.add(col, sat_mul(rate, value));
+        let old_cols = if i < old.rows() { old.row_cols(i) } else { &[] };
+        let old_values = if i < old.rows() { old.row_values(i) } else { &[] };
+        acc.begin(new.row_cols(i).len() + old_cols.len());
+        for (&col, &value) in new.row_cols(i).iter().zip(new.row_values(i)) {
+            acc.add(col, sat_mul(rate, scale_value(new_scale, col, value)));
         }
-        if i < old.rows() {
-            for (col, value) in old.row(i) {
-                let value = scale_value(old_scale, col, value);
-                acc.add(col, sat_mul(keep, value));
-            }
+        for (&col, &value) in old_cols.iter().zip(old_values) {
+            acc.add(col, sat_mul(keep, scale_value(old_scale, col, value)));
         }
-        for (col, value) in acc.touched_ascending() {
-            if value > ZERO {
-                out.push(col, value);
-            }
-        }
+        acc.drain_positive_into(&mut out);
         out.end_row();
-        acc.clear();
     }
     out
 }

@@ -32,12 +32,14 @@ pub fn weighted_median_cols(
         .to_bits();
 
     let mut columns_items = ColumnItems::gather(stake, weights, &positive, columns);
+    let mut scratch = Vec::new();
     (0..columns)
         .map(|j| {
             let (items, nonzero_stake) = columns_items.column(j);
             let zero_rows = positive.len() - items.len();
             let zeros = (zero_rows > 0).then(|| stake_sum.wrapping_sub(nonzero_stake));
-            I32F32::from_bits(select(items, zeros, minority))
+            let bracketed = select_bracketed(items, zeros, minority, stake_sum, &mut scratch);
+            I32F32::from_bits(bracketed.unwrap_or_else(|| select(items, zeros, minority)))
         })
         .collect()
 }
@@ -72,10 +74,55 @@ impl ColumnItems {
             starts[j + 1] += starts[j];
         }
         let mut lens = vec![0usize; columns];
-        let mut owner = vec![usize::MAX; columns];
+        let mut nonzero_stake = vec![0i64; columns];
         let mut items = vec![(0i64, 0i64); starts[columns]];
+        let mut repeated = false;
         for (k, i) in positive_rows().enumerate() {
             let weight = positive[k].to_bits();
+            let cols = weights.row_cols(i);
+            repeated |= cols.windows(2).any(|w| w[0] >= w[1]);
+            for (&col, value) in cols.iter().zip(weights.row_values(i)) {
+                let j = col as usize;
+                if j < columns {
+                    let value = value.to_bits();
+                    items[starts[j] + lens[j]] = (value, weight);
+                    lens[j] += usize::from(value != 0);
+                }
+            }
+        }
+        if repeated {
+            // A row that names a column twice keeps its last value there; redo it slowly.
+            return Self::gather_keeping_last(stake, weights, positive, columns, starts);
+        }
+        for j in 0..columns {
+            nonzero_stake[j] = items[starts[j]..starts[j] + lens[j]]
+                .iter()
+                .fold(0i64, |acc, item| acc.wrapping_add(item.1));
+        }
+        Self {
+            starts,
+            lens,
+            nonzero_stake,
+            items,
+        }
+    }
+
+    fn gather_keeping_last(
+        stake: &[I32F32],
+        weights: &Matrix,
+        positive: &[I32F32],
+        columns: usize,
+        starts: Vec<usize>,
+    ) -> Self {
+        let mut lens = vec![0usize; columns];
+        let mut owner = vec![usize::MAX; columns];
+        let mut items = vec![(0i64, 0i64); starts[columns]];
+        let rows = stake
+            .iter()
+            .zip(0..weights.rows())
+            .filter(|(&s, _)| s > ZERO)
+            .map(|(_, i)| i);
+        for (k, i) in rows.enumerate() {
             for (col, value) in weights.row(i) {
                 let j = col as usize;
                 if j >= columns {
@@ -85,23 +132,16 @@ impl ColumnItems {
                     items[starts[j] + lens[j] - 1].0 = value.to_bits();
                 } else {
                     owner[j] = k;
-                    items[starts[j] + lens[j]] = (value.to_bits(), weight);
+                    items[starts[j] + lens[j]] = (value.to_bits(), positive[k].to_bits());
                     lens[j] += 1;
                 }
             }
         }
-        // Zero scores join the column's zero item instead.
         let mut nonzero_stake = vec![0i64; columns];
         for j in 0..columns {
             let segment = &mut items[starts[j]..starts[j] + lens[j]];
-            let mut kept = 0;
-            for t in 0..segment.len() {
-                let item = segment[t];
-                segment[kept] = item;
-                kept += usize::from(item.0 != 0);
-            }
-            lens[j] = kept;
-            nonzero_stake[j] = segment[..kept]
+            lens[j] = keep_where(segment, |v| v != 0);
+            nonzero_stake[j] = segment[..lens[j]]
                 .iter()
                 .fold(0i64, |acc, item| acc.wrapping_add(item.1));
         }
@@ -120,6 +160,73 @@ impl ColumnItems {
             self.nonzero_stake[j],
         )
     }
+}
+
+/// The same selection in one pass when a sample predicts it well: a few evenly spaced items
+/// bracket the answer, one pass sums the weight below the bracket and copies the items inside
+/// it, and the selection finishes on those. Gives `None` (nothing decided) when the answer is
+/// an edge case or falls outside the bracket.
+fn select_bracketed(
+    items: &[(i64, i64)],
+    zeros: Option<i64>,
+    minority: i64,
+    mass: i64,
+    inside: &mut Vec<(i64, i64)>,
+) -> Option<i64> {
+    const SAMPLES: usize = 16;
+    const MARGIN: usize = 2;
+    if items.len() < 4 * SAMPLES || minority < 0 || minority >= mass {
+        return None;
+    }
+    let step = items.len() / SAMPLES;
+    let mut sample = [(0i64, 0i64); SAMPLES];
+    for (k, slot) in sample.iter_mut().enumerate() {
+        *slot = items[k * step + step / 2];
+    }
+    sample.sort_unstable();
+    let sample_mass: i128 = sample.iter().map(|s| i128::from(s.1)).sum();
+    let scaled_target = i128::from(minority) * sample_mass;
+    let mut cumulative: i128 = 0;
+    let mut at = SAMPLES - 1;
+    for (k, &(_, weight)) in sample.iter().enumerate() {
+        cumulative += i128::from(weight) * i128::from(mass);
+        if scaled_target < cumulative {
+            at = k;
+            break;
+        }
+    }
+    let low = if at >= MARGIN { sample[at - MARGIN].0 } else { i64::MIN };
+    let high = sample.get(at + MARGIN).map_or(i64::MAX, |s| s.0);
+
+    if inside.len() < items.len() {
+        inside.resize(items.len(), (0, 0));
+    }
+    let (mut below, mut within, mut kept) = (0i64, 0i64, 0usize);
+    for &item in items {
+        let (value, weight) = item;
+        let is_below = value < low;
+        let is_within = !is_below & (value <= high);
+        below = below.wrapping_add(if is_below { weight } else { 0 });
+        within = within.wrapping_add(if is_within { weight } else { 0 });
+        inside[kept] = item;
+        kept += usize::from(is_within);
+    }
+    let zeros_within = match zeros {
+        Some(weight) if 0 < low => {
+            below = below.wrapping_add(weight);
+            None
+        }
+        Some(weight) if 0 <= high => {
+            within = within.wrapping_add(weight);
+            Some(weight)
+        }
+        _ => None,
+    };
+    let offset = minority.wrapping_sub(below);
+    if offset < 0 || offset >= within {
+        return None;
+    }
+    Some(select(&mut inside[..kept], zeros_within, offset))
 }
 
 /// The weighted quantile at `minority` of `items` (`(value, weight)` raw pairs) plus, when
@@ -286,7 +393,50 @@ mod tests {
         sorted.last().unwrap().0
     }
 
+    /// The consensus of every column straight from the definition, densified.
+    fn reference(stake: &[I32F32], weights: &Matrix, columns: usize, kappa: I32F32) -> Vec<I32F32> {
+        let positive: Vec<usize> = (0..stake.len().min(weights.rows()))
+            .filter(|&i| stake[i] > ZERO)
+            .collect();
+        let mut normalised: Vec<I32F32> = stake.iter().copied().filter(|&s| s > ZERO).collect();
+        crate::epoch::normalize(&mut normalised);
+        let stake_sum = sum(normalised.iter().copied());
+        let minority = stake_sum.saturating_sub(kappa).to_bits();
+        (0..columns)
+            .map(|j| {
+                let mut all: Vec<(i64, i64)> = normalised.iter().map(|s| (0, s.to_bits())).collect();
+                for (k, &i) in positive.iter().enumerate() {
+                    for (col, value) in weights.row(i) {
+                        if col as usize == j {
+                            all[k].0 = value.to_bits();
+                        }
+                    }
+                }
+                I32F32::from_bits(by_definition(&all, minority))
+            })
+            .collect()
+    }
+
     proptest! {
+        #[test]
+        fn consensus_follows_the_definition(
+            rows in proptest::collection::vec(
+                (0i64..1000, proptest::collection::vec((0u16..12, 0i64..6), 0..14)),
+                1..160,
+            ),
+            kappa in 0i64..(1 << 32),
+        ) {
+            let stake: Vec<I32F32> = rows.iter().map(|r| I32F32::from_bits(r.0 << 20)).collect();
+            let weights = Matrix::from_rows(rows.iter().map(|r| {
+                r.1.iter().map(|&(c, v)| (c, I32F32::from_bits(v << 28))).collect::<Vec<_>>()
+            }));
+            let kappa = I32F32::from_bits(kappa);
+            prop_assert_eq!(
+                weighted_median_cols(&stake, &weights, 10, kappa),
+                reference(&stake, &weights, 10, kappa)
+            );
+        }
+
         #[test]
         fn selection_follows_the_definition(
             items in proptest::collection::vec((0i64..8, 0i64..100), 0..40),

@@ -402,3 +402,67 @@ impl ScratchRow {
         self.touched.clear();
     }
 }
+
+/// Accumulates sparse rows into one dense row and emits its positive cells in column order,
+/// as the chain's `mat_ema_sparse` does. Rows with many entries are scanned densely; rows
+/// with few remember which cells they touched instead.
+pub struct RowAccumulator {
+    values: Vec<I32F32>,
+    touched: Vec<u16>,
+    marked: Vec<bool>,
+    dense: bool,
+}
+
+impl RowAccumulator {
+    pub fn new(columns: usize) -> Self {
+        Self {
+            values: vec![ZERO; columns],
+            touched: Vec::new(),
+            marked: vec![false; columns],
+            dense: false,
+        }
+    }
+
+    /// Starts a row that will receive about `entries` additions.
+    #[inline]
+    pub fn begin(&mut self, entries: usize) {
+        self.dense = entries * 8 > self.values.len();
+    }
+
+    /// Adds to cell `col` (saturating) if it is inside the row.
+    #[inline]
+    pub fn add(&mut self, col: u16, value: I32F32) {
+        let j = col as usize;
+        if j < self.values.len() {
+            self.values[j] = sat_add(self.values[j], value);
+            if !self.dense && !self.marked[j] {
+                self.marked[j] = true;
+                self.touched.push(col);
+            }
+        }
+    }
+
+    /// Appends the positive cells to `out` in column order and resets the row.
+    pub fn drain_positive_into(&mut self, out: &mut Matrix) {
+        if self.dense {
+            for (j, value) in self.values.iter_mut().enumerate() {
+                if *value > ZERO {
+                    out.push(j as u16, *value);
+                }
+                *value = ZERO;
+            }
+        } else {
+            self.touched.sort_unstable();
+            for &col in &self.touched {
+                let j = col as usize;
+                let value = self.values[j];
+                if value > ZERO {
+                    out.push(col, value);
+                }
+                self.values[j] = ZERO;
+                self.marked[j] = false;
+            }
+            self.touched.clear();
+        }
+    }
+}
