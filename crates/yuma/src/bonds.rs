@@ -78,12 +78,7 @@ pub fn legacy(
     delta.map_values_at(|i, _, w| sat_mul(w, active_stake[i]));
     let delta_scale = delta.col_divisors(columns);
     let old_scale = old.col_divisors(columns);
-    let mut bonds = ema_fixed(
-        (&delta, &delta_scale),
-        (&old, &old_scale),
-        rate,
-        columns,
-    );
+    let mut bonds = ema_fixed((&delta, &delta_scale), (&old, &old_scale), rate, columns);
     let bonds_scale = bonds.col_divisors(columns);
     let mut dividends = vec![ZERO; bonds.rows()];
     let mut col_max = vec![ZERO; columns];
@@ -116,12 +111,7 @@ pub fn yuma3(
 ) -> (Matrix, Vec<I32F32>) {
     let columns = incentive.len();
     let bonds = match rates {
-        Yuma3Rate::Fixed(rate) => ema_fixed(
-            (weights_for_bonds, &[]),
-            (old, &[]),
-            rate,
-            columns,
-        ),
+        Yuma3Rate::Fixed(rate) => ema_fixed((weights_for_bonds, &[]), (old, &[]), rate, columns),
         Yuma3Rate::Liquid { consensus, curve } => {
             ema_liquid(weights_for_bonds, old, consensus, &curve)
         }
@@ -131,7 +121,9 @@ pub fn yuma3(
         .map(|i| {
             let total = bonds.row(i).fold(ZERO, |acc, (col, value)| {
                 match incentive.get(col as usize) {
-                    Some(&weight) => acc.wrapping_add(sat_mul(scale_value(&scale, col, value), weight)),
+                    Some(&weight) => {
+                        acc.wrapping_add(sat_mul(scale_value(&scale, col, value), weight))
+                    }
                     None => acc,
                 }
             });
@@ -176,7 +168,11 @@ pub fn ema_fixed(
     let mut out = Matrix::with_capacity(new.rows(), new.entries().max(old.entries()));
     for i in 0..new.rows() {
         let old_cols = if i < old.rows() { old.row_cols(i) } else { &[] };
-        let old_values = if i < old.rows() { old.row_values(i) } else { &[] };
+        let old_values = if i < old.rows() {
+            old.row_values(i)
+        } else {
+            &[]
+        };
         acc.begin(new.row_cols(i).len() + old_cols.len());
         for (&col, &value) in new.row_cols(i).iter().zip(new.row_values(i)) {
             acc.add(col, sat_mul(rate, scale_value(new_scale, col, value)));
@@ -195,12 +191,7 @@ pub fn ema_fixed(
 ///
 /// The chain computes a rate for every cell of a dense n×n matrix but only reads the cells
 /// of the new rows; this computes just those.
-pub fn ema_liquid(
-    new: &Matrix,
-    old: &Matrix,
-    consensus: &[I32F32],
-    curve: &AlphaCurve,
-) -> Matrix {
+pub fn ema_liquid(new: &Matrix, old: &Matrix, consensus: &[I32F32], curve: &AlphaCurve) -> Matrix {
     let columns = consensus.len();
     let mut wanted: Vec<u16> = Vec::new();
     ema_per_cell(new, old, columns, |i, rates| {

@@ -5,8 +5,8 @@
 
 use crate::bonds::{interpolate, legacy, load_bonds, yuma3, yuma3_bond_value, Yuma3Rate};
 use crate::fixed::{
-    ema_rate, safe_div64, sat_add, sat_mul, sum, tao_weight_fraction, u16_proportion, Divisor, I32F32,
-    I64F64, ZERO,
+    ema_rate, safe_div64, sat_add, sat_mul, sum, tao_weight_fraction, u16_proportion, Divisor,
+    I32F32, I64F64, ZERO,
 };
 use crate::input::{EpochInput, InputError};
 use crate::liquid_alpha::AlphaCurve;
@@ -87,8 +87,7 @@ fn run(input: &EpochInput<'_>) -> EpochTerms {
         step => step.saturating_add(1),
     };
     // Bonds towards uids registered since the previous epoch are forgotten.
-    let is_current =
-        |col: u16| last_tempo > registered_at.get(col as usize).copied().unwrap_or(0);
+    let is_current = |col: u16| last_tempo > registered_at.get(col as usize).copied().unwrap_or(0);
     let rate = ema_rate(params.bonds_moving_average);
     let (bonds, mut dividends) = if params.yuma3 {
         let old = load_bonds(input.bonds, is_current, yuma3_bond_value);
@@ -211,8 +210,7 @@ fn clip(weights: &Matrix, consensus: &[I32F32], active_stake: &[I32F32]) -> Clip
     let mut clipped = Matrix::with_capacity(weights.rows(), weights.entries());
     let mut validator_trust = Vec::with_capacity(weights.rows());
     let mut ranks = vec![ZERO; consensus.len()];
-    for i in 0..weights.rows() {
-        let stake = active_stake[i];
+    for (i, &stake) in active_stake.iter().enumerate().take(weights.rows()) {
         let mut trust = ZERO;
         for (&col, &value) in weights.row_cols(i).iter().zip(weights.row_values(i)) {
             let j = col as usize;
@@ -267,10 +265,7 @@ fn stake_weights(input: &EpochInput<'_>) -> Vec<I32F32> {
             *s = safe_div64(*s, total);
         }
     }
-    stake
-        .into_iter()
-        .map(I32F32::saturating_from_num)
-        .collect()
+    stake.into_iter().map(I32F32::saturating_from_num).collect()
 }
 
 /// Marks the `k` largest nonzero entries. Ties at the cut go to the higher index: the chain

@@ -202,10 +202,7 @@ fn validate_rows(field: &'static str, rows: SparseRowsRef<'_>, n: usize) -> Resu
     if !ends_right || rows.offsets.windows(2).any(|w| w[0] > w[1]) {
         return Err(InputError::new(
             field,
-            format!(
-                "row offsets rising from 0 to {} entries",
-                rows.cols.len()
-            ),
+            format!("row offsets rising from 0 to {} entries", rows.cols.len()),
         ));
     }
     Ok(())

@@ -91,7 +91,9 @@ pub fn exp(x: I32F32) -> Option<I32F32> {
 /// `1 / (1 + exp(-rho * (x - kappa)))` with saturating steps (subtensor's `sigmoid_safe`).
 pub fn sigmoid_safe(x: I32F32, rho: I32F32, kappa: I32F32) -> I32F32 {
     let offset = x.saturating_sub(kappa);
-    let exponent = rho.saturating_mul(ONE.saturating_neg()).saturating_mul(offset);
+    let exponent = rho
+        .saturating_mul(ONE.saturating_neg())
+        .saturating_mul(offset);
     let denominator = exp_safe(exponent).saturating_add(ONE);
     crate::fixed::safe_div(ONE, denominator)
 }

@@ -27,9 +27,7 @@ pub fn weighted_median_cols(
         }
     }
     let stake_sum = sum(positive.iter().copied()).to_bits();
-    let minority = I32F32::from_bits(stake_sum)
-        .saturating_sub(kappa)
-        .to_bits();
+    let minority = I32F32::from_bits(stake_sum).saturating_sub(kappa).to_bits();
 
     let mut columns_items = ColumnItems::gather(stake, weights, &positive, columns);
     let mut scratch = Vec::new();
@@ -195,7 +193,11 @@ fn select_bracketed(
             break;
         }
     }
-    let low = if at >= MARGIN { sample[at - MARGIN].0 } else { i64::MIN };
+    let low = if at >= MARGIN {
+        sample[at - MARGIN].0
+    } else {
+        i64::MIN
+    };
     let high = sample.get(at + MARGIN).map_or(i64::MAX, |s| s.0);
 
     if inside.len() < items.len() {
@@ -258,7 +260,8 @@ fn select(items: &mut [(i64, i64)], mut zeros: Option<i64>, minority: i64) -> i6
             Some((core::cmp::Ordering::Equal, w)) => eq = eq.wrapping_add(w),
             _ => {}
         }
-        let lower_exists = lt_count > 0 || matches!(zeros_side, Some((core::cmp::Ordering::Less, _)));
+        let lower_exists =
+            lt_count > 0 || matches!(zeros_side, Some((core::cmp::Ordering::Less, _)));
         let upper_exists =
             gt_count > 0 || matches!(zeros_side, Some((core::cmp::Ordering::Greater, _)));
         let below_lt = below.saturating_add(lt);
@@ -404,7 +407,8 @@ mod tests {
         let minority = stake_sum.saturating_sub(kappa).to_bits();
         (0..columns)
             .map(|j| {
-                let mut all: Vec<(i64, i64)> = normalised.iter().map(|s| (0, s.to_bits())).collect();
+                let mut all: Vec<(i64, i64)> =
+                    normalised.iter().map(|s| (0, s.to_bits())).collect();
                 for (k, &i) in positive.iter().enumerate() {
                     for (col, value) in weights.row(i) {
                         if col as usize == j {

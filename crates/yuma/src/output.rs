@@ -59,9 +59,13 @@ impl From<&EpochTerms> for EpochOutput {
         for (i, &permit) in terms.new_validator_permit.iter().enumerate() {
             if permit && i < terms.bonds.rows() {
                 bonds.cols.extend_from_slice(terms.bonds.row_cols(i));
-                bonds
-                    .values
-                    .extend(terms.bonds.row_values(i).iter().map(|&v| proportion_to_u16(v)));
+                bonds.values.extend(
+                    terms
+                        .bonds
+                        .row_values(i)
+                        .iter()
+                        .map(|&v| proportion_to_u16(v)),
+                );
             }
             bonds.offsets.push(bonds.cols.len() as u32);
         }

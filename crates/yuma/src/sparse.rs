@@ -219,7 +219,10 @@ impl Matrix {
 
     /// A divisor per column for [`Matrix::normalize_cols`]'s sums.
     pub fn col_divisors(&self, columns: usize) -> Vec<Divisor> {
-        self.col_sums(columns).into_iter().map(Divisor::new).collect()
+        self.col_sums(columns)
+            .into_iter()
+            .map(Divisor::new)
+            .collect()
     }
 
     /// Divides each row by its sum when that sum is positive.
@@ -343,16 +346,6 @@ impl ScratchRow {
         let j = col as usize;
         if j < self.values.len() {
             self.values[j] = value;
-            self.touch(j);
-        }
-    }
-
-    /// Adds to cell `col` (saturating) if it is inside the row.
-    #[inline]
-    pub fn add(&mut self, col: u16, value: I32F32) {
-        let j = col as usize;
-        if j < self.values.len() {
-            self.values[j] = sat_add(self.values[j], value);
             self.touch(j);
         }
     }

@@ -43,7 +43,11 @@ fn subnet(seed: u64) -> EpochInputBuf {
         alpha_sigmoid_steepness: (rng.below(4000) as i16) - 1000,
         max_allowed_validators: 1 + rng.below(n as u64 + 4) as u16,
         commit_reveal: rng.chance(30),
-        stake_threshold: if rng.chance(20) { rng.below(1 << 40) } else { 0 },
+        stake_threshold: if rng.chance(20) {
+            rng.below(1 << 40)
+        } else {
+            0
+        },
         tao_weight: if rng.chance(50) { rng.next() } else { 0 },
     };
     let stake = |rng: &mut Rng| {
@@ -70,7 +74,9 @@ fn subnet(seed: u64) -> EpochInputBuf {
         hyperparams,
         stake_alpha: (0..n).map(|_| stake(&mut rng)).collect(),
         stake_tao: (0..n).map(|_| stake(&mut rng)).collect(),
-        last_update: (0..n).map(|_| block.saturating_sub(rng.below(8000))).collect(),
+        last_update: (0..n)
+            .map(|_| block.saturating_sub(rng.below(8000)))
+            .collect(),
         block_at_registration: (0..n)
             .map(|_| block.saturating_sub(1 + rng.below(12_000)))
             .collect(),

@@ -1,0 +1,30 @@
+import { isTaokitError, TaokitError } from '@taokit/core'
+
+/** A mistake in how the command was called or in what it was given: exit code 2. */
+export class UsageError extends TaokitError {
+  override readonly name = 'UsageError'
+  constructor(message: string, field?: string) {
+    super('CLI_USAGE', message, field === undefined ? {} : { field })
+  }
+}
+
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_BAD_INPUT = 2
+
+/**
+ * Every error a user can cause (a `TaokitError`) is one line on stderr and exit code 2; no
+ * stack trace. Anything else is a bug in taokit: exit code 1, with the stack under
+ * TAOKIT_DEBUG=1.
+ */
+export function report(error: unknown, stderr: (line: string) => void): number {
+  if (isTaokitError(error)) {
+    stderr(`taokit: ${error.message}`)
+    return EXIT_BAD_INPUT
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  stderr(`taokit: internal error: ${message}`)
+  if (process.env.TAOKIT_DEBUG === '1' && error instanceof Error && error.stack) stderr(error.stack)
+  else stderr('taokit: rerun with TAOKIT_DEBUG=1 for details, and please report it')
+  return EXIT_FAILURE
+}

@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describeWithShared, loadYumaCases, sharedPath } from '@taokit/testing'
+import { describe, expect, it } from 'vitest'
+import { run } from '../src/program.js'
+
+async function cli(...argv: string[]) {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const code = await run(argv, { stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) })
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') }
+}
+
+function tempFile(name: string, content: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'taokit-cli-')), name)
+  writeFileSync(path, content)
+  return path
+}
+
+describeWithShared('taokit epoch on the shared vectors', () => {
+  const cases = loadYumaCases()
+  // Every fifth case keeps the run short; the TS and Rust suites cover all of them.
+  const sample = cases.filter((_, i) => i % 5 === 0)
+
+  it.each(sample.map((c) => [`${c.file} / ${c.name}`, c] as const))('%s', async (_, c) => {
+    const path = tempFile('input.json', JSON.stringify(c.input))
+    const result = await cli('epoch', '--input', path)
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual(c.expected)
+  })
+
+  it('takes a case from a multi-case vector file by index or name', async () => {
+    const file = sharedPath('vectors', 'yuma', 'subtensor_test_bonds.json')
+    const byIndex = await cli('epoch', '--input', file, '--case', '3')
+    const cases3 = cases.filter((c) => c.file === 'subtensor_test_bonds.json')
+    expect(JSON.parse(byIndex.stdout)).toEqual(cases3[3]!.expected)
+    const byName = await cli('epoch', '--input', file, '--case', cases3[2]!.name)
+    expect(JSON.parse(byName.stdout)).toEqual(cases3[2]!.expected)
+  })
+
+  it('asks which case when a file holds several', async () => {
+    const result = await cli(
+      'epoch',
+      '--input',
+      sharedPath('vectors', 'yuma', 'subtensor_test_bonds.json'),
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/holds 9 cases; choose one with --case/)
+  })
+})
+
+describe('taokit epoch, bad input', () => {
+  it('exits 2 naming the bad field, without a stack trace', async () => {
+    const path = tempFile('bad.json', JSON.stringify({ n: 2, block: 1 }))
+    const result = await cli('epoch', '--input', path)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe('taokit: hyperparams: expected an object, got undefined')
+  })
+
+  it('exits 2 for a missing file, broken JSON and missing options', async () => {
+    expect((await cli('epoch', '--input', '/nonexistent/x.json')).stderr).toMatch(
+      /cannot read .* \(no such file\)/,
+    )
+    const broken = await cli('epoch', '--input', tempFile('broken.json', '{"n": 2,'))
+    expect(broken.code).toBe(2)
+    expect(broken.stderr).toMatch(/is not valid JSON/)
+    const missing = await cli('epoch')
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/required option '-i, --input <file>' not specified/)
+    const unknown = await cli('epoch', '--nope')
+    expect(unknown.code).toBe(2)
+  })
+})
+
+describe('taokit help and simulate', () => {
+  it('teaches with examples', async () => {
+    const result = await cli('epoch', '--help')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/Examples:/)
+    expect(result.stdout).toMatch(/Exit codes: 0 done, 2 bad input/)
+  })
+
+  it('simulates the example subnet as a table and as JSON', async () => {
+    const table = await cli('simulate', '--example', '--steps', '3')
+    expect(table.code).toBe(0)
+    expect(table.stdout).toMatch(/Epoch 3 of 3/)
+    expect(table.stdout).toMatch(/Summary/)
+    const json = await cli('simulate', '--example', '--steps', '2', '--json')
+    const outputs = JSON.parse(json.stdout) as unknown[]
+    expect(outputs).toHaveLength(2)
+  })
+
+  it('rejects a bad step count', async () => {
+    const result = await cli('simulate', '--example', '--steps', 'many')
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe('taokit: --steps: expected a whole number from 1 to 10000, got many')
+  })
+})

@@ -1,0 +1,79 @@
+import type { EpochInput } from '@taokit/yuma'
+
+/** xorshift64: deterministic, so every run measures the same subnets. */
+function random(seed: bigint): () => bigint {
+  let state = seed || 1n
+  const mask = (1n << 64n) - 1n
+  return () => {
+    state ^= (state << 13n) & mask
+    state ^= state >> 7n
+    state ^= (state << 17n) & mask
+    return state
+  }
+}
+
+export interface SubnetShape {
+  /** uids */
+  n: number
+  /** validators (uids 0..v-1), each weighting every uid with a random u16 and holding bonds on all */
+  validators: number
+  yuma3?: boolean
+  liquidAlpha?: boolean
+  seed?: bigint
+}
+
+/**
+ * A synthetic subnet in steady state: every validator has set weights on every uid and
+ * holds a bond on each, as on a busy subnet. Typed arrays, as a hot caller would pass.
+ */
+export function syntheticSubnet(shape: SubnetShape): EpochInput {
+  const { n, validators } = shape
+  const next = random(shape.seed ?? 0x5eedn + BigInt(n * 7919 + validators))
+  const entries = validators * n
+  const offsets = new Uint32Array(n + 1)
+  const uids = new Uint16Array(entries)
+  const weightValues = new Uint16Array(entries)
+  const bondValues = new Uint16Array(entries)
+  for (let i = 0; i < validators; i++) {
+    for (let j = 0; j < n; j++) {
+      const k = i * n + j
+      uids[k] = j
+      weightValues[k] = Number(next() % 65536n)
+      bondValues[k] = Number(next() % 65536n)
+    }
+  }
+  for (let i = 0; i <= n; i++) offsets[i] = Math.min(i, validators) * n
+  const stake = new BigUint64Array(n)
+  for (let i = 0; i < validators; i++) stake[i] = 1_000_000_000_000n + (next() % 1_000_000_000_000n)
+  return {
+    block: 100_000n,
+    n,
+    hyperparams: {
+      tempo: 360,
+      activity_cutoff: 5000,
+      kappa: 32767,
+      bonds_penalty: 65535,
+      bonds_moving_average: 900000,
+      yuma3: shape.yuma3 ?? true,
+      liquid_alpha: shape.liquidAlpha ?? false,
+      alpha_low: 45875,
+      alpha_high: 58982,
+      alpha_sigmoid_steepness: 1000,
+      max_allowed_validators: validators,
+      commit_reveal: false,
+      stake_threshold: 0n,
+      tao_weight: 0n,
+    },
+    stake_alpha: stake,
+    stake_tao: new BigUint64Array(n),
+    last_update: new BigUint64Array(n).fill(99_990n),
+    block_at_registration: new BigUint64Array(n).fill(10n),
+    validator_permit: Uint8Array.from({ length: n }, (_, i) => (i < validators ? 1 : 0)),
+    owner_uid: null,
+    last_mechanism_step_block: 99_000n,
+    commit_block: new BigUint64Array(n).fill((1n << 64n) - 1n),
+    weights: { offsets, uids, values: weightValues },
+    bonds: { offsets: offsets.slice(), uids: uids.slice(), values: bondValues },
+    rao_emission: 1_000_000_000n,
+  }
+}

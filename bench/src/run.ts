@@ -1,0 +1,14 @@
+import { writeSuite } from './report.js'
+import { yumaSuite } from './yuma.js'
+
+/** Every suite, one after the other (`npm run bench`). */
+const suites: Record<string, () => ReturnType<typeof yumaSuite>> = {
+  yuma: yumaSuite,
+}
+
+const only = process.argv.slice(2)
+for (const [name, suite] of Object.entries(suites)) {
+  if (only.length > 0 && !only.includes(name)) continue
+  process.stderr.write(`${name}\n`)
+  writeSuite(name, suite())
+}

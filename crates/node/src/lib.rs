@@ -1,0 +1,11 @@
+//! The Node-API face of taokit's Rust crates. Every function here converts JS values to
+//! Rust types, calls a crate, and converts back; the logic lives in the crates.
+
+// napi-derive registers exports only outside cfg(test), which clippy --all-targets also checks.
+#![cfg_attr(test, allow(dead_code))]
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+mod errors;
+mod yuma;

@@ -1,0 +1,46 @@
+import * as native from '@taokit/native'
+import { callNative } from './errors.js'
+
+/**
+ * The pure helpers of subtensor's epoch. Fixed-point values are I32F32 raw integers
+ * (value × 2^32) in a BigInt64Array, so results are exact; `toRaw`/`fromRaw` convert.
+ */
+
+/** I32F32 raw value of a number, rounded to nearest as the chain's `from_num`. */
+export function toRaw(value: number): bigint {
+  return BigInt(Math.round(value * 2 ** 32))
+}
+
+export function fromRaw(raw: bigint): number {
+  return Number(raw) / 2 ** 32
+}
+
+/** subtensor's `vec_max_upscale_to_u16`: scale so the largest value becomes 65535. */
+export function maxUpscaleToU16(valuesRaw: BigInt64Array): Uint16Array {
+  return callNative(() => native.maxUpscaleToU16(valuesRaw))
+}
+
+/** What `set_weights` stores on chain for the given u16 weights. */
+export function u16MaxUpscaleToU16(weights: Uint16Array): Uint16Array {
+  return callNative(() => native.u16MaxUpscaleToU16(weights))
+}
+
+/** Sparse rows of I32F32 raw values. */
+export interface FixedRows {
+  offsets: Uint32Array
+  uids: Uint16Array
+  values_raw: BigInt64Array
+}
+
+/**
+ * Consensus of each column: the stake-weighted κ-quantile (subtensor's
+ * `weighted_median_col_sparse`). Rows with no stake are left out; missing entries score 0.
+ */
+export function weightedMedianCols(
+  stakeRaw: BigInt64Array,
+  weights: FixedRows,
+  columns: number,
+  kappaRaw: bigint,
+): BigInt64Array {
+  return callNative(() => native.weightedMedianCols(stakeRaw, weights, columns, kappaRaw))
+}

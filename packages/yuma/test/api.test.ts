@@ -1,0 +1,183 @@
+import { isTaokitError } from '@taokit/core'
+import { describe, expect, it } from 'vitest'
+import {
+  type EpochInput,
+  epoch,
+  epochBatch,
+  epochSync,
+  outputToJson,
+  simulate,
+  simulateSync,
+  YumaError,
+} from '../src/index.js'
+
+/** Two validators (uids 0, 1) weighting one miner (uid 2), in the JSON format. */
+function subnet(): EpochInput {
+  return {
+    block: 1000,
+    n: 3,
+    hyperparams: {
+      tempo: 360,
+      activity_cutoff: 5000,
+      kappa: 32767,
+      bonds_penalty: 65535,
+      bonds_moving_average: 900000,
+      yuma3: true,
+      liquid_alpha: false,
+      alpha_low: 45875,
+      alpha_high: 58982,
+      alpha_sigmoid_steepness: 1000,
+      max_allowed_validators: 64,
+      commit_reveal: false,
+      stake_threshold: '0',
+      tao_weight: '0',
+    },
+    stake_alpha: ['600000000000', '400000000000', '0'],
+    stake_tao: [0, 0, 0],
+    last_update: [999, 999, 999],
+    block_at_registration: [1, 1, 1],
+    validator_permit: [true, true, false],
+    owner_uid: null,
+    last_mechanism_step_block: 640,
+    commit_block: [null, null, null],
+    weights: [[[2, 65535]], [[2, 65535]], []],
+    bonds: [[], [], []],
+    rao_emission: '1000000000',
+  }
+}
+
+function expectInvalid(call: () => unknown, field: string, message: RegExp) {
+  try {
+    call()
+  } catch (error) {
+    expect(error).toBeInstanceOf(YumaError)
+    expect(isTaokitError(error, 'YUMA_INVALID_INPUT')).toBe(true)
+    expect((error as YumaError).field).toBe(field)
+    expect((error as Error).message).toMatch(message)
+    return
+  }
+  throw new Error(`expected an error naming ${field}`)
+}
+
+describe('epoch', () => {
+  it('pays the miner and splits dividends by stake', () => {
+    const out = outputToJson(epochSync(subnet()))
+    expect(out.incentive).toEqual([0, 0, 65535])
+    // 0.6 and 0.4 of the dividends, each floored to u16.
+    expect(out.dividends).toEqual([39320, 26213, 0])
+    expect(out.server_emission[2]).toBe('500000000')
+    expect(out.validator_permit).toEqual([true, true, false])
+  })
+
+  it('accepts typed arrays and bigints', () => {
+    const input: EpochInput = {
+      ...subnet(),
+      block: 1000n,
+      stake_alpha: new BigUint64Array([600_000_000_000n, 400_000_000_000n, 0n]),
+      validator_permit: new Uint8Array([1, 1, 0]),
+      weights: {
+        offsets: new Uint32Array([0, 1, 2, 2]),
+        uids: new Uint16Array([2, 2]),
+        values: new Uint16Array([65535, 65535]),
+      },
+    }
+    expect(outputToJson(epochSync(input))).toEqual(outputToJson(epochSync(subnet())))
+  })
+
+  it('runs off the main thread', async () => {
+    expect(outputToJson(await epoch(subnet()))).toEqual(outputToJson(epochSync(subnet())))
+  })
+
+  it('can be aborted before it starts', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    await expect(epoch(subnet(), { signal: controller.signal })).rejects.toThrow(/abort/i)
+  })
+})
+
+describe('input validation', () => {
+  it('names a vector of the wrong length', () => {
+    expectInvalid(
+      () => epochSync({ ...subnet(), stake_tao: [0, 0] }),
+      'stake_tao',
+      /stake_tao: expected 3 entries \(one per uid\), got 2/,
+    )
+  })
+
+  it('names a weight that is not a u16', () => {
+    expectInvalid(
+      () => epochSync({ ...subnet(), weights: [[[2, 70000]], [], []] }),
+      'weights[0][0][1] (value)',
+      /expected an integer in 0\.\.65535, got 70000/,
+    )
+  })
+
+  it('names a uid out of range', () => {
+    expectInvalid(() => epochSync({ ...subnet(), owner_uid: 3 }), 'owner_uid', /a uid below n = 3/)
+    expectInvalid(
+      () => epochSync({ ...subnet(), weights: [[[-1, 5]], [], []] }),
+      'weights[0][0][0] (uid)',
+      /0\.\.65535/,
+    )
+  })
+
+  it('names the wrong number of weight rows', () => {
+    expectInvalid(
+      () => epochSync({ ...subnet(), weights: [[], []] }),
+      'weights',
+      /weights: expected 3 rows/,
+    )
+  })
+
+  it('names bad hyperparameters and amounts', () => {
+    const input = subnet()
+    expectInvalid(
+      () => epochSync({ ...input, hyperparams: { ...input.hyperparams, kappa: 1.5 } }),
+      'hyperparams.kappa',
+      /integer/,
+    )
+    expectInvalid(() => epochSync({ ...input, rao_emission: '-5' }), 'rao_emission', /0\.\.2\^64-1/)
+    expectInvalid(
+      () => epochSync({ ...input, stake_alpha: ['1', 'x', '2'] }),
+      'stake_alpha[1]',
+      /"x"/,
+    )
+  })
+
+  it('names the input of a batch that is wrong', async () => {
+    await expect(epochBatch([subnet(), { ...subnet(), stake_tao: [1] }])).rejects.toMatchObject({
+      code: 'YUMA_INVALID_INPUT',
+      field: 'inputs[1].stake_tao',
+    })
+  })
+
+  it('rejects, not throws, from async calls', async () => {
+    const pending = epoch({ ...subnet(), n: -1 })
+    await expect(pending).rejects.toBeInstanceOf(YumaError)
+  })
+})
+
+describe('simulate', () => {
+  it('feeds each epoch its predecessor bonds and permits', () => {
+    const steps = simulateSync(subnet(), 4)
+    expect(steps).toHaveLength(4)
+    const bondsOfUid0 = steps.map((s) => s.bonds.values[s.bonds.offsets[0]!] ?? 0)
+    // Yuma3 bonds grow toward the weight at the EMA rate (0.1 per epoch).
+    expect(bondsOfUid0).toEqual([...bondsOfUid0].sort((a, b) => a - b))
+    expect(bondsOfUid0[3]).toBeGreaterThan(bondsOfUid0[0]!)
+  })
+
+  it('applies per-step changes', async () => {
+    const moved = await simulate(subnet(), [{}, { weights: [[[1, 65535]], [[2, 65535]], []] }])
+    expect(moved).toHaveLength(2)
+    expect(moved[1]!.incentive[1]).toBeGreaterThan(0)
+  })
+
+  it('names a malformed step', () => {
+    expectInvalid(
+      () => simulateSync(subnet(), [{}, { stake_alpha: [1] }]),
+      'steps[1].stake_alpha',
+      /3 entries/,
+    )
+  })
+})
