@@ -14,7 +14,12 @@ pub(crate) const ONE: I32F32 = I32F32::from_bits(1 << 32);
 /// integers because the library's generic 128-by-128-bit product is the epoch's hot spot.
 #[inline]
 pub fn sat_mul(a: I32F32, b: I32F32) -> I32F32 {
-    let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
+    let (x, y) = (a.to_bits(), b.to_bits());
+    // The epoch's proportions lie in [0, 1]: their product fits a u64 and cannot saturate.
+    if (x | y) as u64 <= u32::MAX as u64 {
+        return I32F32::from_bits(((x as u64 * y as u64) >> 32) as i64);
+    }
+    let product = (i128::from(x) * i128::from(y)) >> 32;
     I32F32::from_bits(product.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
 }
 

@@ -30,6 +30,7 @@
 
 mod batch;
 mod bonds;
+mod dense_epoch;
 mod epoch;
 pub mod fixed;
 mod input;
@@ -39,9 +40,10 @@ mod median;
 mod output;
 mod simulate;
 mod sparse;
+mod sparse_epoch;
 
 pub use batch::{epoch_batch, BatchError};
-pub use epoch::{epoch, epoch_terms};
+pub use epoch::{epoch, epoch_terms, epoch_terms_with, Layout};
 pub use input::{EpochInput, EpochInputBuf, Hyperparams, InputError};
 pub use output::{EpochOutput, EpochTerms};
 pub use simulate::{simulate, simulate_repeat, StepChange, StepError};

@@ -18,28 +18,74 @@ pub fn weighted_median_cols(
     columns: usize,
     kappa: I32F32,
 ) -> Vec<I32F32> {
-    let mut positive: Vec<I32F32> = stake.iter().copied().filter(|&s| s > ZERO).collect();
-    let total = sum(positive.iter().copied());
-    if total != ZERO {
-        let divisor = Divisor::new(total);
-        for s in &mut positive {
-            *s = divisor.divide(*s);
-        }
-    }
-    let stake_sum = sum(positive.iter().copied()).to_bits();
-    let minority = I32F32::from_bits(stake_sum).saturating_sub(kappa).to_bits();
-
+    let quantile = StakeQuantile::new(stake, kappa);
+    let positive: Vec<I32F32> = quantile
+        .normalized
+        .iter()
+        .copied()
+        .filter(|&s| s > ZERO)
+        .collect();
     let mut columns_items = ColumnItems::gather(stake, weights, &positive, columns);
     let mut scratch = Vec::new();
     (0..columns)
         .map(|j| {
             let (items, nonzero_stake) = columns_items.column(j);
-            let zero_rows = positive.len() - items.len();
-            let zeros = (zero_rows > 0).then(|| stake_sum.wrapping_sub(nonzero_stake));
-            let bracketed = select_bracketed(items, zeros, minority, stake_sum, &mut scratch);
-            I32F32::from_bits(bracketed.unwrap_or_else(|| select(items, zeros, minority)))
+            let zero_rows = quantile.rows - items.len();
+            let zeros = (zero_rows > 0).then(|| quantile.stake_sum.wrapping_sub(nonzero_stake));
+            I32F32::from_bits(quantile.select(items, zeros, &mut scratch))
         })
         .collect()
+}
+
+/// The stake side of the consensus, the same for every column: the positive stakes
+/// normalised once more, and the "minority" `m = Σs' − κ` the quantile is taken at.
+pub(crate) struct StakeQuantile {
+    /// `s'` for uids with positive stake, 0 for the others.
+    pub normalized: Vec<I32F32>,
+    /// How many uids have positive stake.
+    pub rows: usize,
+    pub stake_sum: i64,
+    pub minority: i64,
+}
+
+impl StakeQuantile {
+    pub fn new(stake: &[I32F32], kappa: I32F32) -> Self {
+        let total = sum(stake.iter().copied().filter(|&s| s > ZERO));
+        let divisor = Divisor::new(total);
+        let normalized: Vec<I32F32> = stake
+            .iter()
+            .map(|&s| {
+                if s <= ZERO {
+                    ZERO
+                } else if total != ZERO {
+                    divisor.divide(s)
+                } else {
+                    s
+                }
+            })
+            .collect();
+        let rows = stake.iter().filter(|&&s| s > ZERO).count();
+        let stake_sum = sum(normalized.iter().copied());
+        let minority = stake_sum.saturating_sub(kappa).to_bits();
+        Self {
+            normalized,
+            rows,
+            stake_sum: stake_sum.to_bits(),
+            minority,
+        }
+    }
+
+    /// The consensus value of one column: `items` are `(score, s')` raw pairs, `zeros` the
+    /// weight of further zero scores. `items` is reordered; `scratch` is reused.
+    pub fn select(
+        &self,
+        items: &mut [(i64, i64)],
+        zeros: Option<i64>,
+        scratch: &mut Vec<(i64, i64)>,
+    ) -> i64 {
+        select_bracketed(items, zeros, self.minority, self.stake_sum, scratch)
+            .unwrap_or_else(|| select(items, zeros, self.minority))
+    }
 }
 
 /// Column-major `(score, stake)` items of the positive-stake rows, zero scores left out. A
@@ -172,7 +218,7 @@ fn select_bracketed(
     inside: &mut Vec<(i64, i64)>,
 ) -> Option<i64> {
     const SAMPLES: usize = 16;
-    const MARGIN: usize = 2;
+    const MARGIN: usize = 3;
     if items.len() < 4 * SAMPLES || minority < 0 || minority >= mass {
         return None;
     }
@@ -235,6 +281,9 @@ fn select_bracketed(
 /// `zeros` is given, one more item of value 0 with that weight. Returns 0 when there is
 /// nothing to select from. `items` is reordered.
 fn select(items: &mut [(i64, i64)], mut zeros: Option<i64>, minority: i64) -> i64 {
+    if items.len() <= SMALL {
+        return select_small(items, zeros, minority);
+    }
     let mut live = items.len();
     let mut below = 0i64;
     let mut mass: i64 = items
@@ -312,6 +361,50 @@ fn guess_pivot(part: &[(i64, i64)], target: i64, mass: i64) -> i64 {
         }
     }
     sample[SAMPLES - 1].0
+}
+
+/// Up to this many items, sorting beats partitioning.
+const SMALL: usize = 24;
+
+/// The selection by definition, for a few items: sort by value, then walk the cumulative
+/// weight (with the zero item in its place) to the first value it passes `minority` at; the
+/// last value if it never does.
+fn select_small(items: &mut [(i64, i64)], zeros: Option<i64>, minority: i64) -> i64 {
+    for k in 1..items.len() {
+        let item = items[k];
+        let mut at = k;
+        while at > 0 && items[at - 1].0 > item.0 {
+            items[at] = items[at - 1];
+            at -= 1;
+        }
+        items[at] = item;
+    }
+    let mut zeros = zeros;
+    let mut cumulative = 0i64;
+    let mut last = None;
+    let mut k = 0;
+    loop {
+        let next = items.get(k).map(|item| item.0);
+        let value = match (next, zeros) {
+            (Some(v), Some(_)) if v > 0 => 0,
+            (Some(v), _) => v,
+            (None, Some(_)) => 0,
+            (None, None) => return last.unwrap_or(0),
+        };
+        if value == 0 {
+            if let Some(weight) = zeros.take() {
+                cumulative = cumulative.wrapping_add(weight);
+            }
+        }
+        while k < items.len() && items[k].0 == value {
+            cumulative = cumulative.wrapping_add(items[k].1);
+            k += 1;
+        }
+        last = Some(value);
+        if minority < cumulative {
+            return value;
+        }
+    }
 }
 
 /// Moves the items whose value passes `keep` to the front, without branches; returns how

@@ -3,7 +3,8 @@
 use proptest::prelude::*;
 use taokit_yuma::fixed::I32F32;
 use taokit_yuma::{
-    epoch, epoch_terms, simulate_repeat, EpochInputBuf, EpochOutput, Hyperparams, SparseRows,
+    epoch, epoch_terms, epoch_terms_with, simulate_repeat, EpochInputBuf, EpochOutput, Hyperparams,
+    Layout, SparseRows,
 };
 
 /// splitmix64: a tiny deterministic generator, so each proptest seed is one whole subnet.
@@ -224,6 +225,16 @@ proptest! {
         }
         let split: u128 = out.server_emission.iter().chain(&out.validator_emission).map(|&x| u128::from(x)).sum();
         prop_assert!(split <= u128::from(input.rao_emission));
+    }
+
+    #[test]
+    fn dense_and_sparse_layouts_agree(seed: u64) {
+        let input = subnet(seed);
+        let (sparse, _) = epoch_terms_with(&input.view(), Layout::Sparse).unwrap();
+        let (dense, used) = epoch_terms_with(&input.view(), Layout::Dense).unwrap();
+        let liquid = input.hyperparams.yuma3 && input.hyperparams.liquid_alpha;
+        prop_assert_eq!(used == Layout::Dense, !liquid);
+        prop_assert_eq!(EpochOutput::from(&dense), EpochOutput::from(&sparse));
     }
 
     #[test]

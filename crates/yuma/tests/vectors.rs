@@ -8,7 +8,7 @@ use taokit_yuma::math::{
     exp_safe, mat_ema_alpha_sparse, max_upscale_to_u16, sigmoid_safe, u16_max_upscale_to_u16,
     weighted_median_cols, AlphaCurve,
 };
-use taokit_yuma::{epoch, epoch_batch, EpochOutput};
+use taokit_yuma::{epoch, epoch_batch, epoch_terms_with, EpochOutput, Layout};
 
 fn describe_mismatch(expected: &EpochOutput, actual: &EpochOutput) -> String {
     let mut fields = Vec::new();
@@ -66,6 +66,31 @@ fn every_epoch_case_is_bit_exact() {
         failures.len(),
         cases.len(),
         failures.join("\n\n")
+    );
+}
+
+/// Both layouts are checked on every case, whichever one `Auto` would pick.
+#[test]
+fn both_layouts_are_bit_exact() {
+    let Some(cases) = load_cases() else { return };
+    let mut dense_runs = 0;
+    for case in &cases {
+        for layout in [Layout::Sparse, Layout::Dense] {
+            let (terms, used) = epoch_terms_with(&case.input.view(), layout).unwrap();
+            dense_runs += usize::from(used == Layout::Dense);
+            let actual = EpochOutput::from(&terms);
+            assert!(
+                actual == case.expected,
+                "{layout:?} layout: {} / {}\n{}",
+                case.file,
+                case.name,
+                describe_mismatch(&case.expected, &actual)
+            );
+        }
+    }
+    assert!(
+        dense_runs > 80,
+        "the dense layout ran on only {dense_runs} cases"
     );
 }
 
