@@ -36,8 +36,6 @@ export function yumaSuite(): ResultRow[] {
   const rust = measure('epoch n=256 v=64 (inside Rust)', () =>
     epochRepeatSync(subnet256.prepared, REPEAT),
   )
-  const jsTime = microseconds(js).median
-  const rustTime = microseconds(rust, REPEAT).median
   rows.push(
     row(
       'epoch n=256, 64 validators, from JS (Yuma3)',
@@ -46,12 +44,21 @@ export function yumaSuite(): ResultRow[] {
     ),
   )
   rows.push(row('  same epoch, timed inside Rust', rust, `${REPEAT} epochs per sample`, REPEAT))
+
+  // The crossing itself, measured where the epoch is too small to hide it.
+  const tiny = prepareEpochInput(syntheticSubnet({ n: 8, validators: 2 }))
+  const tinyJs = microseconds(measure('tiny epoch (JS → Rust)', () => epochSync(tiny))).median
+  const tinyRust = microseconds(
+    measure('tiny epoch (inside Rust)', () => epochRepeatSync(tiny.prepared, 100)),
+    100,
+  ).median
+  const crossing = tinyJs - tinyRust
   rows.push({
-    name: '  N-API crossing (difference)',
+    name: 'N-API crossing per call (n=8 epoch, from JS − inside Rust)',
     unit: 'µs',
-    value: round(jsTime - rustTime),
+    value: round(crossing),
     range: '',
-    extra: `${round(((jsTime - rustTime) / jsTime) * 100)}% of the call`,
+    extra: `${round((crossing / microseconds(js).median) * 100)}% of the n=256 call`,
   })
 
   const json = toJsonArrays(syntheticSubnet({ n: 256, validators: 64 }))

@@ -4,8 +4,6 @@
 // napi-derive registers exports only outside cfg(test), which clippy --all-targets also checks.
 #![cfg_attr(test, allow(dead_code))]
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod errors;
+mod packed;
 mod yuma;

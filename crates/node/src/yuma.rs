@@ -76,26 +76,6 @@ pub struct JsEpochInput {
     pub rao_emission: BigInt,
 }
 
-#[napi(object)]
-pub struct JsEpochOutput {
-    pub active: Uint8Array,
-    #[napi(js_name = "validator_permit")]
-    pub validator_permit: Uint8Array,
-    #[napi(js_name = "stake_weight")]
-    pub stake_weight: Uint16Array,
-    pub consensus: Uint16Array,
-    #[napi(js_name = "validator_trust")]
-    pub validator_trust: Uint16Array,
-    pub incentive: Uint16Array,
-    pub dividends: Uint16Array,
-    pub bonds: JsSparseRows,
-    #[napi(js_name = "server_emission")]
-    pub server_emission: BigUint64Array,
-    #[napi(js_name = "validator_emission")]
-    pub validator_emission: BigUint64Array,
-    pub emission: BigUint64Array,
-}
-
 /// Changes made by hand before one simulated epoch.
 #[napi(object)]
 pub struct JsStepChange {
@@ -196,30 +176,9 @@ fn owned(js: &JsEpochInput) -> Result<EpochInputBuf> {
     with_input(js, |view| view.to_owned())
 }
 
-fn js_rows(rows: SparseRows) -> JsSparseRows {
-    JsSparseRows {
-        offsets: rows.offsets.into(),
-        uids: rows.cols.into(),
-        values: rows.values.into(),
-    }
-}
-
-fn js_output(out: EpochOutput) -> JsEpochOutput {
-    let flags =
-        |v: Vec<bool>| -> Uint8Array { v.into_iter().map(u8::from).collect::<Vec<_>>().into() };
-    JsEpochOutput {
-        active: flags(out.active),
-        validator_permit: flags(out.validator_permit),
-        stake_weight: out.stake_weight.into(),
-        consensus: out.consensus.into(),
-        validator_trust: out.validator_trust.into(),
-        incentive: out.incentive.into(),
-        dividends: out.dividends.into(),
-        bonds: js_rows(out.bonds),
-        server_emission: out.server_emission.into(),
-        validator_emission: out.validator_emission.into(),
-        emission: out.emission.into(),
-    }
+/// The output as JS receives it: one packed buffer (see `packed.rs`).
+fn js_output(out: EpochOutput) -> Uint8Array {
+    crate::packed::pack(&out).into()
 }
 
 fn run(input: &EpochInput<'_>) -> EpochOutput {
@@ -228,14 +187,14 @@ fn run(input: &EpochInput<'_>) -> EpochOutput {
 
 /// Runs one epoch on the calling thread.
 #[napi]
-pub fn epoch_sync(input: JsEpochInput) -> Result<JsEpochOutput> {
+pub fn epoch_sync(input: JsEpochInput) -> Result<Uint8Array> {
     with_input(&input, run).map(js_output)
 }
 
 /// Runs one epoch `times` times in Rust and returns the last result, so benchmarks can
 /// separate the epoch's own cost from the cost of crossing into Rust.
 #[napi]
-pub fn epoch_repeat_sync(input: JsEpochInput, times: u32) -> Result<JsEpochOutput> {
+pub fn epoch_repeat_sync(input: JsEpochInput, times: u32) -> Result<Uint8Array> {
     with_input(&input, |view| {
         let mut last = run(view);
         for _ in 1..times {
@@ -250,20 +209,20 @@ pub struct EpochTask(EpochInputBuf);
 
 impl Task for EpochTask {
     type Output = EpochOutput;
-    type JsValue = JsEpochOutput;
+    type JsValue = Uint8Array;
 
     fn compute(&mut self) -> napi::Result<EpochOutput> {
         Ok(run(&self.0.view()))
     }
 
-    fn resolve(&mut self, _env: Env, output: EpochOutput) -> napi::Result<JsEpochOutput> {
+    fn resolve(&mut self, _env: Env, output: EpochOutput) -> napi::Result<Uint8Array> {
         Ok(js_output(output))
     }
 }
 
 /// Runs one epoch on the libuv thread pool. The input is copied first, so the caller may
 /// reuse its arrays at once.
-#[napi(ts_return_type = "Promise<JsEpochOutput>")]
+#[napi(ts_return_type = "Promise<Uint8Array>")]
 pub fn epoch(input: JsEpochInput, signal: Option<AbortSignal>) -> Result<AsyncTask<EpochTask>> {
     Ok(AsyncTask::with_optional_signal(
         EpochTask(owned(&input)?),
@@ -280,7 +239,7 @@ fn prefix_index(
 
 /// Runs many epochs in parallel (rayon) and waits for them.
 #[napi]
-pub fn epoch_batch_sync(inputs: Vec<JsEpochInput>) -> Result<Vec<JsEpochOutput>> {
+pub fn epoch_batch_sync(inputs: Vec<JsEpochInput>) -> Result<Vec<Uint8Array>> {
     let permits: Vec<Vec<bool>> = inputs.iter().map(permits_of).collect();
     let views = inputs
         .iter()
@@ -296,20 +255,20 @@ pub struct BatchTask(Vec<EpochInputBuf>);
 
 impl Task for BatchTask {
     type Output = Vec<EpochOutput>;
-    type JsValue = Vec<JsEpochOutput>;
+    type JsValue = Vec<Uint8Array>;
 
     fn compute(&mut self) -> napi::Result<Vec<EpochOutput>> {
         let views: Vec<EpochInput<'_>> = self.0.iter().map(EpochInputBuf::view).collect();
         Ok(taokit_yuma::epoch_batch(&views).expect("inputs validated before the call"))
     }
 
-    fn resolve(&mut self, _env: Env, output: Vec<EpochOutput>) -> napi::Result<Vec<JsEpochOutput>> {
+    fn resolve(&mut self, _env: Env, output: Vec<EpochOutput>) -> napi::Result<Vec<Uint8Array>> {
         Ok(output.into_iter().map(js_output).collect())
     }
 }
 
 /// Runs many epochs in parallel off the JS thread.
-#[napi(ts_return_type = "Promise<Array<JsEpochOutput>>")]
+#[napi(ts_return_type = "Promise<Array<Uint8Array>>")]
 pub fn epoch_batch(
     inputs: Vec<JsEpochInput>,
     signal: Option<AbortSignal>,
@@ -355,7 +314,7 @@ fn step_error(error: taokit_yuma::StepError) -> napi::Error<crate::errors::Code>
 /// Runs consecutive epochs, one per entry of `steps`, each fed the previous one's bonds and
 /// permits.
 #[napi]
-pub fn simulate_sync(input: JsEpochInput, steps: Vec<JsStepChange>) -> Result<Vec<JsEpochOutput>> {
+pub fn simulate_sync(input: JsEpochInput, steps: Vec<JsStepChange>) -> Result<Vec<Uint8Array>> {
     let outputs = simulate_owned(&owned(&input)?, &step_changes(&steps)).map_err(step_error)?;
     Ok(outputs.into_iter().map(js_output).collect())
 }
@@ -364,20 +323,20 @@ pub struct SimulateTask(EpochInputBuf, Vec<StepChange>);
 
 impl Task for SimulateTask {
     type Output = Vec<EpochOutput>;
-    type JsValue = Vec<JsEpochOutput>;
+    type JsValue = Vec<Uint8Array>;
 
     fn compute(&mut self) -> napi::Result<Vec<EpochOutput>> {
         simulate_owned(&self.0, &self.1)
             .map_err(|e| napi::Error::new(Status::InvalidArg, e.to_string()))
     }
 
-    fn resolve(&mut self, _env: Env, output: Vec<EpochOutput>) -> napi::Result<Vec<JsEpochOutput>> {
+    fn resolve(&mut self, _env: Env, output: Vec<EpochOutput>) -> napi::Result<Vec<Uint8Array>> {
         Ok(output.into_iter().map(js_output).collect())
     }
 }
 
 /// Runs consecutive epochs off the JS thread (see `simulateSync`).
-#[napi(ts_return_type = "Promise<Array<JsEpochOutput>>")]
+#[napi(ts_return_type = "Promise<Array<Uint8Array>>")]
 pub fn simulate(
     input: JsEpochInput,
     steps: Vec<JsStepChange>,

@@ -15,6 +15,7 @@ use crate::fixed::{
 use crate::median::StakeQuantile;
 use crate::sparse::{Matrix, SparseRowsRef};
 use rayon::prelude::*;
+use std::cell::Cell;
 
 /// Runs the dense layout, or gives `None` where it does not apply: liquid alpha, a row that
 /// names a uid twice, or (unless `forced`) data too sparse to be worth a dense block.
@@ -24,40 +25,24 @@ pub(crate) fn run(basis: &Basis<'_, '_>, forced: bool) -> Option<Core> {
         return None;
     }
     let block = Block::choose(basis, forced)?;
-    let mut weights = block.load_weights(basis)?;
-    let old_bonds = block.load_bonds(basis)?;
-    let consensus = block.consensus(basis, &weights);
+    let mut workspace = WORKSPACE.with(Cell::take);
+    let core = block.run(basis, &mut workspace);
+    WORKSPACE.with(|cell| cell.set(workspace));
+    core
+}
 
-    // == Clipping, validator trust, incentive ==
-    // The bonds read W (penalty 0), the clipped weights (penalty 1, clipped in place), or a
-    // blend of the two.
-    let beta = basis.bonds_penalty;
-    let (validator_trust, mut incentive, bond_weights) = if beta == ZERO {
-        let (trust, ranks) = block.clip(basis, &consensus, &mut weights, false);
-        (trust, ranks, weights)
-    } else if beta == ONE {
-        let (trust, ranks) = block.clip(basis, &consensus, &mut weights, true);
-        (trust, ranks, weights)
-    } else {
-        let mut clipped = weights.clone();
-        let (trust, ranks) = block.clip(basis, &consensus, &mut clipped, true);
-        (trust, ranks, interpolate(&weights, &clipped, beta))
-    };
-    normalize(&mut incentive);
+/// The block's large buffers, kept per thread between epochs: allocating and faulting in
+/// fresh pages for every epoch cost more than a small epoch itself.
+#[derive(Default)]
+struct Workspace {
+    weights: Vec<I32F32>,
+    bonds: Vec<I32F32>,
+    items: Vec<(i64, i64)>,
+    present: Vec<bool>,
+}
 
-    // == Bonds and dividends ==
-    let (bonds, dividends) = if params.yuma3 {
-        block.yuma3(basis, &bond_weights, old_bonds, &incentive)
-    } else {
-        block.legacy(basis, bond_weights, old_bonds, &incentive)
-    };
-    Some(Core {
-        consensus,
-        validator_trust,
-        incentive,
-        bonds,
-        dividends,
-    })
+thread_local! {
+    static WORKSPACE: Cell<Workspace> = Cell::new(Workspace::default());
 }
 
 /// `W + ratio * (C - W)` per cell, kept only where positive (subtensor's
@@ -155,6 +140,42 @@ impl Block {
         Some(Self { n, uids, per_task })
     }
 
+    fn run(&self, basis: &Basis<'_, '_>, ws: &mut Workspace) -> Option<Core> {
+        self.load_weights(basis, &mut ws.weights)?;
+        self.load_bonds(basis, &mut ws.bonds)?;
+        let consensus = self.consensus(basis, &ws.weights, &mut ws.items);
+
+        // == Clipping, validator trust, incentive ==
+        // The bonds read W (penalty 0), the clipped weights (penalty 1, clipped in place),
+        // or a blend of the two.
+        let beta = basis.bonds_penalty;
+        let mut blended;
+        let (validator_trust, mut incentive, bond_weights) = if beta == ZERO || beta == ONE {
+            let (trust, ranks) = self.clip(basis, &consensus, &mut ws.weights, beta == ONE);
+            (trust, ranks, &mut ws.weights)
+        } else {
+            let mut clipped = ws.weights.clone();
+            let (trust, ranks) = self.clip(basis, &consensus, &mut clipped, true);
+            blended = interpolate(&ws.weights, &clipped, beta);
+            (trust, ranks, &mut blended)
+        };
+        normalize(&mut incentive);
+
+        // == Bonds and dividends ==
+        let (bonds, dividends) = if basis.input.hyperparams.yuma3 {
+            self.yuma3(basis, bond_weights, &mut ws.bonds, &incentive)
+        } else {
+            self.legacy(basis, bond_weights, &mut ws.bonds, &incentive, &mut ws.present)
+        };
+        Some(Core {
+            consensus,
+            validator_trust,
+            incentive,
+            bonds,
+            dividends,
+        })
+    }
+
     fn rows(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.uids.iter().copied().enumerate()
     }
@@ -169,10 +190,12 @@ impl Block {
         source: SparseRowsRef<'_>,
         rule: impl Fn(usize) -> Option<(u64, usize)>,
         convert: impl Fn(u16) -> I32F32,
-    ) -> Option<(Vec<I32F32>, Vec<u64>)> {
+        cells: &mut Vec<I32F32>,
+    ) -> Option<Vec<u64>> {
         let n = self.n;
         let registered_at = &basis.input.block_at_registration[..n];
-        let mut cells = vec![ZERO; self.uids.len() * n];
+        cells.clear();
+        cells.resize(self.uids.len() * n, ZERO);
         let mut totals = vec![0u64; self.uids.len()];
         let mut last_row = vec![usize::MAX; n];
         for ((r, i), (row, total)) in self
@@ -195,15 +218,15 @@ impl Block {
                 }
             }
         }
-        Some((cells, totals))
+        Some(totals)
     }
 
     /// Row-normalised weights of the permitted uids (see the sparse layout for the masks).
-    fn load_weights(&self, basis: &Basis<'_, '_>) -> Option<Vec<I32F32>> {
+    fn load_weights(&self, basis: &Basis<'_, '_>, cells: &mut Vec<I32F32>) -> Option<()> {
         let n = self.n;
         let rule =
             |i: usize| basis.permitted[i].then(|| (basis.weight_limit(i), basis.own_column(i)));
-        let (mut cells, totals) = self.fill(basis, basis.input.weights, rule, integer)?;
+        let totals = self.fill(basis, basis.input.weights, rule, integer, cells)?;
         cells
             .par_chunks_exact_mut(n)
             .with_min_len(self.per_task)
@@ -218,24 +241,29 @@ impl Block {
                     }
                 }
             });
-        Some(cells)
+        Some(())
     }
 
     /// Stored bonds, without those towards uids registered since the previous epoch: Yuma3
     /// reads them as fractions of 65535, the legacy variant as integers.
-    fn load_bonds(&self, basis: &Basis<'_, '_>) -> Option<Vec<I32F32>> {
+    fn load_bonds(&self, basis: &Basis<'_, '_>, cells: &mut Vec<I32F32>) -> Option<()> {
         let rule = |_: usize| Some((basis.last_tempo, usize::MAX));
-        let cells = if basis.input.hyperparams.yuma3 {
-            self.fill(basis, basis.input.bonds, rule, u16_proportion)
+        let totals = if basis.input.hyperparams.yuma3 {
+            self.fill(basis, basis.input.bonds, rule, u16_proportion, cells)
         } else {
-            self.fill(basis, basis.input.bonds, rule, integer)
+            self.fill(basis, basis.input.bonds, rule, integer, cells)
         };
-        cells.map(|(cells, _)| cells)
+        totals.map(|_| ())
     }
 
     /// The stake-weighted κ-quantile of each column over the positive-stake uids (those
     /// outside the block score 0 everywhere).
-    fn consensus(&self, basis: &Basis<'_, '_>, weights: &[I32F32]) -> Vec<I32F32> {
+    fn consensus(
+        &self,
+        basis: &Basis<'_, '_>,
+        weights: &[I32F32],
+        items: &mut Vec<(i64, i64)>,
+    ) -> Vec<I32F32> {
         let n = self.n;
         let quantile = StakeQuantile::new(&basis.active_stake, basis.kappa);
         let voters: Vec<(usize, i64)> = self
@@ -255,7 +283,8 @@ impl Block {
         }
         // Column-major copy, transposed in tiles so both sides stay in cache.
         const TILE: usize = 64;
-        let mut items = vec![(0i64, 0i64); n * count];
+        items.clear();
+        items.resize(n * count, (0, 0));
         for voter_tile in voters.chunks(TILE).enumerate() {
             let (tile, tile_voters) = voter_tile;
             for first in (0..n).step_by(TILE) {
@@ -339,7 +368,7 @@ impl Block {
         &self,
         basis: &Basis<'_, '_>,
         weights: &[I32F32],
-        mut bonds: Vec<I32F32>,
+        bonds: &mut [I32F32],
         incentive: &[I32F32],
     ) -> (Matrix, Vec<I32F32>) {
         let n = self.n;
@@ -354,7 +383,7 @@ impl Block {
                     *bond = sat_add(sat_mul(rate, weight), sat_mul(keep, *bond));
                 }
             });
-        let scale = col_divisors(&bonds, n, self.per_task);
+        let scale = col_divisors(bonds, n, self.per_task);
         let row_dividends: Vec<I32F32> = bonds
             .par_chunks_exact(n)
             .with_min_len(self.per_task)
@@ -373,7 +402,7 @@ impl Block {
         for (&i, value) in self.uids.iter().zip(row_dividends) {
             dividends[i] = value;
         }
-        let stored = self.to_matrix(&bonds, |r, j| bonds[r * n + j] > ZERO);
+        let stored = self.to_matrix(bonds, |r, j| bonds[r * n + j] > ZERO);
         (stored, dividends)
     }
 
@@ -382,9 +411,10 @@ impl Block {
     fn legacy(
         &self,
         basis: &Basis<'_, '_>,
-        mut delta: Vec<I32F32>,
-        mut bonds: Vec<I32F32>,
+        delta: &mut [I32F32],
+        bonds: &mut [I32F32],
         incentive: &[I32F32],
+        present: &mut Vec<bool>,
     ) -> (Matrix, Vec<I32F32>) {
         let n = self.n;
         for (r, i) in self.rows() {
@@ -393,8 +423,8 @@ impl Block {
                 *cell = sat_mul(*cell, stake);
             }
         }
-        let delta_scale = col_divisors(&delta, n, self.per_task);
-        let old_scale = col_divisors(&bonds, n, self.per_task);
+        let delta_scale = col_divisors(delta, n, self.per_task);
+        let old_scale = col_divisors(bonds, n, self.per_task);
         let rate = basis.rate;
         let keep = sat_sub(ONE, rate);
         for (row_delta, row_bonds) in delta.chunks_exact(n).zip(bonds.chunks_exact_mut(n)) {
@@ -405,8 +435,9 @@ impl Block {
         }
         // `bonds` is now the EMA; its positive cells are the stored entries, whatever they
         // floor to after the two normalisations below.
-        let present: Vec<bool> = bonds.iter().map(|&b| b > ZERO).collect();
-        let ema_scale = col_divisors(&bonds, n, self.per_task);
+        present.clear();
+        present.extend(bonds.iter().map(|&b| b > ZERO));
+        let ema_scale = col_divisors(bonds, n, self.per_task);
         let mut dividends = vec![ZERO; n];
         let mut col_max = vec![ZERO; n];
         for (r, i) in self.rows() {
@@ -427,7 +458,7 @@ impl Block {
                 *bond = scaled(divisor, *bond);
             }
         }
-        let stored = self.to_matrix(&bonds, |r, j| present[r * n + j]);
+        let stored = self.to_matrix(bonds, |r, j| present[r * n + j]);
         (stored, dividends)
     }
 

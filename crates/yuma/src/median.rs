@@ -76,14 +76,9 @@ impl StakeQuantile {
     }
 
     /// The consensus value of one column: `items` are `(score, s')` raw pairs, `zeros` the
-    /// weight of further zero scores. `items` is reordered; `scratch` is reused.
-    pub fn select(
-        &self,
-        items: &mut [(i64, i64)],
-        zeros: Option<i64>,
-        scratch: &mut Vec<(i64, i64)>,
-    ) -> i64 {
-        select_bracketed(items, zeros, self.minority, self.stake_sum, scratch)
+    /// weight of further zero scores. `items` may be reordered; `keys` is scratch space.
+    pub fn select(&self, items: &mut [(i64, i64)], zeros: Option<i64>, keys: &mut Vec<u64>) -> i64 {
+        select_by_rank(items, zeros, self.minority, self.stake_sum, keys)
             .unwrap_or_else(|| select(items, zeros, self.minority))
     }
 }
@@ -206,75 +201,79 @@ impl ColumnItems {
     }
 }
 
-/// The same selection in one pass when a sample predicts it well: a few evenly spaced items
-/// bracket the answer, one pass sums the weight below the bracket and copies the items inside
-/// it, and the selection finishes on those. Gives `None` (nothing decided) when the answer is
-/// an edge case or falls outside the bracket.
-fn select_bracketed(
+/// Scores are packed with their index into one u64 sort key; this many bits hold the index.
+const INDEX_BITS: u32 = 20;
+/// Scores of magnitude below this pack (every proportion does).
+const PACKABLE: i64 = 1 << (62 - INDEX_BITS);
+
+/// The same selection by rank: guess the rank of the answer from the average weight, put
+/// that item in place with `select_nth_unstable`, check the cumulative weight around it in
+/// one pass, and narrow the range of ranks until the check holds. Gives `None` (nothing
+/// decided) for few items or scores too large to pack.
+fn select_by_rank(
     items: &[(i64, i64)],
     zeros: Option<i64>,
     minority: i64,
     mass: i64,
-    inside: &mut Vec<(i64, i64)>,
+    keys: &mut Vec<u64>,
 ) -> Option<i64> {
-    const SAMPLES: usize = 16;
-    const MARGIN: usize = 3;
-    if items.len() < 4 * SAMPLES || minority < 0 || minority >= mass {
+    let count = items.len() + usize::from(zeros.is_some());
+    if count <= SMALL || count >= 1 << INDEX_BITS || mass <= 0 {
         return None;
     }
-    let step = items.len() / SAMPLES;
-    let mut sample = [(0i64, 0i64); SAMPLES];
-    for (k, slot) in sample.iter_mut().enumerate() {
-        *slot = items[k * step + step / 2];
+    keys.clear();
+    for (k, &(value, _)) in items.iter().enumerate() {
+        if !(-PACKABLE..PACKABLE).contains(&value) {
+            return None;
+        }
+        keys.push(pack(value, k));
     }
-    sample.sort_unstable();
-    let sample_mass: i128 = sample.iter().map(|s| i128::from(s.1)).sum();
-    let scaled_target = i128::from(minority) * sample_mass;
-    let mut cumulative: i128 = 0;
-    let mut at = SAMPLES - 1;
-    for (k, &(_, weight)) in sample.iter().enumerate() {
-        cumulative += i128::from(weight) * i128::from(mass);
-        if scaled_target < cumulative {
-            at = k;
-            break;
+    if zeros.is_some() {
+        keys.push(pack(0, items.len()));
+    }
+    let (mut low, mut high) = (0usize, count);
+    let guess = i128::from(minority.max(0)) * count as i128 / i128::from(mass);
+    let mut rank = guess.min(count as i128 - 1) as usize;
+    loop {
+        let pivot = unpack(*keys[low..high].select_nth_unstable(rank - low).1);
+        let (mut below, mut equal) = (0i64, 0i64);
+        for &(value, weight) in items {
+            below = below.wrapping_add(if value < pivot { weight } else { 0 });
+            equal = equal.wrapping_add(if value == pivot { weight } else { 0 });
+        }
+        if let Some(weight) = zeros {
+            if 0 < pivot {
+                below = below.wrapping_add(weight);
+            } else if 0 == pivot {
+                equal = equal.wrapping_add(weight);
+            }
+        }
+        if minority < below {
+            if rank == low {
+                return Some(pivot);
+            }
+            high = rank;
+            rank = low + (rank - low) / 2;
+        } else if below.wrapping_add(equal) <= minority {
+            if rank + 1 >= high {
+                return Some(pivot);
+            }
+            low = rank + 1;
+            rank = low + (high - low) / 2;
+        } else {
+            return Some(pivot);
         }
     }
-    let low = if at >= MARGIN {
-        sample[at - MARGIN].0
-    } else {
-        i64::MIN
-    };
-    let high = sample.get(at + MARGIN).map_or(i64::MAX, |s| s.0);
+}
 
-    if inside.len() < items.len() {
-        inside.resize(items.len(), (0, 0));
-    }
-    let (mut below, mut within, mut kept) = (0i64, 0i64, 0usize);
-    for &item in items {
-        let (value, weight) = item;
-        let is_below = value < low;
-        let is_within = !is_below & (value <= high);
-        below = below.wrapping_add(if is_below { weight } else { 0 });
-        within = within.wrapping_add(if is_within { weight } else { 0 });
-        inside[kept] = item;
-        kept += usize::from(is_within);
-    }
-    let zeros_within = match zeros {
-        Some(weight) if 0 < low => {
-            below = below.wrapping_add(weight);
-            None
-        }
-        Some(weight) if 0 <= high => {
-            within = within.wrapping_add(weight);
-            Some(weight)
-        }
-        _ => None,
-    };
-    let offset = minority.wrapping_sub(below);
-    if offset < 0 || offset >= within {
-        return None;
-    }
-    Some(select(&mut inside[..kept], zeros_within, offset))
+#[inline]
+fn pack(value: i64, index: usize) -> u64 {
+    ((value + PACKABLE) as u64) << INDEX_BITS | index as u64
+}
+
+#[inline]
+fn unpack(key: u64) -> i64 {
+    (key >> INDEX_BITS) as i64 - PACKABLE
 }
 
 /// The weighted quantile at `minority` of `items` (`(value, weight)` raw pairs) plus, when
@@ -532,6 +531,28 @@ mod tests {
                 weighted_median_cols(&stake, &weights, 10, kappa),
                 reference(&stake, &weights, 10, kappa)
             );
+        }
+
+        #[test]
+        fn selection_by_rank_follows_the_definition(
+            items in proptest::collection::vec((0i64..40, 0i64..100), 25..300),
+            zeros in proptest::option::of(0i64..100),
+            minority in -50i64..20000,
+        ) {
+            let nonzero: Vec<(i64, i64)> = items.iter().copied().filter(|i| i.0 != 0).collect();
+            let folded: i64 = items.iter().filter(|i| i.0 == 0).map(|i| i.1).sum();
+            let zero_weight = if zeros.is_some() || items.iter().any(|i| i.0 == 0) {
+                Some(zeros.unwrap_or(0) + folded)
+            } else {
+                None
+            };
+            let mass: i64 = nonzero.iter().map(|i| i.1).sum::<i64>() + zero_weight.unwrap_or(0);
+            let mut all = nonzero.clone();
+            all.extend(zero_weight.map(|w| (0, w)));
+            let mut keys = Vec::new();
+            if let Some(value) = select_by_rank(&nonzero, zero_weight, minority, mass, &mut keys) {
+                prop_assert_eq!(value, by_definition(&all, minority));
+            }
         }
 
         #[test]

@@ -1,6 +1,7 @@
 import * as native from '@taokit/native'
 import { callNative, callNativeAsync } from './errors.js'
 import { type PreparedEpochInput, prepareEpochInput, prepareSteps } from './input.js'
+import { unpackOutput } from './packed.js'
 import type { CallOptions, EpochInput, EpochOutput, StepChange } from './types.js'
 
 type Input = EpochInput | PreparedEpochInput
@@ -8,14 +9,14 @@ type Input = EpochInput | PreparedEpochInput
 /** Runs one epoch on the calling thread (fastest for small subnets: no thread hop). */
 export function epochSync(input: Input): EpochOutput {
   const { prepared } = prepareEpochInput(input)
-  return callNative(() => native.epochSync(prepared))
+  return unpackOutput(callNative(() => native.epochSync(prepared)))
 }
 
 /** Runs one epoch on a worker thread, keeping the event loop free. */
 export async function epoch(input: Input, options: CallOptions = {}): Promise<EpochOutput> {
   options.signal?.throwIfAborted()
   const { prepared } = prepareEpochInput(input)
-  return callNativeAsync(() => native.epoch(prepared, options.signal))
+  return unpackOutput(await callNativeAsync(() => native.epoch(prepared, options.signal)))
 }
 
 function prepareAll(inputs: readonly Input[]) {
@@ -35,7 +36,7 @@ function prepareAll(inputs: readonly Input[]) {
 /** Runs many subnets' epochs in parallel on all cores and waits for them. */
 export function epochBatchSync(inputs: readonly Input[]): EpochOutput[] {
   const prepared = prepareAll(inputs)
-  return callNative(() => native.epochBatchSync(prepared))
+  return callNative(() => native.epochBatchSync(prepared)).map(unpackOutput)
 }
 
 /** Runs many subnets' epochs in parallel off the event loop. */
@@ -45,7 +46,9 @@ export async function epochBatch(
 ): Promise<EpochOutput[]> {
   options.signal?.throwIfAborted()
   const prepared = prepareAll(inputs)
-  return callNativeAsync(() => native.epochBatch(prepared, options.signal))
+  return (await callNativeAsync(() => native.epochBatch(prepared, options.signal))).map(
+    unpackOutput,
+  )
 }
 
 /**
@@ -56,7 +59,7 @@ export async function epochBatch(
 export function simulateSync(input: Input, steps: number | readonly StepChange[]): EpochOutput[] {
   const { prepared } = prepareEpochInput(input)
   const changes = prepareSteps(steps)
-  return callNative(() => native.simulateSync(prepared, changes))
+  return callNative(() => native.simulateSync(prepared, changes)).map(unpackOutput)
 }
 
 /** `simulateSync` off the event loop. */
@@ -68,5 +71,7 @@ export async function simulate(
   options.signal?.throwIfAborted()
   const { prepared } = prepareEpochInput(input)
   const changes = prepareSteps(steps)
-  return callNativeAsync(() => native.simulate(prepared, changes, options.signal))
+  return (await callNativeAsync(() => native.simulate(prepared, changes, options.signal))).map(
+    unpackOutput,
+  )
 }
