@@ -37,7 +37,6 @@ pub(crate) fn run(basis: &Basis<'_, '_>, forced: bool) -> Option<Core> {
 struct Workspace {
     weights: Vec<I32F32>,
     bonds: Vec<I32F32>,
-    items: Vec<(i64, i64)>,
     present: Vec<bool>,
 }
 
@@ -143,7 +142,7 @@ impl Block {
     fn run(&self, basis: &Basis<'_, '_>, ws: &mut Workspace) -> Option<Core> {
         self.load_weights(basis, &mut ws.weights)?;
         self.load_bonds(basis, &mut ws.bonds)?;
-        let consensus = self.consensus(basis, &ws.weights, &mut ws.items);
+        let consensus = self.consensus(basis, &ws.weights);
 
         // == Clipping, validator trust, incentive ==
         // The bonds read W (penalty 0), the clipped weights (penalty 1, clipped in place),
@@ -165,7 +164,13 @@ impl Block {
         let (bonds, dividends) = if basis.input.hyperparams.yuma3 {
             self.yuma3(basis, bond_weights, &mut ws.bonds, &incentive)
         } else {
-            self.legacy(basis, bond_weights, &mut ws.bonds, &incentive, &mut ws.present)
+            self.legacy(
+                basis,
+                bond_weights,
+                &mut ws.bonds,
+                &incentive,
+                &mut ws.present,
+            )
         };
         Some(Core {
             consensus,
@@ -258,12 +263,7 @@ impl Block {
 
     /// The stake-weighted κ-quantile of each column over the positive-stake uids (those
     /// outside the block score 0 everywhere).
-    fn consensus(
-        &self,
-        basis: &Basis<'_, '_>,
-        weights: &[I32F32],
-        items: &mut Vec<(i64, i64)>,
-    ) -> Vec<I32F32> {
+    fn consensus(&self, basis: &Basis<'_, '_>, weights: &[I32F32]) -> Vec<I32F32> {
         let n = self.n;
         let quantile = StakeQuantile::new(&basis.active_stake, basis.kappa);
         let voters: Vec<(usize, i64)> = self
@@ -276,33 +276,20 @@ impl Block {
                 .iter()
                 .fold(quantile.stake_sum, |rest, &(_, s)| rest.wrapping_sub(s))
         });
-        let count = voters.len();
-        if count == 0 {
-            let value = quantile.select(&mut [], zeros, &mut Vec::new());
-            return vec![I32F32::from_bits(value); n];
-        }
-        // Column-major copy, transposed in tiles so both sides stay in cache.
-        const TILE: usize = 64;
-        items.clear();
-        items.resize(n * count, (0, 0));
-        for voter_tile in voters.chunks(TILE).enumerate() {
-            let (tile, tile_voters) = voter_tile;
-            for first in (0..n).step_by(TILE) {
-                let last = (first + TILE).min(n);
-                for (offset, &(r, s)) in tile_voters.iter().enumerate() {
-                    let k = tile * TILE + offset;
-                    for (j, value) in weights[r * n + first..r * n + last].iter().enumerate() {
-                        items[(first + j) * count + k] = (value.to_bits(), s);
-                    }
-                }
-            }
-        }
-        items
-            .par_chunks_exact_mut(count)
-            .with_min_len(self.per_task.saturating_mul(4))
-            .map_init(Vec::new, |scratch, column| {
-                I32F32::from_bits(quantile.select(column, zeros, scratch))
-            })
+        let stakes: Vec<i64> = voters.iter().map(|&(_, s)| s).collect();
+        let rows: Vec<usize> = voters.iter().map(|&(r, _)| r).collect();
+        let per_task = self.per_task.saturating_mul(4);
+        (0..n)
+            .into_par_iter()
+            .with_min_len(per_task)
+            .map_init(
+                || (Vec::new(), Vec::new()),
+                |(keys, fallback), j| {
+                    let scores = rows.iter().map(|&r| weights[r * n + j].to_bits());
+                    let value = quantile.select_column(scores, &stakes, zeros, keys, fallback);
+                    I32F32::from_bits(value)
+                },
+            )
             .collect()
     }
 

@@ -78,8 +78,44 @@ impl StakeQuantile {
     /// The consensus value of one column: `items` are `(score, s')` raw pairs, `zeros` the
     /// weight of further zero scores. `items` may be reordered; `keys` is scratch space.
     pub fn select(&self, items: &mut [(i64, i64)], zeros: Option<i64>, keys: &mut Vec<u64>) -> i64 {
-        select_by_rank(items, zeros, self.minority, self.stake_sum, keys)
-            .unwrap_or_else(|| select(items, zeros, self.minority))
+        let count = items.len() + usize::from(zeros.is_some());
+        if by_rank(count) && items.iter().all(|item| packable(item.0)) {
+            keys.clear();
+            keys.extend(items.iter().enumerate().map(|(k, item)| pack(item.0, k)));
+            keys.extend(zeros.map(|_| pack(0, items.len())));
+            let weight_of = |k: usize| items.get(k).map_or(zeros.unwrap_or(0), |item| item.1);
+            return select_by_rank(keys, weight_of, self.minority, self.stake_sum);
+        }
+        select(items, zeros, self.minority)
+    }
+
+    /// [`StakeQuantile::select`] for a column given as `scores[k]` of voter `k`, whose
+    /// weights are `stakes[k]`; `fallback` is scratch space for the few-items path.
+    pub fn select_column(
+        &self,
+        scores: impl ExactSizeIterator<Item = i64> + Clone,
+        stakes: &[i64],
+        zeros: Option<i64>,
+        keys: &mut Vec<u64>,
+        fallback: &mut Vec<(i64, i64)>,
+    ) -> i64 {
+        let count = scores.len() + usize::from(zeros.is_some());
+        if by_rank(count) {
+            keys.clear();
+            let mut fits = true;
+            keys.extend(scores.clone().enumerate().map(|(k, value)| {
+                fits &= packable(value);
+                pack(value, k)
+            }));
+            if fits {
+                keys.extend(zeros.map(|_| pack(0, stakes.len())));
+                let weight_of = |k: usize| stakes.get(k).copied().unwrap_or(zeros.unwrap_or(0));
+                return select_by_rank(keys, weight_of, self.minority, self.stake_sum);
+            }
+        }
+        fallback.clear();
+        fallback.extend(scores.zip(stakes.iter().copied()));
+        select(fallback, zeros, self.minority)
     }
 }
 
@@ -206,69 +242,68 @@ const INDEX_BITS: u32 = 20;
 /// Scores of magnitude below this pack (every proportion does).
 const PACKABLE: i64 = 1 << (62 - INDEX_BITS);
 
-/// The same selection by rank: guess the rank of the answer from the average weight, put
-/// that item in place with `select_nth_unstable`, check the cumulative weight around it in
-/// one pass, and narrow the range of ranks until the check holds. Gives `None` (nothing
-/// decided) for few items or scores too large to pack.
+/// The same selection by rank on sort keys (see [`pack`]): guess the rank of the answer
+/// from the average weight, put that key in place with `select_nth_unstable`, check the
+/// cumulative weight around it in one pass, and narrow the range of ranks until the check
+/// holds. `weight_of(index)` gives the weight of the item a key was packed with.
 fn select_by_rank(
-    items: &[(i64, i64)],
-    zeros: Option<i64>,
+    keys: &mut [u64],
+    weight_of: impl Fn(usize) -> i64,
     minority: i64,
     mass: i64,
-    keys: &mut Vec<u64>,
-) -> Option<i64> {
-    let count = items.len() + usize::from(zeros.is_some());
-    if count <= SMALL || count >= 1 << INDEX_BITS || mass <= 0 {
-        return None;
-    }
-    keys.clear();
-    for (k, &(value, _)) in items.iter().enumerate() {
-        if !(-PACKABLE..PACKABLE).contains(&value) {
-            return None;
-        }
-        keys.push(pack(value, k));
-    }
-    if zeros.is_some() {
-        keys.push(pack(0, items.len()));
-    }
+) -> i64 {
+    let count = keys.len();
     let (mut low, mut high) = (0usize, count);
-    let guess = i128::from(minority.max(0)) * count as i128 / i128::from(mass);
+    let guess = i128::from(minority.max(0)) * count as i128 / i128::from(mass.max(1));
     let mut rank = guess.min(count as i128 - 1) as usize;
     loop {
         let pivot = unpack(*keys[low..high].select_nth_unstable(rank - low).1);
         let (mut below, mut equal) = (0i64, 0i64);
-        for &(value, weight) in items {
+        for &key in keys.iter() {
+            let (value, weight) = (unpack(key), weight_of(index(key)));
             below = below.wrapping_add(if value < pivot { weight } else { 0 });
             equal = equal.wrapping_add(if value == pivot { weight } else { 0 });
         }
-        if let Some(weight) = zeros {
-            if 0 < pivot {
-                below = below.wrapping_add(weight);
-            } else if 0 == pivot {
-                equal = equal.wrapping_add(weight);
-            }
-        }
         if minority < below {
             if rank == low {
-                return Some(pivot);
+                return pivot;
             }
             high = rank;
             rank = low + (rank - low) / 2;
         } else if below.wrapping_add(equal) <= minority {
             if rank + 1 >= high {
-                return Some(pivot);
+                return pivot;
             }
             low = rank + 1;
             rank = low + (high - low) / 2;
         } else {
-            return Some(pivot);
+            return pivot;
         }
     }
 }
 
+/// Whether `count` items (the zero item included) of these values are worth, and fit,
+/// selecting by rank on packed keys.
+#[inline]
+fn by_rank(count: usize) -> bool {
+    count > SMALL && count < 1 << INDEX_BITS
+}
+
+#[inline]
+fn packable(value: i64) -> bool {
+    (-PACKABLE..PACKABLE).contains(&value)
+}
+
+#[inline]
+fn index(key: u64) -> usize {
+    (key & ((1 << INDEX_BITS) - 1)) as usize
+}
+
+/// An order-preserving sort key of a score and the index of its item (meaningful only for
+/// [`packable`] scores).
 #[inline]
 fn pack(value: i64, index: usize) -> u64 {
-    ((value + PACKABLE) as u64) << INDEX_BITS | index as u64
+    (value.wrapping_add(PACKABLE) as u64) << INDEX_BITS | index as u64
 }
 
 #[inline]
@@ -539,20 +574,12 @@ mod tests {
             zeros in proptest::option::of(0i64..100),
             minority in -50i64..20000,
         ) {
-            let nonzero: Vec<(i64, i64)> = items.iter().copied().filter(|i| i.0 != 0).collect();
-            let folded: i64 = items.iter().filter(|i| i.0 == 0).map(|i| i.1).sum();
-            let zero_weight = if zeros.is_some() || items.iter().any(|i| i.0 == 0) {
-                Some(zeros.unwrap_or(0) + folded)
-            } else {
-                None
-            };
-            let mass: i64 = nonzero.iter().map(|i| i.1).sum::<i64>() + zero_weight.unwrap_or(0);
-            let mut all = nonzero.clone();
-            all.extend(zero_weight.map(|w| (0, w)));
-            let mut keys = Vec::new();
-            if let Some(value) = select_by_rank(&nonzero, zero_weight, minority, mass, &mut keys) {
-                prop_assert_eq!(value, by_definition(&all, minority));
-            }
+            let mut all = items.clone();
+            all.extend(zeros.map(|w| (0, w)));
+            let mass: i64 = all.iter().map(|i| i.1).sum();
+            let mut keys: Vec<u64> = all.iter().enumerate().map(|(k, i)| pack(i.0, k)).collect();
+            let value = select_by_rank(&mut keys, |k| all[k].1, minority, mass);
+            prop_assert_eq!(value, by_definition(&all, minority));
         }
 
         #[test]
