@@ -1,4 +1,4 @@
-import type { EpochInput } from '@taokit/yuma'
+import { type EpochInput, newSubnetHyperparams } from '@taokit/yuma'
 
 /** xorshift64: deterministic, so every run measures the same subnets. */
 function random(seed: bigint): () => bigint {
@@ -48,22 +48,13 @@ export function syntheticSubnet(shape: SubnetShape): EpochInput {
   return {
     block: 100_000n,
     n,
-    hyperparams: {
-      tempo: 360,
-      activity_cutoff: 5000,
-      kappa: 32767,
-      bonds_penalty: 65535,
-      bonds_moving_average: 900000,
+    hyperparams: newSubnetHyperparams({
       yuma3: shape.yuma3 ?? true,
       liquid_alpha: shape.liquidAlpha ?? false,
-      alpha_low: 45875,
-      alpha_high: 58982,
-      alpha_sigmoid_steepness: 1000,
       max_allowed_validators: validators,
       commit_reveal: false,
-      stake_threshold: 0n,
-      tao_weight: 0n,
-    },
+      tao_weight: 0,
+    }),
     stake_alpha: stake,
     stake_tao: new BigUint64Array(n),
     last_update: new BigUint64Array(n).fill(99_990n),

@@ -12,7 +12,7 @@ use crate::epoch::{normalize, Basis, Core};
 use crate::fixed::{
     mul_or_zero, sat_add, sat_mul, sat_sub, u16_proportion, Divisor, I32F32, ONE, ZERO,
 };
-use crate::median::StakeQuantile;
+use crate::median::{Scratch, StakeQuantile};
 use crate::sparse::{Matrix, SparseRowsRef};
 use rayon::prelude::*;
 use std::cell::Cell;
@@ -282,14 +282,11 @@ impl Block {
         (0..n)
             .into_par_iter()
             .with_min_len(per_task)
-            .map_init(
-                || (Vec::new(), Vec::new()),
-                |(keys, fallback), j| {
-                    let scores = rows.iter().map(|&r| weights[r * n + j].to_bits());
-                    let value = quantile.select_column(scores, &stakes, zeros, keys, fallback);
-                    I32F32::from_bits(value)
-                },
-            )
+            .map_init(Scratch::default, |scratch, j| {
+                let scores = rows.iter().map(|&r| weights[r * n + j].to_bits());
+                let value = quantile.select_column(scores, |k| stakes[k], zeros, scratch);
+                I32F32::from_bits(value)
+            })
             .collect()
     }
 

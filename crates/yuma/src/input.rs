@@ -49,6 +49,17 @@ impl Default for Hyperparams {
     }
 }
 
+impl Hyperparams {
+    /// What `init_new_network` leaves a new subnet with: Yuma3 on, 64 validator permits.
+    pub fn new_subnet() -> Self {
+        Self {
+            yuma3: true,
+            max_allowed_validators: 64,
+            ..Self::default()
+        }
+    }
+}
+
 /// The state one `epoch_mechanism` call reads, borrowed so that typed arrays from JS can be
 /// used without copying. Every per-uid slice has `n` entries, except `validator_permit`,
 /// which may be shorter (as the chain tolerates).

@@ -25,8 +25,8 @@ pub fn weighted_median_cols(
         .copied()
         .filter(|&s| s > ZERO)
         .collect();
-    let mut columns_items = ColumnItems::gather(stake, weights, &positive, columns);
-    let mut scratch = Vec::new();
+    let columns_items = ColumnItems::gather(stake, weights, &positive, columns);
+    let mut scratch = Scratch::default();
     (0..columns)
         .map(|j| {
             let (items, nonzero_stake) = columns_items.column(j);
@@ -76,31 +76,28 @@ impl StakeQuantile {
     }
 
     /// The consensus value of one column: `items` are `(score, s')` raw pairs, `zeros` the
-    /// weight of further zero scores. `items` may be reordered; `keys` is scratch space.
-    pub fn select(&self, items: &mut [(i64, i64)], zeros: Option<i64>, keys: &mut Vec<u64>) -> i64 {
-        let count = items.len() + usize::from(zeros.is_some());
-        if by_rank(count) && items.iter().all(|item| packable(item.0)) {
-            keys.clear();
-            keys.extend(items.iter().enumerate().map(|(k, item)| pack(item.0, k)));
-            keys.extend(zeros.map(|_| pack(0, items.len())));
-            let weight_of = |k: usize| items.get(k).map_or(zeros.unwrap_or(0), |item| item.1);
-            return select_by_rank(keys, weight_of, self.minority, self.stake_sum);
-        }
-        select(items, zeros, self.minority)
+    /// weight of further zero scores. `scratch` is reused between columns.
+    pub fn select(&self, items: &[(i64, i64)], zeros: Option<i64>, scratch: &mut Scratch) -> i64 {
+        self.select_column(
+            items.iter().map(|item| item.0),
+            |k| items[k].1,
+            zeros,
+            scratch,
+        )
     }
 
-    /// [`StakeQuantile::select`] for a column given as `scores[k]` of voter `k`, whose
-    /// weights are `stakes[k]`; `fallback` is scratch space for the few-items path.
+    /// The consensus value of one column given as `scores[k]` of the item whose weight is
+    /// `weight_of(k)`.
     pub fn select_column(
         &self,
         scores: impl ExactSizeIterator<Item = i64> + Clone,
-        stakes: &[i64],
+        weight_of: impl Fn(usize) -> i64,
         zeros: Option<i64>,
-        keys: &mut Vec<u64>,
-        fallback: &mut Vec<(i64, i64)>,
+        scratch: &mut Scratch,
     ) -> i64 {
-        let count = scores.len() + usize::from(zeros.is_some());
-        if by_rank(count) {
+        let items = scores.len();
+        if by_rank(items + usize::from(zeros.is_some())) {
+            let keys = &mut scratch.keys;
             keys.clear();
             let mut fits = true;
             keys.extend(scores.clone().enumerate().map(|(k, value)| {
@@ -108,15 +105,29 @@ impl StakeQuantile {
                 pack(value, k)
             }));
             if fits {
-                keys.extend(zeros.map(|_| pack(0, stakes.len())));
-                let weight_of = |k: usize| stakes.get(k).copied().unwrap_or(zeros.unwrap_or(0));
-                return select_by_rank(keys, weight_of, self.minority, self.stake_sum);
+                keys.extend(zeros.map(|_| pack(0, items)));
+                let weight = |k: usize| {
+                    if k < items {
+                        weight_of(k)
+                    } else {
+                        zeros.unwrap_or(0)
+                    }
+                };
+                return select_by_rank(keys, weight, self.minority, self.stake_sum);
             }
         }
-        fallback.clear();
-        fallback.extend(scores.zip(stakes.iter().copied()));
-        select(fallback, zeros, self.minority)
+        let pairs = &mut scratch.pairs;
+        pairs.clear();
+        pairs.extend(scores.enumerate().map(|(k, value)| (value, weight_of(k))));
+        select(pairs, zeros, self.minority)
     }
+}
+
+/// Buffers a column selection reuses.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    keys: Vec<u64>,
+    pairs: Vec<(i64, i64)>,
 }
 
 /// Column-major `(score, stake)` items of the positive-stake rows, zero scores left out. A
@@ -228,10 +239,10 @@ impl ColumnItems {
         }
     }
 
-    fn column(&mut self, j: usize) -> (&mut [(i64, i64)], i64) {
+    fn column(&self, j: usize) -> (&[(i64, i64)], i64) {
         let start = self.starts[j];
         (
-            &mut self.items[start..start + self.lens[j]],
+            &self.items[start..start + self.lens[j]],
             self.nonzero_stake[j],
         )
     }

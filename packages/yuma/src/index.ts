@@ -13,3 +13,4 @@ export type {
   SparseRowsJson,
   StepChange,
 } from './types.js'
+export { newSubnetHyperparams } from './types.js'

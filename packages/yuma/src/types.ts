@@ -40,6 +40,30 @@ export interface Hyperparams {
   tao_weight: U64Like
 }
 
+/**
+ * What a subnet registered today starts with: subtensor's storage defaults plus what
+ * `init_new_network` sets (Yuma3 on, 64 validator permits), with `overrides` on top.
+ */
+export function newSubnetHyperparams(overrides: Partial<Hyperparams> = {}): Hyperparams {
+  return {
+    tempo: 360,
+    activity_cutoff: 5000,
+    kappa: 32767,
+    bonds_penalty: 65535,
+    bonds_moving_average: 900000,
+    yuma3: true,
+    liquid_alpha: false,
+    alpha_low: 45875,
+    alpha_high: 58982,
+    alpha_sigmoid_steepness: 1000,
+    max_allowed_validators: 64,
+    commit_reveal: true,
+    stake_threshold: 0,
+    tao_weight: '971718665099567868',
+    ...overrides,
+  }
+}
+
 type U64Vector = BigUint64Array | readonly U64Like[]
 
 export interface EpochInput {

@@ -1,4 +1,9 @@
-import type { EpochInput, SparseRowsJson, StepChange } from '@taokit/yuma'
+import {
+  type EpochInput,
+  newSubnetHyperparams,
+  type SparseRowsJson,
+  type StepChange,
+} from '@taokit/yuma'
 
 const VALIDATORS = 3
 const MINERS = 9
@@ -29,22 +34,7 @@ export function exampleScenario(): { input: EpochInput; changes: StepChange[] } 
   const input: EpochInput = {
     block: 7_200_000,
     n: N,
-    hyperparams: {
-      tempo: 360,
-      activity_cutoff: 5000,
-      kappa: 32767,
-      bonds_penalty: 65535,
-      bonds_moving_average: 900000,
-      yuma3: true,
-      liquid_alpha: false,
-      alpha_low: 45875,
-      alpha_high: 58982,
-      alpha_sigmoid_steepness: 1000,
-      max_allowed_validators: 64,
-      commit_reveal: false,
-      stake_threshold: 0,
-      tao_weight: '971718665099567868',
-    },
+    hyperparams: newSubnetHyperparams({ commit_reveal: false }),
     stake_alpha: Array.from({ length: N }, (_, uid) =>
       uid < VALIDATORS ? [500_000n, 300_000n, 200_000n][uid]! * 1_000_000_000n : 0n,
     ),
