@@ -160,7 +160,6 @@ impl ColumnItems {
             starts[j + 1] += starts[j];
         }
         let mut lens = vec![0usize; columns];
-        let mut nonzero_stake = vec![0i64; columns];
         let mut items = vec![(0i64, 0i64); starts[columns]];
         let mut repeated = false;
         for (k, i) in positive_rows().enumerate() {
@@ -180,17 +179,7 @@ impl ColumnItems {
             // A row that names a column twice keeps its last value there; redo it slowly.
             return Self::gather_keeping_last(stake, weights, positive, columns, starts);
         }
-        for j in 0..columns {
-            nonzero_stake[j] = items[starts[j]..starts[j] + lens[j]]
-                .iter()
-                .fold(0i64, |acc, item| acc.wrapping_add(item.1));
-        }
-        Self {
-            starts,
-            lens,
-            nonzero_stake,
-            items,
-        }
+        Self::with_sums(starts, lens, items)
     }
 
     fn gather_keeping_last(
@@ -223,14 +212,21 @@ impl ColumnItems {
                 }
             }
         }
-        let mut nonzero_stake = vec![0i64; columns];
         for j in 0..columns {
-            let segment = &mut items[starts[j]..starts[j] + lens[j]];
-            lens[j] = keep_where(segment, |v| v != 0);
-            nonzero_stake[j] = segment[..lens[j]]
-                .iter()
-                .fold(0i64, |acc, item| acc.wrapping_add(item.1));
+            lens[j] = keep_where(&mut items[starts[j]..starts[j] + lens[j]], |v| v != 0);
         }
+        Self::with_sums(starts, lens, items)
+    }
+
+    /// Completes the columns with the stake of their (nonzero) items.
+    fn with_sums(starts: Vec<usize>, lens: Vec<usize>, items: Vec<(i64, i64)>) -> Self {
+        let nonzero_stake = (0..lens.len())
+            .map(|j| {
+                items[starts[j]..starts[j] + lens[j]]
+                    .iter()
+                    .fold(0i64, |acc, item| acc.wrapping_add(item.1))
+            })
+            .collect();
         Self {
             starts,
             lens,
