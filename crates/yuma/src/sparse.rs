@@ -5,7 +5,7 @@
 //! [`Matrix`] is the fixed-point working form of the epoch. Row order and entry order inside a
 //! row are preserved everywhere, because the chain's results depend on them.
 
-use crate::fixed::{sat_add, sat_mul, sum, Divisor, I32F32, ZERO};
+use crate::fixed::{sat_add, sum, Divisor, I32F32, ZERO};
 
 /// Borrowed sparse rows of `(uid, u16)` entries.
 #[derive(Clone, Copy, Debug)]
@@ -193,20 +193,6 @@ impl Matrix {
         (0..self.rows()).map(|i| self.row(i).collect()).collect()
     }
 
-    /// A copy with every entry replaced by `f(row, col, value)`, or dropped when it gives `None`.
-    pub fn map(&self, f: impl Fn(usize, u16, I32F32) -> Option<I32F32>) -> Self {
-        let mut out = Self::with_capacity(self.rows(), self.entries());
-        for i in 0..self.rows() {
-            for (col, value) in self.row(i) {
-                if let Some(mapped) = f(i, col, value) {
-                    out.push(col, mapped);
-                }
-            }
-            out.end_row();
-        }
-        out
-    }
-
     /// Replaces every entry with `f(row, col, value)`, keeping all entries.
     pub fn map_values_at(&mut self, mut f: impl FnMut(usize, u16, I32F32) -> I32F32) {
         for i in 0..self.rows() {
@@ -266,51 +252,6 @@ impl Matrix {
                     *value = divisor.divide(*value);
                 }
             }
-        }
-    }
-
-    /// Divides each entry by its column's maximum, skipping zero-max columns and columns
-    /// `>= columns`.
-    pub fn max_upscale_cols(&mut self, columns: usize) {
-        let mut maxima = vec![ZERO; columns];
-        for (&col, &value) in self.cols.iter().zip(&self.values) {
-            if let Some(max) = maxima.get_mut(col as usize) {
-                if *max < value {
-                    *max = value;
-                }
-            }
-        }
-        self.divide_cols(&maxima);
-    }
-
-    /// `sum_j m_ij` per row.
-    pub fn row_sums(&self) -> Vec<I32F32> {
-        (0..self.rows())
-            .map(|i| sum(self.values[self.range(i)].iter().copied()))
-            .collect()
-    }
-
-    /// `r_j = sum_i v_i * m_ij` over `columns` columns, with saturating adds (subtensor's
-    /// `matmul_sparse`).
-    pub fn row_weighted_col_sums(&self, row_weights: &[I32F32], columns: usize) -> Vec<I32F32> {
-        let mut out = vec![ZERO; columns];
-        for i in 0..self.rows() {
-            let scale = row_weights.get(i).copied().unwrap_or(ZERO);
-            for (col, value) in self.row(i) {
-                if let Some(cell) = out.get_mut(col as usize) {
-                    *cell = sat_add(*cell, sat_mul(scale, value));
-                }
-            }
-        }
-        out
-    }
-
-    /// Converts every entry with `f`, keeping the row layout.
-    pub fn to_u16_rows(&self, f: impl Fn(I32F32) -> u16) -> SparseRows {
-        SparseRows {
-            offsets: self.offsets.clone(),
-            cols: self.cols.clone(),
-            values: self.values.iter().map(|&v| f(v)).collect(),
         }
     }
 }
