@@ -27,7 +27,7 @@ describeWithShared('npx taokit epoch reproduces the vectors', () => {
     const result = npxTaokit(['epoch', '--input', join(dir, file)])
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
-    expect(JSON.parse(result.stdout)).toEqual(vector!.expected)
+    expect(JSON.parse(result.stdout)).toEqual([vector!.expected])
   })
 
   it('reads the input from standard input', () => {

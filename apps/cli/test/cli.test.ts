@@ -39,12 +39,18 @@ describeWithShared('taokit epoch on the shared vectors', () => {
     expect(JSON.parse(byName.stdout)).toEqual(cases3[2]!.expected)
   })
 
-  it('asks which case when a file holds several', async () => {
-    const result = await cli(
-      'epoch',
-      '--input',
-      sharedPath('vectors', 'yuma', 'subtensor_test_bonds.json'),
+  it('runs every case of a multi-case vector file, in order', async () => {
+    const file = 'subtensor_test_bonds.json'
+    const result = await cli('epoch', '--input', sharedPath('vectors', 'yuma', file))
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toEqual(
+      cases.filter((c) => c.file === file).map((c) => c.expected),
     )
+  })
+
+  it('asks which case to simulate from a multi-case file', async () => {
+    const file = sharedPath('vectors', 'yuma', 'subtensor_test_bonds.json')
+    const result = await cli('simulate', '--input', file)
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(/holds 9 cases; choose one with --case/)
   })

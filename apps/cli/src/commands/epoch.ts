@@ -1,7 +1,7 @@
-import { epochSync, outputToJson } from '@taokit/yuma'
+import { epochBatchSync, epochSync, outputToJson } from '@taokit/yuma'
 import { type Command, Option } from 'commander'
 import type { Output } from '../io.js'
-import { readEpochInput } from './epoch-input.js'
+import { readEpochInputs } from './epoch-input.js'
 import { renderEpochTable } from './table.js'
 
 export function registerEpoch(program: Command, out: Output): void {
@@ -16,7 +16,8 @@ export function registerEpoch(program: Command, out: Output): void {
         '',
         'The input is the JSON format of shared/vectors/yuma/README.md: per-uid vectors, sparse',
         'weight and bond rows as [uid, u16] pairs, u64 amounts as decimal strings. A test-vector',
-        'case ({"input": ..., "expected": ...}) works too; pick one case of a file with --case.',
+        'case ({"input": ..., "expected": ...}) works too. A list of cases gives a list of',
+        'outputs, in order (computed in parallel); --case picks one.',
       ].join('\n'),
     )
     .requiredOption('-i, --input <file>', 'the EpochInput JSON, or - to read standard input')
@@ -40,12 +41,14 @@ export function registerEpoch(program: Command, out: Output): void {
       ].join('\n'),
     )
     .action((options: { input: string; case?: string; format: string; pretty?: boolean }) => {
-      const input = readEpochInput(options.input, options.case)
-      const output = epochSync(input)
+      const { inputs, list } = readEpochInputs(options.input, options.case)
+      const outputs = list ? epochBatchSync(inputs) : inputs.map((input) => epochSync(input))
       if (options.format === 'table') {
-        out.stdout(renderEpochTable(input, output))
-      } else {
-        out.stdout(JSON.stringify(outputToJson(output), null, options.pretty ? 2 : undefined))
+        const tables = inputs.map((input, i) => renderEpochTable(input, outputs[i]!))
+        out.stdout(list ? tables.map((t, i) => `case ${i}\n${t}`).join('\n\n') : tables[0]!)
+        return
       }
+      const json = outputs.map(outputToJson)
+      out.stdout(JSON.stringify(list ? json : json[0], null, options.pretty ? 2 : undefined))
     })
 }
