@@ -119,34 +119,38 @@ impl HashKind {
         }
     }
 
-    /// Appends the digest of `data` to `out`.
-    pub fn hash_into(self, data: &[u8], out: &mut Vec<u8>) {
+    /// Writes the digest of `data` into `out`, which is [`Self::output_len`] bytes long.
+    pub fn hash_into(self, data: &[u8], out: &mut [u8]) {
         match self {
-            HashKind::Blake2b128 => out.extend_from_slice(&blake2b_128(data)),
-            HashKind::Blake2b256 => out.extend_from_slice(&blake2b_256(data)),
-            HashKind::Blake2b512 => out.extend_from_slice(&blake2b_512(data)),
-            HashKind::Twox64 => out.extend_from_slice(&twox_64(data)),
-            HashKind::Twox128 => out.extend_from_slice(&twox_128(data)),
-            HashKind::Twox256 => out.extend_from_slice(&twox_256(data)),
-            HashKind::Keccak256 => out.extend_from_slice(&keccak_256(data)),
-            HashKind::Sha256 => out.extend_from_slice(&sha256(data)),
-            HashKind::Sha3_256 => out.extend_from_slice(&sha3_256(data)),
+            HashKind::Blake2b128 => out.copy_from_slice(&blake2b_128(data)),
+            HashKind::Blake2b256 => out.copy_from_slice(&blake2b_256(data)),
+            HashKind::Blake2b512 => out.copy_from_slice(&blake2b_512(data)),
+            HashKind::Twox64 => out.copy_from_slice(&twox_64(data)),
+            HashKind::Twox128 => out.copy_from_slice(&twox_128(data)),
+            HashKind::Twox256 => out.copy_from_slice(&twox_256(data)),
+            HashKind::Keccak256 => out.copy_from_slice(&keccak_256(data)),
+            HashKind::Sha256 => out.copy_from_slice(&sha256(data)),
+            HashKind::Sha3_256 => out.copy_from_slice(&sha3_256(data)),
         }
     }
 
     pub fn hash(self, data: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.output_len());
+        let mut out = vec![0; self.output_len()];
         self.hash_into(data, &mut out);
         out
     }
 
     /// The digests of `data` cut into `item_len`-byte items, concatenated: one call for many
-    /// short inputs, so callers across an FFI boundary pay for one crossing.
+    /// short inputs, so callers across an FFI boundary pay for one crossing. A trailing
+    /// partial item is ignored.
     pub fn hash_each(self, data: &[u8], item_len: usize) -> Vec<u8> {
         let items = data.len().checked_div(item_len).unwrap_or(0);
-        let mut out = Vec::with_capacity(items * self.output_len());
-        for item in data.chunks_exact(item_len.max(1)).take(items) {
-            self.hash_into(item, &mut out);
+        let mut out = vec![0; items * self.output_len()];
+        for (item, digest) in data
+            .chunks_exact(item_len.max(1))
+            .zip(out.chunks_exact_mut(self.output_len()))
+        {
+            self.hash_into(item, digest);
         }
         out
     }

@@ -100,26 +100,42 @@ impl KeyfileFormat {
     }
 }
 
-/// Argon2i v1.3 with libsodium's SENSITIVE limits over the fixed salt: the `$NACL` key.
-pub fn nacl_key(password: &[u8]) -> Zeroizing<[u8; 32]> {
-    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, Some(32)).expect("valid");
-    let mut key = Zeroizing::new([0u8; 32]);
-    Argon2::new(Algorithm::Argon2i, Version::V0x13, params)
-        .hash_password_into(password, &NACL_SALT, &mut key[..])
-        .expect("argon2 accepts any password length");
-    key
+/// The secretbox key of a `$NACL` keyfile, derived from a password.
+#[derive(Clone)]
+pub struct NaclKey(Zeroizing<[u8; 32]>);
+
+impl NaclKey {
+    /// Argon2i v1.3 with libsodium's SENSITIVE limits over the fixed salt. Deliberately slow
+    /// (512 MiB, about a second): derive once, then open and write several files.
+    pub fn derive(password: &[u8]) -> Self {
+        let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, Some(32)).expect("valid");
+        let mut key = Zeroizing::new([0u8; 32]);
+        Argon2::new(Algorithm::Argon2i, Version::V0x13, params)
+            .hash_password_into(password, &NACL_SALT, &mut key[..])
+            .expect("argon2 accepts any password length");
+        Self(key)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NaclKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NaclKey(..)")
+    }
 }
 
 /// `$NACL ‖ nonce ‖ secretbox(plaintext)`, with a random nonce.
-pub fn nacl_encrypt(plaintext: &[u8], password: &[u8]) -> Vec<u8> {
+pub fn nacl_encrypt(plaintext: &[u8], key: &NaclKey) -> Vec<u8> {
     let mut nonce = [0u8; 24];
     getrandom::getrandom(&mut nonce).expect("the OS random source works");
-    nacl_encrypt_with_nonce(plaintext, password, &nonce)
+    nacl_encrypt_with_nonce(plaintext, key, &nonce)
 }
 
-pub fn nacl_encrypt_with_nonce(plaintext: &[u8], password: &[u8], nonce: &[u8; 24]) -> Vec<u8> {
-    let key = nacl_key(password);
-    let cipher = XSalsa20Poly1305::new(key.as_slice().into());
+pub fn nacl_encrypt_with_nonce(plaintext: &[u8], key: &NaclKey, nonce: &[u8; 24]) -> Vec<u8> {
+    let cipher = XSalsa20Poly1305::new(key.as_bytes().into());
     // Like libsodium's secretbox_easy, this puts the MAC before the ciphertext.
     let sealed = cipher
         .encrypt(nonce.into(), plaintext)
@@ -128,18 +144,9 @@ pub fn nacl_encrypt_with_nonce(plaintext: &[u8], password: &[u8], nonce: &[u8; 2
 }
 
 /// The plaintext of a `$NACL` file.
-pub fn nacl_decrypt(file: &[u8], password: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyfileError> {
-    check_nacl_layout(file)?;
-    nacl_decrypt_with_key(file, &nacl_key(password))
-}
-
-/// Decrypts with a key from [`nacl_key`], so one slow derivation can open several files.
-pub fn nacl_decrypt_with_key(
-    file: &[u8],
-    key: &[u8; 32],
-) -> Result<Zeroizing<Vec<u8>>, KeyfileError> {
-    let (nonce, sealed) = check_nacl_layout(file)?;
-    let cipher = XSalsa20Poly1305::new(key.into());
+pub fn nacl_decrypt(file: &[u8], key: &NaclKey) -> Result<Zeroizing<Vec<u8>>, KeyfileError> {
+    let (nonce, sealed) = split_nacl(file)?;
+    let cipher = XSalsa20Poly1305::new(key.as_bytes().into());
     cipher
         .decrypt(nonce.into(), sealed)
         .map(Zeroizing::new)
@@ -147,7 +154,7 @@ pub fn nacl_decrypt_with_key(
 }
 
 /// Splits a `$NACL` file into the nonce and the sealed box (MAC, then ciphertext).
-fn check_nacl_layout(file: &[u8]) -> Result<(&[u8], &[u8]), KeyfileError> {
+fn split_nacl(file: &[u8]) -> Result<(&[u8], &[u8]), KeyfileError> {
     let rest = file
         .strip_prefix(NACL_PREFIX)
         .ok_or(KeyfileError::UnsupportedFormat("non-NaCl"))?;
@@ -160,11 +167,11 @@ fn check_nacl_layout(file: &[u8]) -> Result<(&[u8], &[u8]), KeyfileError> {
 /// The plaintext JSON of a keyfile, decrypting it when needed.
 pub fn keyfile_plaintext(
     file: &[u8],
-    password: Option<&[u8]>,
+    key: Option<&NaclKey>,
 ) -> Result<Zeroizing<Vec<u8>>, KeyfileError> {
     match KeyfileFormat::detect(file) {
         KeyfileFormat::Plain => Ok(Zeroizing::new(file.to_vec())),
-        KeyfileFormat::Nacl => nacl_decrypt(file, password.ok_or(KeyfileError::Encrypted)?),
+        KeyfileFormat::Nacl => nacl_decrypt(file, key.ok_or(KeyfileError::Encrypted)?),
         KeyfileFormat::AnsibleVault => Err(KeyfileError::UnsupportedFormat("Ansible Vault")),
         KeyfileFormat::Fernet => Err(KeyfileError::UnsupportedFormat("Fernet")),
     }

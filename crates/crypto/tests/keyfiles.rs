@@ -6,34 +6,23 @@ mod support;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Mutex, OnceLock};
 use support::{bytes, bytes32, items, load, text, vectors_dir};
-use taokit_crypto::keyfile::{self, KeyfileError, KeyfileFormat, KeyfileKey};
+use taokit_crypto::keyfile::{self, KeyfileError, KeyfileKey, NaclKey};
 use taokit_crypto::Keypair;
 
-/// Argon2i at 512 MiB takes a while; derive each password's key once.
-struct Keys(HashMap<String, [u8; 32]>);
-
-impl Keys {
-    fn get(&mut self, password: &str) -> [u8; 32] {
-        *self
-            .0
-            .entry(password.to_owned())
-            .or_insert_with(|| *keyfile::nacl_key(password.as_bytes()))
-    }
+/// Argon2i at 512 MiB takes a while; the tests derive each password's key once between them.
+fn key(password: &str) -> NaclKey {
+    static KEYS: OnceLock<Mutex<HashMap<String, NaclKey>>> = OnceLock::new();
+    let mut keys = KEYS.get_or_init(Default::default).lock().unwrap();
+    keys.entry(password.to_owned())
+        .or_insert_with(|| NaclKey::derive(password.as_bytes()))
+        .clone()
 }
 
-fn load_keyfile(
-    file: &[u8],
-    password: Option<&str>,
-    keys: &mut Keys,
-) -> Result<KeyfileKey, KeyfileError> {
-    let plaintext = match (KeyfileFormat::detect(file), password) {
-        (KeyfileFormat::Nacl, Some(password)) => {
-            keyfile::nacl_decrypt_with_key(file, &keys.get(password))?
-        }
-        _ => keyfile::keyfile_plaintext(file, None)?,
-    };
-    keyfile::parse_keyfile(&plaintext)
+fn load_keyfile(file: &[u8], password: Option<&str>) -> Result<KeyfileKey, KeyfileError> {
+    let key = password.map(key);
+    keyfile::parse_keyfile(&keyfile::keyfile_plaintext(file, key.as_ref())?)
 }
 
 #[test]
@@ -42,11 +31,10 @@ fn keyfiles_load_as_btwallet_does_or_fail_cleanly() {
         return;
     };
     let root = vectors_dir().unwrap().join("keyfiles");
-    let mut keys = Keys(HashMap::new());
     for case in items(&expected["load_cases"]) {
         let file = std::fs::read(root.join(text(&case["file"]))).unwrap();
         let name = &case["file"];
-        let result = load_keyfile(&file, case["password"].as_str(), &mut keys);
+        let result = load_keyfile(&file, case["password"].as_str());
         let expect = &case["expect"];
         if expect["ok"].as_bool().unwrap() {
             let key = result.unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -73,12 +61,11 @@ fn argon2i_keys_match_libsodium() {
     let Some(expected) = load("keyfiles/expected.json") else {
         return;
     };
-    let mut keys = Keys(HashMap::new());
     for case in items(&expected["kdf_vectors"]) {
-        let key = keys.get(text(&case["password"]));
-        assert_eq!(key, bytes32(&case["argon2i_key"]));
+        let key = key(text(&case["password"]));
+        assert_eq!(key.as_bytes(), &bytes32(&case["argon2i_key"]));
         if let Some(file) = case.get("file_hex") {
-            let plaintext = keyfile::nacl_decrypt_with_key(&bytes(file), &key).unwrap();
+            let plaintext = keyfile::nacl_decrypt(&bytes(file), &key).unwrap();
             assert_eq!(&plaintext[..], text(&case["plaintext"]).as_bytes());
         }
     }
@@ -96,7 +83,7 @@ fn the_coldkey_is_reproduced_byte_for_byte() {
     let nonce: [u8; 24] = bytes(&coldkey["nonce"]).try_into().unwrap();
     let file = keyfile::nacl_encrypt_with_nonce(
         plaintext.as_bytes(),
-        text(&coldkey["password"]).as_bytes(),
+        &key(text(&coldkey["password"])),
         &nonce,
     );
     assert_eq!(file, bytes(&coldkey["file_hex"]));
@@ -136,12 +123,12 @@ fn hotkey_and_pub_files_are_written_as_btwallet_writes_them() {
 #[test]
 fn legacy_encryptions_are_named_not_misread() {
     let vault = b"$ANSIBLE_VAULT;1.1;AES256\n6162";
-    let error = keyfile::keyfile_plaintext(vault, Some(b"pw")).unwrap_err();
+    let error = keyfile::keyfile_plaintext(vault, None).unwrap_err();
     assert_eq!(error, KeyfileError::UnsupportedFormat("Ansible Vault"));
     assert!(error.to_string().contains("Ansible Vault"));
     let fernet = b"gAAAAABkZ0";
     assert!(matches!(
-        keyfile::keyfile_plaintext(fernet, Some(b"pw")),
+        keyfile::keyfile_plaintext(fernet, None),
         Err(KeyfileError::UnsupportedFormat(_))
     ));
     assert_eq!(
@@ -153,8 +140,9 @@ fn legacy_encryptions_are_named_not_misread() {
 #[test]
 fn a_password_with_a_nul_byte_is_just_bytes() {
     // btwallet panicked on this (btwallet #99); here it is an ordinary wrong password.
-    let file = keyfile::nacl_encrypt_with_nonce(b"{}", b"a\0b", &[0; 24]);
-    assert_eq!(&keyfile::nacl_decrypt(&file, b"a\0b").unwrap()[..], b"{}");
+    let key = key("a\0b");
+    let file = keyfile::nacl_encrypt(b"{}", &key);
+    assert_eq!(&keyfile::nacl_decrypt(&file, &key).unwrap()[..], b"{}");
 }
 
 #[test]

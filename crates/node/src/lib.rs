@@ -4,6 +4,13 @@
 // napi-derive registers exports only outside cfg(test), which clippy --all-targets also checks.
 #![cfg_attr(test, allow(dead_code))]
 
+mod commit;
+mod convert;
 mod errors;
+mod hashes;
+mod keyfile;
+mod keys;
 mod packed;
+mod pow;
+mod ss58;
 mod yuma;

@@ -1,6 +1,7 @@
 //! `taokit_yuma` for JS. Objects keep the snake_case field names of the epoch JSON format;
 //! vectors are typed arrays and u64 values are bigints.
 
+use crate::convert::u64_from;
 use crate::errors::{invalid_input, Result};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -87,10 +88,7 @@ pub struct JsStepChange {
 }
 
 fn u64_of(field: &str, value: &BigInt) -> Result<u64> {
-    match value.get_u64() {
-        (false, v, true) => Ok(v),
-        _ => Err(invalid_input(field, "an integer in 0..2^64 (a bigint)")),
-    }
+    u64_from(value).ok_or_else(|| invalid_input(field, "an integer in 0..2^64 (a bigint)"))
 }
 
 fn u16_of(field: &str, value: u32) -> Result<u16> {
