@@ -1,5 +1,5 @@
 import { inspect } from 'node:util'
-import { toHex } from '@taokit/core'
+import { fromHex, toHex } from '@taokit/core'
 import * as addon from '@taokit/native'
 import { type BytesLike, bytesOf, fixedBytes } from './bytes.js'
 import { invalidInput, native } from './errors.js'
@@ -75,11 +75,15 @@ export class Keypair {
   }
 
   /**
-   * From a keyfile's 64-byte `privateKey` (schnorrkel's canonical form). polkadot-js's form of
-   * the same key (scalar × 8) is refused, as bittensor-wallet refuses it.
+   * From a keyfile's 64-byte `privateKey` (schnorrkel's canonical form); 32 bytes are taken
+   * as a seed, as bittensor-wallet takes them. polkadot-js's form of a 64-byte key (scalar
+   * × 8) is refused, as bittensor-wallet refuses it.
    */
   static fromPrivateKey(privateKey: Uint8Array | string): Keypair {
-    const bytes = fixedBytes('privateKey', privateKey, 64)
+    const bytes = typeof privateKey === 'string' ? fromHex(privateKey) : privateKey
+    if (!(bytes instanceof Uint8Array) || (bytes.length !== 64 && bytes.length !== 32)) {
+      throw invalidInput('privateKey', '64 bytes (or a 32-byte seed), as a Uint8Array or 0x hex')
+    }
     return new Keypair(native.call(() => addon.Sr25519Keypair.fromPrivateKey(bytes)))
   }
 

@@ -1,2 +1,2 @@
-export { describeWithShared, sharedPath, sharedRoot } from './shared.js'
+export { describeWithShared, readSharedJson, sharedPath, sharedRoot } from './shared.js'
 export { loadYumaCases, type YumaCase } from './yuma-vectors.js'

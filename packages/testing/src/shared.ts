@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'vitest'
@@ -39,4 +39,13 @@ export function describeWithShared(name: string, body: () => void): void {
   } else {
     describe(name, body)
   }
+}
+
+/**
+ * A JSON file under `shared/`. Integers too long for a double (nonces, u64 values) come
+ * back as decimal strings instead of losing digits, so `BigInt(value)` recovers them.
+ */
+export function readSharedJson<T = unknown>(...parts: string[]): T {
+  const text = readFileSync(sharedPath(...parts), 'utf8')
+  return JSON.parse(text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, '$1"$2"')) as T
 }
