@@ -78,6 +78,13 @@ pub fn encrypt_keyfile(plaintext: &[u8], key: &NaclKey) -> Uint8Array {
     keyfile::nacl_encrypt(plaintext, &key.0).into()
 }
 
+/// The variable bittensor-wallet looks in for the password of the keyfile at `path` (the
+/// tilde-expanded path): `BT_PW_` and the path with separators and dots as `_`, uppercased.
+#[napi]
+pub fn password_env_name(path: String) -> String {
+    keyfile::password_env_name(&path)
+}
+
 /// The password bittensor-wallet reads from the `BT_PW_...` variable `name` whose value is
 /// `value`, or null when the value is not base64.
 #[napi]

@@ -24,6 +24,7 @@ export {
   type KeyfileFormat,
   KeyfileKey,
   keyfileFormat,
+  keyfilePasswordFromEnv,
   type PublicKeyOnly,
   readKeyfile,
 } from './keyfile.js'

@@ -86,3 +86,20 @@ export function readKeyfile(file: Uint8Array, key?: KeyfileKey): Keypair | Publi
 export function encryptKeyfile(plaintext: Uint8Array, key: KeyfileKey): Uint8Array {
   return addon.encryptKeyfile(plaintext, handleOf(key))
 }
+
+/**
+ * The password bittensor-wallet users may keep in the environment for the keyfile at
+ * `path` (absolute): the variable `BT_PW_<PATH>` holding base64 of the password XOR-ed with
+ * the variable's name. Undefined when the variable is not set.
+ */
+export function keyfilePasswordFromEnv(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Uint8Array | undefined {
+  const name = addon.passwordEnvName(path)
+  const value = env[name]
+  if (value === undefined) return undefined
+  const password = addon.passwordFromEnvValue(name, value)
+  if (password === null) throw invalidInput(name, 'base64 (as bittensor-wallet writes it)')
+  return password
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto'
+import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { WalletError, WalletErrorCode } from './errors.js'
+
+/** A key file to write. */
+export interface KeyfileWrite {
+  path: string
+  data: Uint8Array
+}
+
+const isCode = (error: unknown, code: string): boolean =>
+  (error as NodeJS.ErrnoException | undefined)?.code === code
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path)
+    return true
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return false
+    throw error
+  }
+}
+
+function existsError(paths: string[]): WalletError {
+  return new WalletError(
+    WalletErrorCode.Exists,
+    `${paths.join(', ')} already exist${paths.length === 1 ? 's' : ''}; pass overwrite to replace ${paths.length === 1 ? 'it' : 'them'}`,
+  )
+}
+
+/** Fails with WALLET_EXISTS, naming them, when any of `paths` exists. */
+export async function ensureAbsent(paths: string[]): Promise<void> {
+  const present: string[] = []
+  for (const path of paths) if (await exists(path)) present.push(path)
+  if (present.length > 0) throw existsError(present)
+}
+
+/** Writes `data` to a new file beside `path`, mode 0600, flushed to disk. */
+async function writeTemporary(path: string, data: Uint8Array): Promise<string> {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
+  const handle = await open(temporary, 'wx', 0o600)
+  try {
+    await handle.chmod(0o600)
+    await handle.writeFile(data)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  return temporary
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Writes key files so that each is either entirely old or entirely new, with mode 0600 in
+ * folders of mode 0700. Without `overwrite`, nothing is written if any target exists, and
+ * a file that appears meanwhile is not replaced (the new file is hard-linked into place,
+ * which fails rather than clobbering).
+ */
+export async function writeKeyfiles(files: KeyfileWrite[], overwrite: boolean): Promise<void> {
+  if (!overwrite) await ensureAbsent(files.map((file) => file.path))
+  for (const { path, data } of files) {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+    const temporary = await writeTemporary(path, data)
+    try {
+      if (overwrite) {
+        await rename(temporary, path)
+      } else {
+        await link(temporary, path).catch((error: unknown) => {
+          throw isCode(error, 'EEXIST') ? existsError([path]) : error
+        })
+        await unlink(temporary)
+      }
+    } catch (error) {
+      await unlink(temporary).catch(() => {})
+      throw error
+    }
+    await syncDirectory(dirname(path))
+  }
+}
+
+/** The bytes of the key file at `path`. */
+export async function readKeyfileBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) {
+      throw new WalletError(WalletErrorCode.NotFound, `${path}: no such key file`)
+    }
+    throw error
+  }
+}
+
+/** The bytes of the key file at `path`, or undefined when there is none. */
+export async function readKeyfileIfPresent(path: string): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return undefined
+    throw error
+  }
+}

@@ -1,0 +1,332 @@
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { toHex } from '@taokit/core'
+import {
+  encryptKeyfile,
+  type KeyfileFormat,
+  KeyfileKey,
+  Keypair,
+  keyfileFormat,
+  keyfilePasswordFromEnv,
+  type MnemonicWords,
+  type PublicKeyOnly,
+  readKeyfile,
+} from '@taokit/keys'
+import { inKeyfile, WalletError, WalletErrorCode } from './errors.js'
+import { ensureAbsent, readKeyfileBytes, readKeyfileIfPresent, writeKeyfiles } from './files.js'
+import {
+  checkName,
+  type ResolvedLocation,
+  resolveLocation,
+  type WalletLocation,
+} from './location.js'
+import { type PasswordSource, readPassword } from './password.js'
+
+/** A key's public side, as the CLI's JSON shows it. */
+export interface KeyInfo {
+  ss58: string
+  publicKey: string
+}
+
+export interface HotkeyInfo {
+  name: string
+  path: string
+  encryption: KeyfileFormat
+  /** Null when the key is encrypted and has no pub file, or its files do not parse. */
+  key: KeyInfo | null
+}
+
+export interface WalletInfo {
+  name: string
+  path: string
+  coldkey: { path: string; encryption: KeyfileFormat } | null
+  coldkeypub: (KeyInfo & { path: string }) | null
+  hotkeys: HotkeyInfo[]
+}
+
+/** What a new key is made from: a fresh mnemonic, or one the user already has. */
+export type KeySecret =
+  | { words?: MnemonicWords }
+  | { mnemonic: string }
+  | { seed: string | Uint8Array }
+
+export interface WriteKeyOptions {
+  /** Replace existing key files. Without it, nothing is written if any exists. */
+  overwrite?: boolean
+}
+
+export interface ColdkeyOptions extends WriteKeyOptions {
+  /** The password to encrypt with, or false to store the coldkey in plain text. */
+  password: PasswordSource | false
+}
+
+export interface HotkeyOptions extends WriteKeyOptions {
+  /** Hotkeys are plain text, as btcli writes them, unless a password is given. */
+  password?: PasswordSource | false
+}
+
+export interface UnlockOptions {
+  /**
+   * Where the password comes from. When absent, bittensor-wallet's `BT_PW_<PATH>` variable
+   * is tried; without either, unlocking an encrypted key fails with
+   * WALLET_PASSWORD_REQUIRED.
+   */
+  password?: PasswordSource
+}
+
+/** A new or regenerated key: its address, and the mnemonic when one was generated. */
+export interface CreatedKey {
+  keypair: Keypair
+  mnemonic?: string
+}
+
+const keyInfo = (key: Keypair | PublicKeyOnly): KeyInfo => ({
+  ss58: key.ss58,
+  publicKey: toHex(key.publicKey),
+})
+
+function keypairOf(secret: KeySecret): CreatedKey {
+  if ('mnemonic' in secret) return { keypair: Keypair.fromMnemonic(secret.mnemonic) }
+  if ('seed' in secret) return { keypair: Keypair.fromSeed(secret.seed) }
+  return Keypair.generate(secret.words ?? 12)
+}
+
+/**
+ * One btcli wallet: `<path>/<name>/coldkey` ($NACL-encrypted), `coldkeypub.txt`, and
+ * `hotkeys/<hotkey>` with `hotkeys/<hotkey>pub.txt`, in bittensor-wallet's formats.
+ */
+export class Wallet {
+  readonly root: string
+  readonly name: string
+  readonly hotkeyName: string
+  readonly #env: NodeJS.ProcessEnv
+
+  constructor(location: WalletLocation = {}, env: NodeJS.ProcessEnv = process.env) {
+    const resolved: ResolvedLocation = resolveLocation(location, env)
+    this.root = resolved.root
+    this.name = resolved.name
+    this.hotkeyName = resolved.hotkey
+    this.#env = env
+  }
+
+  get path(): string {
+    return join(this.root, this.name)
+  }
+  get coldkeyPath(): string {
+    return join(this.path, 'coldkey')
+  }
+  get coldkeypubPath(): string {
+    return join(this.path, 'coldkeypub.txt')
+  }
+  hotkeyPath(name: string = this.hotkeyName): string {
+    return join(this.path, 'hotkeys', checkName('hotkey', name))
+  }
+  hotkeypubPath(name: string = this.hotkeyName): string {
+    return `${this.hotkeyPath(name)}pub.txt`
+  }
+
+  /** A new coldkey and hotkey, each from a new 12-word mnemonic unless told otherwise. */
+  async create(
+    options: ColdkeyOptions & { words?: MnemonicWords; hotkeyPassword?: PasswordSource | false },
+  ): Promise<{ coldkey: CreatedKey; hotkey: CreatedKey }> {
+    const words = options.words ?? 12
+    const overwrite = options.overwrite === true
+    await this.#checkFree(
+      [this.coldkeyPath, this.coldkeypubPath, this.hotkeyPath(), this.hotkeypubPath()],
+      overwrite,
+    )
+    const coldkey = await this.regenerateColdkey({ words }, options)
+    const hotkey = await this.regenerateHotkey(
+      { words },
+      { overwrite, password: options.hotkeyPassword ?? false },
+    )
+    return { coldkey, hotkey }
+  }
+
+  /** Writes the coldkey (encrypted unless `password` is false) and `coldkeypub.txt`. */
+  async regenerateColdkey(secret: KeySecret, options: ColdkeyOptions): Promise<CreatedKey> {
+    const overwrite = options.overwrite === true
+    await this.#checkFree([this.coldkeyPath, this.coldkeypubPath], overwrite)
+    const created = keypairOf(secret)
+    const data = await this.#sealed(created.keypair, options.password, 'coldkey')
+    const pub = created.keypair.keyfileJson({ publicOnly: true })
+    try {
+      await writeKeyfiles(
+        [
+          { path: this.coldkeyPath, data },
+          { path: this.coldkeypubPath, data: pub },
+        ],
+        overwrite,
+      )
+    } finally {
+      data.fill(0)
+    }
+    return created
+  }
+
+  /** Writes the hotkey (plain text unless a password is given) and its pub file. */
+  async regenerateHotkey(secret: KeySecret, options: HotkeyOptions = {}): Promise<CreatedKey> {
+    const overwrite = options.overwrite === true
+    await this.#checkFree([this.hotkeyPath(), this.hotkeypubPath()], overwrite)
+    const created = keypairOf(secret)
+    const data = await this.#sealed(created.keypair, options.password ?? false, 'hotkey')
+    const pub = created.keypair.keyfileJson({ publicOnly: true })
+    try {
+      await writeKeyfiles(
+        [
+          { path: this.hotkeyPath(), data },
+          { path: this.hotkeypubPath(), data: pub },
+        ],
+        overwrite,
+      )
+    } finally {
+      data.fill(0)
+    }
+    return created
+  }
+
+  /** The coldkey's public side, from `coldkeypub.txt`; no password needed. */
+  async coldkeypub(): Promise<PublicKeyOnly> {
+    const path = this.coldkeypubPath
+    const bytes = await readKeyfileBytes(path)
+    return publicOf(inKeyfile(path, () => readKeyfile(bytes)))
+  }
+
+  /** The coldkey, decrypted. Deriving the key from the password takes seconds. */
+  async unlockColdkey(options: UnlockOptions = {}): Promise<Keypair> {
+    return this.#unlock(this.coldkeyPath, 'coldkey', options)
+  }
+
+  /** The hotkey `name` (the wallet's hotkey by default). */
+  async hotkey(options: UnlockOptions & { name?: string } = {}): Promise<Keypair> {
+    return this.#unlock(this.hotkeyPath(options.name), 'hotkey', options)
+  }
+
+  /** A hotkey's public side: from its pub file, else from the hotkey file when plain. */
+  async hotkeypub(name: string = this.hotkeyName): Promise<PublicKeyOnly> {
+    const pubPath = this.hotkeypubPath(name)
+    const pub = await readKeyfileIfPresent(pubPath)
+    if (pub !== undefined) return publicOf(inKeyfile(pubPath, () => readKeyfile(pub)))
+    const path = this.hotkeyPath(name)
+    const bytes = await readKeyfileBytes(path)
+    return publicOf(inKeyfile(path, () => readKeyfile(bytes)))
+  }
+
+  /** The wallet's files and public keys, never a secret. */
+  async describe(): Promise<WalletInfo> {
+    const coldkey = await readKeyfileIfPresent(this.coldkeyPath)
+    const info: WalletInfo = {
+      name: this.name,
+      path: this.path,
+      coldkey:
+        coldkey === undefined
+          ? null
+          : { path: this.coldkeyPath, encryption: keyfileFormat(coldkey) },
+      coldkeypub: null,
+      hotkeys: [],
+    }
+    const coldkeypub = await this.coldkeypub().catch(notParsed)
+    if (coldkeypub !== null) info.coldkeypub = { ...keyInfo(coldkeypub), path: this.coldkeypubPath }
+    for (const name of await this.#hotkeyNames()) {
+      const bytes = await readKeyfileBytes(this.hotkeyPath(name))
+      const key = await this.hotkeypub(name).catch(notParsed)
+      info.hotkeys.push({
+        name,
+        path: this.hotkeyPath(name),
+        encryption: keyfileFormat(bytes),
+        key: key === null ? null : keyInfo(key),
+      })
+    }
+    return info
+  }
+
+  /** Every wallet under `path` (btcli's wallet folder by default), described. */
+  static async list(
+    location: Pick<WalletLocation, 'path'> = {},
+    env: NodeJS.ProcessEnv = process.env,
+  ): Promise<WalletInfo[]> {
+    const { root } = resolveLocation({ ...location, name: 'default', hotkey: 'default' }, env)
+    const entries = await readdir(root, { withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return []
+        throw error
+      },
+    )
+    const names = entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort()
+    return Promise.all(names.map((name) => new Wallet({ path: root, name }, env).describe()))
+  }
+
+  async #hotkeyNames(): Promise<string[]> {
+    const entries = await readdir(join(this.path, 'hotkeys'), { withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return []
+        throw error
+      },
+    )
+    return entries
+      .filter((e) => e.isFile() && !e.name.startsWith('.') && !e.name.endsWith('pub.txt'))
+      .map((e) => e.name)
+      .sort()
+  }
+
+  async #checkFree(paths: string[], overwrite: boolean): Promise<void> {
+    if (!overwrite) await ensureAbsent(paths)
+  }
+
+  /** The keyfile bytes for `keypair`: encrypted with the password's key, or plain. */
+  async #sealed(
+    keypair: Keypair,
+    password: PasswordSource | false,
+    what: string,
+  ): Promise<Uint8Array> {
+    const json = keypair.keyfileJson()
+    if (password === false) return json
+    const bytes = await readPassword(password, `Password to encrypt the ${what}: `, this.#env)
+    try {
+      const key = await KeyfileKey.derive(bytes)
+      return encryptKeyfile(json, key)
+    } finally {
+      if (bytes !== password) bytes.fill(0)
+      json.fill(0)
+    }
+  }
+
+  async #unlock(path: string, what: string, options: UnlockOptions): Promise<Keypair> {
+    const bytes = await readKeyfileBytes(path)
+    let key: KeyfileKey | undefined
+    if (keyfileFormat(bytes) === 'nacl') {
+      const password =
+        options.password === undefined
+          ? keyfilePasswordFromEnv(path, this.#env)
+          : await readPassword(options.password, `Password to unlock the ${what}: `, this.#env)
+      if (password === undefined) {
+        throw new WalletError(
+          WalletErrorCode.PasswordRequired,
+          `${path}: the ${what} is encrypted and no password was given (nor a BT_PW_ variable for it)`,
+        )
+      }
+      try {
+        key = await KeyfileKey.derive(password)
+      } finally {
+        if (password !== options.password) password.fill(0)
+      }
+    }
+    const loaded = inKeyfile(path, () => readKeyfile(bytes, key))
+    if (!(loaded instanceof Keypair)) {
+      throw new WalletError('KEYFILE_CORRUPT', `${path}: holds only a public key, not the ${what}`)
+    }
+    return loaded
+  }
+}
+
+function publicOf(key: Keypair | PublicKeyOnly): PublicKeyOnly {
+  return { publicKey: key.publicKey, ss58: key.ss58 }
+}
+
+function notParsed(error: unknown): null {
+  if (error instanceof WalletError) return null
+  throw error
+}

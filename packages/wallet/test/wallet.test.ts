@@ -1,0 +1,198 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { KeyfileKey, Keypair, readKeyfile } from '@taokit/keys'
+import { describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readPassword, Wallet, WalletError } from '../src/index.js'
+
+interface TestWallet {
+  coldkey: { mnemonic: string; password: string; plaintext: string; ss58: string }
+  hotkeys: Record<string, { mnemonic: string; ss58: string }>
+}
+
+let root: string
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'taokit-wallet-'))
+})
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+const mode = async (path: string) => (await stat(path)).mode & 0o777
+const SLOW = 90_000 // each coldkey password costs seconds of Argon2i
+
+async function errorOf(promise: Promise<unknown>): Promise<WalletError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(WalletError)
+  return error as WalletError
+}
+
+describeWithShared('writing the btcli layout', () => {
+  const expected = readSharedJson<{ wallets: { 'bt-test-wallet': TestWallet } }>(
+    'vectors',
+    'keyfiles',
+    'expected.json',
+  ).wallets['bt-test-wallet']
+  const shared = (...parts: string[]) =>
+    readFile(sharedPath('vectors', 'keyfiles', 'wallets', 'bt-test-wallet', ...parts), 'utf8')
+
+  it(
+    'regenerates the coldkey bittensor-wallet would write, encrypted, mode 0600',
+    async () => {
+      const wallet = new Wallet({ path: root, name: 'bt-test-wallet' })
+      const { coldkey } = expected
+      const created = await wallet.regenerateColdkey(
+        { mnemonic: coldkey.mnemonic },
+        { password: coldkey.password },
+      )
+      expect(created.keypair.ss58).toBe(coldkey.ss58)
+      expect(await readFile(wallet.coldkeypubPath, 'utf8')).toBe(await shared('coldkeypub.txt'))
+      const file = await readFile(wallet.coldkeyPath)
+      expect(file.subarray(0, 5).toString()).toBe('$NACL')
+      const key = await KeyfileKey.derive(coldkey.password)
+      expect(readKeyfile(file, key).ss58).toBe(coldkey.ss58)
+      expect(await mode(wallet.coldkeyPath)).toBe(0o600)
+      expect(await mode(wallet.coldkeypubPath)).toBe(0o600)
+      expect(await mode(wallet.path)).toBe(0o700)
+      expect((await wallet.coldkeypub()).ss58).toBe(coldkey.ss58)
+    },
+    SLOW,
+  )
+
+  it('regenerates hotkeys byte for byte, in plain text', async () => {
+    for (const name of ['default', 'miner1']) {
+      const wallet = new Wallet({ path: root, name: 'bt-test-wallet', hotkey: name })
+      await wallet.regenerateHotkey({ mnemonic: expected.hotkeys[name]!.mnemonic })
+      expect(await readFile(wallet.hotkeyPath(), 'utf8')).toBe(await shared('hotkeys', name))
+      expect(await readFile(wallet.hotkeypubPath(), 'utf8')).toBe(
+        await shared('hotkeys', `${name}pub.txt`),
+      )
+      expect(await mode(wallet.hotkeyPath())).toBe(0o600)
+      expect((await wallet.hotkey()).ss58).toBe(expected.hotkeys[name]!.ss58)
+    }
+  })
+})
+
+describe('never losing a key', () => {
+  it('refuses to overwrite without overwrite, and leaves the files as they were', async () => {
+    const wallet = new Wallet({ path: root, name: 'w' })
+    const first = await wallet.regenerateHotkey({ words: 12 })
+    const before = await readFile(wallet.hotkeyPath())
+    const error = await errorOf(wallet.regenerateHotkey({ words: 24 }))
+    expect(error.code).toBe('WALLET_EXISTS')
+    expect(error.message).toContain(wallet.hotkeyPath())
+    expect(await readFile(wallet.hotkeyPath())).toEqual(before)
+    const second = await wallet.regenerateHotkey({ words: 12 }, { overwrite: true })
+    expect((await wallet.hotkey()).ss58).toBe(second.keypair.ss58)
+    expect(second.keypair.ss58).not.toBe(first.keypair.ss58)
+  })
+
+  it('refuses a coldkey regeneration before asking for a password when files exist', async () => {
+    const wallet = new Wallet({ path: root, name: 'w' })
+    await wallet.regenerateColdkey({ words: 12 }, { password: false })
+    let asked = false
+    const prompt = async () => {
+      asked = true
+      return 'pw'
+    }
+    const error = await errorOf(wallet.regenerateColdkey({ words: 12 }, { password: { prompt } }))
+    expect(error.code).toBe('WALLET_EXISTS')
+    expect(asked).toBe(false)
+  })
+
+  it('creates a coldkey and a hotkey with fresh 12-word mnemonics', async () => {
+    const wallet = new Wallet({ path: root, name: 'fresh', hotkey: 'miner' })
+    const { coldkey, hotkey } = await wallet.create({ password: false })
+    expect(coldkey.mnemonic?.split(' ')).toHaveLength(12)
+    expect(Keypair.fromMnemonic(hotkey.mnemonic!).ss58).toBe(hotkey.keypair.ss58)
+    const info = await wallet.describe()
+    expect(info.coldkeypub?.ss58).toBe(coldkey.keypair.ss58)
+    expect(info.coldkey?.encryption).toBe('plain')
+    expect(info.hotkeys.map((h) => [h.name, h.key?.ss58])).toEqual([['miner', hotkey.keypair.ss58]])
+  })
+
+  it('rejects names that would leave the wallet folder', () => {
+    for (const name of ['', '..', 'a/b', 'a\\b']) {
+      expect(() => new Wallet({ path: root, name })).toThrow(
+        expect.objectContaining({ code: 'WALLET_INVALID_INPUT', field: 'name' }),
+      )
+    }
+  })
+})
+
+describeWithShared('reading existing wallets', () => {
+  const wallets = sharedPath('vectors', 'keyfiles', 'wallets')
+
+  it('describes and lists wallets without any password', async () => {
+    const list = await Wallet.list({ path: wallets })
+    expect(list.map((w) => w.name)).toEqual(['bt-legacy-wallet', 'bt-test-wallet'])
+    const [legacy, test] = list
+    expect(test!.coldkey?.encryption).toBe('nacl')
+    expect(test!.coldkeypub?.ss58).toBe('5GQV6UBXfWCRVPpv7hSmi7vtzqtJ5u94ZLagT12mtsxtyjAT')
+    expect(test!.hotkeys.map((h) => [h.name, h.key?.ss58])).toEqual([
+      ['default', '5D7yFSPj2Gx6o8kuv96TtbWPwgFSs6uQzF2VEw9SDkeBKCbC'],
+      ['legacy_v6', '5Hh99yPZ8w3DLc57eWjxHEHESaVDXtL8JHSPick47pgxxDyG'],
+      ['miner1', '5FPPgvYKKxNA7KA6hYacyXTaSAvmwomGSL5MbELnMcRgJJSa'],
+    ])
+    expect(legacy!.coldkey).toBeNull()
+    expect(legacy!.coldkeypub?.ss58).toBe('5GQV6UBXfWCRVPpv7hSmi7vtzqtJ5u94ZLagT12mtsxtyjAT')
+    expect(legacy!.hotkeys[0]?.key?.ss58).toBe('5Hh99yPZ8w3DLc57eWjxHEHESaVDXtL8JHSPick47pgxxDyG')
+    expect(JSON.stringify(list)).not.toMatch(/secret|privateKey/i)
+  })
+
+  it(
+    "unlocks with bittensor-wallet's BT_PW_ variable, and names the file on a wrong password",
+    async () => {
+      const wallet = new Wallet({ path: wallets, name: 'bt-test-wallet' })
+      const variable = `BT_PW_${wallet.coldkeyPath.replace(/[/.]/g, '_').toUpperCase()}`
+      const password = Buffer.from('Bittensor-Test-Pa55word!')
+      const xored = password.map((byte, i) => byte ^ variable.charCodeAt(i % variable.length))
+      const env = { [variable]: Buffer.from(xored).toString('base64') }
+      const unlocked = await new Wallet(
+        { path: wallets, name: 'bt-test-wallet' },
+        env,
+      ).unlockColdkey()
+      expect(unlocked.ss58).toBe('5GQV6UBXfWCRVPpv7hSmi7vtzqtJ5u94ZLagT12mtsxtyjAT')
+
+      const wrong = await errorOf(wallet.unlockColdkey({ password: 'wrong-password' }))
+      expect(wrong.code).toBe('KEYFILE_WRONG_PASSWORD')
+      expect(wrong.message).toContain(wallet.coldkeyPath)
+      expect(wrong.message).not.toContain('wrong-password')
+
+      const none = await errorOf(
+        new Wallet({ path: wallets, name: 'bt-test-wallet' }, {}).unlockColdkey(),
+      )
+      expect(none.code).toBe('WALLET_PASSWORD_REQUIRED')
+    },
+    SLOW,
+  )
+
+  it('reports a missing wallet clearly', async () => {
+    const error = await errorOf(new Wallet({ path: root, name: 'nope' }).coldkeypub())
+    expect(error.code).toBe('WALLET_NOT_FOUND')
+    expect(error.message).toContain(join(root, 'nope', 'coldkeypub.txt'))
+  })
+})
+
+describe('password sources', () => {
+  it('reads a password from the value, a variable, a file (without its newline) or a prompt', async () => {
+    const file = join(root, 'pw')
+    await writeFile(file, 'from file\n')
+    const text = async (source: Parameters<typeof readPassword>[0]) =>
+      Buffer.from(await readPassword(source, 'q', { PW: 'from env' })).toString()
+    expect(await text('plain')).toBe('plain')
+    expect(await text({ env: 'PW' })).toBe('from env')
+    expect(await text({ file })).toBe('from file')
+    expect(await text({ prompt: async (q) => `asked ${q}` })).toBe('asked q')
+    await expect(text({ env: 'MISSING' })).rejects.toMatchObject({
+      code: 'WALLET_PASSWORD_REQUIRED',
+    })
+    await expect(text({ file: join(root, 'missing') })).rejects.toMatchObject({
+      code: 'WALLET_NOT_FOUND',
+    })
+  })
+})
