@@ -1,20 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { describeWithShared, sharedPath } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-
-/** `npx taokit ...` from the repository root, as a user runs it. */
-function npxTaokit(args: string[], stdin?: string) {
-  return spawnSync('npx', ['--no-install', 'taokit', ...args], {
-    cwd: root,
-    input: stdin,
-    encoding: 'utf8',
-  })
-}
+import { npxTaokit, root } from './npx.js'
 
 describeWithShared('npx taokit epoch reproduces the vectors', () => {
   const dir = sharedPath('vectors', 'yuma')

@@ -8,6 +8,11 @@ export class UsageError extends TaokitError {
   }
 }
 
+/** Thrown by a command, after printing its result, to end with a non-zero exit code. */
+export class ExitWith {
+  constructor(readonly code: number) {}
+}
+
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_BAD_INPUT = 2

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander'
 import { registerEpoch } from './commands/epoch.js'
+import { registerSign } from './commands/sign.js'
 import { registerSimulate } from './commands/simulate.js'
-import { EXIT_BAD_INPUT, EXIT_OK, report } from './errors.js'
+import { registerWallet } from './commands/wallet.js'
+import { WALLET_OPTION_ALIASES } from './commands/wallet-options.js'
+import { EXIT_BAD_INPUT, EXIT_OK, ExitWith, report } from './errors.js'
 import type { Output } from './io.js'
 
 export const VERSION = '0.1.0'
@@ -25,20 +28,33 @@ export function buildProgram(out: Output): Command {
     .exitOverride()
   registerEpoch(program, out)
   registerSimulate(program, out)
-  for (const command of program.commands)
+  registerWallet(program, out)
+  registerSign(program, out)
+  const inherit = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())
+    command.commands.forEach(inherit)
+  }
+  program.commands.forEach(inherit)
   return program
 }
 
 /** Runs the CLI on `argv` (without the node and script entries) and returns the exit code. */
 export async function run(argv: readonly string[], out: Output): Promise<number> {
   try {
-    await buildProgram(out).parseAsync([...argv], { from: 'user' })
+    await buildProgram(out).parseAsync(argv.map(normalizeAlias), { from: 'user' })
     return EXIT_OK
   } catch (error) {
+    if (error instanceof ExitWith) return error.code
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT
     }
     return report(error, out.stderr)
   }
+}
+
+/** btcli's other spellings of an option (`--wallet-name`, `--wallet_name=x`) as ours. */
+function normalizeAlias(arg: string): string {
+  const [name = '', ...value] = arg.split('=')
+  const canonical = WALLET_OPTION_ALIASES[name]
+  return canonical === undefined ? arg : [canonical, ...value].join('=')
 }

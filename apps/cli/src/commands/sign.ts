@@ -1,0 +1,126 @@
+import { fromHex, toHex, utf8 } from '@taokit/core'
+import { KeyError, Keypair, verify } from '@taokit/keys'
+import { Wallet } from '@taokit/wallet'
+import type { Command } from 'commander'
+import { EXIT_FAILURE, ExitWith, UsageError } from '../errors.js'
+import type { Output } from '../io.js'
+import {
+  addPasswordOptions,
+  addWalletOptions,
+  locationOf,
+  type PasswordOptions,
+  passwordSource,
+  type WalletOptions,
+} from './wallet-options.js'
+
+interface MessageOptions {
+  message: string
+  hex?: boolean
+}
+
+/** The message's bytes: UTF-8 text, or hex with --hex. */
+function messageOf(options: MessageOptions): Uint8Array {
+  if (options.hex !== true) return utf8(options.message)
+  const text = options.message.startsWith('0x') ? options.message : `0x${options.message}`
+  const bytes = fromHex(text)
+  if (bytes === undefined)
+    throw new UsageError('--message: expected hex digits with --hex', 'message')
+  return bytes
+}
+
+async function signerOf(
+  options: WalletOptions & PasswordOptions & { useHotkey?: boolean; uri?: string },
+) {
+  if (options.uri !== undefined) return Keypair.fromUri(options.uri)
+  const wallet = new Wallet(locationOf(options))
+  const password = passwordSource(options, false)
+  const unlock = password === undefined ? {} : { password }
+  return options.useHotkey === true ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
+}
+
+const OPTION_OF_FIELD: Record<string, string> = {
+  signer: '--address',
+  signature: '--signature',
+  message: '--message',
+}
+
+/** Runs `check`, naming the command-line option in its input errors. */
+function withOptionNames<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    const option = error instanceof KeyError ? OPTION_OF_FIELD[error.field ?? ''] : undefined
+    if (option === undefined || !(error instanceof KeyError)) throw error
+    throw new UsageError(error.message.replace(/^[^:]+:/, `${option}:`), error.field)
+  }
+}
+
+export function registerSign(program: Command, out: Output): void {
+  addPasswordOptions(
+    addWalletOptions(
+      program
+        .command('sign')
+        .summary('sign a message with a wallet key (the coldkey unless --use-hotkey)')
+        .requiredOption('-m, --message <text>', 'the message: UTF-8 text, or hex with --hex')
+        .option('--hex', 'the message is hex')
+        .option('--use-hotkey', 'sign with the hotkey instead of the coldkey')
+        .option('--uri <uri>', 'sign with a development key such as //Alice instead of a wallet')
+        .option('--json', 'print JSON: { ss58, message (hex), signature (hex) }'),
+    ),
+  ).action(
+    async (
+      options: MessageOptions &
+        WalletOptions &
+        PasswordOptions & { useHotkey?: boolean; uri?: string; json?: boolean },
+    ) => {
+      const message = messageOf(options)
+      const signer = await signerOf(options)
+      const signature = toHex(signer.sign(message))
+      out.stdout(
+        options.json === true
+          ? JSON.stringify({ ss58: signer.ss58, message: toHex(message), signature })
+          : signature,
+      )
+    },
+  )
+
+  program
+    .command('verify')
+    .summary("check a message's sr25519 signature; exit code 0 valid, 1 invalid")
+    .requiredOption('-m, --message <text>', 'the message: UTF-8 text, or hex with --hex')
+    .option('--hex', 'the message is hex')
+    .requiredOption('-s, --signature <hex>', 'the 64-byte signature, 0x hex')
+    .requiredOption('-a, --address <ss58|0xkey>', "the signer's SS58 address or public key")
+    .option(
+      '--exact',
+      'do not also accept a signature of <Bytes>message</Bytes> (polkadot-js signRaw)',
+    )
+    .option('--json', 'print JSON: { valid, address }')
+    .action(
+      (
+        options: MessageOptions & {
+          signature: string
+          address: string
+          exact?: boolean
+          json?: boolean
+        },
+      ) => {
+        if (!options.signature.startsWith('0x')) {
+          throw new UsageError('--signature: expected 0x followed by 128 hex digits', 'signature')
+        }
+        const valid = withOptionNames(() =>
+          verify(messageOf(options), options.signature, options.address, {
+            wrapped: options.exact !== true,
+          }),
+        )
+        out.stdout(
+          options.json === true
+            ? JSON.stringify({ valid, address: options.address })
+            : valid
+              ? 'valid'
+              : 'invalid',
+        )
+        if (!valid) throw new ExitWith(EXIT_FAILURE)
+      },
+    )
+}

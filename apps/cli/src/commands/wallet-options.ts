@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs'
+import type { PasswordSource, WalletLocation } from '@taokit/wallet'
+import type { Command } from 'commander'
+import { UsageError } from '../errors.js'
+import { ask, askNewPassword, canPrompt } from '../prompt.js'
+
+/** btcli's spellings of the wallet options; `run` rewrites them to the dotted form. */
+export const WALLET_OPTION_ALIASES: Record<string, string> = {
+  '--wallet-path': '--wallet.path',
+  '--wallet_path': '--wallet.path',
+  '--wallet-name': '--wallet.name',
+  '--wallet_name': '--wallet.name',
+  '--wallet-hotkey': '--wallet.hotkey',
+  '--wallet_hotkey': '--wallet.hotkey',
+}
+
+export interface WalletOptions {
+  'wallet.path'?: string
+  'wallet.name'?: string
+  'wallet.hotkey'?: string
+}
+
+export function addWalletOptions(command: Command, hotkey = true): Command {
+  command
+    .option(
+      '--wallet.path <path>',
+      'the folder holding wallets (default ~/.bittensor/wallets, or $BT_WALLET_PATH)',
+    )
+    .option('--wallet.name <name>', 'the wallet (default "default", or $BT_WALLET_NAME)')
+  if (hotkey)
+    command.option('--wallet.hotkey <name>', 'the hotkey (default "default", or $BT_WALLET_HOTKEY)')
+  return command
+}
+
+export function locationOf(options: WalletOptions): WalletLocation {
+  const location: WalletLocation = {}
+  if (options['wallet.path'] !== undefined) location.path = options['wallet.path']
+  if (options['wallet.name'] !== undefined) location.name = options['wallet.name']
+  if (options['wallet.hotkey'] !== undefined) location.hotkey = options['wallet.hotkey']
+  return location
+}
+
+export interface PasswordOptions {
+  passwordFile?: string
+  passwordEnv?: string
+}
+
+export function addPasswordOptions(command: Command): Command {
+  return command
+    .option(
+      '--password-file <file>',
+      'read the password from this file (one trailing newline ignored)',
+    )
+    .option('--password-env <variable>', 'read the password from this environment variable')
+}
+
+/**
+ * The password source the options name, else a terminal prompt (twice for a new
+ * password), else undefined.
+ */
+export function passwordSource(
+  options: PasswordOptions,
+  isNew: boolean,
+): PasswordSource | undefined {
+  if (options.passwordFile !== undefined && options.passwordEnv !== undefined) {
+    throw new UsageError('give at most one of --password-file and --password-env', 'password')
+  }
+  if (options.passwordFile !== undefined) return { file: options.passwordFile }
+  if (options.passwordEnv !== undefined) return { env: options.passwordEnv }
+  if (!canPrompt()) return undefined
+  return {
+    prompt: (question) => (isNew ? askNewPassword(question) : ask(question, { hidden: true })),
+  }
+}
+
+export interface SecretOptions {
+  mnemonic?: string
+  seed?: string
+}
+
+/** The mnemonic or seed to regenerate from: an option, standard input (`-`), or a prompt. */
+export async function secretOf(
+  options: SecretOptions,
+): Promise<{ mnemonic: string } | { seed: string }> {
+  if (options.mnemonic !== undefined && options.seed !== undefined) {
+    throw new UsageError('give one of --mnemonic and --seed, not both', 'mnemonic')
+  }
+  if (options.seed !== undefined) return { seed: options.seed }
+  let mnemonic = options.mnemonic
+  if (mnemonic === '-') mnemonic = readFileSync(0, 'utf8')
+  if (mnemonic === undefined) {
+    if (!canPrompt()) {
+      throw new UsageError(
+        'give --mnemonic "<words>" (or - to read it from standard input) or --seed',
+        'mnemonic',
+      )
+    }
+    mnemonic = await ask('Mnemonic: ', { hidden: true })
+  }
+  return { mnemonic }
+}

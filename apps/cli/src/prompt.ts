@@ -1,0 +1,37 @@
+import { createInterface } from 'node:readline'
+import { UsageError } from './errors.js'
+
+/** Whether the user can be asked something on this terminal. */
+export const canPrompt = (): boolean =>
+  process.stdin.isTTY === true && process.stderr.isTTY === true
+
+/** Asks on the terminal (on stderr, so stdout stays clean); `hidden` input is not echoed. */
+export function ask(question: string, options: { hidden?: boolean } = {}): Promise<string> {
+  if (!canPrompt()) {
+    throw new UsageError(`no terminal to ask "${question.trim()}" on; see --help for options`)
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+  if (options.hidden === true) {
+    // Echo nothing of what is typed; readline writes the typed characters through this.
+    const output = rl as unknown as { _writeToOutput: (text: string) => void }
+    output._writeToOutput = (text: string) => {
+      if (text.includes(question)) process.stderr.write(question)
+    }
+  }
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      if (options.hidden === true) process.stderr.write('\n')
+      rl.close()
+      resolve(answer)
+    })
+  })
+}
+
+/** A new password, typed twice. */
+export async function askNewPassword(question: string): Promise<string> {
+  const first = await ask(question, { hidden: true })
+  if (first.length === 0) throw new UsageError('the password is empty', 'password')
+  const second = await ask('Retype the password: ', { hidden: true })
+  if (first !== second) throw new UsageError('the passwords do not match', 'password')
+  return first
+}

@@ -1,0 +1,15 @@
+import { spawnSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+/** `npx taokit ...` from the repository root, as a user runs it. */
+export function npxTaokit(args: string[], stdin?: string, env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync('npx', ['--no-install', 'taokit', ...args], {
+    cwd: root,
+    input: stdin,
+    encoding: 'utf8',
+    env,
+  })
+}
