@@ -1,14 +1,16 @@
-import { writeSuite } from './report.js'
+import { keysSuite } from './keys.js'
+import { type ResultRow, writeSuite } from './report.js'
 import { yumaSuite } from './yuma.js'
 
 /** Every suite, one after the other (`npm run bench`). */
-const suites: Record<string, () => ReturnType<typeof yumaSuite>> = {
+const suites: Record<string, () => ResultRow[] | Promise<ResultRow[]>> = {
   yuma: yumaSuite,
+  keys: keysSuite,
 }
 
 const only = process.argv.slice(2)
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue
   process.stderr.write(`${name}\n`)
-  writeSuite(name, suite())
+  writeSuite(name, await suite())
 }

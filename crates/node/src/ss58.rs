@@ -24,12 +24,19 @@ pub fn ss58_encode(public_key: &[u8], prefix: Option<u32>) -> Result<String> {
     ss58::encode(&key, prefix).map_err(|e| invalid_key_input("prefix", e))
 }
 
-/// The public key of a Bittensor (prefix 42) address.
-#[napi]
-pub fn ss58_decode(address: String) -> Result<Uint8Array> {
-    ss58::decode_bittensor(&address)
-        .map(|key| key.to_vec().into())
-        .map_err(address_error)
+/// Writes the public key of a Bittensor (prefix 42) address into `out` (32 bytes); filling
+/// a JS buffer is cheaper than returning a new one (see `hashInto`).
+#[napi(ts_args_type = "address: string, out: Uint8Array")]
+pub fn ss58_decode_into(address: String, mut out: BufferSlice) -> Result<()> {
+    if out.len() != 32 {
+        return Err(invalid_key_input(
+            "out",
+            format!("expected 32 bytes, got {}", out.len()),
+        ));
+    }
+    let key = ss58::decode_bittensor(&address).map_err(address_error)?;
+    out.copy_from_slice(&key);
+    Ok(())
 }
 
 #[napi(object)]

@@ -17,25 +17,37 @@ export const HASHES = {
 
 export type HashName = keyof typeof HASHES
 
-function hashWith(kind: addon.Hash): (data: BytesLike) => Uint8Array {
-  return (data) => addon.hash(kind, bytesOf('data', data))
+/**
+ * Digests are written into this one buffer and copied out. Handing JS a buffer made in
+ * Rust, or passing Rust a fresh small Uint8Array to fill, costs about a microsecond (V8
+ * must move the array off its heap); a copy out of a buffer Rust already knows costs a few
+ * dozen nanoseconds. Calls are synchronous, so sharing it is safe.
+ */
+const scratch = new Uint8Array(64)
+
+function hashWith(kind: addon.Hash, length: number): (data: BytesLike) => Uint8Array {
+  const out = scratch.subarray(0, length)
+  return (data) => {
+    addon.hashInto(kind, bytesOf('data', data), out)
+    return out.slice()
+  }
 }
 
 /** blake2b with a 16-byte digest (the Blake2_128 storage hasher). */
-export const blake2b128 = hashWith(addon.Hash.Blake2b128)
+export const blake2b128 = hashWith(addon.Hash.Blake2b128, 16)
 /** blake2b with a 32-byte digest: account ids, extrinsic hashes, commit hashes. */
-export const blake2b256 = hashWith(addon.Hash.Blake2b256)
-export const blake2b512 = hashWith(addon.Hash.Blake2b512)
+export const blake2b256 = hashWith(addon.Hash.Blake2b256, 32)
+export const blake2b512 = hashWith(addon.Hash.Blake2b512, 64)
 /** xxHash64 with seed 0: the Twox64Concat storage hasher. */
-export const twox64 = hashWith(addon.Hash.Twox64)
+export const twox64 = hashWith(addon.Hash.Twox64, 8)
 /** xxHash64 with seeds 0 and 1: storage prefixes of pallets and items. */
-export const twox128 = hashWith(addon.Hash.Twox128)
-export const twox256 = hashWith(addon.Hash.Twox256)
+export const twox128 = hashWith(addon.Hash.Twox128, 16)
+export const twox256 = hashWith(addon.Hash.Twox256, 32)
 /** The original Keccak-256 (not SHA3-256), as the PoW seal uses it. */
-export const keccak256 = hashWith(addon.Hash.Keccak256)
-export const sha256 = hashWith(addon.Hash.Sha256)
+export const keccak256 = hashWith(addon.Hash.Keccak256, 32)
+export const sha256 = hashWith(addon.Hash.Sha256, 32)
 /** SHA3-256: axon/dendrite body hashes. */
-export const sha3_256 = hashWith(addon.Hash.Sha3_256)
+export const sha3_256 = hashWith(addon.Hash.Sha3_256, 32)
 
 function kindOf(name: HashName): addon.Hash {
   const kind = Object.hasOwn(HASHES, name) ? HASHES[name] : undefined
