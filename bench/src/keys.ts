@@ -102,6 +102,9 @@ export async function keysSuite(): Promise<ResultRow[]> {
       ),
     ),
     blake2: measure('wasm blake2b-256', () => wasm.blake2b(data32, new Uint8Array(), 32)),
+    blake2Fresh: measure('wasm blake2b-256, fresh input', () =>
+      wasm.blake2b(data32.slice(), new Uint8Array(), 32),
+    ),
     twox: measure('wasm twox128', () => wasm.twox(data32, 2)),
   }
 
@@ -115,6 +118,7 @@ export async function keysSuite(): Promise<ResultRow[]> {
     ),
     batch: measure('taokit verifyBatchSync ×64', () => verifyBatchSync(items)),
     blake2: measure('taokit blake2b-256', () => blake2b256(data32)),
+    blake2Fresh: measure('taokit blake2b-256, fresh input', () => blake2b256(data32.slice())),
     blake2Each: measure('taokit hashEach blake2b-256 ×1024', () =>
       hashEach('blake2b-256', many32, 32),
     ),
@@ -153,6 +157,13 @@ export async function keysSuite(): Promise<ResultRow[]> {
 
   const blakeT = median(t.blake2)
   rows.push(row('blake2b-256, 32 bytes', t.blake2, vs(blakeT, median(w.blake2), median(js.blake2))))
+  rows.push(
+    row(
+      '  blake2b-256, 32 bytes, a new input array each call',
+      t.blake2Fresh,
+      `${times(median(t.blake2Fresh), median(w.blake2Fresh))} wasm-crypto (also given new arrays)`,
+    ),
+  )
   rows.push(
     row(
       `  blake2b-256, 32 bytes, ${HASH_ITEMS} per call (per hash)`,
