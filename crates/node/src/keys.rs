@@ -124,7 +124,23 @@ struct Batch<'a> {
     public_keys: &'a [u8],
 }
 
-impl Batch<'_> {
+impl<'a> Batch<'a> {
+    fn new(
+        messages: &'a [u8],
+        ends: &'a [u32],
+        signatures: &'a [u8],
+        public_keys: &'a [u8],
+    ) -> Result<Self> {
+        let batch = Self {
+            messages,
+            ends,
+            signatures,
+            public_keys,
+        };
+        batch.check()?;
+        Ok(batch)
+    }
+
     fn check(&self) -> Result<()> {
         let n = self.ends.len();
         if self.signatures.len() != n * 64 {
@@ -196,14 +212,9 @@ pub fn verify_batch_sync(
     signatures: &[u8],
     public_keys: &[u8],
 ) -> Result<Uint8Array> {
-    let batch = Batch {
-        messages,
-        ends: message_ends,
-        signatures,
-        public_keys,
-    };
-    batch.check()?;
-    Ok(batch.verify().into())
+    Ok(Batch::new(messages, message_ends, signatures, public_keys)?
+        .verify()
+        .into())
 }
 
 pub struct VerifyBatchTask {
@@ -242,13 +253,7 @@ pub fn verify_batch(
     public_keys: &[u8],
     signal: Option<AbortSignal>,
 ) -> Result<AsyncTask<VerifyBatchTask>> {
-    let batch = Batch {
-        messages,
-        ends: message_ends,
-        signatures,
-        public_keys,
-    };
-    batch.check()?;
+    Batch::new(messages, message_ends, signatures, public_keys)?;
     Ok(AsyncTask::with_optional_signal(
         VerifyBatchTask {
             messages: messages.to_vec(),

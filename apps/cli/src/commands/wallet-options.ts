@@ -73,6 +73,15 @@ export function passwordSource(
   }
 }
 
+export function addSecretOptions(command: Command): Command {
+  return command
+    .option(
+      '--mnemonic <words>',
+      'the mnemonic, quoted; - reads it from standard input; prompted when absent',
+    )
+    .option('--seed <hex>', 'the 32-byte seed (0x hex) instead of a mnemonic')
+}
+
 export interface SecretOptions {
   mnemonic?: string
   seed?: string

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
 import {
   addPasswordOptions,
+  addSecretOptions,
   addWalletOptions,
   locationOf,
   type PasswordOptions,
@@ -40,17 +41,22 @@ function newKeyPassword(options: PasswordOptions & { usePassword?: boolean }, wh
   return source
 }
 
-function printCreated(
+/** Prints a written key: one line, or its JSON with `extra` fields. */
+function reportKey(
   out: Output,
   json: boolean,
   what: string,
-  created: CreatedKey,
-  path: string,
-  encrypted: boolean,
-) {
-  if (json) return keyJson(created.keypair, path, encrypted)
-  out.stdout(`${what} ${created.keypair.ss58} written to ${path}${encrypted ? ' (encrypted)' : ''}`)
-  return undefined
+  written: { created: CreatedKey; path: string; encrypted: boolean },
+  extra: Record<string, string>,
+): void {
+  const { created, path, encrypted } = written
+  if (json) {
+    out.stdout(JSON.stringify({ ...keyJson(created.keypair, path, encrypted), ...extra }))
+  } else {
+    out.stdout(
+      `${what} ${created.keypair.ss58} written to ${path}${encrypted ? ' (encrypted)' : ''}`,
+    )
+  }
 }
 
 function describeStorage(format: KeyfileFormat): string {
@@ -145,14 +151,8 @@ export function registerWallet(program: Command, out: Output): void {
 
   addPasswordOptions(
     addWalletOptions(
-      wallet
-        .command('regen-coldkey')
+      addSecretOptions(wallet.command('regen-coldkey'))
         .summary('write a coldkey (and coldkeypub.txt) from its mnemonic or seed')
-        .option(
-          '--mnemonic <words>',
-          'the mnemonic, quoted; - reads it from standard input; prompted when absent',
-        )
-        .option('--seed <hex>', 'the 32-byte seed (0x hex) instead of a mnemonic')
         .option('--no-use-password', 'store the coldkey in plain text (not recommended)')
         .option('--overwrite', 'replace existing key files')
         .option('--json', 'print JSON'),
@@ -166,28 +166,19 @@ export function registerWallet(program: Command, out: Output): void {
       password,
       overwrite: options.overwrite === true,
     })
-    const json = printCreated(
+    reportKey(
       out,
       options.json === true,
       'coldkey',
-      created,
-      target.coldkeyPath,
-      password !== false,
+      { created, path: target.coldkeyPath, encrypted: password !== false },
+      { coldkeypubPath: target.coldkeypubPath },
     )
-    if (json !== undefined)
-      out.stdout(JSON.stringify({ ...json, coldkeypubPath: target.coldkeypubPath }))
   })
 
   addPasswordOptions(
     addWalletOptions(
-      wallet
-        .command('regen-hotkey')
+      addSecretOptions(wallet.command('regen-hotkey'))
         .summary('write a hotkey (and its pub file) from its mnemonic or seed')
-        .option(
-          '--mnemonic <words>',
-          'the mnemonic, quoted; - reads it from standard input; prompted when absent',
-        )
-        .option('--seed <hex>', 'the 32-byte seed (0x hex) instead of a mnemonic')
         .option('--use-password', 'encrypt the hotkey (btcli stores hotkeys in plain text)')
         .option('--overwrite', 'replace existing key files')
         .option('--json', 'print JSON'),
@@ -200,15 +191,13 @@ export function registerWallet(program: Command, out: Output): void {
       password,
       overwrite: options.overwrite === true,
     })
-    const json = printCreated(
+    reportKey(
       out,
       options.json === true,
       'hotkey',
-      created,
-      target.hotkeyPath(),
-      password !== false,
+      { created, path: target.hotkeyPath(), encrypted: password !== false },
+      { name: target.hotkeyName },
     )
-    if (json !== undefined) out.stdout(JSON.stringify({ ...json, name: target.hotkeyName }))
   })
 
   wallet

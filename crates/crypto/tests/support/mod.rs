@@ -6,16 +6,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 pub fn vectors_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: shared vectors not found at {} (clone the repo beside shared/)",
-            dir.display()
-        );
-        None
-    }
+    taokit_testing::shared_dir("vectors")
 }
 
 /// A vector file, parsed; `None` (after saying why) when `shared/` is absent.

@@ -7,16 +7,7 @@ use std::path::PathBuf;
 use taokit_yuma::{fixed::I32F32, EpochInputBuf, EpochOutput, Hyperparams, Matrix, SparseRows};
 
 pub fn vectors_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors/yuma");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: shared vectors not found at {} (clone the repo beside shared/)",
-            dir.display()
-        );
-        None
-    }
+    taokit_testing::shared_dir("vectors/yuma")
 }
 
 pub struct Case {
