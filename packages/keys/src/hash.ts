@@ -18,17 +18,25 @@ export const HASHES = {
 export type HashName = keyof typeof HASHES
 
 /**
- * Digests are written into this one buffer and copied out. Handing JS a buffer made in
- * Rust, or passing Rust a fresh small Uint8Array to fill, costs about a microsecond (V8
- * must move the array off its heap); a copy out of a buffer Rust already knows costs a few
- * dozen nanoseconds. Calls are synchronous, so sharing it is safe.
+ * Short inputs are copied into `input`, and every digest is written into `output` and
+ * copied out. Reading a fresh small Uint8Array from Rust, or handing JS a buffer made in
+ * Rust, costs about a microsecond each (V8 must move the array off its heap); copying a few
+ * dozen bytes costs a few dozen nanoseconds. Calls are synchronous, so sharing is safe.
  */
-const scratch = new Uint8Array(64)
+const SMALL_INPUT = 64
+const input = new Uint8Array(SMALL_INPUT)
+const output = new Uint8Array(64)
 
 function hashWith(kind: addon.Hash, length: number): (data: BytesLike) => Uint8Array {
-  const out = scratch.subarray(0, length)
+  const out = output.subarray(0, length)
   return (data) => {
-    addon.hashInto(kind, bytesOf('data', data), out)
+    const bytes = bytesOf('data', data)
+    if (bytes.length <= SMALL_INPUT) {
+      input.set(bytes)
+      addon.hashInto(kind, input, bytes.length, out)
+    } else {
+      addon.hashInto(kind, bytes, bytes.length, out)
+    }
     return out.slice()
   }
 }
