@@ -52,8 +52,9 @@ impl fmt::Display for KeyfileError {
             KeyfileError::Truncated => write!(f, "the encrypted keyfile is truncated"),
             KeyfileError::UnsupportedFormat(name) => write!(
                 f,
-                "the keyfile uses the legacy {name} encryption, which taokit does not decrypt; \
-                 re-encrypt it with btcli (`btcli wallet update`) first"
+                "the keyfile uses the legacy {name} encryption, which taokit recognises but does \
+                 not decrypt; open it once with bittensor-wallet, which offers to re-encrypt it \
+                 as $NACL, or regenerate the key from its mnemonic"
             ),
             KeyfileError::Encrypted => write!(f, "the keyfile is encrypted: a password is needed"),
             KeyfileError::NotKeyfileJson => write!(
