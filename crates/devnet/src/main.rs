@@ -1,0 +1,100 @@
+//! `taokit-devnet`: runs the dev chain until interrupted (see `--help`).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use taokit_devnet::chain::Chain;
+use taokit_devnet::config::{self, Config};
+use taokit_devnet::genesis::{dev_account, DEV_ACCOUNTS, TAO};
+use taokit_devnet::node::Node;
+
+fn print_banner(config: &Config, url: &str) {
+    println!("taokit devnet listening on {url}");
+    if config.quiet {
+        return;
+    }
+    println!("dev accounts (sudo: Alice):");
+    for (name, balance) in DEV_ACCOUNTS {
+        println!(
+            "  {name:<8} {}  {} TAO",
+            taokit_crypto::ss58::encode_bittensor(&dev_account(name).0),
+            balance / TAO
+        );
+    }
+}
+
+async fn run(config: Config) -> std::io::Result<()> {
+    let node = Node::new(Chain::dev(), config.mode);
+    tokio::spawn(node.clone().run_producer());
+    let (addr, handle) =
+        taokit_devnet::rpc::serve(node.clone(), SocketAddr::new(config.host, config.port)).await?;
+    print_banner(&config, &format!("ws://{addr}"));
+    if !config.quiet {
+        let mut heads = node.subscribe_heads();
+        tokio::spawn(async move {
+            while let Ok(head) = heads.recv().await {
+                println!("block #{} {:?}", head.header.number, head.hash);
+            }
+        });
+    }
+    let stdin_closed = async {
+        if config.exit_with_stdin {
+            let (done, closed) = tokio::sync::oneshot::channel::<()>();
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+                let _ = done.send(());
+            });
+            let _ = closed.await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        _ = shutdown_signal() => {}
+        _ = stdin_closed => {}
+        _ = handle.clone().stopped() => {}
+    }
+    let _ = handle.stop();
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("a SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{}", config::HELP);
+        return ExitCode::SUCCESS;
+    }
+    let config = match config::parse(args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("taokit-devnet: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    match runtime.block_on(run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("taokit-devnet: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The state transition: calls, extrinsics, blocks, and the runtime APIs.
+
+pub mod apis;
+pub mod block;
+pub mod context;
+pub mod dispatch;
+pub mod extrinsic;
+pub mod version;

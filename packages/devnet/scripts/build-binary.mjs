@@ -1,0 +1,20 @@
+// Builds the devnet binary (crates/devnet) in release mode and puts it in bin/, where
+// startDevnet looks for it.
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..', '..')
+const name = process.platform === 'win32' ? 'taokit-devnet.exe' : 'taokit-devnet'
+execFileSync(
+  'cargo',
+  ['build', '--release', '--quiet', '-p', 'taokit-devnet', '--bin', 'taokit-devnet'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+)
+mkdirSync(join(here, '..', 'bin'), { recursive: true })
+copyFileSync(join(root, 'target', 'release', name), join(here, '..', 'bin', name))

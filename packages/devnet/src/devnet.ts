@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DevnetError, DevnetErrorCode } from './errors.js'
+
+export interface DevnetOptions {
+  /** Port for WebSocket and HTTP JSON-RPC; 0 (the default) picks a free one. */
+  port?: number
+  host?: string
+  /**
+   * `'instant'` (the default: a block as soon as a transaction arrives), `'manual'` (blocks
+   * only on `dev_newBlock`/`engine_createBlock`), or an interval in milliseconds.
+   */
+  blockTime?: 'instant' | 'manual' | number
+  /** Keep blocks and state here, and resume from it when it already holds a chain. */
+  dataDir?: string
+  /** Start from the subnets and neurons this JSON genesis describes. */
+  forkState?: string
+  /** How long to wait for the node to listen; 15 s by default. */
+  startTimeoutMs?: number
+}
+
+export interface Devnet {
+  /** The WebSocket endpoint, e.g. `ws://127.0.0.1:38441`. */
+  readonly url: string
+  /** The same endpoint over HTTP. */
+  readonly httpUrl: string
+  readonly port: number
+  /** Stops the node and waits for it to exit (after persisting, with `dataDir`). */
+  stop(): Promise<void>
+}
+
+const BINARY = process.platform === 'win32' ? 'taokit-devnet.exe' : 'taokit-devnet'
+
+/** Where the devnet binary is: the package's `bin/`, built by `npm install`. */
+export function devnetBinary(): string {
+  const path = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', BINARY)
+  if (!existsSync(path)) {
+    throw new DevnetError(
+      DevnetErrorCode.BinaryMissing,
+      `the devnet binary is missing at ${path}; run npm install at the repository root to build it`,
+    )
+  }
+  return path
+}
+
+function invalid(field: string, expected: string): DevnetError {
+  return new DevnetError(DevnetErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
+}
+
+/** The binary's arguments for `options`. */
+export function devnetArgs(options: DevnetOptions): string[] {
+  const args: string[] = []
+  const port = options.port ?? 0
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('port', '0..65535')
+  args.push('--port', String(port))
+  if (options.host !== undefined) args.push('--host', options.host)
+  const blockTime = options.blockTime ?? 'instant'
+  if (typeof blockTime === 'number') {
+    if (!Number.isInteger(blockTime) || blockTime < 1)
+      throw invalid('blockTime', 'a whole number of milliseconds ≥ 1')
+    args.push('--block-time', `${blockTime}ms`)
+  } else if (blockTime === 'instant' || blockTime === 'manual') {
+    args.push('--block-time', blockTime)
+  } else {
+    throw invalid('blockTime', "'instant', 'manual' or milliseconds")
+  }
+  if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir)
+  if (options.forkState !== undefined) args.push('--fork-state', options.forkState)
+  return args
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
+    else child.once('exit', () => resolve())
+  })
+}
+
+/**
+ * Starts a devnet in a child process and resolves once it listens. The node stops with
+ * `stop()`, and on its own if this process exits.
+ */
+export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const args = [...devnetArgs(options), '--quiet', '--exit-with-stdin']
+  const child = spawn(devnetBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  const timeoutMs = options.startTimeoutMs ?? 15_000
+  let output = ''
+  return new Promise<Devnet>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer)
+      child.kill('SIGKILL')
+      reject(
+        new DevnetError(
+          DevnetErrorCode.StartFailed,
+          `the devnet did not start: ${why}${output ? `\n${output.trim()}` : ''}`,
+        ),
+      )
+    }
+    const timer = setTimeout(() => fail(`not listening after ${timeoutMs} ms`), timeoutMs)
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    child.once('error', (error) => fail(error.message))
+    child.once('exit', (code) => fail(`it exited with code ${code}`))
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /ws:\/\/([^\s:]+):(\d+)/.exec(output)
+      if (match === null) return
+      clearTimeout(timer)
+      child.removeAllListeners('exit')
+      child.removeAllListeners('error')
+      const [url, host, port] = match as unknown as [string, string, string]
+      resolve({
+        url,
+        httpUrl: `http://${host}:${port}`,
+        port: Number(port),
+        async stop() {
+          const exited = waitForExit(child)
+          child.kill('SIGTERM')
+          await exited
+        },
+      })
+    })
+  })
+}

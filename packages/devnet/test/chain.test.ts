@@ -1,0 +1,158 @@
+import '@polkadot/api-augment'
+import type { ApiPromise } from '@polkadot/api'
+import type { SubmittableExtrinsic } from '@polkadot/api/types'
+import type { ISubmittableResult } from '@polkadot/types/types'
+import { Keypair } from '@taokit/keys'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Devnet, startDevnet } from '../src/index.js'
+import { connect, postStatus, rpc } from './api.js'
+
+const TAO = 10n ** 9n
+const alice = Keypair.fromUri('//Alice')
+const bob = Keypair.fromUri('//Bob')
+
+/** Signs and sends with a taokit keypair; resolves with the result once in a block. */
+function send(tx: SubmittableExtrinsic<'promise'>, signer = alice): Promise<ISubmittableResult> {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, (result) => {
+      if (result.status.isInBlock) resolve(result)
+      if (result.isError) reject(new Error(`transaction ${result.status.type}`))
+    }).catch(reject)
+  })
+}
+
+let devnet: Devnet
+let api: ApiPromise
+
+beforeAll(async () => {
+  devnet = await startDevnet()
+  api = await connect(devnet.url)
+})
+
+afterAll(async () => {
+  await api?.disconnect()
+  await devnet?.stop()
+})
+
+describe('a real @polkadot/api against the devnet', () => {
+  it('reads the chain properties finney has', async () => {
+    expect((await api.rpc.system.chain()).toString()).toBe('Bittensor')
+    expect(api.registry.chainSS58).toBe(42)
+    expect(api.registry.chainDecimals).toEqual([9])
+    expect(api.registry.chainTokens).toEqual(['TAO'])
+    expect(api.runtimeVersion.specName.toString()).toBe('node-subtensor')
+    expect(api.runtimeVersion.specVersion.toNumber()).toBe(393)
+    expect(api.consts.balances.existentialDeposit.toBigInt()).toBe(500n)
+  })
+
+  it('transfers, with the balances and events a client expects', async () => {
+    const before = (await api.query.system.account(bob.address)).data.free.toBigInt()
+    const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt()
+    const tx = api.tx.balances.transferKeepAlive(bob.address, 7n * TAO)
+    const fee = (await tx.paymentInfo(alice.address)).partialFee.toBigInt()
+    const result = await send(tx)
+    expect(result.events.map(({ event }) => `${event.section}.${event.method}`)).toEqual([
+      'balances.Withdraw',
+      'balances.Transfer',
+      'transactionPayment.TransactionFeePaid',
+      'system.ExtrinsicSuccess',
+    ])
+    expect((await api.query.system.account(bob.address)).data.free.toBigInt() - before).toBe(
+      7n * TAO,
+    )
+    const aliceAfter = (await api.query.system.account(alice.address)).data.free.toBigInt()
+    expect(aliceBefore - aliceAfter).toBe(7n * TAO + fee)
+  })
+
+  it('reports a failed call with its module error and keeps the fee', async () => {
+    const result = await send(api.tx.balances.transferKeepAlive(bob.address, 2n ** 62n))
+    expect(result.dispatchError?.isModule).toBe(true)
+    const error = api.registry.findMetaError(result.dispatchError!.asModule)
+    expect(`${error.section}.${error.name}`).toBe('balances.InsufficientBalance')
+  })
+
+  it('runs sudo calls for Alice only', async () => {
+    const call = api.tx.balances.forceSetBalance(bob.address, 5n * TAO)
+    const result = await send(api.tx.sudo.sudo(call))
+    const sudid = result.events.find(({ event }) => event.method === 'Sudid')
+    expect(sudid?.event.data.toJSON()).toEqual([{ ok: null }])
+    expect((await api.query.system.account(bob.address)).data.free.toBigInt()).toBe(5n * TAO)
+    const denied = await send(api.tx.sudo.sudo(call), bob)
+    expect(api.registry.findMetaError(denied.dispatchError!.asModule).name).toBe('RequireSudo')
+  })
+
+  it('subscribes to new heads and serves past blocks', async () => {
+    const heads: number[] = []
+    const unsubscribe = await api.rpc.chain.subscribeNewHeads((header) => {
+      heads.push(header.number.toNumber())
+    })
+    await api.rpc('dev_newBlock' as never)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    unsubscribe()
+    expect(heads.length).toBeGreaterThanOrEqual(2)
+    const hash = await api.rpc.chain.getBlockHash(1)
+    const block = await api.rpc.chain.getBlock(hash)
+    expect(block.block.header.number.toNumber()).toBe(1)
+    const at = await api.at(hash)
+    expect((await at.query.system.number()).toNumber()).toBe(1)
+  })
+})
+
+describe('bad input gets a JSON-RPC error and the node keeps running', () => {
+  const submit = (hex: string) => rpc(devnet.httpUrl, 'author_submitExtrinsic', [hex])
+
+  it('refuses a malformed extrinsic', async () => {
+    const { error } = await submit('0x1234')
+    expect(error?.code).toBe(1001)
+  })
+
+  it('refuses a bad signature', async () => {
+    const signed = await api.tx.system.remark('0x01').signAsync(alice)
+    const bytes = signed.toU8a()
+    bytes[50]! ^= 0xff
+    const { error } = await submit(`0x${Buffer.from(bytes).toString('hex')}`)
+    expect(error).toMatchObject({ code: 1010, data: 'Transaction has a bad signature' })
+  })
+
+  it('refuses a transaction signed for another genesis', async () => {
+    const tx = api.tx.system.remark('0x02')
+    const nonce = await api.rpc.system.accountNextIndex(alice.address)
+    const wrong = `0x${'42'.repeat(32)}`
+    tx.sign(alice, {
+      blockHash: wrong,
+      genesisHash: wrong,
+      nonce,
+      runtimeVersion: api.runtimeVersion,
+      signedExtensions: api.registry.signedExtensions,
+    })
+    const { error } = await submit(tx.toHex())
+    expect(error).toMatchObject({ code: 1010, data: 'Transaction has a bad signature' })
+  })
+
+  it('refuses a stale nonce', async () => {
+    const tx = await api.tx.system.remark('0x03').signAsync(alice, { nonce: 0 })
+    const { error } = await submit(tx.toHex())
+    expect(error).toMatchObject({ code: 1010, data: 'Transaction is outdated' })
+  })
+
+  it('answers unknown methods and huge payloads with errors', async () => {
+    expect((await rpc(devnet.httpUrl, 'nope_nothing')).error?.code).toBe(-32601)
+    const oversized = await api.tx.system.remark(`0x${'00'.repeat(7_900_000)}`).signAsync(alice)
+    expect((await submit(oversized.toHex())).error).toMatchObject({
+      code: 1010,
+      data: 'Transaction would exhaust the block limits',
+    })
+    const beyondTheRequestCap = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'author_submitExtrinsic',
+      params: [`0x${'00'.repeat(9 * 1024 * 1024)}`],
+    })
+    expect([413, 'closed']).toContain(await postStatus(devnet.httpUrl, beyondTheRequestCap))
+    expect((await rpc(devnet.httpUrl, 'system_health')).result).toEqual({
+      peers: 0,
+      isSyncing: false,
+      shouldHavePeers: false,
+    })
+  })
+})
