@@ -3,7 +3,7 @@
 
 use crate::mirror::frame_system::Phase;
 use crate::mirror::sp_core::crypto::AccountId32;
-use crate::pallets::{balances, sudo};
+use crate::pallets::{balances, subtensor, sudo};
 use crate::runtime::context::Ctx;
 use crate::storage::State;
 use taokit_crypto::Keypair;
@@ -38,5 +38,7 @@ pub fn genesis_state() -> State {
         balances::mint(&mut ctx, &dev_account(name), *amount);
     }
     sudo::KEY.put(ctx.state, &dev_account("Alice"));
+    let issued = balances::TOTAL_ISSUANCE.get(ctx.state);
+    subtensor::storage::TOTAL_ISSUANCE.put(ctx.state, &issued);
     state
 }

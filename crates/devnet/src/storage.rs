@@ -261,6 +261,23 @@ impl<K: Encode + TypeInfo + 'static, V: Encode + Decode + TypeInfo + 'static> Ma
         result
     }
 
+    /// Every key and value, in key order; only for hashers that keep the key.
+    pub fn iter<Kd: Decode>(&self, state: &State) -> Vec<(Kd, V)> {
+        let prefix = self.prefix();
+        let skip = concat_hash_len(self.hasher);
+        state
+            .iter_prefix(&prefix, None)
+            .map(|(key, bytes)| {
+                let k = decode(
+                    &key[prefix.len() + skip..],
+                    self.item.pallet,
+                    self.item.name,
+                );
+                (k, decode(bytes, self.item.pallet, self.item.name))
+            })
+            .collect()
+    }
+
     /// Every value of the map, with the key part after the prefix still hashed.
     pub fn values(&self, state: &State) -> Vec<V> {
         let prefix = self.prefix();
@@ -423,6 +440,10 @@ where
 
     pub fn get(&self, state: &State, k1: &K1, k2: &K2, k3: &K3) -> V {
         self.item.read_or_default(state, &self.key(k1, k2, k3))
+    }
+
+    pub fn try_get(&self, state: &State, k1: &K1, k2: &K2, k3: &K3) -> Option<V> {
+        self.item.read(state, &self.key(k1, k2, k3))
     }
 
     pub fn insert(&self, state: &mut State, k1: &K1, k2: &K2, k3: &K3, value: &V) {

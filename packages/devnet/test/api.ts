@@ -1,7 +1,9 @@
 import '@polkadot/api-augment'
 import { request } from 'node:http'
 import { ApiPromise, WsProvider } from '@polkadot/api'
+import type { ApiDecoration, SubmittableExtrinsic } from '@polkadot/api/types'
 import type { ProviderInterface } from '@polkadot/rpc-provider/types'
+import type { Codec, ISubmittableResult } from '@polkadot/types/types'
 
 /** subtensor's own transaction extensions carry no data; this silences polkadot-js about them. */
 export const signedExtensions = Object.fromEntries(
@@ -51,4 +53,64 @@ export function postStatus(httpUrl: string, body: string): Promise<number | 'clo
     req.on('error', () => resolve('closed'))
     req.end(body)
   })
+}
+
+/** Signs and sends; resolves with the result once the transaction is in a block. */
+export function send(
+  tx: SubmittableExtrinsic<'promise'>,
+  signer: Parameters<SubmittableExtrinsic<'promise'>['signAndSend']>[0],
+): Promise<ISubmittableResult> {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, (result) => {
+      if (result.status.isInBlock) resolve(result)
+      if (result.isError) reject(new Error(`transaction ${result.status.type}`))
+    }).catch(reject)
+  })
+}
+
+/**
+ * A codec as the tests read it. polkadot-js types SubtensorModule and AdminUtils only at
+ * runtime (from metadata); the tests name the few accessors they use.
+ */
+export interface Value extends Codec {
+  toNumber(): number
+  toBigInt(): bigint
+  readonly isTrue: boolean
+  readonly isNone: boolean
+  unwrap(): Value
+  map<T>(f: (item: Value) => T): T[]
+}
+
+type Accessor<T> = (name: string, ...args: unknown[]) => T
+
+function member<T>(section: unknown, what: string): Accessor<T> {
+  return (name, ...args) => {
+    const fn = (section as Record<string, ((...a: unknown[]) => T) | undefined> | undefined)?.[name]
+    if (fn === undefined) throw new Error(`${what}.${name} is not in the metadata`)
+    return fn(...args)
+  }
+}
+
+/** A value's field, e.g. `field(metagraph, 'numUids')`. */
+export function field(value: Value, name: string): Value {
+  const found = (value as unknown as Record<string, Value | undefined>)[name]
+  if (found === undefined) throw new Error(`no field ${name}`)
+  return found
+}
+
+/** Storage queries of a pallet, at the head or at a past block (`api.at(hash)`). */
+export function query(
+  on: ApiPromise | ApiDecoration<'promise'>,
+  pallet: string,
+): Accessor<Promise<Value>> {
+  return member(on.query[pallet], pallet)
+}
+
+export function tx(api: ApiPromise, pallet: string): Accessor<SubmittableExtrinsic<'promise'>> {
+  return member(api.tx[pallet], pallet)
+}
+
+/** Runtime API calls, e.g. `call(api, 'subnetInfoRuntimeApi')('getMetagraph', 1)`. */
+export function call(api: ApiPromise, runtimeApi: string): Accessor<Promise<Value>> {
+  return member(api.call[runtimeApi], runtimeApi)
 }

@@ -1,25 +1,14 @@
 import '@polkadot/api-augment'
 import type { ApiPromise } from '@polkadot/api'
-import type { SubmittableExtrinsic } from '@polkadot/api/types'
-import type { ISubmittableResult } from '@polkadot/types/types'
 import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, startDevnet } from '../src/index.js'
-import { connect, postStatus, rpc } from './api.js'
+import { connect, postStatus, rpc, send } from './api.js'
 
 const TAO = 10n ** 9n
 const alice = Keypair.fromUri('//Alice')
 const bob = Keypair.fromUri('//Bob')
-
-/** Signs and sends with a taokit keypair; resolves with the result once in a block. */
-function send(tx: SubmittableExtrinsic<'promise'>, signer = alice): Promise<ISubmittableResult> {
-  return new Promise((resolve, reject) => {
-    tx.signAndSend(signer, (result) => {
-      if (result.status.isInBlock) resolve(result)
-      if (result.isError) reject(new Error(`transaction ${result.status.type}`))
-    }).catch(reject)
-  })
-}
+const sendAs = (tx: Parameters<typeof send>[0], signer = alice) => send(tx, signer)
 
 let devnet: Devnet
 let api: ApiPromise
@@ -50,7 +39,7 @@ describe('a real @polkadot/api against the devnet', () => {
     const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt()
     const tx = api.tx.balances.transferKeepAlive(bob.address, 7n * TAO)
     const fee = (await tx.paymentInfo(alice.address)).partialFee.toBigInt()
-    const result = await send(tx)
+    const result = await sendAs(tx)
     expect(result.events.map(({ event }) => `${event.section}.${event.method}`)).toEqual([
       'balances.Withdraw',
       'balances.Transfer',
@@ -65,7 +54,7 @@ describe('a real @polkadot/api against the devnet', () => {
   })
 
   it('reports a failed call with its module error and keeps the fee', async () => {
-    const result = await send(api.tx.balances.transferKeepAlive(bob.address, 2n ** 62n))
+    const result = await sendAs(api.tx.balances.transferKeepAlive(bob.address, 2n ** 62n))
     expect(result.dispatchError?.isModule).toBe(true)
     const error = api.registry.findMetaError(result.dispatchError!.asModule)
     expect(`${error.section}.${error.name}`).toBe('balances.InsufficientBalance')
@@ -73,11 +62,11 @@ describe('a real @polkadot/api against the devnet', () => {
 
   it('runs sudo calls for Alice only', async () => {
     const call = api.tx.balances.forceSetBalance(bob.address, 5n * TAO)
-    const result = await send(api.tx.sudo.sudo(call))
+    const result = await sendAs(api.tx.sudo.sudo(call))
     const sudid = result.events.find(({ event }) => event.method === 'Sudid')
     expect(sudid?.event.data.toJSON()).toEqual([{ ok: null }])
     expect((await api.query.system.account(bob.address)).data.free.toBigInt()).toBe(5n * TAO)
-    const denied = await send(api.tx.sudo.sudo(call), bob)
+    const denied = await sendAs(api.tx.sudo.sudo(call), bob)
     expect(api.registry.findMetaError(denied.dispatchError!.asModule).name).toBe('RequireSudo')
   })
 

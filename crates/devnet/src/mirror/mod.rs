@@ -14,6 +14,7 @@ pub mod frame_metadata_hash_extension;
 pub mod frame_support;
 pub mod frame_system;
 pub mod node_subtensor_runtime;
+pub mod pallet_admin_utils;
 pub mod pallet_balances;
 pub mod pallet_drand;
 pub mod pallet_shield;
@@ -28,6 +29,7 @@ pub mod sp_core;
 pub mod sp_runtime;
 pub mod sp_version;
 pub mod sp_weights;
+pub mod substrate_fixed;
 
 /// The module path every mirrored type starts with; `metadata` removes it.
 pub const PATH_PREFIX: &[&str] = &["taokit_devnet", "mirror"];

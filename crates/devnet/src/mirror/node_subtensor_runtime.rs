@@ -1,8 +1,8 @@
 //! The runtime's outer call and event enums: one variant per pallet, at its pallet index.
 
 use crate::mirror::{
-    frame_system, pallet_balances, pallet_subtensor_utility, pallet_sudo, pallet_timestamp,
-    pallet_transaction_payment,
+    frame_system, pallet_admin_utils, pallet_balances, pallet_subtensor, pallet_subtensor_utility,
+    pallet_sudo, pallet_timestamp, pallet_transaction_payment,
 };
 use codec::{Decode, Encode};
 use scale_info::TypeInfo;
@@ -15,10 +15,14 @@ pub enum RuntimeCall {
     Timestamp(pallet_timestamp::pallet::Call),
     #[codec(index = 5)]
     Balances(pallet_balances::pallet::Call),
+    #[codec(index = 7)]
+    SubtensorModule(pallet_subtensor::pallet::Call),
     #[codec(index = 11)]
     Utility(pallet_subtensor_utility::pallet::Call),
     #[codec(index = 12)]
     Sudo(pallet_sudo::pallet::Call),
+    #[codec(index = 19)]
+    AdminUtils(pallet_admin_utils::pallet::Call),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
@@ -29,10 +33,14 @@ pub enum RuntimeEvent {
     Balances(pallet_balances::pallet::Event),
     #[codec(index = 6)]
     TransactionPayment(pallet_transaction_payment::pallet::Event),
+    #[codec(index = 7)]
+    SubtensorModule(pallet_subtensor::pallet::Event),
     #[codec(index = 11)]
     Utility(pallet_subtensor_utility::pallet::Event),
     #[codec(index = 12)]
     Sudo(pallet_sudo::pallet::Event),
+    #[codec(index = 19)]
+    AdminUtils(pallet_admin_utils::pallet::Event),
 }
 
 /// The runtime's error enum of errors enum, for metadata V15's outer enums.
@@ -42,10 +50,14 @@ pub enum RuntimeError {
     System(frame_system::pallet::Error),
     #[codec(index = 5)]
     Balances(pallet_balances::pallet::Error),
+    #[codec(index = 7)]
+    SubtensorModule(pallet_subtensor::pallet::Error),
     #[codec(index = 11)]
     Utility(pallet_subtensor_utility::pallet::Error),
     #[codec(index = 12)]
     Sudo(pallet_sudo::pallet::Error),
+    #[codec(index = 19)]
+    AdminUtils(pallet_admin_utils::pallet::Error),
 }
 
 /// The runtime itself, as metadata V14 names it.

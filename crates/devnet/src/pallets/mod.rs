@@ -1,7 +1,9 @@
 //! The pallets the devnet models, each a storage layout plus call handlers, and the list
 //! the metadata is built from.
 
+pub mod admin_utils;
 pub mod balances;
+pub mod subtensor;
 pub mod sudo;
 pub mod system;
 pub mod timestamp;
@@ -14,8 +16,8 @@ use crate::mirror::frame_system::limits::{BlockLength, BlockWeights, WeightsPerC
 use crate::mirror::sp_weights::weight_v2::Weight;
 use crate::mirror::sp_weights::RuntimeDbWeight;
 use crate::mirror::{
-    frame_system, pallet_balances, pallet_subtensor_utility, pallet_sudo, pallet_timestamp,
-    pallet_transaction_payment,
+    frame_system, pallet_admin_utils, pallet_balances, pallet_subtensor, pallet_subtensor_utility,
+    pallet_sudo, pallet_timestamp, pallet_transaction_payment,
 };
 
 /// The largest block, and the share of it that ordinary (normal-class) extrinsics may fill.
@@ -89,6 +91,11 @@ pub fn all() -> Vec<Pallet> {
             .storage(transaction_payment::storage())
             .event::<pallet_transaction_payment::pallet::Event>()
             .constants(transaction_payment::constants()),
+        Pallet::new(subtensor::PALLET, subtensor::INDEX)
+            .storage(subtensor::storage())
+            .calls::<pallet_subtensor::pallet::Call>()
+            .event::<pallet_subtensor::pallet::Event>()
+            .error::<pallet_subtensor::pallet::Error>(),
         Pallet::new("Utility", utility::INDEX)
             .calls::<pallet_subtensor_utility::pallet::Call>()
             .event::<pallet_subtensor_utility::pallet::Event>()
@@ -98,5 +105,9 @@ pub fn all() -> Vec<Pallet> {
             .calls::<pallet_sudo::pallet::Call>()
             .event::<pallet_sudo::pallet::Event>()
             .error::<pallet_sudo::pallet::Error>(),
+        Pallet::new(admin_utils::PALLET, admin_utils::INDEX)
+            .calls::<pallet_admin_utils::pallet::Call>()
+            .event::<pallet_admin_utils::pallet::Event>()
+            .error::<pallet_admin_utils::pallet::Error>(),
     ]
 }

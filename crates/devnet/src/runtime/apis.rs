@@ -23,18 +23,18 @@ pub struct ApiEnv<'a> {
     pub genesis: H256,
 }
 
-type Input<'a, 'b> = &'a mut &'b [u8];
-type Handler = fn(&ApiEnv<'_>, Input<'_, '_>) -> Result<Vec<u8>, String>;
+pub(super) type Input<'a, 'b> = &'a mut &'b [u8];
+pub(super) type Handler = fn(&ApiEnv<'_>, Input<'_, '_>) -> Result<Vec<u8>, String>;
 
-struct Method {
-    api: &'static str,
-    name: &'static str,
-    inputs: fn() -> Vec<(&'static str, MetaType)>,
-    output: fn() -> MetaType,
-    handler: Handler,
+pub(super) struct Method {
+    pub api: &'static str,
+    pub name: &'static str,
+    pub inputs: fn() -> Vec<(&'static str, MetaType)>,
+    pub output: fn() -> MetaType,
+    pub handler: Handler,
 }
 
-fn arg<T: Decode>(input: Input<'_, '_>, name: &str) -> Result<T, String> {
+pub(super) fn arg<T: Decode>(input: Input<'_, '_>, name: &str) -> Result<T, String> {
     T::decode(input).map_err(|e| format!("cannot decode the argument {name}: {e}"))
 }
 
@@ -160,9 +160,13 @@ const METHODS: &[Method] = &[
     },
 ];
 
+fn all_methods() -> impl Iterator<Item = &'static Method> {
+    METHODS.iter().chain(super::subtensor_apis::METHODS)
+}
+
 /// Runs `Api_method` on `input`; `None` when the devnet does not serve it.
 pub fn call(env: &ApiEnv<'_>, name: &str, input: &[u8]) -> Option<Result<Vec<u8>, String>> {
-    let method = METHODS.iter().find(|m| {
+    let method = all_methods().find(|m| {
         name.strip_prefix(m.api)
             .and_then(|rest| rest.strip_prefix('_'))
             == Some(m.name)
@@ -174,7 +178,7 @@ pub fn call(env: &ApiEnv<'_>, name: &str, input: &[u8]) -> Option<Result<Vec<u8>
 /// The V15 description of every API, grouped by trait, in first-seen order.
 pub fn metadata() -> Vec<(&'static str, Vec<ApiMethod>)> {
     let mut apis: Vec<(&'static str, Vec<ApiMethod>)> = Vec::new();
-    for method in METHODS {
+    for method in all_methods() {
         let entry = ApiMethod {
             name: method.name,
             inputs: (method.inputs)(),

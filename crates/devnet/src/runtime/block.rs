@@ -181,7 +181,14 @@ impl BlockBuilder {
             now: timestamp,
         }));
         builder.apply_inherent(inherent);
+        builder.initialize_pallets();
         builder
+    }
+
+    /// Pallet hooks that run after the inherents, in phase `Initialization`.
+    fn initialize_pallets(&mut self) {
+        let mut ctx = self.ctx(Phase::Initialization);
+        crate::pallets::subtensor::on_initialize(&mut ctx);
     }
 
     pub fn number(&self) -> u32 {

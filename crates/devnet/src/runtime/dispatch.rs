@@ -6,7 +6,7 @@ use crate::mirror::node_subtensor_runtime::{RuntimeCall, RuntimeEvent};
 use crate::mirror::primitive_types::H256;
 use crate::mirror::sp_weights::weight_v2::Weight;
 use crate::pallets::transaction_payment::DispatchInfo;
-use crate::pallets::{balances, sudo, timestamp, utility};
+use crate::pallets::{admin_utils, balances, subtensor, sudo, timestamp, utility};
 use crate::runtime::context::{Ctx, DispatchResult, Origin};
 use taokit_crypto::hash::blake2b_256;
 
@@ -17,6 +17,8 @@ pub fn dispatch_call(ctx: &mut Ctx<'_>, origin: Origin, call: RuntimeCall) -> Di
         RuntimeCall::Balances(call) => balances::dispatch(ctx, origin, call),
         RuntimeCall::Utility(call) => utility::dispatch(ctx, origin, call),
         RuntimeCall::Sudo(call) => sudo::dispatch(ctx, origin, call),
+        RuntimeCall::SubtensorModule(call) => subtensor::dispatch(ctx, origin, call),
+        RuntimeCall::AdminUtils(call) => admin_utils::dispatch(ctx, origin, call),
     }
 }
 
@@ -63,10 +65,34 @@ pub fn weight_of(call: &RuntimeCall) -> DispatchInfo {
                 .fold(5_000_000u64, u64::saturating_add);
             normal(inner)
         }
+        RuntimeCall::SubtensorModule(call) => subtensor_weight(call),
+        RuntimeCall::AdminUtils(_) => normal(10_000_000),
         RuntimeCall::Sudo(_) => DispatchInfo {
             class: DispatchClass::Operational,
             pays: Pays::No,
             ..normal(20_000_000)
         },
+    }
+}
+
+const fn free_of_charge(ref_time: u64) -> DispatchInfo {
+    DispatchInfo {
+        pays: Pays::No,
+        ..normal(ref_time)
+    }
+}
+
+/// Round figures of subtensor's benchmarked weights, for fees. Like subtensor, a neuron's
+/// own upkeep (weights, commits, reveals, its axon) is free, so hotkeys need no TAO.
+fn subtensor_weight(call: &crate::mirror::pallet_subtensor::pallet::Call) -> DispatchInfo {
+    use crate::mirror::pallet_subtensor::pallet::Call;
+    match call {
+        Call::set_weights { .. } | Call::reveal_weights { .. } => free_of_charge(22_060_000),
+        Call::commit_weights { .. } => free_of_charge(17_000_000),
+        Call::serve_axon { .. } => free_of_charge(35_000_000),
+        Call::add_stake { .. } | Call::remove_stake { .. } => normal(340_000_000),
+        Call::burned_register { .. } => normal(350_000_000),
+        Call::register_network { .. } => normal(270_000_000),
+        Call::start_call { .. } => normal(15_000_000),
     }
 }

@@ -5,4 +5,5 @@ pub mod block;
 pub mod context;
 pub mod dispatch;
 pub mod extrinsic;
+pub mod subtensor_apis;
 pub mod version;

@@ -14,6 +14,11 @@ pub const APIS: &[(&str, u32)] = &[
     ("Metadata", 2),
     ("AccountNonceApi", 1),
     ("TransactionPaymentApi", 4),
+    ("NeuronInfoRuntimeApi", 1),
+    ("SubnetInfoRuntimeApi", 1),
+    ("StakeInfoRuntimeApi", 1),
+    ("SubnetRegistrationRuntimeApi", 1),
+    ("SwapRuntimeApi", 1),
 ];
 
 /// A runtime API's id: the first 8 bytes of blake2b-64 of its trait name.

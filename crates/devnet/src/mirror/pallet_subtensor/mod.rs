@@ -1,0 +1,3 @@
+pub mod extensions;
+pub mod pallet;
+pub mod rpc_info;
