@@ -1,12 +1,12 @@
 //! The chain the node has built: blocks by number and hash, the state after each (the
 //! newest few thousand are kept), and the finalized head.
 
-use crate::genesis::genesis_state;
 use crate::mirror::primitive_types::H256;
 use crate::mirror::sp_runtime::generic::digest::Digest;
 use crate::mirror::sp_runtime::generic::header::Header;
 use crate::runtime::block::{state_commitment, Block};
 use crate::storage::State;
+use crate::store::{Store, StoreError};
 use codec::Encode;
 use std::collections::HashMap;
 use taokit_crypto::hash::blake2b_256;
@@ -22,6 +22,10 @@ pub struct Chain {
     states: std::collections::VecDeque<State>,
     first_state: u32,
     finalized: u32,
+    /// Where finalized blocks are saved, with `--data-dir`.
+    store: Option<Store>,
+    /// The state the store holds (after block `finalized`), to save only what changes.
+    saved_state: State,
 }
 
 impl Chain {
@@ -37,19 +41,54 @@ impl Chain {
             header,
             extrinsics: Vec::new(),
         };
-        let hash = genesis.hash();
+        Self::from_blocks(vec![genesis], state)
+    }
+
+    /// A chain of `blocks` whose last block left `state`.
+    fn from_blocks(blocks: Vec<Block>, state: State) -> Self {
+        let hashes: Vec<H256> = blocks.iter().map(Block::hash).collect();
+        let by_hash = hashes
+            .iter()
+            .enumerate()
+            .map(|(n, h)| (*h, n as u32))
+            .collect();
+        let head = (blocks.len() - 1) as u32;
         Self {
-            blocks: vec![genesis],
-            hashes: vec![hash],
-            by_hash: HashMap::from([(hash, 0)]),
+            blocks,
+            hashes,
+            by_hash,
             states: std::collections::VecDeque::from([state]),
-            first_state: 0,
-            finalized: 0,
+            first_state: head,
+            finalized: head,
+            store: None,
+            saved_state: State::default(),
         }
     }
 
-    pub fn dev() -> Self {
-        Self::new(genesis_state())
+    /// The chain saved in `store`, or a new one from `genesis` that is saved there from now
+    /// on.
+    pub fn persistent(store: Store, genesis: impl FnOnce() -> State) -> Result<Self, StoreError> {
+        let mut chain = match store.load()? {
+            Some(saved) => {
+                let mut chain = Self::from_blocks(saved.blocks, saved.state.clone());
+                chain.saved_state = saved.state;
+                chain
+            }
+            None => {
+                let chain = Self::new(genesis());
+                store.save(
+                    chain.blocks.iter(),
+                    State::default().changes(chain.head_state()),
+                    0,
+                )?;
+                Self {
+                    saved_state: chain.head_state().clone(),
+                    ..chain
+                }
+            }
+        };
+        chain.store = Some(store);
+        Ok(chain)
     }
 
     pub fn genesis_hash(&self) -> H256 {
@@ -68,8 +107,22 @@ impl Chain {
         self.finalized
     }
 
-    pub fn finalize(&mut self, number: u32) {
-        self.finalized = number.min(self.head()).max(self.finalized);
+    /// Marks blocks up to `number` final, saving them first when the chain has a store.
+    pub fn finalize(&mut self, number: u32) -> Result<(), StoreError> {
+        let number = number.min(self.head());
+        if number <= self.finalized {
+            return Ok(());
+        }
+        if let Some(store) = &self.store {
+            let state = self
+                .state(number)
+                .expect("blocks are finalized before their state is dropped");
+            let blocks = &self.blocks[self.finalized as usize + 1..=number as usize];
+            store.save(blocks, self.saved_state.changes(state), number)?;
+            self.saved_state = state.clone();
+        }
+        self.finalized = number;
+        Ok(())
     }
 
     pub fn block(&self, number: u32) -> Option<&Block> {
@@ -102,7 +155,10 @@ impl Chain {
         self.hashes.push(hash);
         self.blocks.push(block);
         self.states.push_back(state);
-        if self.states.len() > KEPT_STATES {
+        // With a store, states newer than the saved one stay until they are saved.
+        if self.states.len() > KEPT_STATES
+            && (self.store.is_none() || self.first_state < self.finalized)
+        {
             self.states.pop_front();
             self.first_state += 1;
         }

@@ -11,3 +11,4 @@ pub mod pallets;
 pub mod rpc;
 pub mod runtime;
 pub mod storage;
+pub mod store;

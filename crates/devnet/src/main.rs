@@ -4,8 +4,9 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use taokit_devnet::chain::Chain;
 use taokit_devnet::config::{self, Config};
-use taokit_devnet::genesis::{dev_account, DEV_ACCOUNTS, TAO};
+use taokit_devnet::genesis::{dev_account, genesis_state, DEV_ACCOUNTS, TAO};
 use taokit_devnet::node::Node;
+use taokit_devnet::store::Store;
 
 fn print_banner(config: &Config, url: &str) {
     println!("taokit devnet listening on {url}");
@@ -22,12 +23,24 @@ fn print_banner(config: &Config, url: &str) {
     }
 }
 
-async fn run(config: Config) -> std::io::Result<()> {
-    let node = Node::new(Chain::dev(), config.mode);
+fn open_chain(config: &Config) -> Result<Chain, Box<dyn std::error::Error>> {
+    let genesis = || genesis_state();
+    match &config.data_dir {
+        Some(dir) => Ok(Chain::persistent(Store::open(dir)?, genesis)?),
+        None => Ok(Chain::new(genesis())),
+    }
+}
+
+async fn run(config: Config, chain: Chain) -> std::io::Result<()> {
+    let resumed = chain.head();
+    let node = Node::new(chain, config.mode);
     tokio::spawn(node.clone().run_producer());
     let (addr, handle) =
         taokit_devnet::rpc::serve(node.clone(), SocketAddr::new(config.host, config.port)).await?;
     print_banner(&config, &format!("ws://{addr}"));
+    if resumed > 0 {
+        println!("resumed at block #{resumed}");
+    }
     if !config.quiet {
         let mut heads = node.subscribe_heads();
         tokio::spawn(async move {
@@ -85,12 +98,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let chain = match open_chain(&config) {
+        Ok(chain) => chain,
+        Err(error) => {
+            eprintln!("taokit-devnet: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    match runtime.block_on(run(config)) {
+    match runtime.block_on(run(config, chain)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("taokit-devnet: {error}");

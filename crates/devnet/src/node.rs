@@ -71,6 +71,15 @@ pub struct Node {
     auto_finalize: Mutex<bool>,
 }
 
+/// Finalizes, and stops the process when the data directory cannot take the blocks: a
+/// node that went on would report blocks it cannot keep.
+fn finalize_or_stop(chain: &mut Chain, number: u32) {
+    if let Err(error) = chain.finalize(number) {
+        eprintln!("taokit-devnet: {error}; stopping so that no finalized block is lost");
+        std::process::exit(74);
+    }
+}
+
 fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -246,7 +255,7 @@ impl Node {
             let mut chain = self.chain.write().expect("chain lock");
             let hash = chain.import(block, state);
             if auto_finalize {
-                chain.finalize(header.number);
+                finalize_or_stop(&mut chain, header.number);
             }
             hash
         };
@@ -282,7 +291,7 @@ impl Node {
             let Some(number) = chain.number(hash) else {
                 return false;
             };
-            chain.finalize(number);
+            finalize_or_stop(&mut chain, number);
             chain.block(number).map(|b| NewHead {
                 hash: *hash,
                 header: b.header.clone(),

@@ -27,8 +27,13 @@ export interface Devnet {
   /** The same endpoint over HTTP. */
   readonly httpUrl: string
   readonly port: number
-  /** Stops the node and waits for it to exit (after persisting, with `dataDir`). */
+  /** Stops the node and waits for it to exit. */
   stop(): Promise<void>
+  /**
+   * Kills the node at once (SIGKILL), as a crash or power cut would. With `dataDir`, a new
+   * devnet on the same folder resumes at the last finalized block.
+   */
+  kill(): Promise<void>
 }
 
 const BINARY = process.platform === 'win32' ? 'taokit-devnet.exe' : 'taokit-devnet'
@@ -119,6 +124,11 @@ export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
         async stop() {
           const exited = waitForExit(child)
           child.kill('SIGTERM')
+          await exited
+        },
+        async kill() {
+          const exited = waitForExit(child)
+          child.kill('SIGKILL')
           await exited
         },
       })
