@@ -66,8 +66,11 @@ impl Chain {
     }
 
     /// The chain saved in `store`, or a new one from `genesis` that is saved there from now
-    /// on.
-    pub fn persistent(store: Store, genesis: impl FnOnce() -> State) -> Result<Self, StoreError> {
+    /// on (a saved chain keeps its own genesis).
+    pub fn persistent(
+        store: Store,
+        genesis: impl FnOnce() -> Result<State, String>,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let mut chain = match store.load()? {
             Some(saved) => {
                 let mut chain = Self::from_blocks(saved.blocks, saved.state.clone());
@@ -75,7 +78,7 @@ impl Chain {
                 chain
             }
             None => {
-                let chain = Self::new(genesis());
+                let chain = Self::new(genesis()?);
                 store.save(
                     chain.blocks.iter(),
                     State::default().changes(chain.head_state()),

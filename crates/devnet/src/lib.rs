@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod config;
+pub mod fork;
 pub mod genesis;
 pub mod metadata;
 pub mod mirror;

@@ -24,10 +24,13 @@ fn print_banner(config: &Config, url: &str) {
 }
 
 fn open_chain(config: &Config) -> Result<Chain, Box<dyn std::error::Error>> {
-    let genesis = || genesis_state();
+    let genesis = || match &config.fork_state {
+        Some(path) => taokit_devnet::fork::load(path),
+        None => Ok(genesis_state()),
+    };
     match &config.data_dir {
         Some(dir) => Ok(Chain::persistent(Store::open(dir)?, genesis)?),
-        None => Ok(Chain::new(genesis())),
+        None => Ok(Chain::new(genesis()?)),
     }
 }
 
