@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { registerDevnet } from './commands/devnet.js'
 import { registerEpoch } from './commands/epoch.js'
 import { registerSign } from './commands/sign.js'
 import { registerSimulate } from './commands/simulate.js'
@@ -30,6 +31,7 @@ export function buildProgram(out: Output): Command {
   registerSimulate(program, out)
   registerWallet(program, out)
   registerSign(program, out)
+  registerDevnet(program)
   const inherit = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())
     command.commands.forEach(inherit)

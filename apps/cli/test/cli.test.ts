@@ -103,3 +103,14 @@ describe('taokit help and simulate', () => {
     expect(result.stderr).toBe('taokit: --steps: expected a whole number from 1 to 10000, got many')
   })
 })
+
+describe('taokit devnet, bad input', () => {
+  it.each([
+    [['--block-time', 'soon'], /^taokit: --block-time: expected instant, manual, or a duration/],
+    [['--port', '70000'], /^taokit: --port: expected 0\.\.65535/],
+  ])('%j exits 2 naming the option', async (args, message) => {
+    const result = await cli('devnet', ...args)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(message)
+  })
+})

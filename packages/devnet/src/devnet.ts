@@ -54,6 +54,39 @@ function invalid(field: string, expected: string): DevnetError {
   return new DevnetError(DevnetErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
 }
 
+/** Reads a block time as written on a command line: `instant`, `manual`, `250ms` or `12s`. */
+export function parseBlockTime(text: string): NonNullable<DevnetOptions['blockTime']> {
+  if (text === 'instant' || text === 'manual') return text
+  const match = /^(\d+)(ms|s)?$/.exec(text)
+  const value = match === null ? Number.NaN : Number(match[1]) * (match[2] === 's' ? 1000 : 1)
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw invalid('blockTime', `instant, manual, or a duration such as 250ms or 12s, got "${text}"`)
+  return value
+}
+
+/**
+ * Runs a devnet in the foreground, its output on this process's, until it exits or this
+ * process is interrupted; resolves with its exit code.
+ */
+export function runDevnet(options: DevnetOptions & { quiet?: boolean } = {}): Promise<number> {
+  const args = devnetArgs({ port: 9944, ...options })
+  if (options.quiet === true) args.push('--quiet')
+  const child = spawn(devnetBinary(), args, { stdio: 'inherit' })
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal)
+  const onInt = forward('SIGINT')
+  const onTerm = forward('SIGTERM')
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onTerm)
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+      resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1))
+    })
+  })
+}
+
 /** The binary's arguments for `options`. */
 export function devnetArgs(options: DevnetOptions): string[] {
   const args: string[] = []

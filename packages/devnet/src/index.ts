@@ -1,2 +1,10 @@
-export { type Devnet, type DevnetOptions, devnetArgs, devnetBinary, startDevnet } from './devnet.js'
+export {
+  type Devnet,
+  type DevnetOptions,
+  devnetArgs,
+  devnetBinary,
+  parseBlockTime,
+  runDevnet,
+  startDevnet,
+} from './devnet.js'
 export { DevnetError, DevnetErrorCode } from './errors.js'

@@ -1,0 +1,77 @@
+import { DevnetError, parseBlockTime, runDevnet } from '@taokit/devnet'
+import type { Command } from 'commander'
+import { ExitWith, UsageError } from '../errors.js'
+
+interface DevnetCliOptions {
+  port: string
+  host?: string
+  blockTime: string
+  dataDir?: string
+  forkState?: string
+  quiet?: boolean
+}
+
+const OPTION_OF_FIELD: Record<string, string> = {
+  port: '--port',
+  host: '--host',
+  blockTime: '--block-time',
+  dataDir: '--data-dir',
+  forkState: '--fork-state',
+}
+
+/** Runs `start`, naming the command-line option in its input errors. */
+async function withOptionNames<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start()
+  } catch (error) {
+    const option = error instanceof DevnetError ? OPTION_OF_FIELD[error.field ?? ''] : undefined
+    if (option === undefined || !(error instanceof DevnetError)) throw error
+    throw new UsageError(error.message.replace(/^[^:]+:/, `${option}:`), error.field)
+  }
+}
+
+export function registerDevnet(program: Command): void {
+  program
+    .command('devnet')
+    .description(
+      [
+        'Run a local subtensor-compatible chain: funded dev accounts (Alice is sudo),',
+        'SubtensorModule and AdminUtils as on finney, and the epoch every tempo.',
+        'Connect @polkadot/api, btcli or the Python SDK to the endpoint it prints. Ctrl-C stops it.',
+      ].join('\n'),
+    )
+    .option('--port <port>', 'WebSocket and HTTP JSON-RPC port (0 picks a free one)', '9944')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--block-time <time>',
+      'instant (a block per transaction), manual, 250ms, 12s, ...',
+      'instant',
+    )
+    .option('--data-dir <dir>', 'keep finalized blocks and state here, and resume from them')
+    .option('--fork-state <file>', 'start from the subnets and neurons this JSON genesis describes')
+    .option('--quiet', 'print only the endpoint, not the accounts and blocks')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  taokit devnet',
+        '  taokit devnet --block-time 250ms --data-dir .devnet',
+        '  taokit devnet --port 0 --fork-state subnets.json --quiet',
+      ].join('\n'),
+    )
+    .action(async (options: DevnetCliOptions) => {
+      const port = Number(options.port)
+      const code = await withOptionNames(() =>
+        runDevnet({
+          port,
+          blockTime: parseBlockTime(options.blockTime),
+          ...(options.host === undefined ? {} : { host: options.host }),
+          ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+          ...(options.forkState === undefined ? {} : { forkState: options.forkState }),
+          ...(options.quiet === true ? { quiet: true } : {}),
+        }),
+      )
+      if (code !== 0) throw new ExitWith(code)
+    })
+}
