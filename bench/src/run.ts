@@ -1,3 +1,4 @@
+import { devnetSuite } from './devnet.js'
 import { keysSuite } from './keys.js'
 import { type ResultRow, writeSuite } from './report.js'
 import { yumaSuite } from './yuma.js'
@@ -6,6 +7,7 @@ import { yumaSuite } from './yuma.js'
 const suites: Record<string, () => ResultRow[] | Promise<ResultRow[]>> = {
   yuma: yumaSuite,
   keys: keysSuite,
+  devnet: devnetSuite,
 }
 
 const only = process.argv.slice(2)

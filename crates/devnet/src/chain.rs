@@ -11,8 +11,9 @@ use codec::Encode;
 use std::collections::HashMap;
 use taokit_crypto::hash::blake2b_256;
 
-/// How many recent states stay queryable (`api.at(hash)` further back fails).
-pub const KEPT_STATES: usize = 4096;
+/// How many recent states stay queryable (`api.at(hash)` further back fails): 256, as a
+/// Substrate node prunes state by default.
+pub const KEPT_STATES: usize = 256;
 
 pub struct Chain {
     blocks: Vec<Block>,

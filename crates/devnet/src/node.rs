@@ -4,7 +4,7 @@
 use crate::chain::Chain;
 use crate::mirror::primitive_types::H256;
 use crate::mirror::sp_runtime::generic::header::Header;
-use crate::runtime::block::{check, BlockBuilder, CheckEnv};
+use crate::runtime::block::{check, BlockBuilder, CheckEnv, Signature};
 use crate::runtime::context::AccountId;
 use crate::runtime::extrinsic::{Extrinsic, Invalid, Rejected};
 use crate::storage::State;
@@ -222,7 +222,7 @@ impl Node {
             let mut progress = false;
             let mut waiting = Vec::new();
             for tx in pending {
-                match builder.apply(tx.ext.clone()) {
+                match builder.apply(tx.ext.clone(), Signature::VerifiedOnSubmit) {
                     Ok(_) => {
                         included.push(tx.hash);
                         progress = true;

@@ -4,25 +4,30 @@
 
 use codec::{Decode, Encode};
 use core::marker::PhantomData;
+use core::ops::Bound;
 use frame_metadata::v14::{StorageEntryMetadata, StorageEntryModifier, StorageEntryType};
 use scale_info::{meta_type, TypeInfo};
 use taokit_crypto::storage::{storage_prefix, StorageHasher as Hasher};
 
 pub use taokit_crypto::storage::StorageHasher;
 
+/// Raw bytes shared between snapshots: copying a map node then costs a reference count, not
+/// a copy of every key and value in it.
+type Bytes = std::sync::Arc<[u8]>;
+
 /// The whole state: raw keys to raw values, shared structurally between snapshots.
 #[derive(Clone, Default, Debug, PartialEq, Eq)]
 pub struct State {
-    map: imbl::OrdMap<Vec<u8>, Vec<u8>>,
+    map: imbl::OrdMap<Bytes, Bytes>,
 }
 
 impl State {
-    pub fn get(&self, key: &[u8]) -> Option<&Vec<u8>> {
-        self.map.get(key)
+    pub fn get(&self, key: &[u8]) -> Option<&[u8]> {
+        self.map.get(key).map(|value| &**value)
     }
 
     pub fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) {
-        self.map.insert(key, value);
+        self.map.insert(key.into(), value.into());
     }
 
     pub fn remove(&mut self, key: &[u8]) {
@@ -42,20 +47,21 @@ impl State {
         &'a self,
         prefix: &'a [u8],
         start_after: Option<&'a [u8]>,
-    ) -> impl Iterator<Item = (&'a Vec<u8>, &'a Vec<u8>)> + 'a {
+    ) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
         let from = match start_after {
-            Some(after) if after > prefix => after.to_vec(),
-            _ => prefix.to_vec(),
+            Some(after) if after > prefix => after,
+            _ => prefix,
         };
         self.map
-            .range(from..)
-            .skip_while(move |(key, _)| Some(key.as_slice()) == start_after)
+            .range::<_, [u8]>((Bound::Included(from), Bound::Unbounded))
+            .map(|(key, value)| (&**key, &**value))
+            .skip_while(move |(key, _)| Some(*key) == start_after)
             .take_while(move |(key, _)| key.starts_with(prefix))
     }
 
     /// Every entry, in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Vec<u8>, &Vec<u8>)> {
-        self.map.iter()
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.map.iter().map(|(key, value)| (&**key, &**value))
     }
 
     /// What changed from `self` to `newer`, in key order: each key with its new value, or
@@ -64,21 +70,23 @@ impl State {
     pub fn changes<'a>(
         &'a self,
         newer: &'a State,
-    ) -> impl Iterator<Item = (&'a Vec<u8>, Option<&'a Vec<u8>>)> + 'a {
+    ) -> impl Iterator<Item = (&'a [u8], Option<&'a [u8]>)> + 'a {
         self.map.diff(&newer.map).map(|item| match item {
-            imbl::ordmap::DiffItem::Add(key, value) => (key, Some(value)),
+            imbl::ordmap::DiffItem::Add(key, value) => (&**key, Some(&**value)),
             imbl::ordmap::DiffItem::Update {
                 new: (key, value), ..
-            } => (key, Some(value)),
-            imbl::ordmap::DiffItem::Remove(key, _) => (key, None),
+            } => (&**key, Some(&**value)),
+            imbl::ordmap::DiffItem::Remove(key, _) => (&**key, None),
         })
     }
 
     /// Removes every entry under `prefix`.
     pub fn remove_prefix(&mut self, prefix: &[u8]) {
-        let keys: Vec<Vec<u8>> = self
-            .iter_prefix(prefix, None)
-            .map(|(k, _)| k.clone())
+        let keys: Vec<Bytes> = self
+            .map
+            .range::<_, [u8]>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(key, _)| key.starts_with(prefix))
+            .map(|(key, _)| key.clone())
             .collect();
         for key in keys {
             self.map.remove(&key);

@@ -102,7 +102,7 @@ impl Store {
     pub fn save<'a>(
         &self,
         blocks: impl IntoIterator<Item = &'a Block>,
-        changes: impl IntoIterator<Item = (&'a Vec<u8>, Option<&'a Vec<u8>>)>,
+        changes: impl IntoIterator<Item = (&'a [u8], Option<&'a [u8]>)>,
         finalized: u32,
     ) -> Result<(), StoreError> {
         let write = self.db.begin_write().map_err(|e| self.error("write", e))?;
@@ -120,8 +120,8 @@ impl Store {
                 .map_err(|e| self.error("write", e))?;
             for (key, value) in changes {
                 match value {
-                    Some(value) => table.insert(key.as_slice(), value.as_slice()),
-                    None => table.remove(key.as_slice()),
+                    Some(value) => table.insert(key, value),
+                    None => table.remove(key),
                 }
                 .map_err(|e| self.error("write", e))?;
             }

@@ -27,6 +27,8 @@ export interface Devnet {
   /** The same endpoint over HTTP. */
   readonly httpUrl: string
   readonly port: number
+  /** The node's process id (for example, to read its memory use). */
+  readonly pid: number
   /** Stops the node and waits for it to exit. */
   stop(): Promise<void>
   /**
@@ -154,6 +156,7 @@ export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
         url,
         httpUrl: `http://${host}:${port}`,
         port: Number(port),
+        pid: child.pid ?? 0,
         async stop() {
           const exited = waitForExit(child)
           child.kill('SIGTERM')

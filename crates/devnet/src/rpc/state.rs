@@ -96,7 +96,7 @@ fn changes_json(block: &str, keys: &[Vec<u8>], state: &State) -> Value {
         "block": block,
         "changes": keys
             .iter()
-            .map(|k| json!([hex_of(k), state.get(k).map(|v| hex_of(v))]))
+            .map(|k| json!([hex_of(k), state.get(k).map(hex_of)]))
             .collect::<Vec<_>>(),
     })
 }
@@ -133,7 +133,7 @@ async fn storage_subscription(
         let values: HashMap<Vec<u8>, Option<Vec<u8>>> = keys
             .iter()
             .flatten()
-            .map(|k| (k.clone(), state.get(k).cloned()))
+            .map(|k| (k.clone(), state.get(k).map(<[u8]>::to_vec)))
             .collect();
         (hash_json(&c.head_hash()), values)
     });
@@ -153,7 +153,7 @@ async fn storage_subscription(
             Some(keys) => keys
                 .iter()
                 .filter_map(|k| {
-                    let now = state.get(k).cloned();
+                    let now = state.get(k).map(<[u8]>::to_vec);
                     (last.get(k) != Some(&now)).then(|| {
                         last.insert(k.clone(), now.clone());
                         json!([hex_of(k), now.as_ref().map(|v| hex_of(v))])
@@ -162,7 +162,7 @@ async fn storage_subscription(
                 .collect(),
             None => previous
                 .changes(&state)
-                .map(|(k, v)| json!([hex_of(k), v.map(|v| hex_of(v))]))
+                .map(|(k, v)| json!([hex_of(k), v.map(hex_of)]))
                 .collect(),
         };
         previous = state;

@@ -64,6 +64,22 @@ pub struct CheckEnv<'a> {
 
 /// Checks a signed transaction against `env`; `Future` means its nonce is ahead.
 pub fn check(env: &CheckEnv<'_>, ext: &Extrinsic) -> Result<Checked, Invalid> {
+    check_with(env, ext, Signature::Verify)
+}
+
+/// Whether a check verifies the signature, or trusts that the pool already did: the
+/// signed payload (call, extras, genesis, spec, birth block) cannot change in between.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Signature {
+    Verify,
+    VerifiedOnSubmit,
+}
+
+fn check_with(
+    env: &CheckEnv<'_>,
+    ext: &Extrinsic,
+    signature: Signature,
+) -> Result<Checked, Invalid> {
     let Some(signed) = &ext.signed else {
         return Err(if matches!(ext.call, RuntimeCall::Timestamp(_)) {
             Invalid::MandatoryValidation
@@ -103,9 +119,11 @@ pub fn check(env: &CheckEnv<'_>, ext: &Extrinsic) -> Result<Checked, Invalid> {
         genesis: env.genesis,
         birth_block: birth_hash,
     };
-    let payload = signing_payload(&ext.call, &signed.extra, &implicit);
-    if !check_signature(&signed.signer, &signed.signature, &payload) {
-        return Err(Invalid::BadProof);
+    if signature == Signature::Verify {
+        let payload = signing_payload(&ext.call, &signed.extra, &implicit);
+        if !check_signature(&signed.signer, &signed.signature, &payload) {
+            return Err(Invalid::BadProof);
+        }
     }
     let valid_till = signed.extra.era.death(current);
     if current >= valid_till {
@@ -219,14 +237,18 @@ impl BlockBuilder {
 
     /// Checks and applies a transaction. `Err` means it is not included; a call that fails
     /// is included, pays its fee, and records `ExtrinsicFailed`.
-    pub fn apply(&mut self, ext: Extrinsic) -> Result<Result<(), DispatchError>, Invalid> {
+    pub fn apply(
+        &mut self,
+        ext: Extrinsic,
+        signature: Signature,
+    ) -> Result<Result<(), DispatchError>, Invalid> {
         let env = CheckEnv {
             state: &self.state,
             genesis: self.genesis,
             number: self.number,
             parent_hash: self.parent_hash,
         };
-        let checked = check(&env, &ext)?;
+        let checked = check_with(&env, &ext, signature)?;
         let phase = self.phase();
         let info = weight_of(&ext.call);
         let mut ctx = self.ctx(phase);
@@ -302,7 +324,7 @@ pub fn state_commitment(parent_root: &H256, parent: &State, state: &State) -> H2
     let mut data = parent_root.0.to_vec();
     for (key, value) in parent.changes(state) {
         data.extend_from_slice(&blake2b_256(key));
-        data.extend_from_slice(&value.map_or([0; 32], |v| blake2b_256(v)));
+        data.extend_from_slice(&value.map_or([0; 32], blake2b_256));
     }
     H256(blake2b_256(&data))
 }

@@ -75,11 +75,11 @@ pub fn increase_stake(
         &netuid,
         &total_alpha.saturating_add(alpha),
     );
-    STAKING_HOTKEYS.mutate(ctx.state, coldkey, |keys| {
-        if !keys.contains(hotkey) {
-            keys.push(*hotkey)
-        }
-    });
+    let mut staking = STAKING_HOTKEYS.get(ctx.state, coldkey);
+    if !staking.contains(hotkey) {
+        staking.push(*hotkey);
+        STAKING_HOTKEYS.insert(ctx.state, coldkey, &staking);
+    }
 }
 
 pub fn decrease_stake(
