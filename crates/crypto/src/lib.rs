@@ -3,6 +3,7 @@
 //! commit-reveal hash and the legacy PoW.
 
 pub mod commit;
+pub mod ed25519;
 mod error;
 pub mod hash;
 pub mod keyfile;

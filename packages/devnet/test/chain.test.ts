@@ -1,5 +1,6 @@
 import '@polkadot/api-augment'
-import type { ApiPromise } from '@polkadot/api'
+import { type ApiPromise, Keyring } from '@polkadot/api'
+import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, startDevnet } from '../src/index.js'
@@ -58,6 +59,15 @@ describe('a real @polkadot/api against the devnet', () => {
     expect(result.dispatchError?.isModule).toBe(true)
     const error = api.registry.findMetaError(result.dispatchError!.asModule)
     expect(`${error.section}.${error.name}`).toBe('balances.InsufficientBalance')
+  })
+
+  it('accepts transactions signed with ed25519', async () => {
+    await cryptoWaitReady()
+    const eve = new Keyring({ type: 'ed25519', ss58Format: 42 }).addFromUri('//Eve')
+    await sendAs(api.tx.balances.transferKeepAlive(eve.address, 10n * TAO))
+    const result = await send(api.tx.balances.transferKeepAlive(bob.address, TAO), eve)
+    expect(result.dispatchError).toBeUndefined()
+    expect((await api.query.system.account(eve.address)).nonce.toNumber()).toBe(1)
   })
 
   it('runs sudo calls for Alice only', async () => {

@@ -174,6 +174,9 @@ pub fn check_signature(signer: &AccountId, signature: &MultiSignature, payload: 
         MultiSignature::Sr25519(signature) => {
             taokit_crypto::verify(payload, signature, &signer.0).unwrap_or(false)
         }
-        MultiSignature::Ed25519(_) | MultiSignature::Ecdsa(_) => false,
+        MultiSignature::Ed25519(signature) => {
+            taokit_crypto::ed25519::verify_ed25519(payload, signature, &signer.0)
+        }
+        MultiSignature::Ecdsa(_) => false,
     }
 }
