@@ -55,14 +55,18 @@ export function postStatus(httpUrl: string, body: string): Promise<number | 'clo
   })
 }
 
-/** Signs and sends; resolves with the result once the transaction is in a block. */
+/**
+ * Signs and sends; resolves with the result once the transaction is in a block. Under load
+ * @polkadot/api may skip the `inBlock` update when `finalized` follows close behind (as it
+ * does on the devnet), so either counts.
+ */
 export function send(
   tx: SubmittableExtrinsic<'promise'>,
   signer: Parameters<SubmittableExtrinsic<'promise'>['signAndSend']>[0],
 ): Promise<ISubmittableResult> {
   return new Promise((resolve, reject) => {
     tx.signAndSend(signer, (result) => {
-      if (result.status.isInBlock) resolve(result)
+      if (result.status.isInBlock || result.status.isFinalized) resolve(result)
       if (result.isError) reject(new Error(`transaction ${result.status.type}`))
     }).catch(reject)
   })
