@@ -15,8 +15,7 @@
 //! held outside the pool, the largest stakes get validator permits, and weights count as set
 //! at block 1.
 
-use crate::genesis::genesis_state;
-use crate::mirror::frame_system::Phase;
+use crate::genesis::{at_genesis, genesis_state, sync_issuance};
 use crate::mirror::pallet_subtensor::pallet::{AxonInfo, Call};
 use crate::mirror::sp_core::crypto::AccountId32;
 use crate::pallets::balances;
@@ -127,22 +126,17 @@ pub fn load(path: &Path) -> Result<State, String> {
 
 fn apply(fork: Fork) -> Result<State, String> {
     let mut state = genesis_state();
-    let mut events = Vec::new();
-    let mut ctx = Ctx {
-        state: &mut state,
-        block: 0,
-        phase: Phase::Initialization,
-        events: &mut events,
-    };
-    for (i, spec) in fork.accounts.iter().enumerate() {
-        let who = account(&format!("accounts[{i}].account"), &spec.account)?;
-        balances::mint(&mut ctx, &who, spec.balance.0);
-    }
-    let issued = balances::TOTAL_ISSUANCE.get(ctx.state);
-    TOTAL_ISSUANCE.put(ctx.state, &issued);
-    for (i, spec) in fork.subnets.iter().enumerate() {
-        add_subnet(&mut ctx, &format!("subnets[{i}]"), spec)?;
-    }
+    at_genesis(&mut state, |ctx| {
+        for (i, spec) in fork.accounts.iter().enumerate() {
+            let who = account(&format!("accounts[{i}].account"), &spec.account)?;
+            balances::mint(ctx, &who, spec.balance.0);
+        }
+        sync_issuance(ctx);
+        for (i, spec) in fork.subnets.iter().enumerate() {
+            add_subnet(ctx, &format!("subnets[{i}]"), spec)?;
+        }
+        Ok::<_, String>(())
+    })?;
     Ok(state)
 }
 
@@ -289,23 +283,18 @@ mod tests {
         .unwrap();
         let zed = account("a", "//Zed").unwrap();
         let mut state = state;
-        let mut events = Vec::new();
-        let ctx = Ctx {
-            state: &mut state,
-            block: 0,
-            phase: Phase::Initialization,
-            events: &mut events,
-        };
-        assert_eq!(balances::free(&ctx, &zed), 7_000_000_000);
-        assert_eq!(SUBNETWORK_N.get(ctx.state, &1), 4);
-        assert_eq!(TEMPO.get(ctx.state, &1), 5);
-        assert_eq!(
-            VALIDATOR_PERMIT.get(ctx.state, &1),
-            vec![false, true, false, false]
-        );
-        assert_eq!(WEIGHTS.get(ctx.state, &1, &1), vec![(2, 32768), (3, 65535)]);
-        let m1 = account("a", "//Dave//m1").unwrap();
-        assert_eq!(AXONS.try_get(ctx.state, &1, &m1).unwrap().port, 8091);
+        at_genesis(&mut state, |ctx| {
+            assert_eq!(balances::free(ctx, &zed), 7_000_000_000);
+            assert_eq!(SUBNETWORK_N.get(ctx.state, &1), 4);
+            assert_eq!(TEMPO.get(ctx.state, &1), 5);
+            assert_eq!(
+                VALIDATOR_PERMIT.get(ctx.state, &1),
+                vec![false, true, false, false]
+            );
+            assert_eq!(WEIGHTS.get(ctx.state, &1, &1), vec![(2, 32768), (3, 65535)]);
+            let m1 = account("a", "//Dave//m1").unwrap();
+            assert_eq!(AXONS.try_get(ctx.state, &1, &m1).unwrap().port, 8091);
+        });
     }
 
     #[test]

@@ -25,20 +25,32 @@ pub fn dev_account(name: &str) -> AccountId32 {
     AccountId32(keypair.public_key())
 }
 
-pub fn genesis_state() -> State {
-    let mut state = State::default();
+/// Runs `f` on `state` as part of the genesis block, whose events nobody keeps.
+pub fn at_genesis<T>(state: &mut State, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
     let mut events = Vec::new();
     let mut ctx = Ctx {
-        state: &mut state,
+        state,
         block: 0,
         phase: Phase::Initialization,
         events: &mut events,
     };
-    for (name, amount) in DEV_ACCOUNTS {
-        balances::mint(&mut ctx, &dev_account(name), *amount);
-    }
-    sudo::KEY.put(ctx.state, &dev_account("Alice"));
+    f(&mut ctx)
+}
+
+/// Makes subtensor's issuance (what the halving counts) agree with the balances minted.
+pub fn sync_issuance(ctx: &mut Ctx<'_>) {
     let issued = balances::TOTAL_ISSUANCE.get(ctx.state);
     subtensor::storage::TOTAL_ISSUANCE.put(ctx.state, &issued);
+}
+
+pub fn genesis_state() -> State {
+    let mut state = State::default();
+    at_genesis(&mut state, |ctx| {
+        for (name, amount) in DEV_ACCOUNTS {
+            balances::mint(ctx, &dev_account(name), *amount);
+        }
+        sudo::KEY.put(ctx.state, &dev_account("Alice"));
+        sync_issuance(ctx);
+    });
     state
 }
