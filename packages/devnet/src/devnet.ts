@@ -73,7 +73,10 @@ export function parseBlockTime(text: string): NonNullable<DevnetOptions['blockTi
 export function runDevnet(options: DevnetOptions & { quiet?: boolean } = {}): Promise<number> {
   const args = devnetArgs({ port: 9944, ...options })
   if (options.quiet === true) args.push('--quiet')
-  const child = spawn(devnetBinary(), args, { stdio: 'inherit' })
+  // Standard input is a pipe the node watches: if this process dies, however it dies, the
+  // pipe closes and the node stops instead of outliving it.
+  args.push('--exit-with-stdin')
+  const child = spawn(devnetBinary(), args, { stdio: ['pipe', 'inherit', 'inherit'] })
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal)
   const onInt = forward('SIGINT')
   const onTerm = forward('SIGTERM')
