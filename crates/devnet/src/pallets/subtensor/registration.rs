@@ -28,15 +28,6 @@ pub fn claim_hotkey(ctx: &mut Ctx<'_>, coldkey: &AccountId, hotkey: &AccountId) 
     });
 }
 
-fn push<T: Clone + codec::Encode + codec::Decode + scale_info::TypeInfo + 'static>(
-    ctx: &mut Ctx<'_>,
-    item: crate::storage::Map<u16, Vec<T>>,
-    netuid: u16,
-    value: T,
-) {
-    item.mutate(ctx.state, &netuid, |values| values.push(value));
-}
-
 fn set_at<T: Clone + Default + codec::Encode + codec::Decode + scale_info::TypeInfo + 'static>(
     ctx: &mut Ctx<'_>,
     item: crate::storage::Map<u16, Vec<T>>,
@@ -53,61 +44,14 @@ fn set_at<T: Clone + Default + codec::Encode + codec::Decode + scale_info::TypeI
     });
 }
 
-/// Adds a uid at the end of the subnet. Registration counts as activity, so `LastUpdate`
-/// starts at the registration block.
-pub fn append_neuron(ctx: &mut Ctx<'_>, netuid: u16, hotkey: &AccountId) -> u16 {
-    let uid = SUBNETWORK_N.get(ctx.state, &netuid);
+/// Puts `hotkey` at `uid`, registered now, with the scores of a new neuron. Registration
+/// counts as activity, so `LastUpdate` starts at the registration block.
+fn seat(ctx: &mut Ctx<'_>, netuid: u16, uid: u16, hotkey: &AccountId) {
     let block = u64::from(ctx.block);
     KEYS.insert(ctx.state, &netuid, &uid, hotkey);
     UIDS.insert(ctx.state, &netuid, hotkey, &uid);
     BLOCK_AT_REGISTRATION.insert(ctx.state, &netuid, &uid, &block);
     IS_NETWORK_MEMBER.insert(ctx.state, hotkey, &netuid, &true);
-    SUBNETWORK_N.insert(ctx.state, &netuid, &(uid + 1));
-    push(ctx, ACTIVE, netuid, true);
-    push(ctx, VALIDATOR_PERMIT, netuid, false);
-    for item in [
-        CONSENSUS,
-        INCENTIVE,
-        DIVIDENDS,
-        VALIDATOR_TRUST,
-        STAKE_WEIGHT,
-        RANK,
-        TRUST,
-        PRUNING_SCORES,
-    ] {
-        push(ctx, item, netuid, 0u16);
-    }
-    push(ctx, EMISSION, netuid, 0u64);
-    push(ctx, LAST_UPDATE, netuid, block);
-    uid
-}
-
-/// Gives `uid` to a new hotkey: the old one loses its registration, axon, weights and
-/// scores, and weights pointing at the uid are zeroed (as `clear_neuron` does).
-fn replace_neuron(ctx: &mut Ctx<'_>, netuid: u16, uid: u16, hotkey: &AccountId) {
-    let old = KEYS.get(ctx.state, &netuid, &uid);
-    let block = u64::from(ctx.block);
-    UIDS.remove(ctx.state, &netuid, &old);
-    IS_NETWORK_MEMBER.remove(ctx.state, &old, &netuid);
-    AXONS.remove(ctx.state, &netuid, &old);
-    KEYS.insert(ctx.state, &netuid, &uid, hotkey);
-    UIDS.insert(ctx.state, &netuid, hotkey, &uid);
-    IS_NETWORK_MEMBER.insert(ctx.state, hotkey, &netuid, &true);
-    BLOCK_AT_REGISTRATION.insert(ctx.state, &netuid, &uid, &block);
-    WEIGHTS.remove(ctx.state, &netuid, &uid);
-    BONDS.remove(ctx.state, &netuid, &uid);
-    for (row, mut weights) in WEIGHTS.iter_prefix::<u16>(ctx.state, &netuid) {
-        let mut changed = false;
-        for (col, value) in &mut weights {
-            if *col == uid && *value != 0 {
-                *value = 0;
-                changed = true;
-            }
-        }
-        if changed {
-            WEIGHTS.insert(ctx.state, &netuid, &row, &weights);
-        }
-    }
     set_at(ctx, ACTIVE, netuid, uid, true);
     set_at(ctx, VALIDATOR_PERMIT, netuid, uid, false);
     for item in [
@@ -124,6 +68,38 @@ fn replace_neuron(ctx: &mut Ctx<'_>, netuid: u16, uid: u16, hotkey: &AccountId) 
     }
     set_at(ctx, EMISSION, netuid, uid, 0u64);
     set_at(ctx, LAST_UPDATE, netuid, uid, block);
+}
+
+/// Adds a uid at the end of the subnet.
+pub fn append_neuron(ctx: &mut Ctx<'_>, netuid: u16, hotkey: &AccountId) -> u16 {
+    let uid = SUBNETWORK_N.get(ctx.state, &netuid);
+    SUBNETWORK_N.insert(ctx.state, &netuid, &(uid + 1));
+    seat(ctx, netuid, uid, hotkey);
+    uid
+}
+
+/// Gives `uid` to a new hotkey: the old one loses its registration, axon, weights and
+/// scores, and weights pointing at the uid are zeroed (as `clear_neuron` does).
+fn replace_neuron(ctx: &mut Ctx<'_>, netuid: u16, uid: u16, hotkey: &AccountId) {
+    let old = KEYS.get(ctx.state, &netuid, &uid);
+    UIDS.remove(ctx.state, &netuid, &old);
+    IS_NETWORK_MEMBER.remove(ctx.state, &old, &netuid);
+    AXONS.remove(ctx.state, &netuid, &old);
+    WEIGHTS.remove(ctx.state, &netuid, &uid);
+    BONDS.remove(ctx.state, &netuid, &uid);
+    for (row, mut weights) in WEIGHTS.iter_prefix::<u16>(ctx.state, &netuid) {
+        let mut changed = false;
+        for (col, value) in &mut weights {
+            if *col == uid && *value != 0 {
+                *value = 0;
+                changed = true;
+            }
+        }
+        if changed {
+            WEIGHTS.insert(ctx.state, &netuid, &row, &weights);
+        }
+    }
+    seat(ctx, netuid, uid, hotkey);
 }
 
 fn is_immune(ctx: &Ctx<'_>, netuid: u16, uid: u16) -> bool {
