@@ -51,6 +51,9 @@ export function postStatus(httpUrl: string, body: string): Promise<number | 'clo
       resolve(response.statusCode ?? 0)
     })
     req.on('error', () => resolve('closed'))
+    // The unsent rest of the body fails with EPIPE on the socket once the server has
+    // closed it, possibly after the answer; that is the expected end, not an error.
+    req.on('socket', (socket) => socket.on('error', () => resolve('closed')))
     req.end(body)
   })
 }
