@@ -1,0 +1,85 @@
+import { ApiPromise } from '@polkadot/api'
+import { ChainError, ChainErrorCode } from './errors.js'
+import { type Network, resolveEndpoint } from './networks.js'
+import { ResilientProvider } from './provider.js'
+
+export interface ConnectOptions {
+  /** `local` (default), `finney`, `test`, `archive`, or a ws:// / wss:// URL. */
+  network?: Network
+  /** Tried in turn when the main endpoint cannot be reached or drops. */
+  fallbacks?: readonly Network[]
+  /** Deadline of each RPC, and of connecting. Default 15 s. */
+  timeoutMs?: number
+}
+
+// subtensor's own transaction extensions carry no data; naming them keeps polkadot-js from
+// warning about unknown extensions.
+const SUBTENSOR_EXTENSIONS = Object.fromEntries(
+  [
+    'SudoTransactionExtension',
+    'CheckShieldedTxValidity',
+    'SubtensorTransactionExtension',
+    'DrandPriority',
+    'CheckColdkeySwap',
+  ].map((name) => [name, { extrinsic: {}, payload: {} }]),
+)
+
+export interface Connection {
+  api: ApiPromise
+  provider: ResilientProvider
+  endpoints: string[]
+  timeoutMs: number
+}
+
+/** Opens @polkadot/api on a {@link ResilientProvider}, or fails within the deadline. */
+export async function openConnection(options: ConnectOptions): Promise<Connection> {
+  const timeoutMs = options.timeoutMs ?? 15_000
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `timeoutMs: expected a positive number of milliseconds, got ${String(timeoutMs)}`,
+      { field: 'timeoutMs' },
+    )
+  }
+  const endpoints = [
+    resolveEndpoint(options.network ?? 'local'),
+    ...(options.fallbacks ?? []).map((network, i) => resolveEndpoint(network, `fallbacks[${i}]`)),
+  ]
+  const provider = new ResilientProvider({ endpoints, timeoutMs })
+  await provider.connect()
+  const api = new ApiPromise({
+    provider,
+    signedExtensions: SUBTENSOR_EXTENSIONS,
+    noInitWarn: true,
+    throwOnConnect: false,
+  })
+  // polkadot-js reports a failed start on this emitter as well as on isReadyOrError; keep it
+  // from reaching the process as an unhandled 'error' event.
+  api.on('error', () => {})
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ChainError(
+            ChainErrorCode.Unreachable,
+            `could not connect to ${endpoints.join(' or ')} within ${timeoutMs} ms`,
+          ),
+        ),
+      timeoutMs,
+    )
+  })
+  try {
+    await Promise.race([api.isReadyOrError, deadline])
+  } catch (error) {
+    await api.disconnect().catch(() => {})
+    throw error instanceof ChainError
+      ? error
+      : new ChainError(ChainErrorCode.Unreachable, `could not start a session on ${endpoints[0]}`, {
+          cause: error,
+        })
+  } finally {
+    clearTimeout(timer)
+  }
+  return { api, provider, endpoints, timeoutMs }
+}

@@ -1,0 +1,276 @@
+import type { ApiPromise } from '@polkadot/api'
+import type { SubmittableExtrinsic } from '@polkadot/api/types'
+import type { Codec } from '@polkadot/types/types'
+import type { Keypair } from '@taokit/keys'
+import { ChainError, ChainErrorCode } from './errors.js'
+import { storage } from './metadata.js'
+import { KeypairSigner } from './signer.js'
+
+/** One event of a transaction, as decoded with the node's metadata. */
+export interface ChainEvent {
+  section: string
+  method: string
+  /** Field values in JSON form (amounts as numbers or hex strings, as polkadot-js encodes). */
+  data: unknown
+}
+
+/** Why an included transaction failed. */
+export interface DispatchFailure {
+  /** The pallet, e.g. `SubtensorModule`; undefined for errors that are not a module's. */
+  pallet: string | undefined
+  /** The error's name, e.g. `SettingWeightsTooFast`, or the dispatch error kind. */
+  name: string
+  /** The runtime's own description of the error. */
+  docs: string
+}
+
+/** What happened to a transaction that made it into a block. */
+export class ExtrinsicResult {
+  constructor(
+    /** Hash of the signed transaction. */
+    readonly txHash: string,
+    readonly blockHash: string,
+    readonly blockNumber: number,
+    /** Position of the transaction in its block. */
+    readonly index: number,
+    readonly events: readonly ChainEvent[],
+    /** What the signer paid in fees, in rao. */
+    readonly fee: bigint,
+    /** Set when the transaction was included but its call failed (fees are still paid). */
+    readonly error: DispatchFailure | undefined,
+  ) {}
+
+  get succeeded(): boolean {
+    return this.error === undefined
+  }
+
+  /** The result, or a {@link ChainError} with code `CHAIN_DISPATCH_FAILED` naming the error. */
+  orThrow(): this {
+    const error = this.error
+    if (error === undefined) return this
+    const where = error.pallet === undefined ? error.name : `${error.pallet}.${error.name}`
+    throw new ChainError(
+      ChainErrorCode.DispatchFailed,
+      `${where} in block ${this.blockNumber}${error.docs === '' ? '' : `: ${error.docs}`}`,
+    )
+  }
+
+  /** The first event `section.method`, if any. */
+  event(section: string, method: string): ChainEvent | undefined {
+    return this.events.find((e) => e.section === section && e.method === method)
+  }
+}
+
+export type SubmissionStage = 'signed' | 'ready' | 'in-block' | 'reconnecting' | 'resubmitted'
+
+export interface SubmitOptions {
+  /** Blocks for which the signed transaction stays valid; it can never land after that. */
+  mortality?: number
+  /** Deadline for inclusion. Defaults to the mortality period at 12 s blocks. */
+  timeoutMs?: number
+  onProgress?: (stage: SubmissionStage) => void
+}
+
+interface TxStatus extends Codec {
+  type: string
+  isInBlock: boolean
+  isFinalized: boolean
+  asInBlock: Codec
+  asFinalized: Codec
+}
+
+interface EventRecord extends Codec {
+  phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } }
+  event: { section: string; method: string; data: Codec[] & Codec }
+}
+
+interface ModuleErrorCodec {
+  isModule: boolean
+  asModule: Codec
+  type: string
+}
+
+/**
+ * Signs once with a mortal era and submits. Exactly once: if the connection drops before the
+ * node reports inclusion, the same signed bytes (same nonce, so they can run at most once) are
+ * looked for in new blocks and resubmitted, until they land or their era has passed.
+ */
+export async function submit(
+  api: ApiPromise,
+  call: SubmittableExtrinsic<'promise'>,
+  keypair: Keypair,
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  const mortality = options.mortality ?? 64
+  const progress = options.onProgress ?? (() => {})
+  const nonce = await api.rpc.system.accountNextIndex(keypair.ss58)
+  const startBlock = (await api.rpc.chain.getHeader()).number.toNumber()
+  await call.signAsync(keypair.ss58, {
+    signer: new KeypairSigner(api.registry, keypair),
+    nonce,
+    era: mortality,
+  })
+  progress('signed')
+  const txHash = call.hash.toHex()
+  const deadline = Date.now() + (options.timeoutMs ?? mortality * 12_000)
+  const blockHash = await watchUntilIncluded(api, call, progress).catch(async (error: unknown) => {
+    if (error instanceof ChainError && error.code === ChainErrorCode.TransactionInvalid) throw error
+    progress('reconnecting')
+    return recover(api, call, txHash, startBlock + mortality, deadline, progress)
+  })
+  return resultInBlock(api, txHash, blockHash)
+}
+
+function watchUntilIncluded(
+  api: ApiPromise,
+  call: SubmittableExtrinsic<'promise'>,
+  progress: (stage: SubmissionStage) => void,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let unsubscribe: (() => void) | undefined
+    let settled = false
+    const settle = (fn: () => void): void => {
+      if (settled) return
+      settled = true
+      unsubscribe?.()
+      fn()
+    }
+    api.rpc.author
+      .submitAndWatchExtrinsic(call, (raw: Codec) => {
+        const status = raw as TxStatus
+        if (status.type === 'Ready') progress('ready')
+        if (status.isInBlock || status.isFinalized) {
+          const hash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex()
+          progress('in-block')
+          settle(() => resolve(hash))
+        } else if (['Dropped', 'Invalid', 'Usurped'].includes(status.type)) {
+          settle(() =>
+            reject(
+              new ChainError(
+                ChainErrorCode.TransactionDropped,
+                `the node ${status.type === 'Usurped' ? 'replaced' : status.type.toLowerCase()} the transaction before including it`,
+              ),
+            ),
+          )
+        }
+      })
+      .then((unsub) => {
+        unsubscribe = unsub
+        if (settled) unsub()
+      })
+      .catch((error: unknown) => settle(() => reject(rejection(error))))
+  })
+}
+
+/** A node's refusal as a typed error; connection failures pass through unchanged. */
+function rejection(error: unknown): unknown {
+  if (error instanceof ChainError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  if (!/^\d{4}:/.test(message)) return error
+  if (/pay some fees|balance too low/i.test(message)) {
+    return new ChainError(
+      ChainErrorCode.InsufficientBalance,
+      `the signer cannot pay the transaction fee (${message})`,
+      { field: 'balance' },
+    )
+  }
+  return new ChainError(
+    ChainErrorCode.TransactionInvalid,
+    `the node refused the transaction: ${message}`,
+  )
+}
+
+async function recover(
+  api: ApiPromise,
+  call: SubmittableExtrinsic<'promise'>,
+  txHash: string,
+  lastValidBlock: number,
+  deadline: number,
+  progress: (stage: SubmissionStage) => void,
+): Promise<string> {
+  let scanned = lastValidBlock - 64 * 4
+  let resubmitted = false
+  for (;;) {
+    if (Date.now() > deadline) {
+      throw new ChainError(
+        ChainErrorCode.TransactionDropped,
+        `transaction ${txHash} was not seen in a block before the deadline`,
+      )
+    }
+    try {
+      const head = (await api.rpc.chain.getHeader()).number.toNumber()
+      for (let block = Math.max(scanned, 1); block <= head; block++) {
+        const hash = (await api.rpc.chain.getBlockHash(block)).toHex()
+        const { block: body } = await api.rpc.chain.getBlock(hash)
+        if (body.extrinsics.some((ex) => ex.hash.toHex() === txHash)) return hash
+        scanned = block + 1
+      }
+      if (head > lastValidBlock) {
+        throw new ChainError(
+          ChainErrorCode.TransactionDropped,
+          `transaction ${txHash} was not included before its era ended at block ${lastValidBlock}; it can no longer land, so sending it again is safe`,
+        )
+      }
+      if (!resubmitted) {
+        resubmitted = true
+        await api.rpc.author.submitExtrinsic(call).catch(() => {
+          // Already in the pool, or its nonce is used (it landed): the scan finds out which.
+        })
+        progress('resubmitted')
+      }
+    } catch (error) {
+      if (error instanceof ChainError && error.code === ChainErrorCode.TransactionDropped) {
+        throw error
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+async function resultInBlock(
+  api: ApiPromise,
+  txHash: string,
+  blockHash: string,
+): Promise<ExtrinsicResult> {
+  const [{ block }, records] = await Promise.all([
+    api.rpc.chain.getBlock(blockHash),
+    storage(await api.at(blockHash), 'system', 'events')(),
+  ])
+  const index = block.extrinsics.findIndex((ex) => ex.hash.toHex() === txHash)
+  const mine = (records as unknown as EventRecord[]).filter(
+    ({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === index,
+  )
+  let fee = 0n
+  let error: DispatchFailure | undefined
+  const events = mine.map(({ event }) => {
+    if (event.section === 'transactionPayment' && event.method === 'TransactionFeePaid') {
+      fee = BigInt((event.data[1] as Codec).toString())
+    }
+    if (event.section === 'system' && event.method === 'ExtrinsicFailed') {
+      error = dispatchFailure(api, event.data[0] as unknown as ModuleErrorCodec)
+    }
+    // Sudo succeeds as a call even when the call it wraps fails; the inner result is here.
+    const inner = event.data[0] as unknown as { isErr?: boolean; asErr?: ModuleErrorCodec }
+    if (event.section === 'sudo' && event.method === 'Sudid' && inner.isErr === true) {
+      error = dispatchFailure(api, inner.asErr!)
+    }
+    return { section: event.section, method: event.method, data: event.data.toJSON() }
+  })
+  return new ExtrinsicResult(
+    txHash,
+    blockHash,
+    block.header.number.toNumber(),
+    index,
+    events,
+    fee,
+    error,
+  )
+}
+
+function dispatchFailure(api: ApiPromise, error: ModuleErrorCodec): DispatchFailure {
+  if (error.isModule) {
+    const meta = api.registry.findMetaError(error.asModule as never)
+    return { pallet: meta.section, name: meta.name, docs: meta.docs.join(' ').trim() }
+  }
+  return { pallet: undefined, name: error.type, docs: '' }
+}

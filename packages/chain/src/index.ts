@@ -1,0 +1,58 @@
+export { sendCall } from './admin.js'
+export { TtlCache } from './cache.js'
+export {
+  type BlockRef,
+  type Hyperparameters,
+  type ReadOptions,
+  type StakeEntry,
+  type SubnetSummary,
+  Subtensor,
+} from './client.js'
+export type { ConnectOptions } from './connect.js'
+export {
+  type EpochPreview,
+  nextEpochBlock,
+  type PreviewOptions,
+  previewEpoch,
+} from './epoch-preview.js'
+export { ChainError, ChainErrorCode } from './errors.js'
+export {
+  type ChainEvent,
+  type DispatchFailure,
+  ExtrinsicResult,
+  type SubmissionStage,
+  type SubmitOptions,
+  submit,
+} from './extrinsic.js'
+export {
+  type AxonInfo,
+  formatIp,
+  type Metagraph,
+  type MetagraphOptions,
+} from './metagraph.js'
+export { NETWORKS, type Network, type NetworkName, resolveEndpoint } from './networks.js'
+export { ResilientProvider } from './provider.js'
+export { type RevealOutcome, RevealScheduler } from './reveal-scheduler.js'
+export type { Decoded } from './scale.js'
+export {
+  commitWeights,
+  revealWeights,
+  revealWindow,
+  setWeights,
+  type WeightsCommit,
+  type WeightsParams,
+} from './set-weights.js'
+export { KeypairSigner } from './signer.js'
+export * from './weights/index.js'
+export {
+  addStake,
+  burnedRegister,
+  formatTao,
+  registerNetwork,
+  removeStake,
+  type ServeAxonParams,
+  type StakeParams,
+  serveAxon,
+  type TransferParams,
+  transfer,
+} from './writes.js'

@@ -1,0 +1,314 @@
+import { EventEmitter } from 'node:events'
+import type {
+  ProviderInterface,
+  ProviderInterfaceCallback,
+  ProviderInterfaceEmitCb,
+  ProviderInterfaceEmitted,
+} from '@polkadot/rpc-provider/types'
+import WebSocket from 'ws'
+import { ChainError, ChainErrorCode } from './errors.js'
+
+export interface ProviderOptions {
+  /** Tried in order; on a drop the next one is tried, wrapping around. */
+  endpoints: readonly string[]
+  /** Deadline of every request, and of each attempt to open a socket. */
+  timeoutMs: number
+  /** Longest pause between reconnection attempts. */
+  maxBackoffMs?: number
+}
+
+interface Pending {
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+  timer: NodeJS.Timeout
+  method: string
+  subscription?: Subscription
+}
+
+interface Subscription {
+  type: string
+  method: string
+  params: unknown[]
+  callback: ProviderInterfaceCallback
+  /** The id the caller holds; stays the same across re-subscriptions. */
+  id: string | number
+  /** The id the node gave on the current socket. */
+  liveId: string | number
+}
+
+interface JsonRpcMessage {
+  id?: number
+  method?: string
+  result?: unknown
+  error?: { code: number; message: string; data?: unknown }
+  params?: { subscription: string | number; result?: unknown; error?: unknown }
+}
+
+// Substrate notifies some subscriptions under the British spelling.
+const NOTIFICATION_ALIASES: Record<string, string> = {
+  chain_finalisedHead: 'chain_finalizedHead',
+}
+
+/**
+ * A WebSocket JSON-RPC provider for @polkadot/api that does not hang: every request has a
+ * deadline, a request that times out on a silent socket recycles the socket, drops reconnect
+ * with backoff across the endpoints, subscriptions are renewed on the new socket under the ids
+ * callers already hold, and `disconnect()` leaves no socket, timer or listener behind.
+ */
+export class ResilientProvider implements ProviderInterface {
+  readonly hasSubscriptions = true
+  readonly isClonable = true
+  readonly #options: Required<ProviderOptions>
+  readonly #events = new EventEmitter()
+  readonly #pending = new Map<number, Pending>()
+  readonly #subscriptions = new Map<string, Subscription>()
+  /** `${notification type}::${live id}` to the key in #subscriptions. */
+  readonly #liveIds = new Map<string, string>()
+  #socket: WebSocket | null = null
+  #endpointIndex = -1
+  #nextId = 1
+  #connected = false
+  #closed = false
+  #attempt = 0
+  #reconnectTimer: NodeJS.Timeout | null = null
+  #lastMessageAt = 0
+
+  constructor(options: ProviderOptions) {
+    if (options.endpoints.length === 0) {
+      throw new ChainError(ChainErrorCode.InvalidInput, 'endpoints: expected at least one URL', {
+        field: 'endpoints',
+      })
+    }
+    this.#options = { maxBackoffMs: 2_000, ...options }
+  }
+
+  get isConnected(): boolean {
+    return this.#connected
+  }
+
+  get endpoint(): string {
+    return this.#options.endpoints[Math.max(0, this.#endpointIndex)] ?? ''
+  }
+
+  clone(): ResilientProvider {
+    return new ResilientProvider(this.#options)
+  }
+
+  async connect(): Promise<void> {
+    this.#closed = false
+    this.#open()
+  }
+
+  async disconnect(): Promise<void> {
+    this.#closed = true
+    if (this.#reconnectTimer !== null) clearTimeout(this.#reconnectTimer)
+    this.#reconnectTimer = null
+    this.#dropSocket(new ChainError(ChainErrorCode.Closed, 'the connection was closed'))
+    this.#subscriptions.clear()
+    this.#liveIds.clear()
+    this.#events.removeAllListeners()
+  }
+
+  on(type: ProviderInterfaceEmitted, listener: ProviderInterfaceEmitCb): () => void {
+    this.#events.on(type, listener)
+    return () => this.#events.off(type, listener)
+  }
+
+  send<T = unknown>(method: string, params: unknown[]): Promise<T> {
+    return this.#request(method, params) as Promise<T>
+  }
+
+  async subscribe(
+    type: string,
+    method: string,
+    params: unknown[],
+    callback: ProviderInterfaceCallback,
+  ): Promise<number | string> {
+    const subscription: Subscription = { type, method, params, callback, id: '', liveId: '' }
+    const id = (await this.#request(method, params, subscription)) as string | number
+    return id
+  }
+
+  async unsubscribe(type: string, method: string, id: number | string): Promise<boolean> {
+    const key = `${type}::${id}`
+    const subscription = this.#subscriptions.get(key)
+    if (subscription === undefined) return false
+    this.#subscriptions.delete(key)
+    this.#liveIds.delete(`${type}::${subscription.liveId}`)
+    if (!this.#connected) return true
+    try {
+      return (await this.#request(method, [subscription.liveId])) as boolean
+    } catch {
+      return false
+    }
+  }
+
+  #request(method: string, params: unknown[], subscription?: Subscription): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const socket = this.#socket
+      if (this.#closed) {
+        reject(new ChainError(ChainErrorCode.Closed, `${method}: the connection was closed`))
+        return
+      }
+      if (socket === null || !this.#connected) {
+        reject(
+          new ChainError(
+            ChainErrorCode.Unreachable,
+            `${method}: not connected to ${this.endpoint}`,
+          ),
+        )
+        return
+      }
+      const id = this.#nextId++
+      const sentAt = Date.now()
+      const timer = setTimeout(() => {
+        this.#pending.delete(id)
+        reject(
+          new ChainError(
+            ChainErrorCode.Timeout,
+            `${method}: no answer from ${this.endpoint} within ${this.#options.timeoutMs} ms`,
+          ),
+        )
+        // Silence since the request went out means the socket is dead without knowing it
+        // (a half-open TCP connection); a fresh one is the only way forward.
+        if (this.#socket === socket && this.#lastMessageAt < sentAt) socket.terminate()
+      }, this.#options.timeoutMs)
+      const pending: Pending = { resolve, reject, timer, method }
+      if (subscription !== undefined) pending.subscription = subscription
+      this.#pending.set(id, pending)
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }))
+    })
+  }
+
+  #open(): void {
+    if (this.#closed || this.#socket !== null) return
+    this.#endpointIndex = (this.#endpointIndex + 1) % this.#options.endpoints.length
+    const socket = new WebSocket(this.endpoint, {
+      handshakeTimeout: this.#options.timeoutMs,
+      maxPayload: 256 * 1024 * 1024,
+    })
+    this.#socket = socket
+    socket.on('open', () => {
+      this.#connected = true
+      this.#attempt = 0
+      this.#lastMessageAt = Date.now()
+      this.#events.emit('connected')
+      this.#resubscribe()
+    })
+    socket.on('message', (data) => {
+      this.#lastMessageAt = Date.now()
+      this.#onMessage(data.toString())
+    })
+    socket.on('error', (error) => this.#events.emit('error', error))
+    socket.on('close', () => {
+      if (this.#socket !== socket) return
+      this.#dropSocket(new ChainError(ChainErrorCode.Unreachable, `lost ${this.endpoint}`))
+      this.#scheduleReconnect()
+    })
+  }
+
+  #dropSocket(reason: ChainError): void {
+    const socket = this.#socket
+    this.#socket = null
+    const wasConnected = this.#connected
+    this.#connected = false
+    if (socket !== null) {
+      socket.removeAllListeners()
+      socket.on('error', () => {})
+      socket.terminate()
+    }
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer)
+      this.#pending.delete(id)
+      // After close() nobody waits on a subscription any more, and polkadot-js would log the
+      // rejection of one to the console.
+      if (this.#closed && pending.subscription !== undefined) continue
+      pending.reject(new ChainError(reason.code, `${pending.method}: ${reason.message}`))
+    }
+    this.#liveIds.clear()
+    if (wasConnected) this.#events.emit('disconnected')
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer !== null) return
+    const delay = Math.min(this.#options.maxBackoffMs, 100 * 2 ** this.#attempt)
+    this.#attempt += 1
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null
+      this.#open()
+    }, delay)
+  }
+
+  #resubscribe(): void {
+    for (const subscription of this.#subscriptions.values()) {
+      // Watching a submitted transaction cannot be resumed: the node would submit it again.
+      if (subscription.type.startsWith('author_')) {
+        this.#subscriptions.delete(`${subscription.type}::${subscription.id}`)
+        subscription.callback(
+          new ChainError(ChainErrorCode.Unreachable, 'the connection dropped while watching'),
+          undefined,
+        )
+        continue
+      }
+      this.#request(subscription.method, subscription.params, subscription).catch(() => {
+        // The next reconnection retries it.
+      })
+    }
+  }
+
+  #onMessage(text: string): void {
+    let message: JsonRpcMessage
+    try {
+      message = JSON.parse(text) as JsonRpcMessage
+    } catch {
+      return
+    }
+    if (message.id !== undefined) this.#onResponse(message.id, message)
+    else if (message.method !== undefined && message.params !== undefined) {
+      const type = NOTIFICATION_ALIASES[message.method] ?? message.method
+      const key = this.#liveIds.get(`${type}::${message.params.subscription}`)
+      const subscription = key === undefined ? undefined : this.#subscriptions.get(key)
+      if (subscription === undefined) return
+      if (message.params.error !== undefined) {
+        subscription.callback(new Error(JSON.stringify(message.params.error)), undefined)
+      } else {
+        subscription.callback(null, message.params.result)
+      }
+    }
+  }
+
+  #onResponse(id: number, message: JsonRpcMessage): void {
+    const pending = this.#pending.get(id)
+    if (pending === undefined) return
+    this.#pending.delete(id)
+    clearTimeout(pending.timer)
+    if (message.error !== undefined) {
+      pending.reject(new RpcError(pending.method, message.error))
+      return
+    }
+    const subscription = pending.subscription
+    if (subscription !== undefined) {
+      const liveId = message.result as string | number
+      if (subscription.id === '') subscription.id = liveId
+      subscription.liveId = liveId
+      const key = `${subscription.type}::${subscription.id}`
+      this.#subscriptions.set(key, subscription)
+      this.#liveIds.set(`${subscription.type}::${liveId}`, key)
+    }
+    pending.resolve(message.result)
+  }
+}
+
+/** An error the node answered with; @polkadot/api reads `code`, `message` and `data`. */
+export class RpcError extends Error {
+  override readonly name = 'RpcError'
+  readonly code: number
+  readonly data: unknown
+
+  constructor(method: string, error: { code: number; message: string; data?: unknown }) {
+    const detail = error.data === undefined ? '' : `: ${String(error.data)}`
+    super(`${error.code}: ${error.message}${detail} (${method})`)
+    this.code = error.code
+    this.data = error.data
+  }
+}

@@ -1,0 +1,322 @@
+import { randomInt } from 'node:crypto'
+import { toHex } from '@taokit/core'
+import { type Keypair, weightCommitHash } from '@taokit/keys'
+import { accountId, checkNetuid, type Subtensor } from './client.js'
+import { ChainError, ChainErrorCode } from './errors.js'
+import { type ExtrinsicResult, type SubmitOptions, submit } from './extrinsic.js'
+import { extrinsic } from './metadata.js'
+import { convertWeightsAndUidsForEmit, type WeightsInput } from './weights/index.js'
+import { ensureRegistered } from './writes.js'
+
+export interface WeightsParams {
+  netuid: number
+  uids: ArrayLike<number>
+  /** Any non-negative scale; converted to u16 as the Python SDK does (max = 65535). */
+  weights: WeightsInput
+  /** Must be at least the subnet's `weights_version` (0 accepts anything when that is 0). */
+  versionKey?: bigint
+}
+
+/** What {@link commitWeights} hashed; keep it to reveal. */
+export interface WeightsCommit {
+  netuid: number
+  hotkey: string
+  uids: number[]
+  values: number[]
+  salt: number[]
+  versionKey: string
+  commitHash: string
+  commitBlock: number
+  /** First and last block in which the reveal is accepted. */
+  revealFrom: number
+  revealUntil: number
+}
+
+interface WeightsState {
+  uid: number
+  block: number
+  n: number
+  commitReveal: boolean
+  versionKey: bigint
+  rateLimit: bigint
+  lastUpdate: bigint
+  permit: boolean
+  isOwner: boolean
+  minAllowed: number
+  tempo: number
+  revealPeriod: bigint
+}
+
+async function weightsState(
+  subtensor: Subtensor,
+  netuid: number,
+  hotkey: string,
+): Promise<WeightsState> {
+  const uid = await ensureRegistered(subtensor, netuid, hotkey)
+  const head = await subtensor.head()
+  const on = (item: string, args: unknown[] = [netuid]) => ['subtensorModule', item, args] as const
+  const [
+    commitReveal,
+    versionKey,
+    rateLimit,
+    lastUpdate,
+    permits,
+    minAllowed,
+    n,
+    owner,
+    tempo,
+    period,
+  ] = await subtensor.raw.storage(
+    [
+      on('commitRevealWeightsEnabled'),
+      on('weightsVersionKey'),
+      on('weightsSetRateLimit'),
+      on('lastUpdate'),
+      on('validatorPermit'),
+      on('minAllowedWeights'),
+      on('subnetworkN'),
+      on('subnetOwnerHotkey'),
+      on('tempo'),
+      on('revealPeriodEpochs'),
+    ],
+    head.hash,
+  )
+  return {
+    uid,
+    block: head.number,
+    n: Number(n),
+    commitReveal: commitReveal === true,
+    versionKey: BigInt(versionKey as bigint),
+    rateLimit: BigInt(rateLimit as bigint),
+    lastUpdate: (lastUpdate as BigUint64Array)[uid] ?? 0n,
+    permit: ((permits as Uint8Array)[uid] ?? 0) !== 0,
+    isOwner: toHex(owner as Uint8Array) === toHex(accountId(hotkey, 'hotkey')),
+    minAllowed: Number(minAllowed),
+    tempo: Number(tempo),
+    revealPeriod: BigInt(period as bigint),
+  }
+}
+
+/**
+ * The chain's weight checks, in its order, as errors that say what to do; run before paying
+ * anything, on the state of the latest block (the transaction lands in the next one).
+ */
+function preflight(
+  state: WeightsState,
+  netuid: number,
+  uids: Uint16Array,
+  versionKey: bigint,
+  mode: 'set' | 'commit' | 'reveal',
+): void {
+  if (state.versionKey !== 0n && versionKey < state.versionKey) {
+    throw new ChainError(
+      ChainErrorCode.WeightsVersion,
+      `versionKey: subnet ${netuid} requires a weights version key of at least ${state.versionKey}, got ${versionKey}; update your validator code`,
+      { field: 'versionKey' },
+    )
+  }
+  if (mode === 'set' && state.commitReveal) {
+    throw new ChainError(
+      ChainErrorCode.CommitReveal,
+      `subnet ${netuid} has commit-reveal on: commit weights now and reveal them later (commitWeights / taokit weights commit)`,
+      { field: 'netuid' },
+    )
+  }
+  if (mode !== 'set' && !state.commitReveal) {
+    throw new ChainError(
+      ChainErrorCode.CommitReveal,
+      `subnet ${netuid} has commit-reveal off: set weights directly (setWeights / taokit weights set)`,
+      { field: 'netuid' },
+    )
+  }
+  const landsAt = BigInt(state.block + 1)
+  if (
+    mode !== 'reveal' &&
+    state.lastUpdate !== 0n &&
+    landsAt - state.lastUpdate < state.rateLimit
+  ) {
+    const next = state.lastUpdate + state.rateLimit
+    throw new ChainError(
+      ChainErrorCode.WeightsTooFast,
+      `uid ${state.uid} last set weights at block ${state.lastUpdate}; subnet ${netuid} allows once every ${state.rateLimit} blocks, so the next can land in block ${next} (${next - landsAt} blocks from now)`,
+      { field: 'netuid' },
+    )
+  }
+  if (mode === 'commit') return
+  const selfWeight = uids.length === 1 && uids[0] === state.uid
+  if (!selfWeight && !state.isOwner && !state.permit) {
+    throw new ChainError(
+      ChainErrorCode.NoValidatorPermit,
+      `uid ${state.uid} has no validator permit on subnet ${netuid}; permits go to the top-staked neurons at each epoch`,
+      { field: 'hotkey' },
+    )
+  }
+  const seen = new Set<number>()
+  for (const uid of uids) {
+    if (uid >= state.n) {
+      throw new ChainError(
+        ChainErrorCode.InvalidWeights,
+        `uids: ${uid} is not a uid of subnet ${netuid}, which has ${state.n}`,
+        { field: 'uids' },
+      )
+    }
+    if (seen.has(uid)) {
+      throw new ChainError(ChainErrorCode.InvalidWeights, `uids: ${uid} appears twice`, {
+        field: 'uids',
+      })
+    }
+    seen.add(uid)
+  }
+  const minimum = Math.min(state.minAllowed, state.n)
+  if (!selfWeight && uids.length < minimum) {
+    throw new ChainError(
+      ChainErrorCode.InvalidWeights,
+      `weights: subnet ${netuid} requires non-zero weights on at least ${minimum} uids, got ${uids.length}`,
+      { field: 'weights' },
+    )
+  }
+}
+
+function emitted(params: WeightsParams): { uids: Uint16Array; values: Uint16Array } {
+  const { uids, weights } = convertWeightsAndUidsForEmit(params.uids, params.weights)
+  return { uids, values: weights }
+}
+
+function checkVersionKey(versionKey: bigint | undefined): bigint {
+  const key = versionKey ?? 0n
+  if (typeof key !== 'bigint' || key < 0n || key >= 1n << 64n) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `versionKey: expected a u64 bigint, got ${String(versionKey)}`,
+      { field: 'versionKey' },
+    )
+  }
+  return key
+}
+
+/** set_weights, after the chain's checks have passed locally. */
+export async function setWeights(
+  subtensor: Subtensor,
+  hotkey: Keypair,
+  params: WeightsParams,
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  checkNetuid(params.netuid)
+  const versionKey = checkVersionKey(params.versionKey)
+  const { uids, values } = emitted(params)
+  const state = await weightsState(subtensor, params.netuid, hotkey.ss58)
+  preflight(state, params.netuid, uids, versionKey, 'set')
+  const call = extrinsic(subtensor.api, 'subtensorModule', 'setWeights')(
+    params.netuid,
+    uids,
+    values,
+    versionKey,
+  )
+  return submit(subtensor.api, call, hotkey, options)
+}
+
+/**
+ * commit_weights of the weights' hash with a fresh random salt. The returned commit holds
+ * what the reveal needs and the blocks it must land in; hand it to a RevealScheduler.
+ */
+export async function commitWeights(
+  subtensor: Subtensor,
+  hotkey: Keypair,
+  params: WeightsParams & { salt?: readonly number[] },
+  options: SubmitOptions = {},
+): Promise<{ result: ExtrinsicResult; commit: WeightsCommit }> {
+  checkNetuid(params.netuid)
+  const versionKey = checkVersionKey(params.versionKey)
+  const { uids, values } = emitted(params)
+  const state = await weightsState(subtensor, params.netuid, hotkey.ss58)
+  preflight(state, params.netuid, uids, versionKey, 'commit')
+  const salt = params.salt ?? Array.from({ length: 8 }, () => randomInt(0, 65536))
+  const hash = toHex(
+    weightCommitHash({
+      hotkey: hotkey.addressRaw,
+      netuid: params.netuid,
+      uids,
+      values,
+      salt,
+      versionKey,
+    }),
+  )
+  const call = extrinsic(subtensor.api, 'subtensorModule', 'commitWeights')(params.netuid, hash)
+  const result = await submit(subtensor.api, call, hotkey, options)
+  const window = revealWindow(result.blockNumber, params.netuid, state.tempo, state.revealPeriod)
+  return {
+    result,
+    commit: {
+      netuid: params.netuid,
+      hotkey: hotkey.ss58,
+      uids: [...uids],
+      values: [...values],
+      salt: [...salt],
+      versionKey: versionKey.toString(),
+      commitHash: hash,
+      commitBlock: result.blockNumber,
+      ...window,
+    },
+  }
+}
+
+/**
+ * The blocks in which a commit made in `commitBlock` may be revealed: subtensor (spec 393)
+ * counts epochs as (block + netuid + 2) / (tempo + 1), and accepts the reveal exactly
+ * `revealPeriod` epochs after the commit's.
+ */
+export function revealWindow(
+  commitBlock: number,
+  netuid: number,
+  tempo: number,
+  revealPeriod: bigint,
+): { revealFrom: number; revealUntil: number } {
+  const length = tempo + 1
+  const commitEpoch = Math.floor((commitBlock + netuid + 2) / length)
+  const revealEpoch = commitEpoch + Number(revealPeriod)
+  const revealFrom = Math.max(commitBlock + 1, revealEpoch * length - netuid - 2)
+  return { revealFrom, revealUntil: (revealEpoch + 1) * length - netuid - 3 }
+}
+
+/** reveal_weights of a commit; fails early with how many blocks are left when it is early. */
+export async function revealWeights(
+  subtensor: Subtensor,
+  hotkey: Keypair,
+  commit: WeightsCommit,
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  if (commit.hotkey !== hotkey.ss58) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `hotkey: the commit was made by ${commit.hotkey}, not ${hotkey.ss58}`,
+      { field: 'hotkey' },
+    )
+  }
+  const uids = Uint16Array.from(commit.uids)
+  const versionKey = BigInt(commit.versionKey)
+  const state = await weightsState(subtensor, commit.netuid, hotkey.ss58)
+  preflight(state, commit.netuid, uids, versionKey, 'reveal')
+  const landsAt = state.block + 1
+  if (landsAt < commit.revealFrom) {
+    throw new ChainError(
+      ChainErrorCode.CommitReveal,
+      `the reveal is accepted from block ${commit.revealFrom}; the next block is ${landsAt}`,
+      { field: 'commit' },
+    )
+  }
+  if (landsAt > commit.revealUntil) {
+    throw new ChainError(
+      ChainErrorCode.CommitReveal,
+      `the commit expired: its reveal window ended at block ${commit.revealUntil}`,
+      { field: 'commit' },
+    )
+  }
+  const call = extrinsic(subtensor.api, 'subtensorModule', 'revealWeights')(
+    commit.netuid,
+    uids,
+    Uint16Array.from(commit.values),
+    Uint16Array.from(commit.salt),
+    versionKey,
+  )
+  return submit(subtensor.api, call, hotkey, options)
+}

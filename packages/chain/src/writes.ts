@@ -1,0 +1,273 @@
+import type { SubmittableExtrinsic } from '@polkadot/api/types'
+import type { Keypair } from '@taokit/keys'
+import { accountId, checkNetuid, type Subtensor } from './client.js'
+import { ChainError, ChainErrorCode } from './errors.js'
+import { type ExtrinsicResult, type SubmitOptions, submit } from './extrinsic.js'
+import { extrinsic } from './metadata.js'
+
+const U64_MAX = (1n << 64n) - 1n
+
+export function checkAmount(value: bigint, field: string, { allowZero = false } = {}): bigint {
+  if (typeof value !== 'bigint' || value < (allowZero ? 0n : 1n) || value > U64_MAX) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `${field}: expected a bigint amount of rao in ${allowZero ? 0 : 1}..2^64-1, got ${String(value)}`,
+      { field },
+    )
+  }
+  return value
+}
+
+export function formatTao(rao: bigint): string {
+  const whole = rao / 1_000_000_000n
+  const fraction = (rao % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '')
+  return `${whole}${fraction === '' ? '' : `.${fraction}`} TAO`
+}
+
+/** Fails before signing when `payer` cannot cover `amount` plus the call's fee. */
+async function ensureFunds(
+  subtensor: Subtensor,
+  call: SubmittableExtrinsic<'promise'>,
+  payer: Keypair,
+  amount: bigint,
+  what: string,
+): Promise<void> {
+  const [balance, info] = await Promise.all([
+    subtensor.balance(payer.ss58),
+    call.paymentInfo(payer.ss58),
+  ])
+  const fee = info.partialFee.toBigInt()
+  if (balance < amount + fee) {
+    throw new ChainError(
+      ChainErrorCode.InsufficientBalance,
+      `${what} needs ${formatTao(amount + fee)} (${formatTao(amount)} plus a ${formatTao(fee)} fee) but ${payer.ss58} has ${formatTao(balance)}`,
+      { field: 'balance' },
+    )
+  }
+}
+
+export interface TransferParams {
+  /** Destination SS58 address. */
+  to: string
+  /** Rao. */
+  amount: bigint
+  /** Refuse to leave the sender below the existential deposit (default true). */
+  keepAlive?: boolean
+}
+
+export async function transfer(
+  subtensor: Subtensor,
+  from: Keypair,
+  params: TransferParams,
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  accountId(params.to, 'to')
+  const amount = checkAmount(params.amount, 'amount')
+  const name = params.keepAlive === false ? 'transferAllowDeath' : 'transferKeepAlive'
+  const call = extrinsic(subtensor.api, 'balances', name)(params.to, amount)
+  await ensureFunds(subtensor, call, from, amount, `transferring ${formatTao(amount)}`)
+  return submit(subtensor.api, call, from, options)
+}
+
+/** Registers a new subnet owned by `coldkey`, paying the current lock cost. */
+export async function registerNetwork(
+  subtensor: Subtensor,
+  coldkey: Keypair,
+  params: { hotkey: string },
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  accountId(params.hotkey, 'hotkey')
+  const call = extrinsic(subtensor.api, 'subtensorModule', 'registerNetwork')(params.hotkey)
+  const { hash } = await subtensor.head()
+  const cost = (await subtensor.raw.call(
+    'SubnetRegistrationRuntimeApi',
+    'get_network_registration_cost',
+    [],
+    hash,
+  )) as bigint
+  await ensureFunds(subtensor, call, coldkey, BigInt(cost), 'registering a subnet')
+  return submit(subtensor.api, call, coldkey, options)
+}
+
+/** Registers `hotkey` on a subnet by burning the subnet's registration cost from `coldkey`. */
+export async function burnedRegister(
+  subtensor: Subtensor,
+  coldkey: Keypair,
+  params: { netuid: number; hotkey: string },
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  const { netuid, hotkey } = params
+  checkNetuid(netuid)
+  accountId(hotkey, 'hotkey')
+  if (!(await subtensor.subnetExists(netuid))) throw subnetMissing(netuid)
+  const existing = await subtensor.uidOf(netuid, hotkey)
+  if (existing !== undefined) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `hotkey: ${hotkey} is already registered on subnet ${netuid} as uid ${existing}`,
+      { field: 'hotkey' },
+    )
+  }
+  const burn = BigInt((await subtensor.query('subtensorModule', 'burn', [netuid])) as bigint)
+  const call = extrinsic(subtensor.api, 'subtensorModule', 'burnedRegister')(netuid, hotkey)
+  await ensureFunds(subtensor, call, coldkey, burn, `registering on subnet ${netuid}`)
+  return submit(subtensor.api, call, coldkey, options)
+}
+
+export interface ServeAxonParams {
+  netuid: number
+  /** IPv4 dotted quad or IPv6 text. */
+  ip: string
+  port: number
+  /** 4 for HTTP (the SDK's default). */
+  protocol?: number
+  version?: number
+}
+
+/** Announces the hotkey's axon on the subnet. Free for a registered hotkey. */
+export async function serveAxon(
+  subtensor: Subtensor,
+  hotkey: Keypair,
+  params: ServeAxonParams,
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  const { netuid, port } = params
+  checkNetuid(netuid)
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ChainError(ChainErrorCode.InvalidInput, `port: expected 1..65535, got ${port}`, {
+      field: 'port',
+    })
+  }
+  const { value: ip, type: ipType } = parseIp(params.ip)
+  await ensureRegistered(subtensor, netuid, hotkey.ss58)
+  const call = extrinsic(subtensor.api, 'subtensorModule', 'serveAxon')(
+    netuid,
+    params.version ?? 0,
+    ip,
+    port,
+    ipType,
+    params.protocol ?? 4,
+    0,
+    0,
+  )
+  return submit(subtensor.api, call, hotkey, options)
+}
+
+export interface StakeParams {
+  netuid: number
+  hotkey: string
+  /** Rao of TAO to stake, or alpha rao to unstake. */
+  amount: bigint
+  /**
+   * Price limit in rao of TAO per alpha (1e9 = 1 TAO per alpha): staking stops above it,
+   * unstaking below it. Uses `add_stake_limit` / `remove_stake_limit`.
+   */
+  limitPrice?: bigint
+  /** With a limit, fill as much as the limit allows instead of failing (default false). */
+  allowPartial?: boolean
+}
+
+export async function addStake(
+  subtensor: Subtensor,
+  coldkey: Keypair,
+  params: StakeParams,
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  const { netuid, hotkey } = params
+  checkNetuid(netuid)
+  accountId(hotkey, 'hotkey')
+  const amount = checkAmount(params.amount, 'amount')
+  if (!(await subtensor.subnetExists(netuid))) throw subnetMissing(netuid)
+  const call = stakeCall(subtensor, 'add', params, amount)
+  await ensureFunds(subtensor, call, coldkey, amount, `staking ${formatTao(amount)}`)
+  return submit(subtensor.api, call, coldkey, options)
+}
+
+export async function removeStake(
+  subtensor: Subtensor,
+  coldkey: Keypair,
+  params: StakeParams,
+  options: SubmitOptions = {},
+): Promise<ExtrinsicResult> {
+  const { netuid, hotkey } = params
+  checkNetuid(netuid)
+  accountId(hotkey, 'hotkey')
+  const amount = checkAmount(params.amount, 'amount')
+  const staked = await subtensor.stake(hotkey, coldkey.ss58, netuid)
+  if (staked < amount) {
+    throw new ChainError(
+      ChainErrorCode.InsufficientBalance,
+      `amount: ${coldkey.ss58} has ${staked} alpha rao staked on ${hotkey} in subnet ${netuid}, less than the ${amount} asked to unstake`,
+      { field: 'amount' },
+    )
+  }
+  return submit(subtensor.api, stakeCall(subtensor, 'remove', params, amount), coldkey, options)
+}
+
+function stakeCall(
+  subtensor: Subtensor,
+  direction: 'add' | 'remove',
+  params: StakeParams,
+  amount: bigint,
+): SubmittableExtrinsic<'promise'> {
+  const { netuid, hotkey, limitPrice } = params
+  if (limitPrice === undefined) {
+    return extrinsic(subtensor.api, 'subtensorModule', `${direction}Stake`)(hotkey, netuid, amount)
+  }
+  checkAmount(limitPrice, 'limitPrice')
+  return extrinsic(subtensor.api, 'subtensorModule', `${direction}StakeLimit`)(
+    hotkey,
+    netuid,
+    amount,
+    limitPrice,
+    params.allowPartial ?? false,
+  )
+}
+
+export async function ensureRegistered(
+  subtensor: Subtensor,
+  netuid: number,
+  hotkey: string,
+): Promise<number> {
+  const uid = await subtensor.uidOf(netuid, hotkey)
+  if (uid !== undefined) return uid
+  if (!(await subtensor.subnetExists(netuid))) throw subnetMissing(netuid)
+  throw new ChainError(
+    ChainErrorCode.NotRegistered,
+    `hotkey: ${hotkey} is not registered on subnet ${netuid}; register it first (taokit register --netuid ${netuid})`,
+    { field: 'hotkey' },
+  )
+}
+
+export function subnetMissing(netuid: number): ChainError {
+  return new ChainError(ChainErrorCode.SubnetNotFound, `netuid: subnet ${netuid} does not exist`, {
+    field: 'netuid',
+  })
+}
+
+function parseIp(text: string): { value: bigint; type: 4 | 6 } {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)
+  if (v4 !== null) {
+    const octets = v4.slice(1).map(Number)
+    if (octets.every((o) => o <= 255)) {
+      return { value: octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n), type: 4 }
+    }
+  }
+  if (text.includes(':')) {
+    const [head = '', tail = ''] = text.split('::')
+    const left = head === '' ? [] : head.split(':')
+    const right = tail === '' ? [] : tail.split(':')
+    const missing = 8 - left.length - right.length
+    const groups = text.includes('::')
+      ? [...left, ...Array<string>(missing).fill('0'), ...right]
+      : left
+    if (groups.length === 8 && groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) {
+      return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n), type: 6 }
+    }
+  }
+  throw new ChainError(
+    ChainErrorCode.InvalidInput,
+    `ip: expected an IPv4 or IPv6 address, got ${JSON.stringify(text)}`,
+    { field: 'ip' },
+  )
+}
