@@ -113,8 +113,10 @@ export class Subtensor {
 
   /** The latest block's number and hash. */
   async head(): Promise<{ number: number; hash: string }> {
-    const header = await this.api.rpc.chain.getHeader()
-    return { number: header.number.toNumber(), hash: header.hash.toHex() }
+    const header = await this.provider.send<{ number: string }>('chain_getHeader', [])
+    // The node does not send a header's hash; it is the hash of the encoded header.
+    const hash = this.api.registry.createType('Header', header).hash.toHex()
+    return { number: Number(header.number), hash }
   }
 
   /** The number and hash of `block` (default the latest). */
@@ -128,14 +130,12 @@ export class Subtensor {
           { field: 'block' },
         )
       }
-      const hash = (await this.api.rpc.chain.getBlockHash(block)).toHex()
-      if (/^0x0+$/.test(hash)) {
+      const hash = await this.provider.send<string | null>('chain_getBlockHash', [block])
+      if (hash === null) {
         throw new ChainError(
           ChainErrorCode.InvalidInput,
-          `block: block ${block} does not exist yet`,
-          {
-            field: 'block',
-          },
+          `block: block ${block} does not exist (yet)`,
+          { field: 'block' },
         )
       }
       return { number: block, hash }
@@ -147,8 +147,13 @@ export class Subtensor {
         { field: 'block' },
       )
     }
-    const header = await this.api.rpc.chain.getHeader(block)
-    return { number: header.number.toNumber(), hash: block }
+    const header = await this.provider.send<{ number: string } | null>('chain_getHeader', [block])
+    if (header === null) {
+      throw new ChainError(ChainErrorCode.InvalidInput, `block: no block with hash ${block}`, {
+        field: 'block',
+      })
+    }
+    return { number: Number(header.number), hash: block }
   }
 
   /** The current block number. */

@@ -129,12 +129,18 @@ function watchUntilIncluded(
   return new Promise((resolve, reject) => {
     let unsubscribe: (() => void) | undefined
     let settled = false
+    const onDrop = (): void =>
+      settle(() =>
+        reject(new ChainError(ChainErrorCode.Unreachable, 'the connection dropped while watching')),
+      )
     const settle = (fn: () => void): void => {
       if (settled) return
       settled = true
+      api.off('disconnected', onDrop)
       unsubscribe?.()
       fn()
     }
+    api.on('disconnected', onDrop)
     api.rpc.author
       .submitAndWatchExtrinsic(call, (raw: Codec) => {
         const status = raw as TxStatus

@@ -20,8 +20,9 @@ export interface ProviderOptions {
 interface Pending {
   resolve: (value: unknown) => void
   reject: (error: Error) => void
-  timer: NodeJS.Timeout
+  timer: NodeJS.Timeout | undefined
   method: string
+  params: unknown[]
   subscription?: Subscription
 }
 
@@ -61,12 +62,15 @@ export class ResilientProvider implements ProviderInterface {
   readonly #options: Required<ProviderOptions>
   readonly #events = new EventEmitter()
   readonly #pending = new Map<number, Pending>()
+  /** Subscription requests to send once a socket is open. */
+  #waiting: Pending[] = []
   readonly #subscriptions = new Map<string, Subscription>()
   /** `${notification type}::${live id}` to the key in #subscriptions. */
   readonly #liveIds = new Map<string, string>()
   #socket: WebSocket | null = null
   #endpointIndex = -1
   #nextId = 1
+  #sent = 0
   #connected = false
   #closed = false
   #attempt = 0
@@ -84,6 +88,11 @@ export class ResilientProvider implements ProviderInterface {
 
   get isConnected(): boolean {
     return this.#connected
+  }
+
+  /** Requests written to a socket so far, across reconnections. */
+  get requestsSent(): number {
+    return this.#sent
   }
 
   get endpoint(): string {
@@ -145,39 +154,54 @@ export class ResilientProvider implements ProviderInterface {
 
   #request(method: string, params: unknown[], subscription?: Subscription): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const socket = this.#socket
       if (this.#closed) {
-        reject(new ChainError(ChainErrorCode.Closed, `${method}: the connection was closed`))
+        // polkadot-js has no error handler on its own subscriptions; a rejection there
+        // would surface as an uncaught exception, so after close() they just never start.
+        if (subscription === undefined) {
+          reject(new ChainError(ChainErrorCode.Closed, `${method}: the connection was closed`))
+        }
         return
       }
-      if (socket === null || !this.#connected) {
+      const pending: Pending = { resolve, reject, timer: undefined, method, params }
+      if (subscription !== undefined) pending.subscription = subscription
+      if (this.#socket !== null && this.#connected) {
+        this.#send(pending)
+      } else if (subscription !== undefined) {
+        this.#waiting.push(pending)
+      } else {
         reject(
           new ChainError(
             ChainErrorCode.Unreachable,
             `${method}: not connected to ${this.endpoint}`,
           ),
         )
-        return
       }
-      const id = this.#nextId++
-      const sentAt = Date.now()
-      const timer = setTimeout(() => {
-        this.#pending.delete(id)
-        reject(
-          new ChainError(
-            ChainErrorCode.Timeout,
-            `${method}: no answer from ${this.endpoint} within ${this.#options.timeoutMs} ms`,
-          ),
-        )
-        // Silence since the request went out means the socket is dead without knowing it
-        // (a half-open TCP connection); a fresh one is the only way forward.
-        if (this.#socket === socket && this.#lastMessageAt < sentAt) socket.terminate()
-      }, this.#options.timeoutMs)
-      const pending: Pending = { resolve, reject, timer, method }
-      if (subscription !== undefined) pending.subscription = subscription
-      this.#pending.set(id, pending)
-      socket.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }))
     })
+  }
+
+  #send(pending: Pending): void {
+    const socket = this.#socket!
+    const id = this.#nextId++
+    const sentAt = Date.now()
+    pending.timer = setTimeout(() => {
+      // Silence since the request went out means the socket is dead without knowing it
+      // (a half-open TCP connection); a fresh one is the only way forward.
+      if (this.#socket === socket && this.#lastMessageAt < sentAt) socket.terminate()
+      // A subscription waits for the next socket instead of failing (see #request).
+      if (pending.subscription !== undefined) return
+      this.#pending.delete(id)
+      pending.reject(
+        new ChainError(
+          ChainErrorCode.Timeout,
+          `${pending.method}: no answer from ${this.endpoint} within ${this.#options.timeoutMs} ms`,
+        ),
+      )
+    }, this.#options.timeoutMs)
+    this.#pending.set(id, pending)
+    this.#sent += 1
+    socket.send(
+      JSON.stringify({ jsonrpc: '2.0', id, method: pending.method, params: pending.params }),
+    )
   }
 
   #open(): void {
@@ -199,7 +223,9 @@ export class ResilientProvider implements ProviderInterface {
       this.#lastMessageAt = Date.now()
       this.#onMessage(data.toString())
     })
-    socket.on('error', (error) => this.#events.emit('error', error))
+    // Failures show up as 'close', which reconnects; polkadot-js would treat an 'error'
+    // event as fatal while starting.
+    socket.on('error', () => {})
     socket.on('close', () => {
       if (this.#socket !== socket) return
       this.#dropSocket(new ChainError(ChainErrorCode.Unreachable, `lost ${this.endpoint}`))
@@ -220,11 +246,15 @@ export class ResilientProvider implements ProviderInterface {
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer)
       this.#pending.delete(id)
-      // After close() nobody waits on a subscription any more, and polkadot-js would log the
-      // rejection of one to the console.
-      if (this.#closed && pending.subscription !== undefined) continue
-      pending.reject(new ChainError(reason.code, `${pending.method}: ${reason.message}`))
+      if (pending.subscription === undefined) {
+        pending.reject(new ChainError(reason.code, `${pending.method}: ${reason.message}`))
+      } else if (!this.#closed && !pending.subscription.type.startsWith('author_')) {
+        this.#waiting.push(pending)
+      }
+      // A transaction watch is not renewed: the node would take it as a new submission.
+      // submit() notices the drop through the 'disconnected' event instead.
     }
+    if (this.#closed) this.#waiting = []
     this.#liveIds.clear()
     if (wasConnected) this.#events.emit('disconnected')
   }
@@ -240,19 +270,15 @@ export class ResilientProvider implements ProviderInterface {
   }
 
   #resubscribe(): void {
-    for (const subscription of this.#subscriptions.values()) {
-      // Watching a submitted transaction cannot be resumed: the node would submit it again.
+    const waiting = this.#waiting
+    this.#waiting = []
+    for (const pending of waiting) this.#send(pending)
+    for (const [key, subscription] of this.#subscriptions) {
       if (subscription.type.startsWith('author_')) {
-        this.#subscriptions.delete(`${subscription.type}::${subscription.id}`)
-        subscription.callback(
-          new ChainError(ChainErrorCode.Unreachable, 'the connection dropped while watching'),
-          undefined,
-        )
+        this.#subscriptions.delete(key)
         continue
       }
-      this.#request(subscription.method, subscription.params, subscription).catch(() => {
-        // The next reconnection retries it.
-      })
+      this.#request(subscription.method, subscription.params, subscription).catch(() => {})
     }
   }
 

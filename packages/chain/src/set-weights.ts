@@ -208,8 +208,8 @@ export async function setWeights(
   preflight(state, params.netuid, uids, versionKey, 'set')
   const call = extrinsic(subtensor.api, 'subtensorModule', 'setWeights')(
     params.netuid,
-    uids,
-    values,
+    [...uids],
+    [...values],
     versionKey,
   )
   return submit(subtensor.api, call, hotkey, options)
@@ -313,9 +313,9 @@ export async function revealWeights(
   }
   const call = extrinsic(subtensor.api, 'subtensorModule', 'revealWeights')(
     commit.netuid,
-    uids,
-    Uint16Array.from(commit.values),
-    Uint16Array.from(commit.salt),
+    commit.uids,
+    commit.values,
+    commit.salt,
     versionKey,
   )
   return submit(subtensor.api, call, hotkey, options)

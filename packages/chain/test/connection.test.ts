@@ -1,0 +1,148 @@
+import { createServer } from 'node:net'
+import type { Devnet } from '@taokit/devnet'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ChainError, ChainErrorCode, Subtensor } from '../src/index.js'
+import { newBlocks, startChain } from './devnet.js'
+import { FaultyProxy } from './proxy.js'
+
+let devnet: Devnet
+let subtensor: Subtensor
+
+beforeAll(async () => {
+  ;({ devnet, subtensor } = await startChain())
+})
+
+afterAll(async () => {
+  await subtensor?.close()
+  await devnet?.stop()
+})
+
+/** A port that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return address.port
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ChainError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(ChainError)
+    return error as ChainError
+  }
+  throw new Error('expected a rejection')
+}
+
+/** Handles that keep the process alive, by kind (sockets, timers ...). */
+function liveResources(): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1
+  return counts
+}
+
+describe('connecting', () => {
+  it('names a wrong network and what was expected', async () => {
+    const error = await rejection(Subtensor.connect({ network: 'finny' }))
+    expect(error.code).toBe(ChainErrorCode.UnknownNetwork)
+    expect(error.field).toBe('network')
+    expect(error.message).toMatch(
+      /finney, test, archive, local or a ws:\/\/ or wss:\/\/ URL, got "finny"/,
+    )
+    const fallback = await rejection(
+      Subtensor.connect({ network: devnet.url, fallbacks: ['http://x'] }),
+    )
+    expect(fallback.field).toBe('fallbacks[0]')
+  })
+
+  it('gives up on an endpoint nobody answers within its deadline', async () => {
+    const started = Date.now()
+    const error = await rejection(
+      Subtensor.connect({ network: `ws://127.0.0.1:${await closedPort()}`, timeoutMs: 700 }),
+    )
+    expect(error.code).toBe(ChainErrorCode.Unreachable)
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it('falls back to the next endpoint when the first is down', async () => {
+    const client = await Subtensor.connect({
+      network: `ws://127.0.0.1:${await closedPort()}`,
+      fallbacks: [devnet.url],
+      timeoutMs: 5_000,
+    })
+    expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
+    expect(client.provider.endpoint).toBe(devnet.url)
+    await client.close()
+  })
+
+  it('leaves no socket, timer or listener behind after 200 connect/close cycles', async () => {
+    const before = liveResources()
+    for (let i = 0; i < 200; i++) {
+      const client = await Subtensor.connect({ network: devnet.url })
+      await client.blockNumber()
+      await client.close()
+    }
+    // polkadot-js drops its internal subscriptions 1.75 s after the last user goes away.
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    const after = liveResources()
+    for (const [kind, count] of Object.entries(after)) {
+      expect({ kind, count }).toEqual({ kind, count: Math.min(count, before[kind] ?? 0) })
+    }
+  }, 180_000)
+
+  it('fails fast and says so when used after close()', async () => {
+    const client = await Subtensor.connect({ network: devnet.url })
+    await client.close()
+    const error = await rejection(client.head())
+    expect(error.code).toBe(ChainErrorCode.Closed)
+  })
+})
+
+describe('a connection that breaks', () => {
+  it('puts a deadline on a call to a silent node, then reconnects', async () => {
+    const proxy = await FaultyProxy.start(devnet.port)
+    const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 800 })
+    const heads: number[] = []
+    const unsubscribe = await client.subscribeBlocks((block) => heads.push(block.number))
+    await newBlocks(subtensor)
+    await expect.poll(() => heads.length).toBeGreaterThan(0)
+
+    proxy.stall()
+    const started = Date.now()
+    const error = await rejection(client.metagraph(0))
+    expect(error.code).toBe(ChainErrorCode.Timeout)
+    expect(error.message).toMatch(/no answer from .* within 800 ms/)
+    expect(Date.now() - started).toBeLessThan(3_000)
+
+    proxy.stall(false)
+    // The silent socket was dropped and a new one opened.
+    await expect.poll(() => proxy.connections, { timeout: 10_000 }).toBe(2)
+    await expect.poll(() => client.isConnected, { timeout: 10_000 }).toBe(true)
+    const seen = heads.length
+    await newBlocks(subtensor)
+    // The block subscription was renewed on the new socket.
+    await expect.poll(() => heads.length, { timeout: 10_000 }).toBeGreaterThan(seen)
+    expect(await client.blockNumber()).toBe(heads.at(-1))
+    unsubscribe()
+    await client.close()
+    await proxy.close()
+  })
+
+  it('fails a call in flight when the connection drops, then reconnects', async () => {
+    const proxy = await FaultyProxy.start(devnet.port)
+    const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 10_000 })
+    proxy.stall()
+    const inFlight = rejection(client.head())
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    proxy.cut()
+    proxy.stall(false)
+    const error = await inFlight
+    expect(error.code).toBe(ChainErrorCode.Unreachable)
+    await expect.poll(() => client.isConnected, { timeout: 10_000 }).toBe(true)
+    expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
+    await client.close()
+    await proxy.close()
+  })
+})

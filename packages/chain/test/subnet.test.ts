@@ -1,0 +1,297 @@
+import type { Devnet } from '@taokit/devnet'
+import { Keypair } from '@taokit/keys'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  addStake,
+  ChainError,
+  ChainErrorCode,
+  previewEpoch,
+  removeStake,
+  type Subtensor,
+  sendCall,
+  serveAxon,
+  setWeights,
+  transfer,
+} from '../src/index.js'
+import { alice, bob, createSubnet, newBlocks, startChain, TAO, type TestSubnet } from './devnet.js'
+
+let devnet: Devnet
+let subtensor: Subtensor
+let subnet: TestSubnet
+
+beforeAll(async () => {
+  ;({ devnet, subtensor } = await startChain())
+  subnet = await createSubnet(subtensor, { validators: 2, miners: 3 })
+})
+
+afterAll(async () => {
+  await subtensor?.close()
+  await devnet?.stop()
+})
+
+async function failure(promise: Promise<unknown>): Promise<ChainError> {
+  try {
+    await promise
+  } catch (error) {
+    if (!(error instanceof ChainError)) throw error
+    return error
+  }
+  throw new Error('expected a ChainError')
+}
+
+/** Produces blocks until the subnet's next epoch has run; returns the epoch's block. */
+async function nextEpoch(netuid: number): Promise<number> {
+  const last = await subtensor.query('subtensorModule', 'lastMechansimStepBlock', [netuid])
+  for (let i = 0; i < 50; i++) {
+    await newBlocks(subtensor)
+    const step = await subtensor.query('subtensorModule', 'lastMechansimStepBlock', [netuid])
+    if (step !== last) return Number(step)
+  }
+  throw new Error('no epoch within 50 blocks')
+}
+
+describe('writes return what happened', () => {
+  it('transfers, with the fee paid and the events of the transaction', async () => {
+    const to = Keypair.fromUri('//Transfer//to')
+    const before = await subtensor.balance(alice.ss58)
+    const result = await transfer(subtensor, alice, { to: to.ss58, amount: 5n * TAO })
+    expect(result.succeeded).toBe(true)
+    expect(result.fee).toBeGreaterThan(0n)
+    expect(result.event('balances', 'Transfer')?.data).toEqual([
+      alice.ss58,
+      to.ss58,
+      Number(5n * TAO),
+    ])
+    expect(await subtensor.balance(to.ss58)).toBe(5n * TAO)
+    expect(await subtensor.balance(alice.ss58)).toBe(before - 5n * TAO - result.fee)
+    expect(await subtensor.balance(alice.ss58, { block: result.blockNumber - 1 })).toBe(before)
+  })
+
+  it('refuses a transfer the sender cannot pay, naming the amounts', async () => {
+    const poor = Keypair.fromUri('//Poor')
+    const error = await failure(transfer(subtensor, poor, { to: alice.ss58, amount: TAO }))
+    expect(error.code).toBe(ChainErrorCode.InsufficientBalance)
+    expect(error.message).toMatch(/needs 1\.\d+ TAO .* has 0 TAO/)
+    const bad = await failure(transfer(subtensor, alice, { to: 'not-an-address', amount: TAO }))
+    expect([bad.code, bad.field]).toEqual([ChainErrorCode.InvalidInput, 'to'])
+  })
+
+  it('decodes a module error of an included transaction', async () => {
+    const result = await sendCall(subtensor, bob, [
+      'subtensorModule',
+      'burnedRegister',
+      [subnet.netuid, subnet.miners[0]!.ss58],
+    ])
+    expect(result.succeeded).toBe(false)
+    expect(result.error).toMatchObject({ name: 'HotKeyAlreadyRegisteredInSubNet' })
+    expect(result.fee).toBeGreaterThan(0n)
+    const error = await failure(Promise.resolve().then(() => result.orThrow()))
+    expect(error.code).toBe(ChainErrorCode.DispatchFailed)
+    expect(error.message).toMatch(/HotKeyAlreadyRegisteredInSubNet in block \d+/)
+  })
+
+  it('stakes and unstakes, with and without a price limit', async () => {
+    const hotkey = subnet.validators[0]!.ss58
+    const { netuid } = subnet
+    ;(await addStake(subtensor, bob, { netuid, hotkey, amount: 100n * TAO })).orThrow()
+    const staked = await subtensor.stake(hotkey, bob.ss58, netuid)
+    expect(staked).toBeGreaterThan(0n)
+    const price = BigInt(
+      Math.round((await subtensor.subnets()).find((s) => s.netuid === netuid)!.price * 1e9),
+    )
+    const limited = await addStake(subtensor, bob, {
+      netuid,
+      hotkey,
+      amount: 50n * TAO,
+      limitPrice: price * 2n,
+    })
+    expect(limited.succeeded).toBe(true)
+    expect(limited.event('subtensorModule', 'StakeAdded')).toBeDefined()
+    const total = await subtensor.stake(hotkey, bob.ss58, netuid)
+    expect(total).toBeGreaterThan(staked)
+    ;(await removeStake(subtensor, bob, { netuid, hotkey, amount: total / 4n })).orThrow()
+    expect(await subtensor.stake(hotkey, bob.ss58, netuid)).toBe(total - total / 4n)
+    const tooMuch = await failure(
+      removeStake(subtensor, bob, { netuid, hotkey, amount: total * 2n }),
+    )
+    expect([tooMuch.code, tooMuch.field]).toEqual([ChainErrorCode.InsufficientBalance, 'amount'])
+    const entries = await subtensor.stakeOf(bob.ss58)
+    expect(entries.some((e) => e.hotkey === hotkey && e.netuid === netuid)).toBe(true)
+  })
+
+  it('serves an axon that the metagraph then shows', async () => {
+    const miner = subnet.miners[0]!
+    ;(
+      await serveAxon(subtensor, miner, { netuid: subnet.netuid, ip: '203.0.113.7', port: 8091 })
+    ).orThrow()
+    const metagraph = await subtensor.metagraph(subnet.netuid, {
+      block: await subtensor.blockNumber(),
+    })
+    const uid = metagraph.hotkeys.indexOf(miner.ss58)
+    expect(metagraph.axons[uid]).toMatchObject({
+      ip: '203.0.113.7',
+      port: 8091,
+      ipType: 4,
+      protocol: 4,
+    })
+    const bad = await failure(
+      serveAxon(subtensor, miner, { netuid: subnet.netuid, ip: '1.2.3', port: 1 }),
+    )
+    expect(bad.field).toBe('ip')
+  })
+
+  it('stops an unregistered hotkey before it pays anything', async () => {
+    const stranger = Keypair.fromUri('//Stranger')
+    const before = await subtensor.balance(stranger.ss58)
+    const error = await failure(
+      setWeights(subtensor, stranger, { netuid: subnet.netuid, uids: [1], weights: [1] }),
+    )
+    expect(error.code).toBe(ChainErrorCode.NotRegistered)
+    expect(error.message).toMatch(/is not registered on subnet \d+/)
+    const missing = await failure(subtensor.metagraph(999))
+    expect(missing.code).toBe(ChainErrorCode.SubnetNotFound)
+    expect(await subtensor.balance(stranger.ss58)).toBe(before)
+  })
+})
+
+describe('the metagraph', () => {
+  it('reads every neuron from one runtime-API call, pinned to a block', async () => {
+    const block = await subtensor.blockNumber()
+    const metagraph = await subtensor.metagraph(subnet.netuid, {
+      block,
+      weights: true,
+      bonds: true,
+    })
+    expect(metagraph.block).toBe(block)
+    expect(metagraph.n).toBe(1 + subnet.validators.length + subnet.miners.length)
+    expect(metagraph.hotkeys.slice(1)).toEqual(
+      [...subnet.validators, ...subnet.miners].map((k) => k.ss58),
+    )
+    expect(metagraph.coldkeys[1]).toBe(bob.ss58)
+    for (const vector of [metagraph.stake, metagraph.emission, metagraph.lastUpdate]) {
+      expect(vector).toBeInstanceOf(BigUint64Array)
+      expect(vector.length).toBe(metagraph.n)
+    }
+    for (const vector of [
+      metagraph.incentive,
+      metagraph.dividends,
+      metagraph.consensus,
+      metagraph.validatorTrust,
+    ]) {
+      expect(vector).toBeInstanceOf(Uint16Array)
+      expect(vector.length).toBe(metagraph.n)
+    }
+    expect(metagraph.weights?.offsets.length).toBe(metagraph.n + 1)
+    const hyper = await subtensor.hyperparameters(subnet.netuid)
+    expect(hyper.tempo).toBe(metagraph.tempo)
+  })
+
+  it('shares one read between concurrent callers (TTL cache)', async () => {
+    const sent = () => subtensor.provider.requestsSent
+    const before = sent()
+    const all = await Promise.all(
+      Array.from({ length: 20 }, () => subtensor.metagraph(subnet.netuid)),
+    )
+    expect(new Set(all).size).toBe(1)
+    expect(sent() - before).toBe(3)
+  })
+})
+
+describe('weights', () => {
+  it('sets weights, then refuses a second set inside the rate limit with the blocks to wait', async () => {
+    const { netuid } = subnet
+    await nextEpoch(netuid)
+    const validator = subnet.validators[0]!
+    const miners = [3, 4, 5]
+    const result = await setWeights(subtensor, validator, {
+      netuid,
+      uids: miners,
+      weights: [0.2, 0.3, 0.5],
+    })
+    expect(result.event('subtensorModule', 'WeightsSet')).toBeDefined()
+    const row = (await subtensor.query('subtensorModule', 'weights', [netuid, 1])) as number[][]
+    expect(row).toEqual([
+      [3, 26214],
+      [4, 39321],
+      [5, 65535],
+    ])
+    await sendCall(subtensor, alice, ['adminUtils', 'sudoSetWeightsSetRateLimit', [netuid, 100]], {
+      sudo: true,
+    })
+    const error = await failure(
+      setWeights(subtensor, validator, { netuid, uids: miners, weights: [1, 1, 1] }),
+    )
+    expect(error.code).toBe(ChainErrorCode.WeightsTooFast)
+    expect(error.message).toMatch(
+      /allows once every 100 blocks, so the next can land in block \d+ \(\d+ blocks from now\)/,
+    )
+    await sendCall(subtensor, alice, ['adminUtils', 'sudoSetWeightsSetRateLimit', [netuid, 0]], {
+      sudo: true,
+    })
+  })
+
+  it('names the version key, the minimum and the permit before sending', async () => {
+    const { netuid } = subnet
+    const validator = subnet.validators[1]!
+    await sendCall(subtensor, alice, ['adminUtils', 'sudoSetWeightsVersionKey', [netuid, 7]], {
+      sudo: true,
+    })
+    const version = await failure(
+      setWeights(subtensor, validator, { netuid, uids: [3], weights: [1], versionKey: 6n }),
+    )
+    expect([version.code, version.field]).toEqual([ChainErrorCode.WeightsVersion, 'versionKey'])
+    await sendCall(subtensor, alice, ['adminUtils', 'sudoSetMinAllowedWeights', [netuid, 3]], {
+      sudo: true,
+    })
+    const few = await failure(
+      setWeights(subtensor, validator, { netuid, uids: [3, 4], weights: [1, 1], versionKey: 7n }),
+    )
+    expect(few.code).toBe(ChainErrorCode.InvalidWeights)
+    expect(few.message).toMatch(/at least 3 uids, got 2/)
+    const miner = subnet.miners[2]!
+    const permit = await failure(
+      setWeights(subtensor, miner, { netuid, uids: [3, 4, 5], weights: [1, 1, 1], versionKey: 7n }),
+    )
+    expect(permit.code).toBe(ChainErrorCode.NoValidatorPermit)
+    ;(
+      await setWeights(subtensor, validator, {
+        netuid,
+        uids: [3, 4, 5],
+        weights: [1, 2, 3],
+        versionKey: 7n,
+      })
+    ).orThrow()
+  })
+
+  it('previews the next epoch exactly as the chain then computes it', async () => {
+    const { netuid } = subnet
+    const preview = await previewEpoch(subtensor, netuid)
+    while ((await subtensor.blockNumber()) < preview.epochBlock - 1) await newBlocks(subtensor)
+    const atEve = await previewEpoch(subtensor, netuid)
+    const epochBlock = await nextEpoch(netuid)
+    expect(epochBlock).toBe(atEve.epochBlock)
+    expect(epochBlock).toBe(preview.epochBlock)
+    const after = await subtensor.metagraph(netuid, { block: epochBlock, bonds: true })
+    const { output } = atEve
+    expect([...after.incentive]).toEqual([...output.incentive])
+    expect([...after.dividends]).toEqual([...output.dividends])
+    expect([...after.consensus]).toEqual([...output.consensus])
+    expect([...after.validatorTrust]).toEqual([...output.validator_trust])
+    expect([...after.emission]).toEqual([...output.emission])
+    expect([...after.bonds!.values]).toEqual([...output.bonds.values])
+    expect(output.incentive.some((v) => v > 0)).toBe(true)
+  })
+
+  it('answers what-if weights without touching the chain', async () => {
+    const { netuid } = subnet
+    const base = await previewEpoch(subtensor, netuid)
+    const allOnFive = new Map([
+      [1, [[5, 65535]] as Array<[number, number]>],
+      [2, [[5, 65535]] as Array<[number, number]>],
+    ])
+    const whatIf = await previewEpoch(subtensor, netuid, { weights: allOnFive })
+    expect(whatIf.output.incentive[5]).toBe(65535)
+    expect(whatIf.output.incentive[3]).toBe(0)
+    expect(base.output.incentive[3]).toBeGreaterThan(0)
+  })
+})
