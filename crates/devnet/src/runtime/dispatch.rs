@@ -91,6 +91,8 @@ fn subtensor_weight(call: &crate::mirror::pallet_subtensor::pallet::Call) -> Dis
         Call::commit_weights { .. } => free_of_charge(17_000_000),
         Call::serve_axon { .. } => free_of_charge(35_000_000),
         Call::add_stake { .. } | Call::remove_stake { .. } => normal(340_000_000),
+        Call::add_stake_limit { .. } => normal(403_000_000),
+        Call::remove_stake_limit { .. } => normal(377_000_000),
         Call::burned_register { .. } => normal(350_000_000),
         Call::register_network { .. } => normal(270_000_000),
         Call::start_call { .. } => normal(15_000_000),

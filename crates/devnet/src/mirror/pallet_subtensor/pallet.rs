@@ -87,6 +87,22 @@ pub enum Call {
     burned_register { netuid: u16, hotkey: AccountId32 },
     #[codec(index = 59)]
     register_network { hotkey: AccountId32 },
+    #[codec(index = 88)]
+    add_stake_limit {
+        hotkey: AccountId32,
+        netuid: u16,
+        amount_staked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
+    #[codec(index = 89)]
+    remove_stake_limit {
+        hotkey: AccountId32,
+        netuid: u16,
+        amount_unstaked: u64,
+        limit_price: u64,
+        allow_partial: bool,
+    },
     #[codec(index = 92)]
     start_call { netuid: u16 },
     #[codec(index = 96)]

@@ -8,6 +8,7 @@ pub mod pool;
 pub mod registration;
 pub mod serving;
 pub mod stake;
+pub mod stake_limit;
 pub mod storage;
 pub mod weights;
 
@@ -93,6 +94,36 @@ pub fn dispatch(ctx: &mut Ctx<'_>, origin: Origin, call: Call) -> DispatchResult
             netuid,
             amount_unstaked,
         } => stake::remove_stake(ctx, who, hotkey, netuid, amount_unstaked),
+        Call::add_stake_limit {
+            hotkey,
+            netuid,
+            amount_staked,
+            limit_price,
+            allow_partial,
+        } => stake_limit::add_stake_limit(
+            ctx,
+            who,
+            hotkey,
+            netuid,
+            amount_staked,
+            limit_price,
+            allow_partial,
+        ),
+        Call::remove_stake_limit {
+            hotkey,
+            netuid,
+            amount_unstaked,
+            limit_price,
+            allow_partial,
+        } => stake_limit::remove_stake_limit(
+            ctx,
+            who,
+            hotkey,
+            netuid,
+            amount_unstaked,
+            limit_price,
+            allow_partial,
+        ),
         Call::set_weights {
             netuid,
             dests,
@@ -125,5 +156,7 @@ pub fn on_initialize(ctx: &mut Ctx<'_>) {
     coinbase::run(ctx);
 }
 
+#[cfg(test)]
+mod stake_limit_tests;
 #[cfg(test)]
 mod tests;

@@ -138,7 +138,12 @@ pub fn pay_hotkey(ctx: &mut Ctx<'_>, hotkey: &AccountId, netuid: u16, alpha: u64
     }
 }
 
-fn ensure_can_stake(ctx: &Ctx<'_>, hotkey: &AccountId, netuid: u16, amount: u64) -> DispatchResult {
+pub(super) fn ensure_can_stake(
+    ctx: &Ctx<'_>,
+    hotkey: &AccountId,
+    netuid: u16,
+    amount: u64,
+) -> DispatchResult {
     ensure_subnet(ctx, netuid)?;
     ensure(
         SUBTOKEN_ENABLED.get(ctx.state, &netuid),
@@ -163,15 +168,29 @@ pub fn add_stake(
         balances::free(ctx, &coldkey) >= tao,
         Error::NotEnoughBalanceToStake,
     )?;
-    balances::burn(ctx, &coldkey, tao, false).or_else(|_| fail(Error::NotEnoughBalanceToStake))?;
-    let swap = pool::buy_alpha(ctx, netuid, tao, true)?;
+    stake_into_subnet(ctx, coldkey, hotkey, netuid, tao, f64::INFINITY)
+}
+
+/// Buys alpha with up to `tao` of the coldkey's TAO, stopping at the price `limit`, and stakes
+/// it to the hotkey. The coldkey pays only what the pool took.
+pub(super) fn stake_into_subnet(
+    ctx: &mut Ctx<'_>,
+    coldkey: AccountId,
+    hotkey: AccountId,
+    netuid: u16,
+    tao: u64,
+    limit: f64,
+) -> DispatchResult {
+    let swap = pool::buy_alpha_until(ctx, netuid, tao, limit, true)?;
+    balances::burn(ctx, &coldkey, swap.tao, false)
+        .or_else(|_| fail(Error::NotEnoughBalanceToStake))?;
     increase_stake(ctx, &hotkey, &coldkey, netuid, swap.alpha);
     TOTAL_STAKE.mutate(ctx.state, |total| {
-        *total = total.saturating_add(tao - swap.fee)
+        *total = total.saturating_add(swap.tao - swap.fee)
     });
     deposit(
         ctx,
-        Event::StakeAdded(coldkey, hotkey, tao, swap.alpha, netuid, swap.fee),
+        Event::StakeAdded(coldkey, hotkey, swap.tao, swap.alpha, netuid, swap.fee),
     );
     Ok(())
 }
@@ -188,13 +207,26 @@ pub fn remove_stake(
         stake_of(ctx, &hotkey, &coldkey, netuid) >= alpha,
         Error::NotEnoughStakeToWithdraw,
     )?;
-    decrease_stake(ctx, &hotkey, &coldkey, netuid, alpha);
-    let swap = pool::sell_alpha(ctx, netuid, alpha, true)?;
+    unstake_from_subnet(ctx, coldkey, hotkey, netuid, alpha, 0.0)
+}
+
+/// Sells up to `alpha` of the coldkey's stake, stopping at the price `limit`, and pays the TAO
+/// to the coldkey. Alpha the pool did not take stays staked.
+pub(super) fn unstake_from_subnet(
+    ctx: &mut Ctx<'_>,
+    coldkey: AccountId,
+    hotkey: AccountId,
+    netuid: u16,
+    alpha: u64,
+    limit: f64,
+) -> DispatchResult {
+    let swap = pool::sell_alpha_until(ctx, netuid, alpha, limit, true)?;
+    decrease_stake(ctx, &hotkey, &coldkey, netuid, swap.alpha);
     balances::mint(ctx, &coldkey, swap.tao);
     TOTAL_STAKE.mutate(ctx.state, |total| *total = total.saturating_sub(swap.tao));
     deposit(
         ctx,
-        Event::StakeRemoved(coldkey, hotkey, swap.tao, alpha, netuid, swap.fee),
+        Event::StakeRemoved(coldkey, hotkey, swap.tao, swap.alpha, netuid, swap.fee),
     );
     Ok(())
 }

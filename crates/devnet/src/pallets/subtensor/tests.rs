@@ -9,7 +9,7 @@ use crate::mirror::sp_core::crypto::AccountId32;
 use crate::runtime::context::{Ctx, Origin};
 use crate::storage::State;
 
-fn with_ctx<T>(state: &mut State, block: u32, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
+pub(super) fn with_ctx<T>(state: &mut State, block: u32, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
     let mut events = Vec::new();
     let mut ctx = Ctx {
         state,
@@ -20,7 +20,7 @@ fn with_ctx<T>(state: &mut State, block: u32, f: impl FnOnce(&mut Ctx<'_>) -> T)
     f(&mut ctx)
 }
 
-fn hotkey(i: u16) -> AccountId32 {
+pub(super) fn hotkey(i: u16) -> AccountId32 {
     let mut bytes = [0xaa; 32];
     bytes[..2].copy_from_slice(&i.to_le_bytes());
     AccountId32(bytes)
@@ -50,7 +50,7 @@ fn epochs_run_every_tempo_plus_one_blocks_offset_by_netuid() {
 }
 
 /// A subnet owned by Alice with `n` extra neurons registered over `n` blocks.
-fn subnet_with(n: u16) -> State {
+pub(super) fn subnet_with(n: u16) -> State {
     let mut state = genesis_state();
     let alice = dev_account("Alice");
     with_ctx(&mut state, 1, |ctx| {
