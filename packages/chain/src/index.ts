@@ -29,11 +29,13 @@ export {
   formatIp,
   type Metagraph,
   type MetagraphOptions,
+  toMetagraph,
 } from './metagraph.js'
 export { NETWORKS, type Network, type NetworkName, resolveEndpoint } from './networks.js'
-export { ResilientProvider } from './provider.js'
+export { type ProviderOptions, ResilientProvider } from './provider.js'
+export { RawReader, type StorageRead } from './raw.js'
 export { type RevealOutcome, RevealScheduler } from './reveal-scheduler.js'
-export type { Decoded } from './scale.js'
+export { type Decoded, type PortableType, ScaleDecoder } from './scale.js'
 export {
   commitWeights,
   revealWeights,
