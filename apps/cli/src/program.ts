@@ -1,10 +1,17 @@
 import { Command, CommanderError } from 'commander'
+import { NETWORK_OPTION_ALIASES } from './commands/chain-options.js'
 import { registerDevnet } from './commands/devnet.js'
 import { registerEpoch } from './commands/epoch.js'
+import { registerMetagraph } from './commands/metagraph.js'
+import { registerRegister } from './commands/register.js'
 import { registerSign } from './commands/sign.js'
 import { registerSimulate } from './commands/simulate.js'
+import { registerStake } from './commands/stake.js'
+import { registerSubnets } from './commands/subnets.js'
+import { registerTransfer } from './commands/transfer.js'
 import { registerWallet } from './commands/wallet.js'
 import { WALLET_OPTION_ALIASES } from './commands/wallet-options.js'
+import { registerWeights } from './commands/weights.js'
 import { EXIT_BAD_INPUT, EXIT_OK, ExitWith, report } from './errors.js'
 import type { Output } from './io.js'
 
@@ -26,12 +33,19 @@ export function buildProgram(out: Output): Command {
       writeErr: (text) => out.stderr(text.trimEnd()),
     })
     .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
     .exitOverride()
   registerEpoch(program, out)
   registerSimulate(program, out)
   registerWallet(program, out)
   registerSign(program, out)
   registerDevnet(program)
+  registerMetagraph(program, out)
+  registerSubnets(program, out)
+  registerRegister(program, out)
+  registerWeights(program, out)
+  registerStake(program, out)
+  registerTransfer(program, out)
   const inherit = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())
     command.commands.forEach(inherit)
@@ -57,6 +71,6 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
 /** btcli's other spellings of an option (`--wallet-name`, `--wallet_name=x`) as ours. */
 function normalizeAlias(arg: string): string {
   const [name = '', ...value] = arg.split('=')
-  const canonical = WALLET_OPTION_ALIASES[name]
+  const canonical = WALLET_OPTION_ALIASES[name] ?? NETWORK_OPTION_ALIASES[name]
   return canonical === undefined ? arg : [canonical, ...value].join('=')
 }

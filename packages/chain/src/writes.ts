@@ -177,7 +177,7 @@ export async function addStake(
   checkNetuid(netuid)
   accountId(hotkey, 'hotkey')
   const amount = checkAmount(params.amount, 'amount')
-  if (!(await subtensor.subnetExists(netuid))) throw subnetMissing(netuid)
+  await ensureTrading(subtensor, netuid)
   const call = stakeCall(subtensor, 'add', params, amount)
   await ensureFunds(subtensor, call, coldkey, amount, `staking ${formatTao(amount)}`)
   return submit(subtensor.api, call, coldkey, options)
@@ -193,6 +193,7 @@ export async function removeStake(
   checkNetuid(netuid)
   accountId(hotkey, 'hotkey')
   const amount = checkAmount(params.amount, 'amount')
+  await ensureTrading(subtensor, netuid)
   const staked = await subtensor.stake(hotkey, coldkey.ss58, netuid)
   if (staked < amount) {
     throw new ChainError(
@@ -222,6 +223,19 @@ function stakeCall(
     limitPrice,
     params.allowPartial ?? false,
   )
+}
+
+/** Staking needs the subnet to exist and its owner to have started it (start_call). */
+async function ensureTrading(subtensor: Subtensor, netuid: number): Promise<void> {
+  if (!(await subtensor.subnetExists(netuid))) throw subnetMissing(netuid)
+  const enabled = await subtensor.query('subtensorModule', 'subtokenEnabled', [netuid])
+  if (enabled === false) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `netuid: subnet ${netuid} has not started yet; its owner must call start_call before anyone can stake`,
+      { field: 'netuid' },
+    )
+  }
 }
 
 export async function ensureRegistered(

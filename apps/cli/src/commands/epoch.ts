@@ -1,7 +1,11 @@
+import { previewEpoch } from '@taokit/chain'
 import { epochBatchSync, epochSync, outputToJson } from '@taokit/yuma'
 import { type Command, Option } from 'commander'
+import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
+import { type NetworkOptions, parseInteger, withChain } from './chain-options.js'
 import { readEpochInputs } from './epoch-input.js'
+import { parseBlock } from './metagraph.js'
 import { renderEpochTable } from './table.js'
 
 export function registerEpoch(program: Command, out: Output): void {
@@ -18,9 +22,21 @@ export function registerEpoch(program: Command, out: Output): void {
         'weight and bond rows as [uid, u16] pairs, u64 amounts as decimal strings. A test-vector',
         'case ({"input": ..., "expected": ...}) works too. A list of cases gives a list of',
         'outputs, in order (computed in parallel); --case picks one.',
+        '',
+        'With --netuid instead of --input, it previews the next epoch of a live subnet: the',
+        "inputs are read from the chain's state (--network, --block) and the output is what",
+        'that epoch will write, before it runs.',
       ].join('\n'),
     )
-    .requiredOption('-i, --input <file>', 'the EpochInput JSON, or - to read standard input')
+    .option('-i, --input <file>', 'the EpochInput JSON, or - to read standard input')
+    .option('--netuid <n>', "preview the next epoch of this subnet from the chain's state")
+    .option(
+      '-n, --network <name|url>',
+      'with --netuid: finney, test, local, or a ws:// URL',
+      process.env.BT_SUBTENSOR_CHAIN_ENDPOINT ?? 'local',
+    )
+    .option('--block <number|hash>', 'with --netuid: read the state at this block')
+    .option('--timeout <ms>', 'with --netuid: deadline of each request to the node', '15000')
     .option('--case <index|name>', 'which case of a file that holds several')
     .addOption(
       new Option('-f, --format <format>', 'json (default, one line) or table')
@@ -36,12 +52,20 @@ export function registerEpoch(program: Command, out: Output): void {
         '  $ taokit epoch --input subnet.json',
         '  $ taokit epoch --input ../shared/vectors/yuma/subtensor_test_bonds.json --case 3 --pretty',
         '  $ curl -s https://example.org/state.json | taokit epoch --input - --format table',
+        '  $ taokit epoch --netuid 1 --network local --format table',
         '',
         'Exit codes: 0 done, 2 bad input (the message names the field), 1 internal error.',
       ].join('\n'),
     )
-    .action((options: { input: string; case?: string; format: string; pretty?: boolean }) => {
-      const { inputs, list } = readEpochInputs(options.input, options.case)
+    .action(async (options: EpochOptions) => {
+      if ((options.input === undefined) === (options.netuid === undefined)) {
+        throw new UsageError('give either --input <file> or --netuid <n> (a live preview)', 'input')
+      }
+      if (options.netuid !== undefined) {
+        await preview(options, out)
+        return
+      }
+      const { inputs, list } = readEpochInputs(options.input!, options.case)
       const outputs = list ? epochBatchSync(inputs) : inputs.map((input) => epochSync(input))
       if (options.format === 'table') {
         const tables = inputs.map((input, i) => renderEpochTable(input, outputs[i]!))
@@ -51,4 +75,34 @@ export function registerEpoch(program: Command, out: Output): void {
       const json = outputs.map(outputToJson)
       out.stdout(JSON.stringify(list ? json : json[0], null, options.pretty ? 2 : undefined))
     })
+}
+
+interface EpochOptions extends NetworkOptions {
+  input?: string
+  netuid?: string
+  block?: string
+  case?: string
+  format: string
+  pretty?: boolean
+}
+
+async function preview(options: EpochOptions, out: Output): Promise<void> {
+  const netuid = parseInteger(options.netuid!, '--netuid', 65535)
+  const block = parseBlock(options.block)
+  const result = await withChain(options, (subtensor) =>
+    previewEpoch(subtensor, netuid, block === undefined ? {} : { block }),
+  )
+  if (options.format === 'table') {
+    out.stdout(
+      `subnet ${netuid}: the epoch of block ${result.epochBlock}, from the state of block ${result.readAt.number}\n\n${renderEpochTable(result.input, result.output)}`,
+    )
+    return
+  }
+  const json = {
+    netuid,
+    epochBlock: result.epochBlock,
+    readAt: result.readAt,
+    output: outputToJson(result.output),
+  }
+  out.stdout(JSON.stringify(json, null, options.pretty ? 2 : undefined))
 }

@@ -1,0 +1,174 @@
+import { type ExtrinsicResult, formatTao, type SubmitOptions, Subtensor } from '@taokit/chain'
+import { Keypair } from '@taokit/keys'
+import { Wallet } from '@taokit/wallet'
+import type { Command } from 'commander'
+import { UsageError } from '../errors.js'
+import type { Output } from '../io.js'
+import {
+  addPasswordOptions,
+  addWalletOptions,
+  locationOf,
+  type PasswordOptions,
+  passwordSource,
+  type WalletOptions,
+} from './wallet-options.js'
+
+/** btcli's spellings of the network options; `run` rewrites them to ours. */
+export const NETWORK_OPTION_ALIASES: Record<string, string> = {
+  '--subtensor.network': '--network',
+  '--subtensor.chain_endpoint': '--network',
+  '--subtensor-network': '--network',
+  '--chain': '--network',
+}
+
+export interface NetworkOptions {
+  network: string
+  timeout?: string
+  json?: boolean
+}
+
+export function addNetworkOptions(command: Command): Command {
+  return command
+    .option(
+      '-n, --network <name|url>',
+      'finney, test, archive, local, or a ws:// or wss:// URL (default $BT_SUBTENSOR_CHAIN_ENDPOINT or local)',
+      process.env.BT_SUBTENSOR_CHAIN_ENDPOINT ?? 'local',
+    )
+    .option('--timeout <ms>', 'deadline of each request to the node, in milliseconds', '15000')
+    .option('--json', 'print JSON instead of text')
+}
+
+/** Connects as the options say; the caller closes. */
+export async function connectFrom(options: NetworkOptions): Promise<Subtensor> {
+  const timeoutMs = Number(options.timeout ?? '15000')
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new UsageError(
+      `--timeout: expected a positive number of milliseconds, got ${options.timeout}`,
+      'timeout',
+    )
+  }
+  return Subtensor.connect({ network: options.network, timeoutMs })
+}
+
+/** Runs `body` with a connection that is closed afterwards, whatever happens. */
+export async function withChain<T>(
+  options: NetworkOptions,
+  body: (subtensor: Subtensor) => Promise<T>,
+): Promise<T> {
+  const subtensor = await connectFrom(options)
+  try {
+    return await body(subtensor)
+  } finally {
+    await subtensor.close()
+  }
+}
+
+export interface SignerOptions extends WalletOptions, PasswordOptions {
+  /** A development key such as //Alice, instead of the wallet's key. */
+  uri?: string
+}
+
+export function addSignerOptions(command: Command, signs: 'coldkey' | 'hotkey'): Command {
+  return addPasswordOptions(
+    addWalletOptions(command).option(
+      '--uri <uri>',
+      `sign with a development key such as //Alice instead of the wallet's ${signs}`,
+    ),
+  )
+}
+
+/** The keypair that signs: `--uri`, else the wallet's coldkey (unlocked) or hotkey. */
+export async function signerFrom(
+  options: SignerOptions,
+  key: 'coldkey' | 'hotkey',
+): Promise<Keypair> {
+  if (options.uri !== undefined) return Keypair.fromUri(options.uri)
+  const wallet = new Wallet(locationOf(options))
+  const password = passwordSource(options, false)
+  const unlock = password === undefined ? {} : { password }
+  return key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
+}
+
+/** The address of the wallet's hotkey (no unlocking needed). */
+export async function walletHotkeyAddress(options: WalletOptions): Promise<string> {
+  return (await new Wallet(locationOf(options)).hotkeypub()).ss58
+}
+
+/** A TAO amount such as `1.5` as rao, exactly (no float rounding). */
+export function parseTao(text: string, option: string): bigint {
+  const match = /^(\d+)(?:\.(\d{1,9}))?$/.exec(text.trim())
+  if (match === null) {
+    throw new UsageError(
+      `${option}: expected an amount such as 1 or 0.25 (at most 9 decimals), got ${JSON.stringify(text)}`,
+      option.replace(/^--/, ''),
+    )
+  }
+  const [, whole = '0', fraction = ''] = match
+  return BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'))
+}
+
+export function parseInteger(text: string, option: string, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text.trim()) || value > max) {
+    throw new UsageError(
+      `${option}: expected an integer in 0..${max}, got ${JSON.stringify(text)}`,
+      option.replace(/^--/, ''),
+    )
+  }
+  return value
+}
+
+export function parseNumberList(text: string, option: string): number[] {
+  const items = text.split(',').map((item) => item.trim())
+  const values = items.map(Number)
+  const bad = items.findIndex((item, i) => item === '' || !Number.isFinite(values[i]))
+  if (bad !== -1) {
+    throw new UsageError(
+      `${option}: expected comma-separated numbers, got ${JSON.stringify(items[bad])} at position ${bad + 1}`,
+      option.replace(/^--/, ''),
+    )
+  }
+  return values
+}
+
+/** Progress of a transaction on stderr, so that stdout stays the result. */
+export function progressTo(out: Output, json: boolean | undefined): SubmitOptions {
+  if (json === true) return {}
+  const said: Record<string, string> = {
+    signed: 'signed; submitting',
+    ready: 'in the pool; waiting for a block',
+    reconnecting: 'connection lost; looking for the transaction',
+    resubmitted: 'submitted again (same signature, so it can land only once)',
+  }
+  return {
+    onProgress: (stage) => {
+      const text = said[stage]
+      if (text !== undefined) out.stderr(`… ${text}`)
+    },
+  }
+}
+
+/** Prints a transaction's outcome; a failed one ends the command with exit code 1 via ChainError. */
+export function printResult(
+  out: Output,
+  result: ExtrinsicResult,
+  json: boolean | undefined,
+  summary: string,
+): void {
+  if (json === true) {
+    out.stdout(
+      JSON.stringify({
+        succeeded: result.succeeded,
+        blockHash: result.blockHash,
+        blockNumber: result.blockNumber,
+        txHash: result.txHash,
+        fee: result.fee.toString(),
+        error: result.error ?? null,
+        events: result.events,
+      }),
+    )
+  } else if (result.succeeded) {
+    out.stdout(`${summary} in block ${result.blockNumber} (fee ${formatTao(result.fee)})`)
+  }
+  result.orThrow()
+}

@@ -1,0 +1,62 @@
+import { burnedRegister } from '@taokit/chain'
+import type { Command } from 'commander'
+import type { Output } from '../io.js'
+import {
+  addNetworkOptions,
+  addSignerOptions,
+  type NetworkOptions,
+  parseInteger,
+  printResult,
+  progressTo,
+  type SignerOptions,
+  signerFrom,
+  walletHotkeyAddress,
+  withChain,
+} from './chain-options.js'
+
+export function registerRegister(program: Command, out: Output): void {
+  addSignerOptions(
+    addNetworkOptions(
+      program
+        .command('register')
+        .summary(
+          "register the wallet's hotkey on a subnet, burning the registration cost from the coldkey",
+        )
+        .requiredOption('--netuid <n>', 'the subnet')
+        .option('--hotkey <ss58>', "the hotkey to register (default: the wallet's hotkey)"),
+    ),
+    'coldkey',
+  )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ taokit register --netuid 1 --wallet.name miner --wallet.hotkey default',
+        '  $ taokit register --netuid 1 --uri //Bob --hotkey 5F…   # on the devnet',
+      ].join('\n'),
+    )
+    .action(
+      async (options: NetworkOptions & SignerOptions & { netuid: string; hotkey?: string }) => {
+        const netuid = parseInteger(options.netuid, '--netuid', 65535)
+        const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
+        const coldkey = await signerFrom(options, 'coldkey')
+        await withChain(options, async (subtensor) => {
+          const result = await burnedRegister(
+            subtensor,
+            coldkey,
+            { netuid, hotkey },
+            progressTo(out, options.json),
+          )
+          const registered = result.event('subtensorModule', 'NeuronRegistered')
+          const uid = (registered?.data as number[] | undefined)?.[1]
+          printResult(
+            out,
+            result,
+            options.json,
+            `registered ${hotkey} on subnet ${netuid} as uid ${uid ?? '?'}`,
+          )
+        })
+      },
+    )
+}

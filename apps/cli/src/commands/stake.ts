@@ -1,0 +1,97 @@
+import { addStake, formatTao, removeStake } from '@taokit/chain'
+import type { Command } from 'commander'
+import type { Output } from '../io.js'
+import {
+  addNetworkOptions,
+  addSignerOptions,
+  type NetworkOptions,
+  parseInteger,
+  parseTao,
+  printResult,
+  progressTo,
+  type SignerOptions,
+  signerFrom,
+  walletHotkeyAddress,
+  withChain,
+} from './chain-options.js'
+
+interface StakeOptions extends NetworkOptions, SignerOptions {
+  netuid: string
+  amount: string
+  hotkey?: string
+  limitPrice?: string
+  allowPartial?: boolean
+}
+
+function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Output): void {
+  const what = direction === 'add' ? 'TAO to stake' : 'alpha to unstake'
+  addSignerOptions(
+    addNetworkOptions(
+      parent
+        .command(direction)
+        .summary(
+          direction === 'add'
+            ? 'stake TAO from the coldkey to a hotkey on a subnet'
+            : 'unstake alpha back to TAO',
+        )
+        .requiredOption('--netuid <n>', 'the subnet')
+        .requiredOption('--amount <amount>', `how much ${what}, e.g. 10 or 0.5`)
+        .option('--hotkey <ss58>', "the hotkey (default: the wallet's hotkey)")
+        .option(
+          '--limit-price <tao>',
+          direction === 'add'
+            ? 'do not buy alpha above this price (TAO per alpha)'
+            : 'do not sell alpha below this price (TAO per alpha)',
+        )
+        .option(
+          '--allow-partial',
+          'with --limit-price, fill what the limit allows instead of failing',
+        ),
+    ),
+    'coldkey',
+  ).action(async (options: StakeOptions) => {
+    const netuid = parseInteger(options.netuid, '--netuid', 65535)
+    const amount = parseTao(options.amount, '--amount')
+    const limitPrice =
+      options.limitPrice === undefined ? undefined : parseTao(options.limitPrice, '--limit-price')
+    const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
+    const coldkey = await signerFrom(options, 'coldkey')
+    await withChain(options, async (subtensor) => {
+      const params = {
+        netuid,
+        hotkey,
+        amount,
+        ...(limitPrice === undefined
+          ? {}
+          : { limitPrice, allowPartial: options.allowPartial === true }),
+      }
+      const progress = progressTo(out, options.json)
+      const result = await (direction === 'add'
+        ? addStake(subtensor, coldkey, params, progress)
+        : removeStake(subtensor, coldkey, params, progress))
+      const verb =
+        direction === 'add'
+          ? `staked ${formatTao(amount)} to`
+          : `unstaked ${formatTao(amount).replace('TAO', 'α')} from`
+      printResult(out, result, options.json, `${verb} ${hotkey} on subnet ${netuid}`)
+    })
+  })
+}
+
+export function registerStake(program: Command, out: Output): void {
+  const stake = program
+    .command('stake')
+    .summary('add or remove stake')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ taokit stake add --netuid 1 --amount 10 --hotkey 5F… --wallet.name default',
+        '  $ taokit stake add --netuid 1 --amount 100 --limit-price 0.02 --allow-partial',
+        '  $ taokit stake remove --netuid 1 --amount 5',
+      ].join('\n'),
+    )
+  addStakeCommand(stake, 'add', out)
+  addStakeCommand(stake, 'remove', out)
+}

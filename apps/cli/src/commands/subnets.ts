@@ -1,0 +1,92 @@
+import { formatTao, registerNetwork, type SubnetSummary } from '@taokit/chain'
+import type { Command } from 'commander'
+import type { Output } from '../io.js'
+import {
+  addNetworkOptions,
+  addSignerOptions,
+  type NetworkOptions,
+  printResult,
+  progressTo,
+  type SignerOptions,
+  signerFrom,
+  walletHotkeyAddress,
+  withChain,
+} from './chain-options.js'
+import { parseBlock } from './metagraph.js'
+import { renderTable } from './table.js'
+
+function renderSubnets(subnets: SubnetSummary[]): string {
+  return renderTable(
+    ['netuid', 'name', 'symbol', 'price τ/α', 'τ in pool', 'tempo', 'since epoch', 'owner'],
+    subnets.map((s) => [
+      String(s.netuid),
+      s.name,
+      s.symbol,
+      s.price.toFixed(6),
+      formatTao(s.taoIn).replace(' TAO', ''),
+      String(s.tempo),
+      String(s.blocksSinceLastStep),
+      s.ownerColdkey,
+    ]),
+  )
+}
+
+export function registerSubnets(program: Command, out: Output): void {
+  const subnets = addNetworkOptions(
+    program
+      .command('subnets')
+      .summary('list the subnets with their pools and schedules; `subnets create` makes one')
+      // Options after `create` belong to `create`, not to this listing.
+      .enablePositionalOptions()
+      .option('--block <number|hash>', 'read at this block instead of the latest'),
+  )
+    .addHelpText(
+      'after',
+      ['', 'Examples:', '  $ taokit subnets', '  $ taokit subnets --network finney --json'].join(
+        '\n',
+      ),
+    )
+    .action(async (options: NetworkOptions & { block?: string }) => {
+      const block = parseBlock(options.block)
+      const list = await withChain(options, (subtensor) =>
+        subtensor.subnets(block === undefined ? {} : { block }),
+      )
+      out.stdout(
+        options.json
+          ? JSON.stringify(list, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+          : renderSubnets(list),
+      )
+    })
+  addSignerOptions(
+    addNetworkOptions(
+      subnets
+        .command('create')
+        .summary("register a new subnet owned by the wallet's coldkey (pays the lock cost)")
+        .option('--hotkey <ss58>', "the owner hotkey (default: the wallet's hotkey)"),
+    ),
+    'coldkey',
+  )
+    .addHelpText(
+      'after',
+      ['', 'Example:', '  $ taokit subnets create --uri //Alice --hotkey 5F…'].join('\n'),
+    )
+    .action(async (options: NetworkOptions & SignerOptions & { hotkey?: string }) => {
+      const coldkey = await signerFrom(options, 'coldkey')
+      const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
+      await withChain(options, async (subtensor) => {
+        const result = await registerNetwork(
+          subtensor,
+          coldkey,
+          { hotkey },
+          progressTo(out, options.json),
+        )
+        const added = result.event('subtensorModule', 'NetworkAdded')
+        printResult(
+          out,
+          result,
+          options.json,
+          `registered subnet ${(added?.data as number[] | undefined)?.[0] ?? '?'}`,
+        )
+      })
+    })
+}

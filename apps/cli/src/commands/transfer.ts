@@ -1,0 +1,52 @@
+import { formatTao, transfer } from '@taokit/chain'
+import type { Command } from 'commander'
+import type { Output } from '../io.js'
+import {
+  addNetworkOptions,
+  addSignerOptions,
+  type NetworkOptions,
+  parseTao,
+  printResult,
+  progressTo,
+  type SignerOptions,
+  signerFrom,
+  withChain,
+} from './chain-options.js'
+
+export function registerTransfer(program: Command, out: Output): void {
+  addSignerOptions(
+    addNetworkOptions(
+      program
+        .command('transfer')
+        .summary("send TAO from the wallet's coldkey")
+        .requiredOption('--dest <ss58>', 'the destination address')
+        .requiredOption('--amount <tao>', 'how much TAO, e.g. 1.5')
+        .option('--allow-death', 'allow the sender to fall below the existential deposit'),
+    ),
+    'coldkey',
+  )
+    .addHelpText(
+      'after',
+      ['', 'Example:', '  $ taokit transfer --dest 5F… --amount 1.5 --wallet.name default'].join(
+        '\n',
+      ),
+    )
+    .action(
+      async (
+        options: NetworkOptions &
+          SignerOptions & { dest: string; amount: string; allowDeath?: boolean },
+      ) => {
+        const amount = parseTao(options.amount, '--amount')
+        const from = await signerFrom(options, 'coldkey')
+        await withChain(options, async (subtensor) => {
+          const result = await transfer(
+            subtensor,
+            from,
+            { to: options.dest, amount, keepAlive: options.allowDeath !== true },
+            progressTo(out, options.json),
+          )
+          printResult(out, result, options.json, `sent ${formatTao(amount)} to ${options.dest}`)
+        })
+      },
+    )
+}

@@ -1,0 +1,223 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import {
+  commitWeights,
+  type RevealOutcome,
+  RevealScheduler,
+  type Subtensor,
+  setWeights,
+  type WeightsParams,
+} from '@taokit/chain'
+import type { Keypair } from '@taokit/keys'
+import type { Command } from 'commander'
+import { UsageError } from '../errors.js'
+import type { Output } from '../io.js'
+import {
+  addNetworkOptions,
+  addSignerOptions,
+  type NetworkOptions,
+  parseInteger,
+  parseNumberList,
+  printResult,
+  progressTo,
+  type SignerOptions,
+  signerFrom,
+  withChain,
+} from './chain-options.js'
+
+interface WeightsOptions extends NetworkOptions, SignerOptions {
+  netuid: string
+  uids: string
+  weights: string
+  versionKey?: string
+  revealFile?: string
+}
+
+function defaultRevealFile(): string {
+  return process.env.TAOKIT_REVEAL_FILE ?? join(homedir(), '.bittensor', 'taokit', 'reveals.json')
+}
+
+function weightsParams(options: WeightsOptions): WeightsParams {
+  const uids = parseNumberList(options.uids, '--uids')
+  const weights = parseNumberList(options.weights, '--weights')
+  if (uids.length !== weights.length) {
+    throw new UsageError(
+      `--weights: expected one weight per uid (${uids.length}), got ${weights.length}`,
+      'weights',
+    )
+  }
+  const params: WeightsParams = {
+    netuid: parseInteger(options.netuid, '--netuid', 65535),
+    uids,
+    weights,
+  }
+  if (options.versionKey !== undefined) {
+    if (!/^\d+$/.test(options.versionKey)) {
+      throw new UsageError(
+        `--version-key: expected a non-negative integer, got ${JSON.stringify(options.versionKey)}`,
+        'versionKey',
+      )
+    }
+    params.versionKey = BigInt(options.versionKey)
+  }
+  return params
+}
+
+function addWeightsOptions(command: Command): Command {
+  return addSignerOptions(
+    addNetworkOptions(
+      command
+        .requiredOption('--netuid <n>', 'the subnet')
+        .requiredOption('--uids <list>', 'comma-separated uids, e.g. 3,4,5')
+        .requiredOption(
+          '--weights <list>',
+          'comma-separated weights on any scale, e.g. 0.2,0.3,0.5',
+        )
+        .option('--version-key <n>', "the validator's weights version key (default 0)"),
+    ),
+    'hotkey',
+  )
+}
+
+function describeOutcome(outcome: RevealOutcome): string {
+  const { commit } = outcome
+  const what = `commit ${commit.commitHash.slice(0, 10)}… (subnet ${commit.netuid})`
+  if (outcome.status === 'revealed')
+    return `revealed ${what} in block ${outcome.result.blockNumber}`
+  if (outcome.status === 'expired')
+    return `dropped ${what}: its reveal window ended at block ${commit.revealUntil}`
+  return `could not reveal ${what}: ${outcome.error.message}`
+}
+
+async function revealUntilDone(
+  subtensor: Subtensor,
+  scheduler: RevealScheduler,
+  hotkey: Keypair,
+  wait: boolean,
+  out: Output,
+): Promise<RevealOutcome[]> {
+  const mine = () => scheduler.pending.filter((c) => c.hotkey === hotkey.ss58)
+  const outcomes: RevealOutcome[] = []
+  for (;;) {
+    outcomes.push(
+      ...(await scheduler.revealDue(subtensor, (key) =>
+        key === hotkey.ss58 ? hotkey : undefined,
+      )),
+    )
+    const left = mine()
+    if (!wait || left.length === 0) return outcomes
+    const head = await subtensor.blockNumber()
+    const next = Math.min(...left.map((c) => c.revealFrom))
+    out.stderr(
+      `… block ${head}; ${left.length} commit(s) waiting, the next reveal window opens at block ${next}`,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 3_000))
+  }
+}
+
+export function registerWeights(program: Command, out: Output): void {
+  const weights = program
+    .command('weights')
+    .summary("set, commit or reveal a validator's weights")
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Weights are converted to u16 exactly as the Python SDK does (max = 65535, zeros dropped).',
+        'Checks that the chain would fail (rate limit, permit, version key, minimum count,',
+        'commit-reveal state) are made before anything is paid.',
+        '',
+        'Examples:',
+        '  $ taokit weights set --netuid 1 --uids 3,4,5 --weights 0.2,0.3,0.5 --wallet.name validator',
+        '  $ taokit weights commit --netuid 1 --uids 3,4,5 --weights 1,1,2',
+        '  $ taokit weights reveal --wait',
+      ].join('\n'),
+    )
+  addWeightsOptions(
+    weights.command('set').summary('set weights (subnets without commit-reveal)'),
+  ).action(async (options: WeightsOptions) => {
+    const params = weightsParams(options)
+    const hotkey = await signerFrom(options, 'hotkey')
+    await withChain(options, async (subtensor) => {
+      const result = await setWeights(subtensor, hotkey, params, progressTo(out, options.json))
+      printResult(out, result, options.json, `set weights on subnet ${params.netuid}`)
+    })
+  })
+  addWeightsOptions(
+    weights.command('commit').summary('commit the hash of weights, to reveal later'),
+  )
+    .option(
+      '--reveal-file <path>',
+      'where commits wait for their reveal (default ~/.bittensor/taokit/reveals.json)',
+    )
+    .action(async (options: WeightsOptions) => {
+      const params = weightsParams(options)
+      const hotkey = await signerFrom(options, 'hotkey')
+      const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
+      await withChain(options, async (subtensor) => {
+        const { result, commit } = await commitWeights(
+          subtensor,
+          hotkey,
+          params,
+          progressTo(out, options.json),
+        )
+        await scheduler.add(commit)
+        if (options.json) out.stdout(JSON.stringify({ blockNumber: result.blockNumber, commit }))
+        else {
+          out.stdout(
+            `committed ${commit.commitHash} in block ${result.blockNumber}; reveal between blocks ${commit.revealFrom} and ${commit.revealUntil} with: taokit weights reveal --wait`,
+          )
+        }
+      })
+    })
+  addSignerOptions(
+    addNetworkOptions(
+      weights
+        .command('reveal')
+        .summary("reveal this hotkey's commits whose window is open")
+        .option(
+          '--reveal-file <path>',
+          'where commits wait (default ~/.bittensor/taokit/reveals.json)',
+        )
+        .option('--wait', 'wait until every commit of the hotkey is revealed or expired'),
+    ),
+    'hotkey',
+  ).action(
+    async (options: NetworkOptions & SignerOptions & { revealFile?: string; wait?: boolean }) => {
+      const hotkey = await signerFrom(options, 'hotkey')
+      const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
+      await withChain(options, async (subtensor) => {
+        const outcomes = await revealUntilDone(
+          subtensor,
+          scheduler,
+          hotkey,
+          options.wait === true,
+          out,
+        )
+        const waiting = scheduler.pending.filter((c) => c.hotkey === hotkey.ss58)
+        if (options.json) {
+          out.stdout(
+            JSON.stringify({
+              outcomes: outcomes.map((o) => ({
+                commitHash: o.commit.commitHash,
+                status: o.status,
+                ...(o.status === 'revealed' ? { blockNumber: o.result.blockNumber } : {}),
+                ...(o.status === 'failed' ? { error: o.error.message } : {}),
+              })),
+              waiting,
+            }),
+          )
+          return
+        }
+        for (const outcome of outcomes) out.stdout(describeOutcome(outcome))
+        for (const commit of waiting) {
+          out.stdout(
+            `waiting: commit ${commit.commitHash.slice(0, 10)}… reveals between blocks ${commit.revealFrom} and ${commit.revealUntil}`,
+          )
+        }
+        if (outcomes.length === 0 && waiting.length === 0)
+          out.stdout(`no commits of ${hotkey.ss58} to reveal`)
+      })
+    },
+  )
+}
