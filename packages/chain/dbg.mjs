@@ -1,3 +1,0 @@
-import { startDevnet } from '@taokit/devnet'
-import { Subtensor } from './dist/index.js'
-import { FaultyProxy } from './test/proxy.ts'
