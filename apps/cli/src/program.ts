@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { NETWORK_OPTION_ALIASES } from './commands/chain-options.js'
+import { registerDemo } from './commands/demo.js'
 import { registerDevnet } from './commands/devnet.js'
 import { registerEpoch } from './commands/epoch.js'
 import { registerMetagraph } from './commands/metagraph.js'
@@ -40,6 +41,7 @@ export function buildProgram(out: Output): Command {
   registerWallet(program, out)
   registerSign(program, out)
   registerDevnet(program)
+  registerDemo(program, out)
   registerMetagraph(program, out)
   registerSubnets(program, out)
   registerRegister(program, out)
