@@ -1,13 +1,12 @@
 import '@polkadot/api-augment'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { ApiPromise, WsProvider } from '@polkadot/api'
 import type { SubmittableExtrinsic } from '@polkadot/api/types'
 import type { ProviderInterface } from '@polkadot/rpc-provider/types'
 import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
-import { type ResultRow, round } from './report.js'
+import { forkStateFile, subnetsFile, UIDS, VALIDATORS, validatorKeys } from './fixtures.js'
+import { median, type ResultRow, round, timed } from './report.js'
 
 const signedExtensions = Object.fromEntries(
   [
@@ -32,29 +31,6 @@ async function rpc(devnet: Devnet, method: string, params: unknown[] = []): Prom
   const body = (await response.json()) as { result?: unknown; error?: { message: string } }
   if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`)
   return body.result
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
-}
-
-function quartiles(values: number[]): string {
-  const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number) => round(sorted[Math.floor((sorted.length - 1) * q)]!)
-  return `${at(0.25)}–${at(0.75)}`
-}
-
-function timed(name: string, unit: string, samples: number[], extra = ''): ResultRow {
-  process.stderr.write(`  ${name}: ${round(median(samples))} ${unit}\n`)
-  return {
-    name,
-    unit,
-    value: round(median(samples)),
-    range: quartiles(samples),
-    extra: [`samples=${samples.length}`, extra].filter(Boolean).join(', '),
-  }
 }
 
 /** Spawn to listening, then one block over HTTP. */
@@ -137,14 +113,9 @@ async function signAll(
  */
 async function transfers(batch: number, runs: number): Promise<ResultRow> {
   const senders = Array.from({ length: 20 }, (_, i) => Keypair.fromUri(`//Bench//sender${i}`))
-  const dir = mkdtempSync(join(tmpdir(), 'taokit-bench-'))
-  const forkState = join(dir, 'accounts.json')
-  writeFileSync(
-    forkState,
-    JSON.stringify({
-      accounts: senders.map((s) => ({ account: s.address, balance: '1000000000000000' })),
-    }),
-  )
+  const forkState = forkStateFile('accounts.json', {
+    accounts: senders.map((s) => ({ account: s.address, balance: '1000000000000000' })),
+  })
   const rates: number[] = []
   for (let run = 0; run < runs; run++) {
     const devnet = await startDevnet({ forkState })
@@ -171,42 +142,6 @@ async function transfers(batch: number, runs: number): Promise<ResultRow> {
     rates,
     '2000 transfers from 20 senders',
   )
-}
-
-const VALIDATORS = 64
-const UIDS = 256
-
-function hexKey(tag: number, i: number): string {
-  return `0x${tag.toString(16).padStart(8, '0')}${i.toString(16).padStart(56, '0')}`
-}
-
-/** `count` subnets of 256 uids: 64 staked validators weighting every miner. */
-function subnetsFile(count: number, validatorKeys: Keypair[]): string {
-  const subnets = Array.from({ length: count }, (_, s) => ({
-    owner: '//Alice',
-    ownerHotkey: hexKey(s + 1, 0),
-    tempo: 40,
-    commitReveal: false,
-    weightsRateLimit: 0,
-    neurons: Array.from({ length: UIDS - 1 }, (_, i) => {
-      const validator = i < VALIDATORS
-      const hotkey = s === 0 && validator ? validatorKeys[i]!.address : hexKey(s + 1, i + 1)
-      return {
-        hotkey,
-        coldkey: hexKey(0xc0de, i),
-        stake: validator ? String(1000n * 10n ** 9n * BigInt(i + 1)) : '0',
-        weights: validator
-          ? Array.from({ length: UIDS - 1 - VALIDATORS }, (_, m) => [
-              VALIDATORS + 1 + m,
-              ((m * 7919 + i * 104729) % 65535) + 1,
-            ])
-          : [],
-      }
-    }),
-  }))
-  const path = join(mkdtempSync(join(tmpdir(), 'taokit-bench-')), 'subnets.json')
-  writeFileSync(path, JSON.stringify({ subnets }))
-  return path
 }
 
 /** set_weights per second on a 256-uid subnet: 64 validators × 8 rounds. */
@@ -314,9 +249,7 @@ async function queryRoundTrip(devnet: Devnet): Promise<ResultRow[]> {
 
 export async function devnetSuite(): Promise<ResultRow[]> {
   const rows = [await startup(), await transfers(50, 3), await transfers(1, 1)]
-  const validators = Array.from({ length: VALIDATORS }, (_, i) =>
-    Keypair.fromUri(`//Bench//validator${i}`),
-  )
+  const validators = validatorKeys()
   const forkState = subnetsFile(32, validators)
   const loadStart = performance.now()
   const devnet = await startDevnet({ forkState, startTimeoutMs: 120_000 })

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Keypair } from '@taokit/keys'
 import { type EpochInput, newSubnetHyperparams } from '@taokit/yuma'
 
 /** xorshift64: deterministic, so every run measures the same subnets. */
@@ -67,4 +71,55 @@ export function syntheticSubnet(shape: SubnetShape): EpochInput {
     bonds: { offsets: offsets.slice(), uids: uids.slice(), values: bondValues },
     rao_emission: 1_000_000_000n,
   }
+}
+
+/** A devnet fork-state file (`startDevnet({ forkState })`) holding `state`, in a new temp dir. */
+export function forkStateFile(name: string, state: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'taokit-bench-')), name)
+  writeFileSync(path, JSON.stringify(state))
+  return path
+}
+
+/** Validators per subnet of {@link subnetsFile}, and uids per subnet. */
+export const VALIDATORS = 64
+export const UIDS = 256
+
+/** Hotkeys for the validators of the first subnet of {@link subnetsFile} (netuid 1). */
+export function validatorKeys(): Keypair[] {
+  return Array.from({ length: VALIDATORS }, (_, i) => Keypair.fromUri(`//Bench//validator${i}`))
+}
+
+function hexKey(tag: number, i: number): string {
+  return `0x${tag.toString(16).padStart(8, '0')}${i.toString(16).padStart(56, '0')}`
+}
+
+/**
+ * A fork-state file of `count` subnets (netuids 1..count) of 256 uids: 64 staked validators
+ * weighting every miner, tempo 40, no weights rate limit, commit-reveal off. The first
+ * subnet's validators (uids 1..64) have the hotkeys of `validators`, in order.
+ */
+export function subnetsFile(count: number, validators: Keypair[]): string {
+  const subnets = Array.from({ length: count }, (_, s) => ({
+    owner: '//Alice',
+    ownerHotkey: hexKey(s + 1, 0),
+    tempo: 40,
+    commitReveal: false,
+    weightsRateLimit: 0,
+    neurons: Array.from({ length: UIDS - 1 }, (_, i) => {
+      const validator = i < VALIDATORS
+      const hotkey = s === 0 && validator ? validators[i]!.address : hexKey(s + 1, i + 1)
+      return {
+        hotkey,
+        coldkey: hexKey(0xc0de, i),
+        stake: validator ? String(1000n * 10n ** 9n * BigInt(i + 1)) : '0',
+        weights: validator
+          ? Array.from({ length: UIDS - 1 - VALIDATORS }, (_, m) => [
+              VALIDATORS + 1 + m,
+              ((m * 7919 + i * 104729) % 65535) + 1,
+            ])
+          : [],
+      }
+    }),
+  }))
+  return forkStateFile('subnets.json', { subnets })
 }

@@ -22,7 +22,7 @@ import {
   verify,
   verifyBatchSync,
 } from '@taokit/keys'
-import { measure, microseconds, type ResultRow, round, row } from './report.js'
+import { measure, microseconds, type ResultRow, round, row, times } from './report.js'
 
 /** A dendrite-style request message: nonce.sender.receiver.uuid.body-hash. */
 const MESSAGE = utf8(
@@ -36,9 +36,6 @@ const HASH_ITEMS = 1024
 
 const median = (bench: Parameters<typeof microseconds>[0], perCall = 1) =>
   microseconds(bench, perCall).median
-
-/** `a` is `b` times faster than `c`: the ratio of medians from this run. */
-const times = (ours: number, theirs: number) => `${round(theirs / ours)}×`
 
 function keys(count: number) {
   return Array.from({ length: count }, (_, i) => {

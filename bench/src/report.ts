@@ -14,7 +14,8 @@ export interface ResultRow {
 
 export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results')
 
-function median(sorted: number[]): number {
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
@@ -43,6 +44,24 @@ export function row(name: string, bench: Benchmark, extra = '', perCall = 1): Re
 
 export function round(value: number): number {
   return value >= 100 ? Math.round(value) : Math.round(value * 100) / 100
+}
+
+/** `ours` is this many times faster than `theirs`: the ratio of medians from this run. */
+export const times = (ours: number, theirs: number) => `${round(theirs / ours)}×`
+
+/** A row from samples timed by hand (or rates, sizes), for what benchmark.js cannot drive. */
+export function timed(name: string, unit: string, samples: number[], extra = ''): ResultRow {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (q: number) => round(sorted[Math.floor((sorted.length - 1) * q)]!)
+  const value = round(median(samples))
+  process.stderr.write(`  ${name}: ${value} ${unit}\n`)
+  return {
+    name,
+    unit,
+    value,
+    range: `${at(0.25)}–${at(0.75)}`,
+    extra: [`samples=${samples.length}`, extra].filter(Boolean).join(', '),
+  }
 }
 
 /** Runs benchmarks one by one (synchronously), printing progress to stderr. */

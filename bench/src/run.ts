@@ -1,3 +1,4 @@
+import { chainSuite } from './chain.js'
 import { devnetSuite } from './devnet.js'
 import { keysSuite } from './keys.js'
 import { type ResultRow, writeSuite } from './report.js'
@@ -8,6 +9,7 @@ const suites: Record<string, () => ResultRow[] | Promise<ResultRow[]>> = {
   yuma: yumaSuite,
   keys: keysSuite,
   devnet: devnetSuite,
+  chain: chainSuite,
 }
 
 const only = process.argv.slice(2)

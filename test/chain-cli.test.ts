@@ -1,0 +1,198 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Subtensor, sendCall } from '@taokit/chain'
+import { type Devnet, startDevnet } from '@taokit/devnet'
+import { Keypair } from '@taokit/keys'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { npxTaokit } from './npx.js'
+
+let devnet: Devnet
+const dir = mkdtempSync(join(tmpdir(), 'taokit-chain-cli-'))
+const owner = Keypair.fromUri('//Alice//cli-owner')
+const miner = Keypair.fromUri('//Bob//cli-miner')
+
+beforeAll(async () => {
+  devnet = await startDevnet()
+})
+
+afterAll(async () => {
+  await devnet?.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** `npx taokit ...` against the test's devnet. */
+function taokit(...args: string[]) {
+  const result = npxTaokit([...args, '--network', devnet.url])
+  return { ...result, json: () => JSON.parse(result.stdout) as Record<string, unknown> }
+}
+
+describe('taokit chain commands on the devnet', () => {
+  it('creates a subnet, registers, stakes and transfers, printing each outcome', () => {
+    const created = taokit('subnets', 'create', '--uri', '//Alice', '--hotkey', owner.ss58)
+    expect(created.stderr).toBe('… signed; submitting\n… in the pool; waiting for a block\n')
+    expect(created.stdout).toMatch(/^registered subnet 1 in block \d+ \(fee 0\.\d+ TAO\)/)
+    const registered = taokit('register', '--netuid', '1', '--uri', '//Bob', '--hotkey', miner.ss58)
+    expect(registered.stdout).toMatch(/registered \S+ on subnet 1 as uid 1 in block/)
+    expect(taokit('subnets', '--json').json()).toMatchObject([
+      { netuid: 1, ownerHotkey: owner.ss58 },
+    ])
+
+    const notStarted = taokit(
+      'stake',
+      'add',
+      '--netuid',
+      '1',
+      '--amount',
+      '5',
+      '--uri',
+      '//Bob',
+      '--hotkey',
+      miner.ss58,
+    )
+    expect(notStarted.status).toBe(2)
+    expect(notStarted.stderr).toMatch(
+      /subnet 1 has not started yet; its owner must call start_call/,
+    )
+
+    const sent = taokit(
+      'transfer',
+      '--dest',
+      miner.ss58,
+      '--amount',
+      '2.5',
+      '--uri',
+      '//Alice',
+      '--json',
+    )
+    expect(sent.status).toBe(0)
+    expect(sent.json()).toMatchObject({ succeeded: true, error: null })
+  })
+
+  it('prints the metagraph as a table and as JSON, and previews the epoch', () => {
+    const table = taokit('metagraph', '--netuid', '1')
+    expect(table.status).toBe(0)
+    expect(table.stdout).toMatch(/^subnet 1 at block \d+: 2 neurons, tempo 360/)
+    expect(table.stdout).toMatch(/uid +hotkey +vp +stake α +incentive/)
+    const json = taokit('metagraph', '--netuid', '1', '--json', '--weights').json()
+    expect(json).toMatchObject({ netuid: 1, n: 2, hotkeys: [owner.ss58, miner.ss58] })
+    expect(json.stake).toEqual(['0', '0'])
+    const preview = taokit('epoch', '--netuid', '1').json()
+    expect(preview).toMatchObject({ netuid: 1, epochBlock: 358 })
+    expect((preview.output as { incentive: number[] }).incentive).toHaveLength(2)
+  })
+
+  it('commits weights to a reveal file and reports the reveal window', async () => {
+    const file = join(dir, 'reveals.json')
+    const stranger = taokit(
+      'weights',
+      'commit',
+      '--netuid',
+      '1',
+      '--uids',
+      '1',
+      '--weights',
+      '1',
+      '--uri',
+      '//Nobody',
+      '--reveal-file',
+      file,
+    )
+    expect(stranger.status).toBe(2)
+    expect(stranger.stderr).toMatch(/is not registered on subnet 1; register it first/)
+    expect(stranger.stderr).not.toMatch(/\n\s+at /)
+    const tooFast = taokit(
+      'weights',
+      'commit',
+      '--netuid',
+      '1',
+      '--uids',
+      '1',
+      '--weights',
+      '1',
+      '--uri',
+      '//Bob//cli-miner',
+      '--reveal-file',
+      file,
+    )
+    // Registering counts as setting weights, so the rate limit applies at once.
+    expect(tooFast.status).toBe(2)
+    expect(tooFast.stderr).toMatch(
+      /allows once every 100 blocks, so the next can land in block \d+/,
+    )
+    // npx runs synchronously here and blocks this process's event loop, so connect only now.
+    const subtensor = await Subtensor.connect({ network: devnet.url })
+    const rateLimit = ['adminUtils', 'sudoSetWeightsSetRateLimit', [1, 0]] as const
+    await sendCall(subtensor, Keypair.fromUri('//Alice'), rateLimit, { sudo: true })
+    await subtensor.close()
+    const committed = taokit(
+      'weights',
+      'commit',
+      '--netuid',
+      '1',
+      '--uids',
+      '1',
+      '--weights',
+      '1',
+      '--uri',
+      '//Bob//cli-miner',
+      '--reveal-file',
+      file,
+    )
+    expect(committed.stdout).toMatch(
+      /committed 0x[0-9a-f]{64} in block \d+; reveal between blocks \d+ and \d+/,
+    )
+    const waiting = taokit('weights', 'reveal', '--uri', '//Bob//cli-miner', '--reveal-file', file)
+    expect(waiting.stdout).toMatch(/waiting: commit 0x[0-9a-f]{8}… reveals between blocks/)
+    const set = taokit(
+      'weights',
+      'set',
+      '--netuid',
+      '1',
+      '--uids',
+      '1',
+      '--weights',
+      '1',
+      '--uri',
+      '//Bob//cli-miner',
+    )
+    expect(set.status).toBe(2)
+    expect(set.stderr).toMatch(/commit-reveal on/)
+  })
+
+  it('exits 2 naming the option for bad input, without a stack trace', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['metagraph', '--netuid', 'one'], /--netuid: expected an integer in 0\.\.65535, got "one"/],
+      [
+        ['transfer', '--dest', miner.ss58, '--amount', '1.2.3', '--uri', '//Alice'],
+        /--amount: expected an amount/,
+      ],
+      [
+        ['weights', 'set', '--netuid', '1', '--uids', '1,2', '--weights', '1', '--uri', '//Bob'],
+        /--weights: expected one weight per uid \(2\), got 1/,
+      ],
+      [['metagraph', '--netuid', '7'], /subnet 7 does not exist/],
+      [
+        ['transfer', '--dest', 'nowhere', '--amount', '1', '--uri', '//Alice'],
+        /to: expected an SS58 address/,
+      ],
+    ]
+    for (const [args, message] of cases) {
+      const result = taokit(...args)
+      expect({ args, status: result.status }).toEqual({ args, status: 2 })
+      expect(result.stderr).toMatch(message)
+      expect(result.stderr).not.toMatch(/\n\s+at /)
+    }
+    const unknown = npxTaokit(['metagraph', '--netuid', '1', '--network', 'finny'])
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/network: expected one of finney, test, archive, local/)
+  })
+})
+
+it('npm start (taokit demo) runs a subnet to its summary offline', () => {
+  const result = npxTaokit(['demo', '--epochs', '1'])
+  expect(result.status).toBe(0)
+  expect(result.stdout).toMatch(/Registered subnet 1 .* 2 validators and 6 miners/)
+  expect(result.stdout).toMatch(/epoch 1 at block \d+; .* preview matched the chain exactly/)
+  expect(result.stdout).toMatch(/matched the chain in 1 of 1 epochs, bit for bit/)
+}, 120_000)
