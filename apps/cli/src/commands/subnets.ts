@@ -1,10 +1,11 @@
-import { formatTao, registerNetwork, type SubnetSummary } from '@taokit/chain'
+import { formatTao, registerNetwork, type SubnetSummary, sendCall } from '@taokit/chain'
 import type { Command } from 'commander'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
   addSignerOptions,
   type NetworkOptions,
+  parseInteger,
   printResult,
   progressTo,
   type SignerOptions,
@@ -87,6 +88,28 @@ export function registerSubnets(program: Command, out: Output): void {
           options.json,
           `registered subnet ${(added?.data as number[] | undefined)?.[0] ?? '?'}`,
         )
+      })
+    })
+  addSignerOptions(
+    addNetworkOptions(
+      subnets
+        .command('start')
+        .summary("start a subnet's emission and staking (start_call; the owner's coldkey signs)")
+        .requiredOption('--netuid <n>', 'the subnet'),
+    ),
+    'coldkey',
+  )
+    .addHelpText(
+      'after',
+      ['', 'Example:', '  $ taokit subnets start --netuid 1 --uri //Alice'].join('\n'),
+    )
+    .action(async (options: NetworkOptions & SignerOptions & { netuid: string }) => {
+      const netuid = parseInteger(options.netuid, '--netuid', 65535)
+      const owner = await signerFrom(options, 'coldkey')
+      await withChain(options, async (subtensor) => {
+        const call = ['subtensorModule', 'startCall', [netuid]] as const
+        const result = await sendCall(subtensor, owner, call, progressTo(out, options.json))
+        printResult(out, result, options.json, `started subnet ${netuid}`)
       })
     })
 }
