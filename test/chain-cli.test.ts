@@ -21,6 +21,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+const ONE_WEIGHT = ['--netuid', '1', '--uids', '1', '--weights', '1']
+
 /** `npx taokit ...` against the test's devnet. */
 function taokit(...args: string[]) {
   const result = npxTaokit([...args, '--network', devnet.url])
@@ -84,37 +86,13 @@ describe('taokit chain commands on the devnet', () => {
 
   it('commits weights to a reveal file and reports the reveal window', async () => {
     const file = join(dir, 'reveals.json')
-    const stranger = taokit(
-      'weights',
-      'commit',
-      '--netuid',
-      '1',
-      '--uids',
-      '1',
-      '--weights',
-      '1',
-      '--uri',
-      '//Nobody',
-      '--reveal-file',
-      file,
-    )
+    const commit = (uri: string) =>
+      taokit('weights', 'commit', ...ONE_WEIGHT, '--uri', uri, '--reveal-file', file)
+    const stranger = commit('//Nobody')
     expect(stranger.status).toBe(2)
     expect(stranger.stderr).toMatch(/is not registered on subnet 1; register it first/)
     expect(stranger.stderr).not.toMatch(/\n\s+at /)
-    const tooFast = taokit(
-      'weights',
-      'commit',
-      '--netuid',
-      '1',
-      '--uids',
-      '1',
-      '--weights',
-      '1',
-      '--uri',
-      '//Bob//cli-miner',
-      '--reveal-file',
-      file,
-    )
+    const tooFast = commit('//Bob//cli-miner')
     // Registering counts as setting weights, so the rate limit applies at once.
     expect(tooFast.status).toBe(2)
     expect(tooFast.stderr).toMatch(
@@ -125,37 +103,13 @@ describe('taokit chain commands on the devnet', () => {
     const rateLimit = ['adminUtils', 'sudoSetWeightsSetRateLimit', [1, 0]] as const
     await sendCall(subtensor, Keypair.fromUri('//Alice'), rateLimit, { sudo: true })
     await subtensor.close()
-    const committed = taokit(
-      'weights',
-      'commit',
-      '--netuid',
-      '1',
-      '--uids',
-      '1',
-      '--weights',
-      '1',
-      '--uri',
-      '//Bob//cli-miner',
-      '--reveal-file',
-      file,
-    )
+    const committed = commit('//Bob//cli-miner')
     expect(committed.stdout).toMatch(
       /committed 0x[0-9a-f]{64} in block \d+; reveal between blocks \d+ and \d+/,
     )
     const waiting = taokit('weights', 'reveal', '--uri', '//Bob//cli-miner', '--reveal-file', file)
     expect(waiting.stdout).toMatch(/waiting: commit 0x[0-9a-f]{8}… reveals between blocks/)
-    const set = taokit(
-      'weights',
-      'set',
-      '--netuid',
-      '1',
-      '--uids',
-      '1',
-      '--weights',
-      '1',
-      '--uri',
-      '//Bob//cli-miner',
-    )
+    const set = taokit('weights', 'set', ...ONE_WEIGHT, '--uri', '//Bob//cli-miner')
     expect(set.status).toBe(2)
     expect(set.stderr).toMatch(/commit-reveal on/)
   })

@@ -167,17 +167,22 @@ export interface StakeParams {
   allowPartial?: boolean
 }
 
+/** The amount, once the parameters and the subnet's state allow staking at all. */
+async function checkStake(subtensor: Subtensor, params: StakeParams): Promise<bigint> {
+  checkNetuid(params.netuid)
+  accountId(params.hotkey, 'hotkey')
+  const amount = checkAmount(params.amount, 'amount')
+  await ensureTrading(subtensor, params.netuid)
+  return amount
+}
+
 export async function addStake(
   subtensor: Subtensor,
   coldkey: Keypair,
   params: StakeParams,
   options: SubmitOptions = {},
 ): Promise<ExtrinsicResult> {
-  const { netuid, hotkey } = params
-  checkNetuid(netuid)
-  accountId(hotkey, 'hotkey')
-  const amount = checkAmount(params.amount, 'amount')
-  await ensureTrading(subtensor, netuid)
+  const amount = await checkStake(subtensor, params)
   const call = stakeCall(subtensor, 'add', params, amount)
   await ensureFunds(subtensor, call, coldkey, amount, `staking ${formatTao(amount)}`)
   return submit(subtensor.api, call, coldkey, options)
@@ -190,10 +195,7 @@ export async function removeStake(
   options: SubmitOptions = {},
 ): Promise<ExtrinsicResult> {
   const { netuid, hotkey } = params
-  checkNetuid(netuid)
-  accountId(hotkey, 'hotkey')
-  const amount = checkAmount(params.amount, 'amount')
-  await ensureTrading(subtensor, netuid)
+  const amount = await checkStake(subtensor, params)
   const staked = await subtensor.stake(hotkey, coldkey.ss58, netuid)
   if (staked < amount) {
     throw new ChainError(

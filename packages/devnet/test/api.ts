@@ -4,6 +4,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api'
 import type { ApiDecoration, SubmittableExtrinsic } from '@polkadot/api/types'
 import type { ProviderInterface } from '@polkadot/rpc-provider/types'
 import type { Codec, ISubmittableResult } from '@polkadot/types/types'
+import { expect } from 'vitest'
 
 /** subtensor's own transaction extensions carry no data; this silences polkadot-js about them. */
 export const signedExtensions = Object.fromEntries(
@@ -120,4 +121,19 @@ export function tx(api: ApiPromise, pallet: string): Accessor<SubmittableExtrins
 /** Runtime API calls, e.g. `call(api, 'subnetInfoRuntimeApi')('getMetagraph', 1)`. */
 export function call(api: ApiPromise, runtimeApi: string): Accessor<Promise<Value>> {
   return member(api.call[runtimeApi], runtimeApi)
+}
+
+/** Sends and expects success, throwing the module error's `section.Name` otherwise. */
+export async function sendOk(
+  api: ApiPromise,
+  tx: SubmittableExtrinsic<'promise'>,
+  signer: Parameters<SubmittableExtrinsic<'promise'>['signAndSend']>[0],
+): Promise<ISubmittableResult> {
+  const result = await send(tx, signer)
+  if (result.dispatchError?.isModule) {
+    const error = api.registry.findMetaError(result.dispatchError.asModule)
+    throw new Error(`${error.section}.${error.name}`)
+  }
+  expect(result.dispatchError).toBeUndefined()
+  return result
 }

@@ -5,7 +5,7 @@ import type { ISubmittableResult } from '@polkadot/types/types'
 import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, startDevnet } from '../src/index.js'
-import { call, connect, field, send, tx } from './api.js'
+import { call, connect, field, send, sendOk, tx } from './api.js'
 
 const TAO = 10n ** 9n
 const NETUID = 1
@@ -32,18 +32,7 @@ afterAll(async () => {
   await devnet?.stop()
 })
 
-async function ok(
-  tx: SubmittableExtrinsic<'promise'>,
-  signer: Keypair,
-): Promise<ISubmittableResult> {
-  const result = await send(tx, signer)
-  if (result.dispatchError?.isModule) {
-    const error = api.registry.findMetaError(result.dispatchError.asModule)
-    throw new Error(`${error.section}.${error.name}`)
-  }
-  expect(result.dispatchError).toBeUndefined()
-  return result
-}
+const ok = (tx: SubmittableExtrinsic<'promise'>, signer: Keypair) => sendOk(api, tx, signer)
 
 /** Sends and returns the module error's `section.Name` and the transaction fee paid. */
 async function failure(

@@ -6,7 +6,7 @@ import { Keypair, weightCommitHash } from '@taokit/keys'
 import { epochSync, fixed, newSubnetHyperparams } from '@taokit/yuma'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Devnet, startDevnet } from '../src/index.js'
-import { call, connect, field, query, send, tx } from './api.js'
+import { call, connect, field, query, send, sendOk, tx } from './api.js'
 
 const TAO = 10n ** 9n
 const NETUID = 1
@@ -40,19 +40,7 @@ function events(result: ISubmittableResult): string[] {
   return result.events.map(({ event }) => `${event.section}.${event.method}`)
 }
 
-/** Sends and expects success; returns the result. */
-async function ok(
-  tx: SubmittableExtrinsic<'promise'>,
-  signer: Keypair,
-): Promise<ISubmittableResult> {
-  const result = await send(tx, signer)
-  if (result.dispatchError?.isModule) {
-    const error = api.registry.findMetaError(result.dispatchError.asModule)
-    throw new Error(`${error.section}.${error.name}`)
-  }
-  expect(result.dispatchError).toBeUndefined()
-  return result
-}
+const ok = (tx: SubmittableExtrinsic<'promise'>, signer: Keypair) => sendOk(api, tx, signer)
 
 /** Sends and returns the module error's `section.Name`. */
 async function failure(tx: SubmittableExtrinsic<'promise'>, signer: Keypair): Promise<string> {

@@ -1,17 +1,7 @@
 import { type ExtrinsicResult, formatTao, type SubmitOptions, Subtensor } from '@taokit/chain'
-import { Keypair } from '@taokit/keys'
-import { Wallet } from '@taokit/wallet'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
-import {
-  addPasswordOptions,
-  addWalletOptions,
-  locationOf,
-  type PasswordOptions,
-  passwordSource,
-  type WalletOptions,
-} from './wallet-options.js'
 
 /** btcli's spellings of the network options; `run` rewrites them to ours. */
 export const NETWORK_OPTION_ALIASES: Record<string, string> = {
@@ -61,37 +51,6 @@ export async function withChain<T>(
   } finally {
     await subtensor.close()
   }
-}
-
-export interface SignerOptions extends WalletOptions, PasswordOptions {
-  /** A development key such as //Alice, instead of the wallet's key. */
-  uri?: string
-}
-
-export function addSignerOptions(command: Command, signs: 'coldkey' | 'hotkey'): Command {
-  return addPasswordOptions(
-    addWalletOptions(command).option(
-      '--uri <uri>',
-      `sign with a development key such as //Alice instead of the wallet's ${signs}`,
-    ),
-  )
-}
-
-/** The keypair that signs: `--uri`, else the wallet's coldkey (unlocked) or hotkey. */
-export async function signerFrom(
-  options: SignerOptions,
-  key: 'coldkey' | 'hotkey',
-): Promise<Keypair> {
-  if (options.uri !== undefined) return Keypair.fromUri(options.uri)
-  const wallet = new Wallet(locationOf(options))
-  const password = passwordSource(options, false)
-  const unlock = password === undefined ? {} : { password }
-  return key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
-}
-
-/** The address of the wallet's hotkey (no unlocking needed). */
-export async function walletHotkeyAddress(options: WalletOptions): Promise<string> {
-  return (await new Wallet(locationOf(options)).hotkeypub()).ss58
 }
 
 /** A TAO amount such as `1.5` as rao, exactly (no float rounding). */

@@ -3,16 +3,18 @@ import type { Command } from 'commander'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
-  addSignerOptions,
   type NetworkOptions,
   parseInteger,
   printResult,
   progressTo,
+  withChain,
+} from './chain-options.js'
+import {
+  addSignerOptions,
   type SignerOptions,
   signerFrom,
   walletHotkeyAddress,
-  withChain,
-} from './chain-options.js'
+} from './wallet-options.js'
 
 export function registerRegister(program: Command, out: Output): void {
   addSignerOptions(

@@ -1,16 +1,13 @@
 import { fromHex, toHex, utf8 } from '@taokit/core'
-import { KeyError, Keypair, verify } from '@taokit/keys'
-import { Wallet } from '@taokit/wallet'
+import { KeyError, verify } from '@taokit/keys'
 import type { Command } from 'commander'
 import { EXIT_FAILURE, ExitWith, UsageError } from '../errors.js'
 import type { Output } from '../io.js'
 import {
   addPasswordOptions,
   addWalletOptions,
-  locationOf,
-  type PasswordOptions,
-  passwordSource,
-  type WalletOptions,
+  type SignerOptions,
+  signerFrom,
 } from './wallet-options.js'
 
 interface MessageOptions {
@@ -28,14 +25,8 @@ function messageOf(options: MessageOptions): Uint8Array {
   return bytes
 }
 
-async function signerOf(
-  options: WalletOptions & PasswordOptions & { useHotkey?: boolean; uri?: string },
-) {
-  if (options.uri !== undefined) return Keypair.fromUri(options.uri)
-  const wallet = new Wallet(locationOf(options))
-  const password = passwordSource(options, false)
-  const unlock = password === undefined ? {} : { password }
-  return options.useHotkey === true ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
+function signerOf(options: SignerOptions & { useHotkey?: boolean }) {
+  return signerFrom(options, options.useHotkey === true ? 'hotkey' : 'coldkey')
 }
 
 const OPTION_OF_FIELD: Record<string, string> = {
@@ -68,11 +59,7 @@ export function registerSign(program: Command, out: Output): void {
         .option('--json', 'print JSON: { ss58, message (hex), signature (hex) }'),
     ),
   ).action(
-    async (
-      options: MessageOptions &
-        WalletOptions &
-        PasswordOptions & { useHotkey?: boolean; uri?: string; json?: boolean },
-    ) => {
+    async (options: MessageOptions & SignerOptions & { useHotkey?: boolean; json?: boolean }) => {
       const message = messageOf(options)
       const signer = await signerOf(options)
       const signature = toHex(signer.sign(message))

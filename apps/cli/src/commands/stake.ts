@@ -3,17 +3,19 @@ import type { Command } from 'commander'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
-  addSignerOptions,
   type NetworkOptions,
   parseInteger,
   parseTao,
   printResult,
   progressTo,
+  withChain,
+} from './chain-options.js'
+import {
+  addSignerOptions,
   type SignerOptions,
   signerFrom,
   walletHotkeyAddress,
-  withChain,
-} from './chain-options.js'
+} from './wallet-options.js'
 
 interface StakeOptions extends NetworkOptions, SignerOptions {
   netuid: string

@@ -3,18 +3,20 @@ import type { Command } from 'commander'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
-  addSignerOptions,
   type NetworkOptions,
   parseInteger,
   printResult,
   progressTo,
-  type SignerOptions,
-  signerFrom,
-  walletHotkeyAddress,
   withChain,
 } from './chain-options.js'
 import { parseBlock } from './metagraph.js'
 import { renderTable } from './table.js'
+import {
+  addSignerOptions,
+  type SignerOptions,
+  signerFrom,
+  walletHotkeyAddress,
+} from './wallet-options.js'
 
 function renderSubnets(subnets: SubnetSummary[]): string {
   return renderTable(

@@ -3,15 +3,13 @@ import type { Command } from 'commander'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
-  addSignerOptions,
   type NetworkOptions,
   parseTao,
   printResult,
   progressTo,
-  type SignerOptions,
-  signerFrom,
   withChain,
 } from './chain-options.js'
+import { addSignerOptions, type SignerOptions, signerFrom } from './wallet-options.js'
 
 export function registerTransfer(program: Command, out: Output): void {
   addSignerOptions(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import type { PasswordSource, WalletLocation } from '@taokit/wallet'
+import { Keypair } from '@taokit/keys'
+import { type PasswordSource, Wallet, type WalletLocation } from '@taokit/wallet'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { ask, askNewPassword, canPrompt } from '../prompt.js'
@@ -107,4 +108,35 @@ export async function secretOf(
     mnemonic = await ask('Mnemonic: ', { hidden: true })
   }
   return { mnemonic }
+}
+
+export interface SignerOptions extends WalletOptions, PasswordOptions {
+  /** A development key such as //Alice, instead of the wallet's key. */
+  uri?: string
+}
+
+export function addSignerOptions(command: Command, signs: 'coldkey' | 'hotkey'): Command {
+  return addPasswordOptions(
+    addWalletOptions(command).option(
+      '--uri <uri>',
+      `sign with a development key such as //Alice instead of the wallet's ${signs}`,
+    ),
+  )
+}
+
+/** The keypair that signs: `--uri`, else the wallet's coldkey (unlocked) or hotkey. */
+export async function signerFrom(
+  options: SignerOptions,
+  key: 'coldkey' | 'hotkey',
+): Promise<Keypair> {
+  if (options.uri !== undefined) return Keypair.fromUri(options.uri)
+  const wallet = new Wallet(locationOf(options))
+  const password = passwordSource(options, false)
+  const unlock = password === undefined ? {} : { password }
+  return key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
+}
+
+/** The address of the wallet's hotkey (no unlocking needed). */
+export async function walletHotkeyAddress(options: WalletOptions): Promise<string> {
+  return (await new Wallet(locationOf(options)).hotkeypub()).ss58
 }

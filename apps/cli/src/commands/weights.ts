@@ -14,16 +14,14 @@ import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
-  addSignerOptions,
   type NetworkOptions,
   parseInteger,
   parseNumberList,
   printResult,
   progressTo,
-  type SignerOptions,
-  signerFrom,
   withChain,
 } from './chain-options.js'
+import { addSignerOptions, type SignerOptions, signerFrom } from './wallet-options.js'
 
 interface WeightsOptions extends NetworkOptions, SignerOptions {
   netuid: string
