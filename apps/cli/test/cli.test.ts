@@ -73,7 +73,7 @@ describe('taokit epoch, bad input', () => {
     expect(broken.stderr).toMatch(/is not valid JSON/)
     const missing = await cli('epoch')
     expect(missing.code).toBe(2)
-    expect(missing.stderr).toMatch(/required option '-i, --input <file>' not specified/)
+    expect(missing.stderr).toMatch(/give either --input <file> or --netuid <n>/)
     const unknown = await cli('epoch', '--nope')
     expect(unknown.code).toBe(2)
   })
