@@ -170,7 +170,7 @@ async function metagraphFetch(subtensor: Subtensor, calls = 100): Promise<Result
     `metagraph fetch end to end, ${UIDS} uids`,
     'ms',
     samples,
-    `Subtensor.metagraph with cacheTtlMs 0; ${[...requests].join('/')} requests per call (chain_getHeader, state_call, state_queryStorageAt); target ≤ 20 ms`,
+    `Subtensor.metagraph with cacheTtlMs 0; ${[...requests].join('/')} requests per call, sent together (state_call, state_queryStorageAt); target ≤ 20 ms`,
   )
 }
 

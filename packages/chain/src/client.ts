@@ -162,15 +162,17 @@ export class Subtensor {
   }
 
   /**
-   * A subnet's metagraph from one runtime-API round trip; `weights`/`bonds` add one batched
-   * storage read. Reads of the latest block are cached for `cacheTtlMs` and shared.
+   * A subnet's metagraph in one round trip (a block given as a number costs one more, to
+   * find its hash); `weights`/`bonds` add one batched storage read. Reads of the latest
+   * block are cached for `cacheTtlMs` and shared.
    */
   metagraph(netuid: number, options: MetagraphOptions & ReadOptions = {}): Promise<Metagraph> {
     checkNetuid(netuid)
     const key = `metagraph:${netuid}:${options.block ?? 'head'}:${options.weights}:${options.bonds}`
-    return this.#cache.get(key, async () =>
-      fetchMetagraph(this.#raw, netuid, await this.resolveBlock(options.block), options),
-    )
+    return this.#cache.get(key, async () => {
+      const block = options.block === undefined ? undefined : await this.resolveBlock(options.block)
+      return fetchMetagraph(this.#raw, netuid, block, options)
+    })
   }
 
   /** The uid of `hotkey` on the subnet, or undefined when it is not registered. */

@@ -62,28 +62,39 @@ type Fields = { [key: string]: Decoded }
 
 /**
  * One runtime-API call (`get_metagraph`) plus the validator-trust vector it lacks, sent
- * together at the same block, so the whole read costs one round trip.
+ * together, so the whole read costs one round trip. Without a block both go to the latest
+ * one: the storage answer names its block and carries System.Number, which must equal the
+ * metagraph's own block number, or the read is repeated pinned to that block.
  */
 export async function fetchMetagraph(
   raw: RawReader,
   netuid: number,
-  block: { number: number; hash: string },
+  block: { number: number; hash: string } | undefined,
   options: MetagraphOptions = {},
 ): Promise<Metagraph> {
-  const [graph, [trust]] = await Promise.all([
-    raw.call('SubnetInfoRuntimeApi', 'get_metagraph', [netuid], block.hash),
-    raw.storage([['subtensorModule', 'validatorTrust', [netuid]]], block.hash),
+  const [graph, storage] = await Promise.all([
+    raw.call('SubnetInfoRuntimeApi', 'get_metagraph', [netuid], block?.hash),
+    raw.storageWithBlock(
+      [
+        ['subtensorModule', 'validatorTrust', [netuid]],
+        ['system', 'number', []],
+      ],
+      block?.hash,
+    ),
   ])
+  const [trust, number] = storage.values
+  const at = block ?? { number: Number(number), hash: storage.block }
   if (graph === undefined) {
     throw new ChainError(
       ChainErrorCode.SubnetNotFound,
-      `netuid: subnet ${netuid} does not exist at block ${block.number}`,
+      `netuid: subnet ${netuid} does not exist at block ${at.number}`,
       { field: 'netuid' },
     )
   }
-  const metagraph = toMetagraph(graph as Fields, trust as Uint16Array, block)
+  if (Number((graph as Fields).block) !== at.number) return fetchMetagraph(raw, netuid, at, options)
+  const metagraph = toMetagraph(graph as Fields, trust as Uint16Array, at)
   if (options.weights || options.bonds) {
-    const rows = await readRows(raw, netuid, metagraph.n, block.hash, options)
+    const rows = await readRows(raw, netuid, metagraph.n, at.hash, options)
     if (rows.weights !== undefined) metagraph.weights = rows.weights
     if (rows.bonds !== undefined) metagraph.bonds = rows.bonds
   }

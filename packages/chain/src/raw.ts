@@ -55,7 +55,7 @@ export class RawReader {
     runtimeApi: string,
     method: string,
     args: readonly unknown[],
-    blockHash: string,
+    blockHash?: string,
   ): Promise<Decoded> {
     const found = this.#runtimeMethod(runtimeApi, method)
     const encoded = found.inputs.map((input, i) =>
@@ -64,16 +64,27 @@ export class RawReader {
         .toU8a(),
     )
     const data = toHex(concat(encoded))
-    const result = await this.provider.send<string>('state_call', [
-      `${runtimeApi}_${method}`,
-      data,
-      blockHash,
-    ])
+    const params = [`${runtimeApi}_${method}`, data]
+    const result = await this.provider.send<string>(
+      'state_call',
+      blockHash === undefined ? params : [...params, blockHash],
+    )
     return this.decoder.decode(found.output.toNumber(), hexBytes(result, `${runtimeApi}_${method}`))
   }
 
-  /** Storage values at one block, in one request; absent values decode as their defaults. */
-  async storage(reads: readonly StorageRead[], blockHash: string): Promise<Decoded[]> {
+  /**
+   * Storage values at one block (default the latest), in one request; absent values decode
+   * as their defaults (undefined for optional items).
+   */
+  async storage(reads: readonly StorageRead[], blockHash?: string): Promise<Decoded[]> {
+    return (await this.storageWithBlock(reads, blockHash)).values
+  }
+
+  /** {@link storage}, plus the hash of the block the node read at. */
+  async storageWithBlock(
+    reads: readonly StorageRead[],
+    blockHash?: string,
+  ): Promise<{ block: string; values: Decoded[] }> {
     const entries = reads.map(([pallet, item, args]) => {
       const entry = (this.api.query[pallet] as Record<string, unknown> | undefined)?.[item] as
         | { creator: StorageEntryCreator; key(...args: unknown[]): string }
@@ -96,13 +107,13 @@ export class RawReader {
         item,
       }
     })
-    if (entries.length === 0) return []
+    if (entries.length === 0) return { block: blockHash ?? '', values: [] }
     const keys = entries.map((e) => e.key)
     const [changeSet] = await this.provider.send<
       Array<{ block: string; changes: Array<[string, string | null]> }>
-    >('state_queryStorageAt', [keys, blockHash])
+    >('state_queryStorageAt', blockHash === undefined ? [keys] : [keys, blockHash])
     const values = new Map(changeSet?.changes ?? [])
-    return entries.map(({ key, valueType, fallback, optional, pallet, item }) => {
+    const decoded = entries.map(({ key, valueType, fallback, optional, pallet, item }) => {
       const hex = values.get(key)
       if ((hex === null || hex === undefined) && optional) return undefined
       const bytes =
@@ -111,6 +122,7 @@ export class RawReader {
           : hexBytes(hex, `${pallet}.${item}`)
       return this.decoder.decode(valueType, bytes)
     })
+    return { block: changeSet?.block ?? blockHash ?? '', values: decoded }
   }
 
   #runtimeMethod(runtimeApi: string, method: string): RuntimeApiMethod {

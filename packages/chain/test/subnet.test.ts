@@ -193,7 +193,7 @@ describe('the metagraph', () => {
       Array.from({ length: 20 }, () => subtensor.metagraph(subnet.netuid)),
     )
     expect(new Set(all).size).toBe(1)
-    expect(sent() - before).toBe(3)
+    expect(sent() - before).toBe(2)
   })
 })
 
