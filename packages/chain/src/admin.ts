@@ -17,5 +17,5 @@ export function sendCall(
   const [pallet, name, args] = call
   const inner = extrinsic(subtensor.api, pallet, name)(...args)
   const outer = options.sudo ? extrinsic(subtensor.api, 'sudo', 'sudo')(inner) : inner
-  return submit(subtensor.api, outer, signer, options)
+  return submit(subtensor, outer, signer, options)
 }

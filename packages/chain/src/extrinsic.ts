@@ -1,7 +1,9 @@
 import type { ApiPromise } from '@polkadot/api'
 import type { SubmittableExtrinsic } from '@polkadot/api/types'
 import type { Codec } from '@polkadot/types/types'
-import type { Keypair } from '@taokit/keys'
+import { fromHex, toHex } from '@taokit/core'
+import { blake2b256, type Keypair } from '@taokit/keys'
+import type { Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import { storage } from './metadata.js'
 import { KeypairSigner } from './signer.js'
@@ -96,15 +98,16 @@ interface ModuleErrorCodec {
  * looked for in new blocks and resubmitted, until they land or their era has passed.
  */
 export async function submit(
-  api: ApiPromise,
+  subtensor: Subtensor,
   call: SubmittableExtrinsic<'promise'>,
   keypair: Keypair,
   options: SubmitOptions = {},
 ): Promise<ExtrinsicResult> {
+  const api = subtensor.api
   const mortality = options.mortality ?? 64
   const progress = options.onProgress ?? (() => {})
   const nonce = await api.rpc.system.accountNextIndex(keypair.ss58)
-  const startBlock = (await api.rpc.chain.getHeader()).number.toNumber()
+  const startBlock = (await subtensor.head()).number
   await call.signAsync(keypair.ss58, {
     signer: new KeypairSigner(api.registry, keypair),
     nonce,
@@ -116,7 +119,8 @@ export async function submit(
   const blockHash = await watchUntilIncluded(api, call, progress).catch(async (error: unknown) => {
     if (error instanceof ChainError && error.code === ChainErrorCode.TransactionInvalid) throw error
     progress('reconnecting')
-    return recover(api, call, txHash, startBlock + mortality, deadline, progress)
+    const blocks = { first: startBlock + 1, lastValid: startBlock + mortality }
+    return recover(subtensor, call, txHash, blocks, deadline, progress)
   })
   return resultInBlock(api, txHash, blockHash)
 }
@@ -187,14 +191,16 @@ function rejection(error: unknown): unknown {
 }
 
 async function recover(
-  api: ApiPromise,
+  subtensor: Subtensor,
   call: SubmittableExtrinsic<'promise'>,
   txHash: string,
-  lastValidBlock: number,
+  blocks: { first: number; lastValid: number },
   deadline: number,
   progress: (stage: SubmissionStage) => void,
 ): Promise<string> {
-  let scanned = lastValidBlock - 64 * 4
+  // Raw requests: polkadot-js would log every failure while the connection is down.
+  const send = <T>(method: string, params: unknown[]) => subtensor.provider.send<T>(method, params)
+  let scanned = blocks.first
   let resubmitted = false
   for (;;) {
     if (Date.now() > deadline) {
@@ -204,22 +210,23 @@ async function recover(
       )
     }
     try {
-      const head = (await api.rpc.chain.getHeader()).number.toNumber()
-      for (let block = Math.max(scanned, 1); block <= head; block++) {
-        const hash = (await api.rpc.chain.getBlockHash(block)).toHex()
-        const { block: body } = await api.rpc.chain.getBlock(hash)
-        if (body.extrinsics.some((ex) => ex.hash.toHex() === txHash)) return hash
+      const head = (await subtensor.head()).number
+      for (let block = scanned; block <= head; block++) {
+        const hash = await send<string>('chain_getBlockHash', [block])
+        const body = await send<{ block: { extrinsics: string[] } }>('chain_getBlock', [hash])
+        const hashes = body.block.extrinsics.map((ex) => toHex(blake2b256(fromHex(ex)!)))
+        if (hashes.includes(txHash)) return hash
         scanned = block + 1
       }
-      if (head > lastValidBlock) {
+      if (head > blocks.lastValid) {
         throw new ChainError(
           ChainErrorCode.TransactionDropped,
-          `transaction ${txHash} was not included before its era ended at block ${lastValidBlock}; it can no longer land, so sending it again is safe`,
+          `transaction ${txHash} was not included before its era ended at block ${blocks.lastValid}; it can no longer land, so sending it again is safe`,
         )
       }
       if (!resubmitted) {
         resubmitted = true
-        await api.rpc.author.submitExtrinsic(call).catch(() => {
+        await send('author_submitExtrinsic', [call.toHex()]).catch(() => {
           // Already in the pool, or its nonce is used (it landed): the scan finds out which.
         })
         progress('resubmitted')

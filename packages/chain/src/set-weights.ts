@@ -212,7 +212,7 @@ export async function setWeights(
     [...values],
     versionKey,
   )
-  return submit(subtensor.api, call, hotkey, options)
+  return submit(subtensor, call, hotkey, options)
 }
 
 /**
@@ -242,7 +242,7 @@ export async function commitWeights(
     }),
   )
   const call = extrinsic(subtensor.api, 'subtensorModule', 'commitWeights')(params.netuid, hash)
-  const result = await submit(subtensor.api, call, hotkey, options)
+  const result = await submit(subtensor, call, hotkey, options)
   const window = revealWindow(result.blockNumber, params.netuid, state.tempo, state.revealPeriod)
   return {
     result,
@@ -318,5 +318,5 @@ export async function revealWeights(
     commit.salt,
     versionKey,
   )
-  return submit(subtensor.api, call, hotkey, options)
+  return submit(subtensor, call, hotkey, options)
 }

@@ -66,7 +66,7 @@ export async function transfer(
   const name = params.keepAlive === false ? 'transferAllowDeath' : 'transferKeepAlive'
   const call = extrinsic(subtensor.api, 'balances', name)(params.to, amount)
   await ensureFunds(subtensor, call, from, amount, `transferring ${formatTao(amount)}`)
-  return submit(subtensor.api, call, from, options)
+  return submit(subtensor, call, from, options)
 }
 
 /** Registers a new subnet owned by `coldkey`, paying the current lock cost. */
@@ -86,7 +86,7 @@ export async function registerNetwork(
     hash,
   )) as bigint
   await ensureFunds(subtensor, call, coldkey, BigInt(cost), 'registering a subnet')
-  return submit(subtensor.api, call, coldkey, options)
+  return submit(subtensor, call, coldkey, options)
 }
 
 /** Registers `hotkey` on a subnet by burning the subnet's registration cost from `coldkey`. */
@@ -111,7 +111,7 @@ export async function burnedRegister(
   const burn = BigInt((await subtensor.query('subtensorModule', 'burn', [netuid])) as bigint)
   const call = extrinsic(subtensor.api, 'subtensorModule', 'burnedRegister')(netuid, hotkey)
   await ensureFunds(subtensor, call, coldkey, burn, `registering on subnet ${netuid}`)
-  return submit(subtensor.api, call, coldkey, options)
+  return submit(subtensor, call, coldkey, options)
 }
 
 export interface ServeAxonParams {
@@ -150,7 +150,7 @@ export async function serveAxon(
     0,
     0,
   )
-  return submit(subtensor.api, call, hotkey, options)
+  return submit(subtensor, call, hotkey, options)
 }
 
 export interface StakeParams {
@@ -185,7 +185,7 @@ export async function addStake(
   const amount = await checkStake(subtensor, params)
   const call = stakeCall(subtensor, 'add', params, amount)
   await ensureFunds(subtensor, call, coldkey, amount, `staking ${formatTao(amount)}`)
-  return submit(subtensor.api, call, coldkey, options)
+  return submit(subtensor, call, coldkey, options)
 }
 
 export async function removeStake(
@@ -204,7 +204,7 @@ export async function removeStake(
       { field: 'amount' },
     )
   }
-  return submit(subtensor.api, stakeCall(subtensor, 'remove', params, amount), coldkey, options)
+  return submit(subtensor, stakeCall(subtensor, 'remove', params, amount), coldkey, options)
 }
 
 function stakeCall(

@@ -1,0 +1,75 @@
+import { type Devnet, startDevnet } from '@taokit/devnet'
+import { Keypair } from '@taokit/keys'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { Subtensor, transfer } from '../src/index.js'
+import { alice, newBlocks, TAO } from './devnet.js'
+import { FaultyProxy } from './proxy.js'
+
+let devnet: Devnet
+let direct: Subtensor
+
+beforeAll(async () => {
+  // Blocks only on request, so the test decides when the transaction lands.
+  devnet = await startDevnet({ blockTime: 'manual' })
+  direct = await Subtensor.connect({ network: devnet.url })
+})
+
+afterAll(async () => {
+  await direct?.close()
+  await devnet?.stop()
+})
+
+/**
+ * Sends a transfer through a proxy that is cut once the transaction is in the pool, lets
+ * `beforeBlock` run once the client is looking for it, then makes the block.
+ */
+async function transferAcrossADrop(
+  beforeBlock: (stages: string[]) => Promise<void>,
+): Promise<{ stages: string[]; landed: number; fee: bigint }> {
+  const proxy = await FaultyProxy.start(devnet.port)
+  const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 5_000 })
+  const to = Keypair.fromUri(`//ExactlyOnce//${Date.now()}`)
+  const nonce = async () =>
+    Number(((await direct.query('system', 'account', [alice.ss58])) as { nonce: number }).nonce)
+  const before = await nonce()
+  const stages: string[] = []
+  const sent = transfer(
+    client,
+    alice,
+    { to: to.ss58, amount: 3n * TAO },
+    {
+      onProgress: (stage) => {
+        stages.push(stage)
+        // In the pool, not yet in a block: the worst moment to lose the connection.
+        if (stage === 'ready') proxy.cut()
+      },
+    },
+  )
+  await expect.poll(() => stages.includes('reconnecting'), { timeout: 10_000 }).toBe(true)
+  await beforeBlock(stages)
+  await newBlocks(direct)
+  const result = await sent
+  expect(result.event('balances', 'Transfer')).toBeDefined()
+  // Nothing else is waiting to land a second time.
+  await newBlocks(direct)
+  const landed = Number((await direct.balance(to.ss58)) / (3n * TAO))
+  expect(await nonce()).toBe(before + 1)
+  await client.close()
+  await proxy.close()
+  return { stages, landed, fee: result.fee }
+}
+
+it('a transaction in flight when the connection drops is found in its block, once', async () => {
+  const { stages, landed, fee } = await transferAcrossADrop(async () => {})
+  expect(stages.slice(0, 3)).toEqual(['signed', 'ready', 'reconnecting'])
+  expect(landed).toBe(1)
+  expect(fee).toBeGreaterThan(0n)
+})
+
+it('resubmitting the same signed bytes after a reconnect cannot make it land twice', async () => {
+  const { stages, landed } = await transferAcrossADrop(async (seen) => {
+    await expect.poll(() => seen.includes('resubmitted'), { timeout: 10_000 }).toBe(true)
+  })
+  expect(stages).toEqual(['signed', 'ready', 'reconnecting', 'resubmitted'])
+  expect(landed).toBe(1)
+})
