@@ -4,7 +4,13 @@ import { ss58DecodeAny, ss58Encode } from '@taokit/keys'
 import { TtlCache } from './cache.js'
 import { type ConnectOptions, openConnection } from './connect.js'
 import { ChainError, ChainErrorCode } from './errors.js'
-import { fetchMetagraph, type Metagraph, type MetagraphOptions } from './metagraph.js'
+import {
+  type AxonInfo,
+  fetchMetagraph,
+  type Metagraph,
+  type MetagraphOptions,
+  toAxon,
+} from './metagraph.js'
 import type { ResilientProvider } from './provider.js'
 import { RawReader } from './raw.js'
 import type { Decoded } from './scale.js'
@@ -51,6 +57,25 @@ export interface Hyperparameters {
   commitRevealWeightsEnabled: boolean
   commitRevealPeriod: bigint
   [name: string]: Decoded
+}
+
+/** One neuron (`NeuronInfoRuntimeApi.get_neuron_lite`); proportions are u16 (65535 = 1.0). */
+export interface Neuron {
+  netuid: number
+  uid: number
+  hotkey: string
+  coldkey: string
+  active: boolean
+  validatorPermit: boolean
+  /** Stake by staking coldkey, alpha rao. */
+  stake: Array<{ coldkey: string; amount: bigint }>
+  incentive: number
+  dividends: number
+  consensus: number
+  validatorTrust: number
+  emission: bigint
+  lastUpdate: bigint
+  axon: AxonInfo
 }
 
 export interface StakeEntry {
@@ -173,6 +198,51 @@ export class Subtensor {
       const block = options.block === undefined ? undefined : await this.resolveBlock(options.block)
       return fetchMetagraph(this.#raw, netuid, block, options)
     })
+  }
+
+  /** One neuron by uid, or undefined when the uid is not taken. */
+  async neuron(
+    netuid: number,
+    uid: number,
+    options: ReadOptions = {},
+  ): Promise<Neuron | undefined> {
+    checkNetuid(netuid)
+    if (!Number.isInteger(uid) || uid < 0 || uid > 65535) {
+      throw new ChainError(
+        ChainErrorCode.InvalidInput,
+        `uid: expected an integer in 0..65535, got ${uid}`,
+        {
+          field: 'uid',
+        },
+      )
+    }
+    const { hash } = await this.resolveBlock(options.block)
+    const found = (await this.#raw.call(
+      'NeuronInfoRuntimeApi',
+      'get_neuron_lite',
+      [netuid, uid],
+      hash,
+    )) as Fields | undefined
+    if (found === undefined) return undefined
+    return {
+      netuid,
+      uid,
+      hotkey: ss58Encode(found.hotkey as Uint8Array),
+      coldkey: ss58Encode(found.coldkey as Uint8Array),
+      active: found.active === true,
+      validatorPermit: found.validatorPermit === true,
+      stake: (found.stake as Array<[Uint8Array, bigint]>).map(([coldkey, amount]) => ({
+        coldkey: ss58Encode(coldkey),
+        amount: BigInt(amount),
+      })),
+      incentive: Number(found.incentive),
+      dividends: Number(found.dividends),
+      consensus: Number(found.consensus),
+      validatorTrust: Number(found.validatorTrust),
+      emission: BigInt(found.emission as bigint),
+      lastUpdate: BigInt(found.lastUpdate as bigint),
+      axon: toAxon(found.axonInfo as Fields),
+    }
   }
 
   /** The uid of `hotkey` on the subnet, or undefined when it is not registered. */

@@ -3,6 +3,7 @@ export { TtlCache } from './cache.js'
 export {
   type BlockRef,
   type Hyperparameters,
+  type Neuron,
   type ReadOptions,
   type StakeEntry,
   type SubnetSummary,

@@ -155,7 +155,7 @@ function text(value: Decoded): string {
   return ''
 }
 
-function toAxon(axon: Fields): AxonInfo {
+export function toAxon(axon: Fields): AxonInfo {
   const ipType = Number(axon.ipType)
   return {
     ip: formatIp(BigInt(axon.ip as bigint), ipType),

@@ -182,6 +182,9 @@ describe('the metagraph', () => {
       expect(vector.length).toBe(metagraph.n)
     }
     expect(metagraph.weights?.offsets.length).toBe(metagraph.n + 1)
+    const miner = await subtensor.neuron(subnet.netuid, 3, { block })
+    expect(miner).toMatchObject({ uid: 3, hotkey: metagraph.hotkeys[3], coldkey: bob.ss58 })
+    expect(await subtensor.neuron(subnet.netuid, 200)).toBeUndefined()
     const hyper = await subtensor.hyperparameters(subnet.netuid)
     expect(hyper.tempo).toBe(metagraph.tempo)
   })
