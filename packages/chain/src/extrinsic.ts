@@ -6,6 +6,7 @@ import { blake2b256, type Keypair } from '@taokit/keys'
 import type { Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import { storage } from './metadata.js'
+import { RpcError } from './provider.js'
 import { KeypairSigner } from './signer.js'
 
 /** One event of a transaction, as decoded with the node's metadata. */
@@ -92,10 +93,53 @@ interface ModuleErrorCodec {
   type: string
 }
 
+const signing = new WeakMap<Subtensor, Map<string, Promise<unknown>>>()
+
+/**
+ * Runs `section` after the signer's previous one has finished: a signer's transactions
+ * enter the pool one at a time, so concurrent writes from one key get consecutive nonces.
+ */
+function oneAtATime<T>(
+  subtensor: Subtensor,
+  signer: string,
+  section: () => Promise<T>,
+): Promise<T> {
+  let queues = signing.get(subtensor)
+  if (queues === undefined) {
+    queues = new Map()
+    signing.set(subtensor, queues)
+  }
+  const previous = queues.get(signer) ?? Promise.resolve()
+  const next = previous.catch(() => {}).then(section)
+  const tail = next.catch(() => {})
+  queues.set(signer, tail)
+  tail.then(() => {
+    if (queues.get(signer) === tail) queues.delete(signer)
+  })
+  return next
+}
+
+function checkMortality(mortality: number): number {
+  if (
+    !Number.isInteger(mortality) ||
+    mortality < 4 ||
+    mortality > 65_536 ||
+    (mortality & (mortality - 1)) !== 0
+  ) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `mortality: expected a power of two from 4 to 65536 blocks, got ${mortality} (an immortal transaction could land at any time, so it cannot be sent exactly once)`,
+      { field: 'mortality' },
+    )
+  }
+  return mortality
+}
+
 /**
  * Signs once with a mortal era and submits. Exactly once: if the connection drops before the
  * node reports inclusion, the same signed bytes (same nonce, so they can run at most once) are
- * looked for in new blocks and resubmitted, until they land or their era has passed.
+ * looked for in new blocks and resubmitted, until they land or their era has passed. Every
+ * wait ends by `timeoutMs` (default: the era's length at 12 s blocks).
  */
 export async function submit(
   subtensor: Subtensor,
@@ -104,33 +148,94 @@ export async function submit(
   options: SubmitOptions = {},
 ): Promise<ExtrinsicResult> {
   const api = subtensor.api
-  const mortality = options.mortality ?? 64
+  const mortality = checkMortality(options.mortality ?? 64)
   const progress = options.onProgress ?? (() => {})
-  const nonce = await api.rpc.system.accountNextIndex(keypair.ss58)
-  const startBlock = (await subtensor.head()).number
-  await call.signAsync(keypair.ss58, {
-    signer: new KeypairSigner(api.registry, keypair),
-    nonce,
-    era: mortality,
-  })
-  progress('signed')
-  const txHash = call.hash.toHex()
   const deadline = Date.now() + (options.timeoutMs ?? mortality * 12_000)
-  const blockHash = await watchUntilIncluded(api, call, progress).catch(async (error: unknown) => {
-    if (error instanceof ChainError && error.code === ChainErrorCode.TransactionInvalid) throw error
-    progress('reconnecting')
-    const blocks = { first: startBlock + 1, lastValid: startBlock + mortality }
-    return recover(subtensor, call, txHash, blocks, deadline, progress)
+  const sent = await oneAtATime(subtensor, keypair.ss58, async () => {
+    const nonce = await api.rpc.system.accountNextIndex(keypair.ss58)
+    const startBlock = (await subtensor.head()).number
+    await call.signAsync(keypair.ss58, {
+      signer: new KeypairSigner(api.registry, keypair),
+      nonce,
+      era: mortality,
+    })
+    progress('signed')
+    const era = call.era as unknown as {
+      isMortalEra: boolean
+      asMortalEra: { death(current: number): number }
+    }
+    // The era counts from the block it was signed against, at or before startBlock, so this
+    // bound is late rather than early.
+    const lastValid = era.isMortalEra
+      ? era.asMortalEra.death(startBlock) - 1
+      : Number.MAX_SAFE_INTEGER
+    const watch = watchUntilIncluded(api, call, progress)
+    await watch.accepted.catch(() => {})
+    return { startBlock, lastValid, watch }
   })
-  return resultInBlock(api, txHash, blockHash)
+  const txHash = call.hash.toHex()
+  const blocks = { first: sent.startBlock + 1, lastValid: sent.lastValid }
+  const blockHash = await beforeDeadline(sent.watch.included, deadline).catch(
+    async (error: unknown) => {
+      if (error instanceof ChainError && error.code === ChainErrorCode.TransactionInvalid)
+        throw error
+      progress('reconnecting')
+      return recover(subtensor, call, txHash, blocks, deadline, progress)
+    },
+  )
+  return outcome(api, txHash, blockHash, deadline)
+}
+
+/** `promise`, or a rejection once `deadline` (a Date.now() time) has passed. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new ChainError(ChainErrorCode.Timeout, 'no block included the transaction in time')),
+      Math.max(0, deadline - Date.now()),
+    )
+  })
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer))
+}
+
+/** The result of an included transaction, read again if the connection fails meanwhile. */
+async function outcome(
+  api: ApiPromise,
+  txHash: string,
+  blockHash: string,
+  deadline: number,
+): Promise<ExtrinsicResult> {
+  for (;;) {
+    try {
+      return await resultInBlock(api, txHash, blockHash)
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new ChainError(
+          ChainErrorCode.Timeout,
+          `transaction ${txHash} is in block ${blockHash}, but its outcome could not be read; do not send it again, look it up`,
+          { cause: error },
+        )
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+}
+
+interface Watch {
+  /** Settles once the node has taken (or refused) the transaction into its pool. */
+  accepted: Promise<unknown>
+  /** The hash of the block that includes the transaction. */
+  included: Promise<string>
 }
 
 function watchUntilIncluded(
   api: ApiPromise,
   call: SubmittableExtrinsic<'promise'>,
   progress: (stage: SubmissionStage) => void,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
+): Watch {
+  let accepted: Promise<unknown> = Promise.resolve()
+  const included = new Promise<string>((resolve, reject) => {
     let unsubscribe: (() => void) | undefined
     let settled = false
     const onDrop = (): void =>
@@ -145,7 +250,7 @@ function watchUntilIncluded(
       fn()
     }
     api.on('disconnected', onDrop)
-    api.rpc.author
+    accepted = api.rpc.author
       .submitAndWatchExtrinsic(call, (raw: Codec) => {
         const status = raw as TxStatus
         if (status.type === 'Ready') progress('ready')
@@ -153,12 +258,26 @@ function watchUntilIncluded(
           const hash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex()
           progress('in-block')
           settle(() => resolve(hash))
-        } else if (['Dropped', 'Invalid', 'Usurped'].includes(status.type)) {
+        } else if (status.type === 'Invalid' || status.type === 'Usurped') {
+          // Either can never land now: no point looking for it.
+          const why =
+            status.type === 'Usurped'
+              ? 'replaced it with another transaction of the same nonce'
+              : 'found it invalid'
+          settle(() =>
+            reject(
+              new ChainError(
+                ChainErrorCode.TransactionInvalid,
+                `the node ${why} before including it`,
+              ),
+            ),
+          )
+        } else if (status.type === 'Dropped') {
           settle(() =>
             reject(
               new ChainError(
                 ChainErrorCode.TransactionDropped,
-                `the node ${status.type === 'Usurped' ? 'replaced' : status.type.toLowerCase()} the transaction before including it`,
+                'the node dropped the transaction from its pool',
               ),
             ),
           )
@@ -170,6 +289,7 @@ function watchUntilIncluded(
       })
       .catch((error: unknown) => settle(() => reject(rejection(error))))
   })
+  return { accepted, included }
 }
 
 /** A node's refusal as a typed error; connection failures pass through unchanged. */
@@ -205,8 +325,8 @@ async function recover(
   for (;;) {
     if (Date.now() > deadline) {
       throw new ChainError(
-        ChainErrorCode.TransactionDropped,
-        `transaction ${txHash} was not seen in a block before the deadline`,
+        ChainErrorCode.Timeout,
+        `transaction ${txHash} was not seen in a block in time; it can still land until block ${blocks.lastValid}, so check before sending it again`,
       )
     }
     try {
@@ -225,11 +345,13 @@ async function recover(
         )
       }
       if (!resubmitted) {
-        resubmitted = true
-        await send('author_submitExtrinsic', [call.toHex()]).catch(() => {
-          // Already in the pool, or its nonce is used (it landed): the scan finds out which.
-        })
-        progress('resubmitted')
+        // A refusal (already in the pool, or its nonce used because it landed) counts as
+        // delivered, and the scan finds out which; a connection failure is retried.
+        resubmitted = await send('author_submitExtrinsic', [call.toHex()]).then(
+          () => true,
+          (error: unknown) => error instanceof RpcError,
+        )
+        if (resubmitted) progress('resubmitted')
       }
     } catch (error) {
       if (error instanceof ChainError && error.code === ChainErrorCode.TransactionDropped) {
@@ -250,6 +372,7 @@ async function resultInBlock(
     storage(await api.at(blockHash), 'system', 'events')(),
   ])
   const index = block.extrinsics.findIndex((ex) => ex.hash.toHex() === txHash)
+  if (index === -1) throw new Error(`block ${blockHash} does not hold ${txHash}`)
   const mine = (records as unknown as EventRecord[]).filter(
     ({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === index,
   )

@@ -76,6 +76,21 @@ describe('writes return what happened', () => {
     expect([bad.code, bad.field]).toEqual([ChainErrorCode.InvalidInput, 'to'])
   })
 
+  it('sends concurrent writes from one key with consecutive nonces', async () => {
+    const to = Keypair.fromUri('//Concurrent')
+    const results = await Promise.all(
+      [1n, 2n, 3n].map((amount) =>
+        transfer(subtensor, alice, { to: to.ss58, amount: amount * TAO }),
+      ),
+    )
+    expect(results.every((r) => r.succeeded)).toBe(true)
+    expect(await subtensor.balance(to.ss58)).toBe(6n * TAO)
+    const immortal = await failure(
+      transfer(subtensor, alice, { to: to.ss58, amount: TAO }, { mortality: 0 }),
+    )
+    expect([immortal.code, immortal.field]).toEqual([ChainErrorCode.InvalidInput, 'mortality'])
+  })
+
   it('decodes a module error of an included transaction', async () => {
     const result = await sendCall(subtensor, bob, [
       'subtensorModule',
