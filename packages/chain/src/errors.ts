@@ -33,8 +33,10 @@ export const ChainErrorCode = {
   TransactionInvalid: 'CHAIN_TRANSACTION_INVALID',
   /** The transaction was dropped, or its era ran out before inclusion. */
   TransactionDropped: 'CHAIN_TRANSACTION_DROPPED',
-  /** The transaction was included and failed; `dispatchError` has the module error. */
+  /** The transaction was included and failed; the message names the module error. */
   DispatchFailed: 'CHAIN_DISPATCH_FAILED',
+  /** The node answered a request with a JSON-RPC error (e.g. a pruned block's state). */
+  NodeError: 'CHAIN_NODE_ERROR',
 } as const
 
 export type ChainErrorCode = (typeof ChainErrorCode)[keyof typeof ChainErrorCode]

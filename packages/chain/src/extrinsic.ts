@@ -294,7 +294,7 @@ function watchUntilIncluded(
 
 /** A node's refusal as a typed error; connection failures pass through unchanged. */
 function rejection(error: unknown): unknown {
-  if (error instanceof ChainError) return error
+  if (error instanceof ChainError && !(error instanceof RpcError)) return error
   const message = error instanceof Error ? error.message : String(error)
   if (!/^\d{4}:/.test(message)) return error
   if (/pay some fees|balance too low/i.test(message)) {

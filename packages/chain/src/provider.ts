@@ -35,6 +35,8 @@ interface Subscription {
   id: string | number
   /** The id the node gave on the current socket. */
   liveId: string | number
+  /** Set by unsubscribe(): the method to end a renewal that was already on its way. */
+  cancelledWith?: string
 }
 
 interface JsonRpcMessage {
@@ -142,6 +144,7 @@ export class ResilientProvider implements ProviderInterface {
     const key = `${type}::${id}`
     const subscription = this.#subscriptions.get(key)
     if (subscription === undefined) return false
+    subscription.cancelledWith = method
     this.#subscriptions.delete(key)
     this.#liveIds.delete(`${type}::${subscription.liveId}`)
     if (!this.#connected) return true
@@ -248,7 +251,13 @@ export class ResilientProvider implements ProviderInterface {
       this.#pending.delete(id)
       if (pending.subscription === undefined) {
         pending.reject(new ChainError(reason.code, `${pending.method}: ${reason.message}`))
-      } else if (!this.#closed && !pending.subscription.type.startsWith('author_')) {
+      } else if (
+        !this.#closed &&
+        pending.subscription.id === '' &&
+        !pending.subscription.type.startsWith('author_')
+      ) {
+        // Never established, so no caller holds its id yet: send it again on the next socket.
+        // Established ones are renewed from #subscriptions.
         this.#waiting.push(pending)
       }
       // A transaction watch is not renewed: the node would take it as a new submission.
@@ -313,7 +322,10 @@ export class ResilientProvider implements ProviderInterface {
       return
     }
     const subscription = pending.subscription
-    if (subscription !== undefined) {
+    if (subscription?.cancelledWith !== undefined) {
+      // Unsubscribed while this renewal was on its way: end it on the node too.
+      this.#request(subscription.cancelledWith, [message.result]).catch(() => {})
+    } else if (subscription !== undefined) {
       const liveId = message.result as string | number
       if (subscription.id === '') subscription.id = liveId
       subscription.liveId = liveId
@@ -325,16 +337,15 @@ export class ResilientProvider implements ProviderInterface {
   }
 }
 
-/** An error the node answered with; @polkadot/api reads `code`, `message` and `data`. */
-export class RpcError extends Error {
-  override readonly name = 'RpcError'
-  readonly code: number
+/** An error the node answered with; `rpcCode` is the JSON-RPC error code. */
+export class RpcError extends ChainError {
+  readonly rpcCode: number
   readonly data: unknown
 
   constructor(method: string, error: { code: number; message: string; data?: unknown }) {
     const detail = error.data === undefined ? '' : `: ${String(error.data)}`
-    super(`${error.code}: ${error.message}${detail} (${method})`)
-    this.code = error.code
+    super(ChainErrorCode.NodeError, `${error.code}: ${error.message}${detail} (${method})`)
+    this.rpcCode = error.code
     this.data = error.data
   }
 }

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { isTaokitError as isChainError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
 import type { Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
@@ -101,8 +102,14 @@ export class RevealScheduler {
         outcomes.push({ commit, status: 'failed', error: error as Error })
       }
     }
+    // A reveal the chain has refused (no such commit, hash mismatch, expired) will be
+    // refused again; only one that never reached a block is worth another try.
     const done = new Set(
-      outcomes.filter((o) => o.status !== 'failed').map((o) => o.commit.commitHash),
+      outcomes
+        .filter(
+          (o) => o.status !== 'failed' || isChainError(o.error, ChainErrorCode.DispatchFailed),
+        )
+        .map((o) => o.commit.commitHash),
     )
     if (done.size > 0) {
       this.#commits = this.#commits.filter((c) => !done.has(c.commitHash))
@@ -132,12 +139,15 @@ export class RevealScheduler {
 
   #save(): Promise<void> {
     const body: SchedulerFile = { version: 1, commits: this.#commits }
-    this.#writing = this.#writing.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true })
-      const temporary = `${this.path}.${process.pid}.tmp`
-      await writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
-      await rename(temporary, this.path)
-    })
+    // A failed save must not fail every later one.
+    this.#writing = this.#writing
+      .catch(() => {})
+      .then(async () => {
+        await mkdir(dirname(this.path), { recursive: true })
+        const temporary = `${this.path}.${process.pid}.tmp`
+        await writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
+        await rename(temporary, this.path)
+      })
     return this.#writing
   }
 }

@@ -131,6 +131,15 @@ const FIXED_WIDTH: Record<string, number> = {
   bool: 1,
 }
 
+/** Item kinds read into typed arrays; vectors of any other kind become plain arrays. */
+const TYPED_VECTORS: Record<string, true> = {
+  u8: true,
+  bool: true,
+  u16: true,
+  u32: true,
+  u64: true,
+}
+
 function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 }
@@ -166,7 +175,12 @@ export class ScaleDecoder {
     // Recursive types refer to themselves; a forwarding reader breaks the cycle.
     let compiled: Reader | undefined
     this.#readers.set(typeId, (cursor) => compiled!(cursor))
-    compiled = this.#compile(typeId)
+    try {
+      compiled = this.#compile(typeId)
+    } catch (error) {
+      this.#readers.delete(typeId)
+      throw error
+    }
     this.#readers.set(typeId, compiled)
     return compiled
   }
@@ -222,15 +236,15 @@ export class ScaleDecoder {
     const length = (cursor: Cursor): number => fixedLength ?? cursor.length()
     const itemDef = this.#type(itemType).def
     const numeric = this.#numeric(itemType)
-    if (numeric !== undefined && itemDef.compact === undefined) {
+    if (numeric !== undefined && itemDef.compact === undefined && numeric in TYPED_VECTORS) {
       return fixedVector(numeric, length)
     }
     if (itemDef.compact !== undefined) {
       const inner = this.#numeric(itemDef.compact.type)
-      if (inner === 'u64' || inner === 'u128') {
+      if (inner === 'u64') {
         return (cursor) => {
           const out = new BigUint64Array(length(cursor))
-          for (let i = 0; i < out.length; i++) out[i] = BigInt.asUintN(64, cursor.compact())
+          for (let i = 0; i < out.length; i++) out[i] = cursor.compact()
           return out
         }
       }

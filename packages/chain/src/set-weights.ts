@@ -242,7 +242,7 @@ export async function commitWeights(
     }),
   )
   const call = extrinsic(subtensor.api, 'subtensorModule', 'commitWeights')(params.netuid, hash)
-  const result = await submit(subtensor, call, hotkey, options)
+  const result = (await submit(subtensor, call, hotkey, options)).orThrow()
   const window = revealWindow(result.blockNumber, params.netuid, state.tempo, state.revealPeriod)
   return {
     result,

@@ -274,9 +274,10 @@ function parseIp(text: string): { value: bigint; type: 4 | 6 } {
     const left = head === '' ? [] : head.split(':')
     const right = tail === '' ? [] : tail.split(':')
     const missing = 8 - left.length - right.length
-    const groups = text.includes('::')
-      ? [...left, ...Array<string>(missing).fill('0'), ...right]
-      : left
+    const groups =
+      text.includes('::') && missing >= 0
+        ? [...left, ...Array<string>(missing).fill('0'), ...right]
+        : left
     if (groups.length === 8 && groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) {
       return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n), type: 6 }
     }
