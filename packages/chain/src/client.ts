@@ -97,6 +97,7 @@ type Fields = { [key: string]: Decoded }
 export class Subtensor {
   readonly #cache: TtlCache
   readonly #raw: RawReader
+  readonly #specAt = new Map<string, number>()
   #closed = false
 
   private constructor(
@@ -163,6 +164,7 @@ export class Subtensor {
           { field: 'block' },
         )
       }
+      await this.#checkRuntime(hash, block)
       return { number: block, hash }
     }
     if (!/^0x[0-9a-fA-F]{64}$/.test(block)) {
@@ -178,7 +180,32 @@ export class Subtensor {
         field: 'block',
       })
     }
+    await this.#checkRuntime(block, Number(header.number))
     return { number: Number(header.number), hash: block }
+  }
+
+  /**
+   * Reads are decoded with the connected runtime's types; a block from before a runtime
+   * upgrade may encode them differently, so it is refused rather than misread.
+   */
+  async #checkRuntime(hash: string, number: number): Promise<void> {
+    const current = this.api.runtimeVersion.specVersion.toNumber()
+    let spec = this.#specAt.get(hash)
+    if (spec === undefined) {
+      const version = await this.provider.send<{ specVersion: number }>('state_getRuntimeVersion', [
+        hash,
+      ])
+      spec = version.specVersion
+      if (this.#specAt.size >= 1024) this.#specAt.clear()
+      this.#specAt.set(hash, spec)
+    }
+    if (spec !== current) {
+      throw new ChainError(
+        ChainErrorCode.NotInMetadata,
+        `block: block ${number} ran runtime spec ${spec}, and this client decodes spec ${current}; reading across a runtime upgrade is not supported yet`,
+        { field: 'block' },
+      )
+    }
   }
 
   /** The current block number. */
@@ -269,7 +296,9 @@ export class Subtensor {
       [],
       hash,
     )) as Array<Fields | undefined>
-    return all.filter((info): info is Fields => info !== undefined).map(toSubnetSummary)
+    return all
+      .filter((info): info is Fields => info !== undefined && Number(info.netuid) !== 0)
+      .map(toSubnetSummary)
   }
 
   async subnetExists(netuid: number, options: ReadOptions = {}): Promise<boolean> {
@@ -291,7 +320,7 @@ export class Subtensor {
         hash,
       )
       if (found === undefined) throw subnetNotFound(netuid, number)
-      return found as Hyperparameters
+      return normalizeHyperparameters(found as Fields)
     })
   }
 
@@ -389,6 +418,30 @@ export function accountId(address: string, field: string): Uint8Array {
       { field, cause },
     )
   }
+}
+
+// Fields whose width differs between runtimes (activity_cutoff became a u64), typed here
+// one way whatever the node sends.
+const SMALL_FIELDS = [
+  'rho',
+  'kappa',
+  'immunityPeriod',
+  'minAllowedWeights',
+  'maxWeightsLimit',
+  'tempo',
+  'activityCutoff',
+  'maxValidators',
+] as const
+const LARGE_FIELDS = ['weightsVersion', 'weightsRateLimit', 'commitRevealPeriod'] as const
+
+function normalizeHyperparameters(found: Fields): Hyperparameters {
+  const out: Fields = { ...found }
+  for (const name of SMALL_FIELDS) out[name] = Number(found[name] ?? 0)
+  for (const name of LARGE_FIELDS)
+    out[name] = BigInt((found[name] as bigint | number | undefined) ?? 0)
+  out.registrationAllowed = found.registrationAllowed === true
+  out.commitRevealWeightsEnabled = found.commitRevealWeightsEnabled === true
+  return out as Hyperparameters
 }
 
 function subnetNotFound(netuid: number, block: number): ChainError {

@@ -58,6 +58,12 @@ export async function previewEpoch(
   options: PreviewOptions = {},
 ): Promise<EpochPreview> {
   checkNetuid(netuid)
+  if (hasStorage(subtensor.api, 'subtensorModule', 'subnetEpochIndex')) {
+    throw new ChainError(
+      ChainErrorCode.NotInMetadata,
+      "this node's runtime schedules epochs through SubnetEpochIndex (after spec 393); previewEpoch models spec 393's schedule and cannot say when the next epoch runs",
+    )
+  }
   const readAt = await subtensor.resolveBlock(options.block)
   const raw = subtensor.raw
   const on = (item: string, ...args: unknown[]): StorageRead => [

@@ -55,6 +55,7 @@ export class ExtrinsicResult {
     throw new ChainError(
       ChainErrorCode.DispatchFailed,
       `${where} in block ${this.blockNumber}${error.docs === '' ? '' : `: ${error.docs}`}`,
+      { cause: error },
     )
   }
 

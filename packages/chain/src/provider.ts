@@ -77,7 +77,7 @@ export class ResilientProvider implements ProviderInterface {
   #closed = false
   #attempt = 0
   #reconnectTimer: NodeJS.Timeout | null = null
-  #lastMessageAt = 0
+  #probeTimer: NodeJS.Timeout | null = null
 
   constructor(options: ProviderOptions) {
     if (options.endpoints.length === 0) {
@@ -185,11 +185,10 @@ export class ResilientProvider implements ProviderInterface {
   #send(pending: Pending): void {
     const socket = this.#socket!
     const id = this.#nextId++
-    const sentAt = Date.now()
     pending.timer = setTimeout(() => {
       // Silence since the request went out means the socket is dead without knowing it
       // (a half-open TCP connection); a fresh one is the only way forward.
-      if (this.#socket === socket && this.#lastMessageAt < sentAt) socket.terminate()
+      if (this.#socket === socket) this.#probe(socket)
       // A subscription waits for the next socket instead of failing (see #request).
       if (pending.subscription !== undefined) return
       this.#pending.delete(id)
@@ -218,12 +217,10 @@ export class ResilientProvider implements ProviderInterface {
     socket.on('open', () => {
       this.#connected = true
       this.#attempt = 0
-      this.#lastMessageAt = Date.now()
       this.#events.emit('connected')
       this.#resubscribe()
     })
     socket.on('message', (data) => {
-      this.#lastMessageAt = Date.now()
       this.#onMessage(data.toString())
     })
     // Failures show up as 'close', which reconnects; polkadot-js would treat an 'error'
@@ -236,7 +233,31 @@ export class ResilientProvider implements ProviderInterface {
     })
   }
 
+  /**
+   * A request went unanswered: ping the node, and replace the socket if nothing at all comes
+   * back, as with a half-open TCP connection, which would otherwise never close.
+   */
+  #probe(socket: WebSocket): void {
+    if (this.#probeTimer !== null) return
+    const alive = () => {
+      if (this.#probeTimer !== null) clearTimeout(this.#probeTimer)
+      this.#probeTimer = null
+    }
+    socket.once('pong', alive)
+    socket.once('message', alive)
+    this.#probeTimer = setTimeout(
+      () => {
+        this.#probeTimer = null
+        if (this.#socket === socket) socket.terminate()
+      },
+      Math.min(this.#options.timeoutMs, 2_000),
+    )
+    socket.ping()
+  }
+
   #dropSocket(reason: ChainError): void {
+    if (this.#probeTimer !== null) clearTimeout(this.#probeTimer)
+    this.#probeTimer = null
     const socket = this.#socket
     this.#socket = null
     const wasConnected = this.#connected

@@ -4,7 +4,7 @@ import { isTaokitError as isChainError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
 import type { Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
-import type { ExtrinsicResult } from './extrinsic.js'
+import type { DispatchFailure, ExtrinsicResult } from './extrinsic.js'
 import { revealWeights, type WeightsCommit } from './set-weights.js'
 
 export type RevealOutcome =
@@ -15,6 +15,12 @@ export type RevealOutcome =
 interface SchedulerFile {
   version: 1
   commits: WeightsCommit[]
+}
+
+/** Whether the chain refused a reveal in a way that a later try cannot change. */
+function refusedForGood(error: Error): boolean {
+  if (!isChainError(error, ChainErrorCode.DispatchFailed)) return false
+  return (error.cause as DispatchFailure | undefined)?.name !== 'RevealTooEarly'
 }
 
 /**
@@ -106,9 +112,7 @@ export class RevealScheduler {
     // refused again; only one that never reached a block is worth another try.
     const done = new Set(
       outcomes
-        .filter(
-          (o) => o.status !== 'failed' || isChainError(o.error, ChainErrorCode.DispatchFailed),
-        )
+        .filter((o) => o.status !== 'failed' || refusedForGood(o.error))
         .map((o) => o.commit.commitHash),
     )
     if (done.size > 0) {

@@ -4,7 +4,7 @@ import { type Keypair, weightCommitHash } from '@taokit/keys'
 import { accountId, checkNetuid, type Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import { type ExtrinsicResult, type SubmitOptions, submit } from './extrinsic.js'
-import { extrinsic } from './metadata.js'
+import { extrinsic, hasStorage } from './metadata.js'
 import { convertWeightsAndUidsForEmit, type WeightsInput } from './weights/index.js'
 import { ensureRegistered } from './writes.js'
 
@@ -45,15 +45,32 @@ interface WeightsState {
   minAllowed: number
   tempo: number
   revealPeriod: bigint
+  stake: bigint
+  stakeThreshold: bigint
+  maxWeightsLimit: number
+  unrevealedCommits: number
+  /** Whether the runtime counts epochs with SubnetEpochIndex (after spec 393). */
+  indexedEpochs: boolean
 }
+
+// subtensor's MAX_UNREVEALED_COMMITS (hotkeys may hold this many live commits per subnet).
+const MAX_UNREVEALED_COMMITS = 10
 
 async function weightsState(
   subtensor: Subtensor,
   netuid: number,
   hotkey: string,
 ): Promise<WeightsState> {
+  if (netuid === 0) {
+    throw new ChainError(
+      ChainErrorCode.InvalidWeights,
+      'netuid: the root network (0) takes no weights through set_weights',
+      { field: 'netuid' },
+    )
+  }
   const uid = await ensureRegistered(subtensor, netuid, hotkey)
   const head = await subtensor.head()
+  const key = accountId(hotkey, 'hotkey')
   const on = (item: string, args: unknown[] = [netuid]) => ['subtensorModule', item, args] as const
   const [
     commitReveal,
@@ -66,6 +83,10 @@ async function weightsState(
     owner,
     tempo,
     period,
+    stake,
+    stakeThreshold,
+    maxWeightsLimit,
+    commits,
   ] = await subtensor.raw.storage(
     [
       on('commitRevealWeightsEnabled'),
@@ -78,6 +99,10 @@ async function weightsState(
       on('subnetOwnerHotkey'),
       on('tempo'),
       on('revealPeriodEpochs'),
+      on('totalHotkeyAlpha', [key, netuid]),
+      ['subtensorModule', 'stakeThreshold', []],
+      on('maxWeightsLimit'),
+      on('weightCommits', [netuid, key]),
     ],
     head.hash,
   )
@@ -90,10 +115,15 @@ async function weightsState(
     rateLimit: BigInt(rateLimit as bigint),
     lastUpdate: (lastUpdate as BigUint64Array)[uid] ?? 0n,
     permit: ((permits as Uint8Array)[uid] ?? 0) !== 0,
-    isOwner: toHex(owner as Uint8Array) === toHex(accountId(hotkey, 'hotkey')),
+    isOwner: toHex(owner as Uint8Array) === toHex(key),
     minAllowed: Number(minAllowed),
     tempo: Number(tempo),
     revealPeriod: BigInt(period as bigint),
+    stake: BigInt(stake as bigint),
+    stakeThreshold: BigInt(stakeThreshold as bigint),
+    maxWeightsLimit: Number(maxWeightsLimit),
+    unrevealedCommits: ((commits as unknown[] | undefined) ?? []).length,
+    indexedEpochs: hasStorage(subtensor.api, 'subtensorModule', 'subnetEpochIndex'),
   }
 }
 
@@ -108,6 +138,13 @@ function preflight(
   versionKey: bigint,
   mode: 'set' | 'commit' | 'reveal',
 ): void {
+  if (state.stake < state.stakeThreshold) {
+    throw new ChainError(
+      ChainErrorCode.NoValidatorPermit,
+      `uid ${state.uid} has ${state.stake} alpha rao of stake; setting weights takes at least ${state.stakeThreshold}`,
+      { field: 'hotkey' },
+    )
+  }
   if (state.versionKey !== 0n && versionKey < state.versionKey) {
     throw new ChainError(
       ChainErrorCode.WeightsVersion,
@@ -142,7 +179,16 @@ function preflight(
       { field: 'netuid' },
     )
   }
-  if (mode === 'commit') return
+  if (mode === 'commit') {
+    if (state.unrevealedCommits >= MAX_UNREVEALED_COMMITS) {
+      throw new ChainError(
+        ChainErrorCode.CommitReveal,
+        `uid ${state.uid} already has ${state.unrevealedCommits} unrevealed commits on subnet ${netuid}, the most allowed; reveal them or let them expire`,
+        { field: 'hotkey' },
+      )
+    }
+    return
+  }
   const selfWeight = uids.length === 1 && uids[0] === state.uid
   if (!selfWeight && !state.isOwner && !state.permit) {
     throw new ChainError(
@@ -172,6 +218,14 @@ function preflight(
     throw new ChainError(
       ChainErrorCode.InvalidWeights,
       `weights: subnet ${netuid} requires non-zero weights on at least ${minimum} uids, got ${uids.length}`,
+      { field: 'weights' },
+    )
+  }
+  // The chain scales weights so the largest is 65535, which a limit below that refuses.
+  if (!selfWeight && state.maxWeightsLimit !== 65535 && uids.length > 0) {
+    throw new ChainError(
+      ChainErrorCode.InvalidWeights,
+      `weights: subnet ${netuid} caps each weight at ${state.maxWeightsLimit} of 65535, and the largest weight is always sent as 65535`,
       { field: 'weights' },
     )
   }
@@ -297,14 +351,16 @@ export async function revealWeights(
   const state = await weightsState(subtensor, commit.netuid, hotkey.ss58)
   preflight(state, commit.netuid, uids, versionKey, 'reveal')
   const landsAt = state.block + 1
-  if (landsAt < commit.revealFrom) {
+  // The window is computed with spec 393's epoch count; later runtimes count epochs in
+  // storage (SubnetEpochIndex), so there the chain alone decides.
+  if (!state.indexedEpochs && landsAt < commit.revealFrom) {
     throw new ChainError(
       ChainErrorCode.CommitReveal,
       `the reveal is accepted from block ${commit.revealFrom}; the next block is ${landsAt}`,
       { field: 'commit' },
     )
   }
-  if (landsAt > commit.revealUntil) {
+  if (!state.indexedEpochs && landsAt > commit.revealUntil) {
     throw new ChainError(
       ChainErrorCode.CommitReveal,
       `the commit expired: its reveal window ended at block ${commit.revealUntil}`,

@@ -116,9 +116,9 @@ describe('a connection that breaks', () => {
     expect(error.message).toMatch(/no answer from .* within 800 ms/)
     expect(Date.now() - started).toBeLessThan(3_000)
 
+    // Still silent, a ping goes unanswered too: the socket is dropped and a new one tried.
+    await expect.poll(() => proxy.connections, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
     proxy.stall(false)
-    // The silent socket was dropped and a new one opened.
-    await expect.poll(() => proxy.connections, { timeout: 10_000 }).toBe(2)
     await expect.poll(() => client.isConnected, { timeout: 10_000 }).toBe(true)
     const seen = heads.length
     await newBlocks(subtensor)
@@ -126,6 +126,20 @@ describe('a connection that breaks', () => {
     await expect.poll(() => heads.length, { timeout: 10_000 }).toBeGreaterThan(seen)
     expect(await client.blockNumber()).toBe(heads.at(-1))
     unsubscribe()
+    await client.close()
+    await proxy.close()
+  })
+
+  it('keeps a connection whose silence ends before its ping times out', async () => {
+    const proxy = await FaultyProxy.start(devnet.port)
+    const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 800 })
+    proxy.stall()
+    const error = await rejection(client.head())
+    expect(error.code).toBe(ChainErrorCode.Timeout)
+    proxy.stall(false)
+    expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    expect([proxy.connections, client.isConnected]).toEqual([1, true])
     await client.close()
     await proxy.close()
   })
