@@ -44,6 +44,7 @@ export function registerEpoch(program: Command, out: Output): void {
         .default('json'),
     )
     .option('--pretty', 'indent the JSON output')
+    .option('--json', 'the same as --format json')
     .addHelpText(
       'after',
       [
@@ -58,6 +59,7 @@ export function registerEpoch(program: Command, out: Output): void {
       ].join('\n'),
     )
     .action(async (options: EpochOptions) => {
+      if (options.json) options.format = 'json'
       if ((options.input === undefined) === (options.netuid === undefined)) {
         throw new UsageError('give either --input <file> or --netuid <n> (a live preview)', 'input')
       }
