@@ -3,6 +3,7 @@ import { isHex, toHex } from '@taokit/core'
 import { ChainError, ChainErrorCode } from './errors.js'
 import type { ResilientProvider } from './provider.js'
 import { type Decoded, type PortableType, ScaleDecoder } from './scale.js'
+import { StorageKeys } from './storage-keys.js'
 
 /** One storage value to read: `SubtensorModule.Weights(netuid, uid)` is `['subtensorModule', 'weights', [netuid, uid]]`. */
 export type StorageRead = readonly [pallet: string, item: string, args: readonly unknown[]]
@@ -33,6 +34,7 @@ interface RuntimeApiMethod {
  */
 export class RawReader {
   #decoder: ScaleDecoder | undefined
+  #keys: StorageKeys | undefined
   #specVersion = -1
 
   constructor(
@@ -41,13 +43,23 @@ export class RawReader {
   ) {}
 
   get decoder(): ScaleDecoder {
+    return this.#forRuntime().decoder
+  }
+
+  get keys(): StorageKeys {
+    return this.#forRuntime().keys
+  }
+
+  /** The decoder and key builder of the connected runtime, rebuilt after an upgrade. */
+  #forRuntime(): { decoder: ScaleDecoder; keys: StorageKeys } {
     const spec = this.api.runtimeVersion.specVersion.toNumber()
-    if (this.#decoder === undefined || spec !== this.#specVersion) {
+    if (this.#decoder === undefined || this.#keys === undefined || spec !== this.#specVersion) {
       const types = this.api.runtimeMetadata.asLatest.lookup.types.toJSON() as unknown
       this.#decoder = new ScaleDecoder(types as PortableType[])
+      this.#keys = new StorageKeys(this.api, types as PortableType[])
       this.#specVersion = spec
     }
-    return this.#decoder
+    return { decoder: this.#decoder, keys: this.#keys }
   }
 
   /** A runtime API call, e.g. `call('SubnetInfoRuntimeApi', 'get_metagraph', [1], hash)`. */
@@ -99,7 +111,7 @@ export class RawReader {
       const type = creator.meta.type
       const valueType = type.isPlain ? type.asPlain.toNumber() : type.asMap.value.toNumber()
       return {
-        key: entry.key(...args),
+        key: this.keys.key(pallet, item, args),
         valueType,
         fallback: creator.meta.fallback,
         optional: creator.meta.modifier.isOptional,

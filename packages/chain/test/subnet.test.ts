@@ -204,6 +204,23 @@ describe('the metagraph', () => {
     expect(hyper.tempo).toBe(metagraph.tempo)
   })
 
+  it('builds storage keys natively exactly as polkadot-js does', () => {
+    const validator = subnet.validators[0]!
+    const reads: Array<[string, string, unknown[]]> = [
+      ['system', 'account', [alice.ss58]],
+      ['system', 'number', []],
+      ['subtensorModule', 'tempo', [subnet.netuid]],
+      ['subtensorModule', 'weights', [subnet.netuid, 1]],
+      ['subtensorModule', 'uids', [subnet.netuid, validator.ss58]],
+      ['subtensorModule', 'totalHotkeyAlpha', [validator.addressRaw, subnet.netuid]],
+      ['subtensorModule', 'alpha', [validator.ss58, bob.ss58, subnet.netuid]],
+    ]
+    for (const [pallet, item, args] of reads) {
+      const query = subtensor.api.query[pallet]![item]!
+      expect(subtensor.raw.keys.key(pallet, item, args)).toBe(query.key(...args))
+    }
+  })
+
   it('shares one read between concurrent callers (TTL cache)', async () => {
     const send = vi.spyOn(subtensor.provider, 'send')
     const all = await Promise.all(
