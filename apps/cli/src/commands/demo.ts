@@ -253,8 +253,9 @@ async function runDemo(out: Output, epochs: number): Promise<void> {
       `- taokit's local epoch preview matched the chain in ${exact} of ${epochs} epochs, bit for bit.`,
     )
     say(
-      `Try next: taokit metagraph --netuid 1 --network <url of your devnet>, or taokit devnet to keep one running.`,
+      'Try next: `taokit devnet` keeps a devnet running; against it, `taokit metagraph --netuid 1`,',
     )
+    say('`taokit epoch --netuid 1 --format table` and the other commands in the README.')
   } finally {
     await subtensor?.close()
     await devnet?.stop()
