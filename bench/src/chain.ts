@@ -189,12 +189,17 @@ async function storageReads(subtensor: Subtensor): Promise<ResultRow[]> {
   const batched = () => subtensor.raw.storage(reads, hash)
   const sequentialMs = await repeat(sequential, 15)
   const batchedMs = await repeat(batched, 40)
-  // What of the batch is polkadot-js hashing the storage keys, before any request.
+  // Building the 1,000 keys: natively from the metadata's hashers (what raw.storage does)
+  // and through polkadot-js's query.x.y.key(), which the client used before.
   const query = subtensor.api.query as unknown as Record<
     string,
     Record<string, { key(...args: unknown[]): string }>
   >
   const keysMs = await repeat(
+    async () => reads.map(([pallet, item, args]) => subtensor.raw.keys.key(pallet, item, args)),
+    40,
+  )
+  const polkadotKeysMs = await repeat(
     async () => reads.map(([pallet, item, args]) => query[pallet]![item]!.key(...args)),
     40,
   )
@@ -210,7 +215,7 @@ async function storageReads(subtensor: Subtensor): Promise<ResultRow[]> {
       `one batched state_queryStorageAt of the same ${reads.length.toLocaleString('en')} keys`,
       'ms',
       batchedMs,
-      `raw.storage of all keys; ${ratio} faster than sequential; of which ${round(median(keysMs))} ms is polkadot-js encoding the keys`,
+      `raw.storage of all keys; ${ratio} faster than sequential; building the keys takes ${round(median(keysMs))} ms (polkadot-js's key(): ${round(median(polkadotKeysMs))} ms)`,
     ),
   ]
 }
@@ -264,14 +269,16 @@ function collector(): () => void {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Resident memory after a full collection, once polkadot-js has let go of closed clients. */
-async function settledRssMb(gc: () => void): Promise<number> {
+/** RSS and live JS heap (MB) once closed clients are released and collected. */
+async function settledMemoryMb(gc: () => void): Promise<{ rss: number; heap: number }> {
   // polkadot-js drops a closed client's internal subscriptions 1.75 s after disconnect.
   await sleep(2_500)
   for (let i = 0; i < 3; i++) {
     gc()
     await sleep(50)
   }
-  return process.memoryUsage().rss / 2 ** 20
+  const { rss, heapUsed } = process.memoryUsage()
+  return { rss: rss / 2 ** 20, heap: heapUsed / 2 ** 20 }
 }
 
 /** Connect, one read, close, `cycles` times: what a leak per client would add up to. */
@@ -283,19 +290,20 @@ async function connectCycles(url: string, cycles = 200, warmup = 20): Promise<Re
     await subtensor.close()
   }
   for (let i = 0; i < warmup; i++) await cycle()
-  const before = await settledRssMb(gc)
+  const before = await settledMemoryMb(gc)
   const start = performance.now()
   for (let i = 0; i < cycles; i++) await cycle()
   const perCycle = (performance.now() - start) / cycles
-  const after = await settledRssMb(gc)
-  const growth = after - before
+  const after = await settledMemoryMb(gc)
+  const growth = after.rss - before.rss
+  const heapGrowth = after.heap - before.heap
   process.stderr.write(`  RSS growth: ${round(growth)} MB\n`)
   return {
     name: `RSS growth after ${cycles} connect/close cycles`,
     unit: 'MB',
     value: round(growth),
     range: '',
-    extra: `RSS ${before.toFixed(1)} → ${after.toFixed(1)} MB after ${warmup} warm-up cycles and GC; connect + blockNumber + close, ${round(perCycle)} ms per cycle; target ≤ 5 MB`,
+    extra: `RSS ${before.rss.toFixed(1)} → ${after.rss.toFixed(1)} MB after ${warmup} warm-up cycles and GC; live JS heap ${heapGrowth >= 0 ? '+' : ''}${round(heapGrowth)} MB; connect + blockNumber + close, ${round(perCycle)} ms per cycle; target ≤ 5 MB`,
   }
 }
 
