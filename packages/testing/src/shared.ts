@@ -47,5 +47,11 @@ export function describeWithShared(name: string, body: () => void): void {
  */
 export function readSharedJson<T = unknown>(...parts: string[]): T {
   const text = readFileSync(sharedPath(...parts), 'utf8')
-  return JSON.parse(text.replace(/([:[,]\s*)(-?\d{16,})(?=\s*[,\]}])/g, '$1"$2"')) as T
+  // Strings are matched first and kept as they are: some hold JSON bodies of their own,
+  // whose numbers must stay exactly as written.
+  const quoted = text.replace(
+    /("(?:[^"\\]|\\.)*")|(?<![\w.+-])(-?\d{16,})(?![\d.eE])/g,
+    (_match, string: string | undefined, integer: string | undefined) => string ?? `"${integer}"`,
+  )
+  return JSON.parse(quoted) as T
 }

@@ -1,0 +1,229 @@
+/**
+ * `Synapse.to_headers()` and `Synapse.from_headers()`: the `bt_header_*` map a request (and a
+ * response) carries, and the header-only synapse the axon checks before it reads the body.
+ */
+import { bodyHash } from './body-hash.js'
+import { invalidInput } from './errors.js'
+import { decodeUtf8, pyJsonLoads } from './json.js'
+import { type PyValue, pyStr } from './python-str.js'
+import {
+  dumpTerminal,
+  type FieldMap,
+  type SynapseData,
+  type SynapseType,
+  TERMINAL_FIELDS,
+  type TerminalInfo,
+} from './synapse.js'
+
+/**
+ * Headers as a server framework hands them over: a record (node's `IncomingHttpHeaders`, with
+ * arrays for repeated headers) or name/value pairs (`Headers`, undici's). Names are matched
+ * case-insensitively, as Starlette matches them.
+ */
+export type HeaderInput =
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | Iterable<readonly [string, string]>
+
+/** The headers as lowercase-name pairs, repeated headers as repeated pairs. */
+export function headerPairs(headers: HeaderInput): [string, string][] {
+  const out: [string, string][] = []
+  if (headers === null || typeof headers !== 'object') {
+    throw invalidInput('headers', 'a header record or [name, value] pairs')
+  }
+  if (Symbol.iterator in headers) {
+    for (const [name, value] of headers as Iterable<readonly [string, string]>) {
+      out.push([String(name).toLowerCase(), String(value)])
+    }
+    return out
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    const lower = name.toLowerCase()
+    if (typeof value === 'string') out.push([lower, value])
+    else for (const item of value) out.push([lower, item])
+  }
+  return out
+}
+
+/** The first value of a header, as Starlette's `headers.get` returns it. */
+export function headerValue(pairs: readonly [string, string][], name: string): string | undefined {
+  const lower = name.toLowerCase()
+  for (const [key, value] of pairs) if (key === lower) return value
+  return undefined
+}
+
+/** `type(value)()` as JSON: the placeholder `bt_header_input_obj_*` carries. */
+function placeholderJson(value: PyValue): string | undefined {
+  switch (typeof value) {
+    case 'bigint':
+      return '0'
+    case 'number':
+      return '0.0'
+    case 'string':
+      return '""'
+    case 'boolean':
+      return 'false'
+  }
+  if (Array.isArray(value)) return '[]'
+  if (value instanceof Map) return '{}'
+  return undefined
+}
+
+export interface ToHeadersOptions {
+  /**
+   * The `header_size` header. The SDK sends CPython's `sys.getsizeof` of its header dict, a
+   * number no receiver uses; the default is the headers' byte count so far.
+   */
+  headerSize?: number
+  /**
+   * The `total_size` header. The SDK sends a recursive CPython `getsizeof` of the synapse,
+   * which no receiver uses either; the default is the byte length of the JSON body
+   * (`toJson`) with this very value in its `total_size` field.
+   */
+  totalSize?: number
+}
+
+function terminalHeaders(out: Record<string, string>, prefix: string, info: TerminalInfo | null) {
+  if (info === null) return
+  const dumped = dumpTerminal(info)
+  for (const key of TERMINAL_FIELDS) {
+    const value = dumped.get(key)!
+    if (value !== null) out[`${prefix}${key}`] = pyStr(value)
+  }
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8')
+}
+
+/**
+ * The body length with `total_size` set to itself. Serialized once with `0` there; only
+ * that field's digits change the length afterwards.
+ */
+function selfSizedBodyLength<F extends FieldMap>(type: SynapseType<F>, synapse: SynapseData<F>) {
+  const rest = byteLength(type.toJson({ ...synapse, total_size: 0 })) - 1
+  let size = rest + 1
+  for (;;) {
+    const next = rest + String(size).length
+    if (next === size) return size
+    size = next
+  }
+}
+
+/**
+ * `synapse.to_headers()`, in the SDK's order: `name`, `timeout`, `bt_header_axon_*` and
+ * `bt_header_dendrite_*` (the non-null `TerminalInfo` fields), `bt_header_input_obj_*` for
+ * each required field with a value (base64 of the JSON of `type(value)()`: `0`, `""`, `[]`
+ * …, never the value), `header_size`, `total_size`, `computed_body_hash`.
+ */
+export function toHeaders<F extends FieldMap>(
+  type: SynapseType<F>,
+  synapse: SynapseData<F>,
+  options: ToHeadersOptions = {},
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    name: synapse.name,
+    timeout: pyStr(synapse.timeout),
+  }
+  terminalHeaders(headers, 'bt_header_axon_', synapse.axon)
+  terminalHeaders(headers, 'bt_header_dendrite_', synapse.dendrite)
+  const dumped = type.dump(synapse)
+  for (const name of type.requiredFields) {
+    const value = dumped.get(name)
+    if (value === undefined || value === null || Object.hasOwn(headers, name)) continue
+    const json = placeholderJson(value)
+    if (json === undefined) continue
+    headers[`bt_header_input_obj_${name}`] = Buffer.from(json, 'utf8').toString('base64')
+  }
+  let headerSize = options.headerSize
+  if (headerSize === undefined) {
+    headerSize = 0
+    for (const [key, value] of Object.entries(headers)) headerSize += key.length + byteLength(value)
+  }
+  headers.header_size = String(headerSize)
+  headers.total_size = String(options.totalSize ?? selfSizedBodyLength(type, synapse))
+  headers.computed_body_hash = bodyHash(type, synapse)
+  return headers
+}
+
+/**
+ * Python's lenient `base64.b64decode`: characters outside the alphabet are dropped, decoding
+ * stops at the first complete padding, and bad padding is an error (undefined).
+ */
+export function pyBase64Decode(text: string): Uint8Array | undefined {
+  let data = ''
+  let pads = 0
+  let done = false
+  for (const ch of text) {
+    if (ch === '=') {
+      if (data.length % 4 >= 2) {
+        pads++
+        if ((data.length % 4) + pads >= 4) {
+          done = true
+          break
+        }
+      }
+    } else if (/[A-Za-z0-9+/]/.test(ch)) {
+      if (pads > 0) pads = 0
+      data += ch
+    }
+  }
+  if (!done && data.length % 4 !== 0) return undefined
+  return Uint8Array.from(Buffer.from(data, 'base64'))
+}
+
+const AXON_PREFIX = 'bt_header_axon_'
+const DENDRITE_PREFIX = 'bt_header_dendrite_'
+const INPUT_PREFIX = 'bt_header_input_obj_'
+
+/**
+ * `parse_headers_to_inputs`: the dict `from_headers` builds, before validation. `axon` and
+ * `dendrite` hold header strings; each `bt_header_input_obj_*` that decodes is its JSON
+ * value; a header that does not decode is skipped, as the SDK skips it.
+ */
+export function headerInputs(headers: HeaderInput): Map<string, unknown> {
+  const pairs = headerPairs(headers)
+  const axon = new Map<string, string>()
+  const dendrite = new Map<string, string>()
+  const inputs = new Map<string, unknown>([
+    ['axon', axon],
+    ['dendrite', dendrite],
+  ])
+  for (const [key, value] of pairs) {
+    // Substring matches and split()[1], exactly as the SDK reads them.
+    if (key.includes(AXON_PREFIX)) {
+      axon.set(key.split(AXON_PREFIX)[1]!, value)
+    } else if (key.includes(DENDRITE_PREFIX)) {
+      dendrite.set(key.split(DENDRITE_PREFIX)[1]!, value)
+    } else if (key.includes('bt_header_input_obj')) {
+      const parts = key.split(INPUT_PREFIX)
+      if (parts.length < 2) continue
+      const name = parts[1]!
+      if (inputs.has(name)) continue
+      const bytes = pyBase64Decode(value)
+      const text = bytes === undefined ? undefined : decodeUtf8(bytes)
+      if (text === undefined) continue
+      try {
+        inputs.set(name, pyJsonLoads(text))
+      } catch {
+        // json.JSONDecodeError: logged and skipped by the SDK.
+      }
+    }
+  }
+  for (const name of ['timeout', 'name', 'header_size', 'total_size', 'computed_body_hash']) {
+    inputs.set(name, headerValue(pairs, name) ?? null)
+  }
+  return inputs
+}
+
+/**
+ * `Cls.from_headers(headers)`: the header-only synapse. Required fields get the
+ * placeholders of their `bt_header_input_obj_*` headers; without one, a required field
+ * fails validation (`SYNAPSE_VALIDATION`), which the Python axon answers with a 500.
+ */
+export function fromHeaders<F extends FieldMap>(
+  type: SynapseType<F>,
+  headers: HeaderInput,
+): SynapseData<F> {
+  return type.parse(headerInputs(headers))
+}

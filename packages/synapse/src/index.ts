@@ -1,0 +1,125 @@
+export {
+  bodyHash,
+  bodyHashOf,
+  EMPTY_BODY_HASH,
+  type HashedField,
+  hashedFields,
+  hashedFieldsOf,
+  sha3Hex,
+} from './body-hash.js'
+export { Dummy, Scores, Synapse, TextPrompt } from './builtin.js'
+export {
+  EPISTULA_ALLOWED_DELTA_MS,
+  EPISTULA_VERSION,
+  EpistulaHeader,
+  type EpistulaRejection,
+  type EpistulaSignOptions,
+  type EpistulaVerdict,
+  type EpistulaVerifyOptions,
+  epistulaHeaders,
+  epistulaMessage,
+  epistulaSecretMessages,
+  type SecretSignatureStyle,
+  sha256Hex,
+  verifyEpistula,
+} from './epistula.js'
+export { SynapseError, SynapseErrorCode } from './errors.js'
+export {
+  Field,
+  type FieldType,
+  type FieldValue,
+  field,
+  type ModelInput,
+  type ModelValue,
+  toPyValue,
+} from './fields.js'
+export {
+  fromHeaders,
+  type HeaderInput,
+  headerInputs,
+  headerPairs,
+  headerValue,
+  pyBase64Decode,
+  type ToHeadersOptions,
+  toHeaders,
+} from './headers.js'
+export { decodeUtf8, type PyJsonDumpsOptions, pyJsonDumps, pyJsonLoads } from './json.js'
+export {
+  ALLOWED_DELTA_NS,
+  checkNonce,
+  createNonceClock,
+  MemoryNonceStore,
+  type NonceCheck,
+  type NonceRejection,
+  type NonceStore,
+  nonceKey,
+  nonceWindowStart,
+  timeNs,
+} from './nonce.js'
+export {
+  type PyDict,
+  type PyKey,
+  type PyValue,
+  pyFloatRepr,
+  pyFormatFixed,
+  pyRepr,
+  pyReprStr,
+  pyStr,
+} from './python-str.js'
+export {
+  errorResponse,
+  mergeSynapseResponse,
+  type SynapseResponse,
+  synapseResponse,
+} from './response.js'
+export {
+  type AxonTarget,
+  axonSigningMessage,
+  dendriteSigningMessage,
+  hotkeyPublicKey,
+  type KeyCheckFailure,
+  type PreparedRequest,
+  type PrepareRequestOptions,
+  parseSignatureText,
+  prepareSynapseRequest,
+  type Signer,
+  signatureText,
+  verifySignatureText,
+} from './signature.js'
+export {
+  BASE_FIELDS,
+  castPyFloat,
+  castPyInt,
+  coerceTerminal,
+  defineSynapse,
+  dumpTerminal,
+  emptyTerminal,
+  type FieldMap,
+  type HashFieldName,
+  type SynapseBase,
+  type SynapseData,
+  type SynapseDefinitionOptions,
+  type SynapseInput,
+  type SynapseInstance,
+  type SynapseType,
+  TERMINAL_FIELDS,
+  type TerminalInfo,
+} from './synapse.js'
+export {
+  type AcceptedRequest,
+  type CheckBodyOptions,
+  checkSynapseBody,
+  type ParsedRequest,
+  type ParseRequestOptions,
+  type ProcessRequestOptions,
+  parseSynapseRequest,
+  processSynapseRequest,
+  type Rejection,
+  type RejectionReason,
+  type SynapseRegistry,
+  type SynapseRequest,
+  type VerifiedRequest,
+  type VerifyRequestOptions,
+  verifySynapseRequest,
+} from './verify.js'
+export { SDK_VERSION, SDK_VERSION_AS_INT, V_7_2_0, versionAsInt } from './version.js'

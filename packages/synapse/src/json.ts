@@ -1,0 +1,332 @@
+/**
+ * JSON as Python's `json` module reads and writes it. JS's JSON loses the int/float
+ * distinction (`1.0` reads as `1`), rounds integers past 2^53 (nonces are ~1.7e18) and
+ * reorders integer-like keys, and all three change a synapse's hash or body.
+ */
+import { SynapseError, SynapseErrorCode } from './errors.js'
+import { type PyKey, type PyValue, pyFloatRepr } from './python-str.js'
+
+// CPython refuses to convert longer decimal strings to int (sys.int_info.default_max_str_digits),
+// and json.loads fails on them; Python recurses once per nesting level, and stops near 1000.
+const MAX_INT_DIGITS = 4300
+const MAX_DEPTH = 1000
+
+/**
+ * Errors Python raises as something other than JSONDecodeError (a ValueError or a
+ * RecursionError), which FastAPI answers with 400 rather than 422.
+ */
+export const jsonLimitErrors = new WeakSet<SynapseError>()
+
+function limitError(message: string, text: string, pos: number): SynapseError {
+  const error = jsonError(message, text, pos)
+  jsonLimitErrors.add(error)
+  return error
+}
+
+function jsonError(message: string, text: string, pos: number): SynapseError {
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < pos && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++
+      lineStart = i + 1
+    }
+  }
+  return new SynapseError(
+    SynapseErrorCode.InvalidJson,
+    `${message}: line ${line} column ${pos - lineStart + 1} (char ${pos})`,
+  )
+}
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y
+const HEX4 = /^[0-9a-fA-F]{4}$/
+
+class Parser {
+  pos = 0
+  constructor(readonly text: string) {}
+
+  ws(): void {
+    const t = this.text
+    for (;;) {
+      const c = t.charCodeAt(this.pos)
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.pos++
+      else return
+    }
+  }
+
+  value(depth: number): PyValue {
+    if (depth > MAX_DEPTH) throw limitError('Nesting too deep', this.text, this.pos)
+    const t = this.text
+    const c = t[this.pos]
+    switch (c) {
+      case '{':
+        return this.object(depth)
+      case '[':
+        return this.array(depth)
+      case '"':
+        return this.string()
+      case 'n':
+        return this.literal('null', null)
+      case 't':
+        return this.literal('true', true)
+      case 'f':
+        return this.literal('false', false)
+      case 'N':
+        return this.literal('NaN', Number.NaN)
+      case 'I':
+        return this.literal('Infinity', Number.POSITIVE_INFINITY)
+    }
+    if (c === '-' && t.startsWith('-Infinity', this.pos)) {
+      this.pos += 9
+      return Number.NEGATIVE_INFINITY
+    }
+    NUMBER.lastIndex = this.pos
+    const match = NUMBER.exec(t)
+    if (match === null) throw jsonError('Expecting value', t, this.pos)
+    this.pos = NUMBER.lastIndex
+    const raw = match[0]
+    if (match[1] === undefined && match[2] === undefined) {
+      if (raw.replace('-', '').length > MAX_INT_DIGITS) {
+        throw limitError('Integer string too long', t, this.pos - raw.length)
+      }
+      return BigInt(raw)
+    }
+    return Number(raw)
+  }
+
+  literal<T extends PyValue>(word: string, result: T): T {
+    if (!this.text.startsWith(word, this.pos))
+      throw jsonError('Expecting value', this.text, this.pos)
+    this.pos += word.length
+    return result
+  }
+
+  string(): string {
+    const t = this.text
+    const start = this.pos
+    this.pos++
+    let out = ''
+    let chunk = this.pos
+    for (;;) {
+      if (this.pos >= t.length) throw jsonError('Unterminated string starting at', t, start)
+      const c = t.charCodeAt(this.pos)
+      if (c === 34) {
+        out += t.slice(chunk, this.pos)
+        this.pos++
+        return out
+      }
+      if (c < 0x20) throw jsonError('Invalid control character at', t, this.pos)
+      if (c !== 92) {
+        this.pos++
+        continue
+      }
+      out += t.slice(chunk, this.pos)
+      const e = t[this.pos + 1]
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          out += e
+          this.pos += 2
+          break
+        case 'b':
+          out += '\b'
+          this.pos += 2
+          break
+        case 'f':
+          out += '\f'
+          this.pos += 2
+          break
+        case 'n':
+          out += '\n'
+          this.pos += 2
+          break
+        case 'r':
+          out += '\r'
+          this.pos += 2
+          break
+        case 't':
+          out += '\t'
+          this.pos += 2
+          break
+        case 'u': {
+          const digits = t.slice(this.pos + 2, this.pos + 6)
+          if (!HEX4.test(digits)) throw jsonError('Invalid \\uXXXX escape', t, this.pos + 1)
+          // A high surrogate followed by an escaped low one is one code point; any other
+          // surrogate stays a lone UTF-16 unit, as Python keeps it.
+          out += String.fromCharCode(Number.parseInt(digits, 16))
+          this.pos += 6
+          break
+        }
+        default:
+          throw jsonError('Invalid \\escape', t, this.pos)
+      }
+      chunk = this.pos
+    }
+  }
+
+  array(depth: number): PyValue[] {
+    const t = this.text
+    this.pos++
+    const out: PyValue[] = []
+    this.ws()
+    if (t[this.pos] === ']') {
+      this.pos++
+      return out
+    }
+    for (;;) {
+      this.ws()
+      out.push(this.value(depth + 1))
+      this.ws()
+      const c = t[this.pos]
+      if (c === ']') {
+        this.pos++
+        return out
+      }
+      if (c !== ',') throw jsonError("Expecting ',' delimiter", t, this.pos)
+      this.pos++
+    }
+  }
+
+  object(depth: number): Map<PyKey, PyValue> {
+    const t = this.text
+    this.pos++
+    const out = new Map<PyKey, PyValue>()
+    this.ws()
+    if (t[this.pos] === '}') {
+      this.pos++
+      return out
+    }
+    for (;;) {
+      this.ws()
+      if (t[this.pos] !== '"') {
+        throw jsonError('Expecting property name enclosed in double quotes', t, this.pos)
+      }
+      const key = this.string()
+      this.ws()
+      if (t[this.pos] !== ':') throw jsonError("Expecting ':' delimiter", t, this.pos)
+      this.pos++
+      this.ws()
+      // Map.set keeps a repeated key where it first appeared and takes the last value:
+      // what a Python dict does.
+      out.set(key, this.value(depth + 1))
+      this.ws()
+      const c = t[this.pos]
+      if (c === '}') {
+        this.pos++
+        return out
+      }
+      if (c !== ',') throw jsonError("Expecting ',' delimiter", t, this.pos)
+      this.pos++
+    }
+  }
+}
+
+/**
+ * `json.loads(text)`: ints as bigint, floats as number, objects as Maps in document order,
+ * `NaN`/`Infinity` accepted, lone surrogates kept.
+ */
+export function pyJsonLoads(text: string): PyValue {
+  if (typeof text !== 'string') {
+    throw new SynapseError(SynapseErrorCode.InvalidInput, 'text: expected a string', {
+      field: 'text',
+    })
+  }
+  const parser = new Parser(text)
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw jsonError('Unexpected UTF-8 BOM (decode using utf-8-sig)', text, 0)
+  }
+  parser.ws()
+  const value = parser.value(0)
+  parser.ws()
+  if (parser.pos !== text.length) throw jsonError('Extra data', text, parser.pos)
+  return value
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/**
+ * UTF-8 bytes as Python's `bytes.decode()` reads them: refuses invalid UTF-8 (returns
+ * undefined) and keeps a BOM.
+ */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+export interface PyJsonDumpsOptions {
+  /**
+   * `'default'` is `json.dumps`'s `", "` and `": "` (what the dendrite sends); `'compact'` is
+   * `","` and `":"` (what Starlette's JSONResponse sends).
+   */
+  separators?: 'default' | 'compact'
+  /** Escape every non-ASCII character as `\uXXXX` (json.dumps's default). */
+  ensureAscii?: boolean
+  /** Write NaN and ±Infinity (json.dumps's default); false makes them an error. */
+  allowNan?: boolean
+}
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+}
+
+function escapeUnit(ch: string): string {
+  return SHORT_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+function encodeString(s: string, ensureAscii: boolean): string {
+  // Per UTF-16 unit, as CPython's encoder writes astral characters: two \u escapes.
+  const pattern = ensureAscii ? /[^ !#-[\]-~]/g : /["\\]|[^\u0020-\uffff]/g
+  return `"${s.replace(pattern, escapeUnit)}"`
+}
+
+/** `json.dumps(value, …)` with the given Python options. */
+export function pyJsonDumps(value: PyValue, options: PyJsonDumpsOptions = {}): string {
+  const compact = options.separators === 'compact'
+  const itemSep = compact ? ',' : ', '
+  const keySep = compact ? ':' : ': '
+  const ensureAscii = options.ensureAscii ?? true
+  const allowNan = options.allowNan ?? true
+
+  const float = (x: number): string => {
+    if (Number.isFinite(x)) return pyFloatRepr(x)
+    if (!allowNan) {
+      throw new SynapseError(
+        SynapseErrorCode.Unencodable,
+        `Out of range float values are not JSON compliant: ${pyFloatRepr(x)}`,
+      )
+    }
+    return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity'
+  }
+
+  const encode = (v: PyValue): string => {
+    if (v === null) return 'null'
+    switch (typeof v) {
+      case 'boolean':
+        return v ? 'true' : 'false'
+      case 'bigint':
+        return v.toString()
+      case 'number':
+        return float(v)
+      case 'string':
+        return encodeString(v, ensureAscii)
+    }
+    if (Array.isArray(v)) return `[${(v as readonly PyValue[]).map(encode).join(itemSep)}]`
+    const items: string[] = []
+    for (const [key, item] of v as ReadonlyMap<PyKey, PyValue>) {
+      const name = typeof key === 'string' ? key : key.toString()
+      items.push(`${encodeString(name, ensureAscii)}${keySep}${encode(item)}`)
+    }
+    return `{${items.join(itemSep)}}`
+  }
+  return encode(value)
+}

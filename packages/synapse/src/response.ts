@@ -1,0 +1,120 @@
+/**
+ * Responses: what the Python axon sends back (the synapse as compact JSON plus its headers,
+ * or `{"message": …}` on error) and how the Python dendrite folds a response into its
+ * synapse (`process_server_response`).
+ */
+import { Synapse } from './builtin.js'
+import { fromHeaders, type HeaderInput, toHeaders } from './headers.js'
+import { decodeUtf8, pyJsonDumps, pyJsonLoads } from './json.js'
+import type { PyKey, PyValue } from './python-str.js'
+import {
+  emptyTerminal,
+  type FieldMap,
+  type SynapseData,
+  type SynapseType,
+  TERMINAL_FIELDS,
+  type TerminalInfo,
+} from './synapse.js'
+
+export interface SynapseResponse {
+  status: number
+  headers: Record<string, string>
+  /** JSON, as Starlette's JSONResponse writes it (compact, UTF-8 kept). */
+  body: string
+}
+
+const RESPONSE_JSON = { separators: 'compact', ensureAscii: false, allowNan: false } as const
+
+/**
+ * The axon's answer for a handled request (`synapse_to_response`): `axon.status_code`
+ * defaults to 200, a 200 without a message says `"Success"`, `process_time` is set, and
+ * the headers are the returned synapse's `to_headers()` (its hash recomputed).
+ */
+export function synapseResponse<F extends FieldMap>(
+  type: SynapseType<F>,
+  synapse: SynapseData<F>,
+  options: { processTime: number },
+): SynapseResponse {
+  const out = structuredClone(synapse)
+  const axon: TerminalInfo = out.axon ?? emptyTerminal()
+  out.axon = axon
+  axon.status_code ??= 200
+  if (axon.status_code === 200 && !axon.status_message) axon.status_message = 'Success'
+  axon.process_time = options.processTime
+  const body = pyJsonDumps(type.dump(out), RESPONSE_JSON)
+  return { status: axon.status_code, headers: toHeaders(type, out), body }
+}
+
+/**
+ * The axon's answer to a refused request (`create_error_response`): `{"message": …}` with
+ * the status, and the headers of the synapse it had built from the request headers (with
+ * `axon.status_code`/`status_message` set). Without one (an unknown route), a bare
+ * `Synapse()` is used, as in the SDK.
+ */
+export function errorResponse<F extends FieldMap>(
+  rejection: { status: number; message: string },
+  context?: { type: SynapseType<F>; synapse: SynapseData<F>; processTime?: number },
+): SynapseResponse {
+  const type = (context?.type ?? Synapse) as SynapseType<F>
+  const out = structuredClone(context?.synapse ?? (Synapse.create({}) as SynapseData<F>))
+  const axon: TerminalInfo = out.axon ?? emptyTerminal()
+  out.axon = axon
+  axon.status_code = rejection.status
+  axon.status_message = rejection.message
+  if (context?.processTime !== undefined) axon.process_time = context.processTime
+  const body = pyJsonDumps(new Map<PyKey, PyValue>([['message', rejection.message]]), RESPONSE_JSON)
+  return { status: rejection.status, headers: toHeaders(type, out), body }
+}
+
+function mergeTerminal(local: TerminalInfo | null, remote: TerminalInfo | null): TerminalInfo {
+  const merged = { ...(local ?? emptyTerminal()) }
+  if (remote !== null) {
+    for (const key of TERMINAL_FIELDS) {
+      if (remote[key] !== null) (merged as Record<string, unknown>)[key] = remote[key]
+    }
+  }
+  return merged
+}
+
+/**
+ * The dendrite's `process_server_response`: on a 200, every field of the body's synapse
+ * replaces the local one (`computed_body_hash` aside: it is frozen); otherwise
+ * `axon.status_code` is the HTTP status and `axon.status_message` the body's `message`. Then
+ * the response headers' non-null `bt_header_axon_*`/`bt_header_dendrite_*` fields win, and
+ * the dendrite status copies the axon's. A 200 body that is not the class throws a
+ * `SynapseError` (the SDK reports it as a failed request).
+ */
+export function mergeSynapseResponse<F extends FieldMap>(
+  type: SynapseType<F>,
+  local: SynapseData<F>,
+  response: { status: number; headers: HeaderInput; body: string | Uint8Array },
+): SynapseData<F> {
+  let out = structuredClone(local)
+  if (response.status === 200) {
+    const remote = type.fromJson(response.body)
+    out = { ...remote, computed_body_hash: out.computed_body_hash }
+  } else {
+    const axon: TerminalInfo = out.axon ?? emptyTerminal()
+    out.axon = axon
+    axon.status_code = response.status
+    axon.status_message = errorMessageOf(response.body)
+  }
+  const headerSynapse = fromHeaders(Synapse, response.headers)
+  out.dendrite = mergeTerminal(out.dendrite, headerSynapse.dendrite)
+  out.axon = mergeTerminal(out.axon, headerSynapse.axon)
+  out.dendrite.status_code = out.axon.status_code
+  out.dendrite.status_message = out.axon.status_message
+  return out
+}
+
+function errorMessageOf(body: string | Uint8Array): string | null {
+  const text = typeof body === 'string' ? body : decodeUtf8(body)
+  if (text === undefined) return null
+  try {
+    const json = pyJsonLoads(text)
+    const message = json instanceof Map ? json.get('message') : undefined
+    return typeof message === 'string' ? message : null
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,68 @@
+import { Keypair } from '@taokit/keys'
+import { expect, it } from 'vitest'
+import {
+  bodyHash,
+  Dummy,
+  errorResponse,
+  mergeSynapseResponse,
+  prepareSynapseRequest,
+  synapseResponse,
+  TextPrompt,
+} from '../src/index.js'
+
+const dendrite = Keypair.fromUri('//Alice')
+const axon = { ip: '10.0.0.1', port: 8091, hotkey: Keypair.fromUri('//Bob').address }
+const uuid = 'a2b1c3d4-0000-11ee-8000-000000000000'
+
+it('answers a handled request with the synapse and its headers', () => {
+  const sent = prepareSynapseRequest(Dummy, Dummy.create({ dummy_input: 4 }), {
+    signer: dendrite,
+    axon,
+    uuid,
+  }).synapse
+  const handled = { ...sent, dummy_output: 8 }
+  const response = synapseResponse(Dummy, handled, { processTime: 0.25 })
+  expect(response.status).toBe(200)
+  expect(response.headers.bt_header_axon_status_code).toBe('200')
+  expect(response.headers.bt_header_axon_status_message).toBe('Success')
+  expect(response.headers.bt_header_axon_process_time).toBe('0.25')
+  expect(response.body).toContain('"dummy_input":4,"dummy_output":8}')
+  expect(response.body).toContain('"axon":{"status_code":200,"status_message":"Success"')
+})
+
+it('answers a refused request with a small message and the header synapse', () => {
+  const plain = errorResponse({ status: 404, message: "Synapse name 'X' not found." })
+  expect(plain.status).toBe(404)
+  expect(plain.body).toBe('{"message":"Synapse name \'X\' not found."}')
+  expect(plain.headers.name).toBe('Synapse')
+  expect(plain.headers.bt_header_axon_status_code).toBe('404')
+})
+
+it('folds responses into the dendrite synapse as the SDK does', () => {
+  const request = prepareSynapseRequest(TextPrompt, TextPrompt.create({ prompt: 'hi' }), {
+    signer: dendrite,
+    axon,
+    uuid,
+  })
+  const answered = { ...request.synapse, completion: 'hello' }
+  const ok = mergeSynapseResponse(TextPrompt, request.synapse, {
+    status: 200,
+    headers: { bt_header_axon_status_code: '200', bt_header_axon_status_message: 'Success' },
+    body: TextPrompt.toJson(answered),
+  })
+  expect(ok.completion).toBe('hello')
+  expect(ok.dendrite).toMatchObject({ status_code: 200, status_message: 'Success' })
+  expect(bodyHash(TextPrompt, ok)).toBe(request.bodyHash)
+
+  const refused = mergeSynapseResponse(TextPrompt, request.synapse, {
+    status: 401,
+    headers: {},
+    body: '{"message": "Not Verified with error: Signature mismatch"}',
+  })
+  expect(refused.axon).toMatchObject({ status_code: 401 })
+  expect(refused.dendrite).toMatchObject({
+    status_code: 401,
+    status_message: 'Not Verified with error: Signature mismatch',
+  })
+  expect(refused.completion).toBeNull()
+})
