@@ -1,0 +1,544 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Keypair } from '@taokit/keys'
+import {
+  checkSynapseBody,
+  type EpistulaVerifyOptions,
+  errorResponse,
+  type FieldMap,
+  MemoryNonceStore,
+  type NonceStore,
+  parseSynapseRequest,
+  type SynapseData,
+  type SynapseResponse,
+  type SynapseType,
+  synapseResponse,
+  timeNs,
+  verifyEpistula,
+  verifySynapseRequest,
+} from '@taokit/synapse'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import {
+  type BlacklistFn,
+  type CallerContext,
+  type MetagraphProvider,
+  metagraphBlacklist,
+  type PriorityFn,
+  stakePriority,
+} from './blacklist.js'
+import { AxonError, AxonErrorCode } from './errors.js'
+import { AxonMetrics } from './metrics.js'
+import { PriorityGate } from './priority.js'
+import { type RateLimit, TokenBuckets } from './rate-limit.js'
+import { type AxonRejectionReason, rejectionMessage, rejectionStatus } from './rejections.js'
+
+export interface AxonOptions {
+  /** The miner's hotkey: dendrites sign for its address. */
+  keypair: Pick<Keypair, 'address'>
+  /** Default 8091; 0 picks a free port (see `start()`). */
+  port?: number
+  /** Default '0.0.0.0', as the SDK binds. */
+  host?: string
+  /** The address to advertise on chain (informational here). */
+  externalIp?: string
+  externalPort?: number
+  /** Request bodies above this are refused with 413 (default 1 MiB). */
+  maxBodyBytes?: number
+  /** The whole request (headers and body) must arrive within this (default 30 s). */
+  requestTimeoutMs?: number
+  /** The headers must arrive within this (default 10 s): the slowloris bound. */
+  headersTimeoutMs?: number
+  /** An idle connection is closed after this (default 60 s). */
+  idleTimeoutMs?: number
+  /** The synapse's `timeout` header is honoured up to this many seconds (default 60). */
+  maxTimeoutS?: number
+  /** Forwards running at once (default 8). */
+  concurrency?: number
+  /** Requests waiting for a forward slot; beyond it the lowest priority gets 503 (default 64). */
+  maxQueue?: number
+  /** Token buckets per caller IP and per (verified) hotkey; `false` turns one off. */
+  rateLimit?: { perIp?: RateLimit | false; perHotkey?: RateLimit | false }
+  /**
+   * The default blacklist (registered validators only) and priority (stake). Without it
+   * there is no default blacklist, and every caller has priority 0; signatures are checked
+   * either way.
+   */
+  metagraph?: MetagraphProvider
+  /** Where the last nonce per (hotkey, uuid) is kept (default: in memory). */
+  nonces?: NonceStore
+  /** The clock for nonces, in nanoseconds (for tests). */
+  nowNs?: () => bigint
+  /** The clock for Epistula timestamps, in milliseconds (for tests). */
+  nowMs?: () => number
+  /** Serve Prometheus metrics at GET /metrics (default true). */
+  metrics?: boolean
+}
+
+/** What a forward handler gets beside the synapse. */
+export interface ForwardContext extends CallerContext {
+  hotkey: string
+  /** Aborted when the request's deadline passes: the caller has had its 408. */
+  signal: AbortSignal
+  /** The synapse as the headers described it (what verification saw). */
+  headerSynapse: SynapseData
+}
+
+export interface SynapseHandlers<F extends FieldMap> {
+  /** Fills in the synapse's outputs. Set `axon.status_code` to answer with another status. */
+  forward: (
+    synapse: SynapseData<F>,
+    context: ForwardContext,
+  ) => SynapseData<F> | Promise<SynapseData<F>>
+  /** Replaces the default (metagraph) blacklist for this synapse. */
+  blacklist?: BlacklistFn
+  /** Replaces the default (stake) priority for this synapse. */
+  priority?: PriorityFn
+  /**
+   * An extra check after the signature and nonce have verified (they cannot be turned
+   * off); `false` refuses with 401.
+   */
+  verify?: (
+    synapse: SynapseData<F>,
+    context: CallerContext & { hotkey: string },
+  ) => boolean | Promise<boolean>
+}
+
+export interface EpistulaRequest extends CallerContext {
+  body: Buffer
+  headers: IncomingHttpHeaders
+  signedBy: string
+  signedFor: string | null
+  uuid: string
+  timestampMs: bigint
+  signal: AbortSignal
+}
+
+export interface EpistulaReply {
+  /** Default 200. */
+  status?: number
+  headers?: Record<string, string>
+  /** A string or bytes are sent as they are; anything else as JSON. */
+  body?: unknown
+}
+
+export interface EpistulaRouteOptions {
+  handler: (request: EpistulaRequest) => EpistulaReply | Promise<EpistulaReply>
+  /** Default 'POST'. */
+  method?: 'POST' | 'PUT' | 'GET'
+  /**
+   * The hotkey requests must be signed for (default: the axon's). `null` accepts only
+   * unaddressed requests.
+   */
+  ownHotkey?: string | null
+  allowedDeltaMs?: number
+  maxFutureMs?: number
+  /** The handler's deadline (default 12 s), queue wait included. */
+  timeoutMs?: number
+  blacklist?: BlacklistFn
+  priority?: PriorityFn
+}
+
+interface SynapseRoute {
+  kind: 'synapse'
+  type: SynapseType
+  handlers: SynapseHandlers<FieldMap>
+}
+
+interface EpistulaRoute {
+  kind: 'epistula'
+  path: string
+  options: EpistulaRouteOptions
+}
+
+interface RequestState {
+  route: string
+  start: bigint
+  reason?: AxonRejectionReason
+  hotkey?: string
+  headerSynapse?: SynapseData
+}
+
+const DEFAULT_TIMEOUT_S = 12
+
+export class Axon {
+  readonly hotkey: string
+  readonly metrics = new AxonMetrics()
+  readonly nonces: NonceStore
+  readonly #options: AxonOptions
+  readonly #synapses = new Map<string, SynapseRoute>()
+  readonly #epistula = new Map<string, EpistulaRoute>()
+  readonly #gate: PriorityGate
+  readonly #perIp: TokenBuckets | undefined
+  readonly #perHotkey: TokenBuckets | undefined
+  readonly #states = new WeakMap<FastifyRequest, RequestState>()
+  readonly #nowNs: () => bigint
+  readonly #nowMs: () => number
+  #app: FastifyInstance | undefined
+  #port: number | undefined
+
+  constructor(options: AxonOptions) {
+    if (typeof options?.keypair?.address !== 'string') {
+      throw new AxonError(AxonErrorCode.InvalidInput, 'keypair must be a Keypair', {
+        field: 'keypair',
+      })
+    }
+    this.#options = options
+    this.hotkey = options.keypair.address
+    this.nonces = options.nonces ?? new MemoryNonceStore()
+    this.#nowNs = options.nowNs ?? timeNs
+    this.#nowMs = options.nowMs ?? Date.now
+    this.#gate = new PriorityGate(options.concurrency ?? 8, options.maxQueue ?? 64)
+    const limits = options.rateLimit ?? {}
+    const perIp = limits.perIp ?? { burst: 400, perSecond: 200 }
+    const perHotkey = limits.perHotkey ?? { burst: 100, perSecond: 50 }
+    this.#perIp = perIp === false ? undefined : new TokenBuckets(perIp)
+    this.#perHotkey = perHotkey === false ? undefined : new TokenBuckets(perHotkey)
+  }
+
+  /** Serves `type` at `/<name>` (GET and POST, as the SDK registers it). */
+  attach<F extends FieldMap>(type: SynapseType<F>, handlers: SynapseHandlers<F>): this {
+    this.#assertStopped()
+    if (this.#synapses.has(type.name)) {
+      throw new AxonError(AxonErrorCode.RouteConflict, `synapse ${type.name} is already attached`)
+    }
+    this.#synapses.set(type.name, {
+      kind: 'synapse',
+      type: type as unknown as SynapseType,
+      handlers: handlers as unknown as SynapseHandlers<FieldMap>,
+    })
+    return this
+  }
+
+  /** Serves an Epistula v2 signed route at `path` (e.g. '/score'). */
+  attachEpistula(path: string, options: EpistulaRouteOptions): this {
+    this.#assertStopped()
+    if (!path.startsWith('/') || this.#epistula.has(path) || path === '/metrics') {
+      throw new AxonError(AxonErrorCode.RouteConflict, 'the path must be new and start with /', {
+        field: 'path',
+      })
+    }
+    this.#epistula.set(path, { kind: 'epistula', path, options })
+    return this
+  }
+
+  /** The bound port, once started. */
+  get port(): number | undefined {
+    return this.#port
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  async start(): Promise<number> {
+    this.#assertStopped()
+    const app = this.#build()
+    this.#app = app
+    try {
+      await app.listen({ port: this.#options.port ?? 8091, host: this.#options.host ?? '0.0.0.0' })
+    } catch (error) {
+      this.#app = undefined
+      await app.close()
+      throw error
+    }
+    this.#port = (app.server.address() as AddressInfo).port
+    return this.#port
+  }
+
+  /** Closes the server and every connection; queued requests are refused. */
+  async stop(): Promise<void> {
+    const app = this.#app
+    if (app === undefined) return
+    this.#app = undefined
+    this.#port = undefined
+    this.#gate.drain()
+    await app.close()
+  }
+
+  #assertStopped(): void {
+    if (this.#app !== undefined) {
+      throw new AxonError(AxonErrorCode.InvalidState, 'the axon is running: attach before start()')
+    }
+  }
+
+  #build(): FastifyInstance {
+    const o = this.#options
+    const requestTimeout = o.requestTimeoutMs ?? 30_000
+    const headersTimeout = Math.min(o.headersTimeoutMs ?? 10_000, requestTimeout)
+    const app = Fastify({
+      logger: false,
+      bodyLimit: o.maxBodyBytes ?? 1024 * 1024,
+      forceCloseConnections: true,
+      return503OnClosing: true,
+      // Node checks the header and request deadlines on a timer (30 s by default), which
+      // would let a slow client hold a socket far longer than the configured bound.
+      serverFactory: (handler) => {
+        const server = createServer(
+          {
+            requestTimeout,
+            headersTimeout,
+            connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)),
+            keepAliveTimeout: Math.min(o.idleTimeoutMs ?? 60_000, 5_000),
+          },
+          handler,
+        )
+        server.setTimeout(o.idleTimeoutMs ?? 60_000)
+        return server
+      },
+    })
+
+    app.addHook('onRequest', async (request, reply) => {
+      this.#states.set(request, { route: 'unknown', start: process.hrtime.bigint() })
+      if (this.#perIp !== undefined && !this.#perIp.take(request.ip)) {
+        return this.#reject(request, reply, 'rate_limited_ip')
+      }
+    })
+    app.addHook('onResponse', async (request, reply) => {
+      const state = this.#states.get(request)
+      if (state === undefined || state.route === 'metrics') return
+      const seconds = Number(process.hrtime.bigint() - state.start) / 1e9
+      this.metrics.observe(state.route, reply.statusCode, seconds, state.reason)
+    })
+    app.setNotFoundHandler(async (request, reply) => {
+      const path = request.url.split('?')[0] ?? ''
+      const reason = path.split('/').length === 2 ? 'unknown_synapse' : 'not_found'
+      return this.#reject(request, reply, reason)
+    })
+    app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
+      const status = error.statusCode ?? 500
+      if (status === 413) {
+        // Close rather than drain what the client still wants to send.
+        reply.header('connection', 'close')
+        return this.#reject(request, reply, 'body_too_large')
+      }
+      return this.#reject(request, reply, status < 500 ? 'bad_request' : 'internal')
+    })
+
+    if (o.metrics ?? true) {
+      app.get('/metrics', async (request, reply) => {
+        this.#state(request).route = 'metrics'
+        const text = await this.metrics.registry.metrics()
+        return reply.type(this.metrics.registry.contentType).send(text)
+      })
+    }
+
+    // The routes take their bodies as raw bytes: the body hash and the Epistula signature
+    // are over the exact bytes sent.
+    void app.register(async (scope) => {
+      scope.removeAllContentTypeParsers()
+      scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+        done(null, body)
+      })
+      for (const route of this.#synapses.values()) this.#synapseRoute(scope, route)
+      for (const route of this.#epistula.values()) this.#epistulaRoute(scope, route)
+    })
+    return app
+  }
+
+  #state(request: FastifyRequest): RequestState {
+    let state = this.#states.get(request)
+    if (state === undefined) {
+      state = { route: 'unknown', start: process.hrtime.bigint() }
+      this.#states.set(request, state)
+    }
+    return state
+  }
+
+  #reject(request: FastifyRequest, reply: FastifyReply, reason: AxonRejectionReason): FastifyReply {
+    this.#state(request).reason = reason
+    const response = errorResponse({
+      status: rejectionStatus(reason),
+      message: rejectionMessage(reason),
+    })
+    return this.#send(reply, response)
+  }
+
+  #send(reply: FastifyReply, response: SynapseResponse): FastifyReply {
+    return reply
+      .code(response.status)
+      .headers(response.headers)
+      .type('application/json')
+      .send(response.body)
+  }
+
+  #blacklistOf(custom: BlacklistFn | undefined): BlacklistFn | undefined {
+    if (custom !== undefined) return custom
+    return this.#options.metagraph === undefined
+      ? undefined
+      : metagraphBlacklist(this.#options.metagraph)
+  }
+
+  #priorityOf(custom: PriorityFn | undefined): PriorityFn | undefined {
+    if (custom !== undefined) return custom
+    return this.#options.metagraph === undefined
+      ? undefined
+      : stakePriority(this.#options.metagraph)
+  }
+
+  /**
+   * Waits for a forward slot by priority, then runs `work` under the deadline. The
+   * deadline counts from arrival, so time spent queued is time the caller waited.
+   */
+  async #run<T>(
+    priority: number,
+    deadlineMs: number,
+    work: (signal: AbortSignal) => T | Promise<T>,
+  ): Promise<{ ok: true; value: T } | { ok: false; reason: AxonRejectionReason }> {
+    const started = performance.now()
+    const slot = await this.#gate.acquire(priority, deadlineMs)
+    if (!slot.ok) return { ok: false, reason: slot.reason === 'timeout' ? 'timeout' : 'queue_full' }
+    const controller = new AbortController()
+    let timer: NodeJS.Timeout | undefined
+    const remaining = Math.max(0, deadlineMs - (performance.now() - started))
+    const expired = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), remaining)
+    })
+    try {
+      const outcome = await Promise.race([
+        Promise.resolve().then(() => work(controller.signal)),
+        expired,
+      ])
+      if (outcome === 'timeout') {
+        controller.abort()
+        return { ok: false, reason: 'timeout' }
+      }
+      return { ok: true, value: outcome as T }
+    } catch {
+      return { ok: false, reason: 'forward_failed' }
+    } finally {
+      clearTimeout(timer)
+      slot.release()
+    }
+  }
+
+  #synapseRoute(scope: FastifyInstance, route: SynapseRoute): void {
+    const { type, handlers } = route
+    const registry = new Map([[type.name, type]])
+    const blacklist = this.#blacklistOf(handlers.blacklist)
+    const priority = this.#priorityOf(handlers.priority)
+    const maxTimeoutS = this.#options.maxTimeoutS ?? 60
+
+    const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+      const state = this.#state(request)
+      state.route = type.name
+      const parsed = parseSynapseRequest({ path: request.url, headers: request.headers }, registry)
+      if (!parsed.ok) return this.#reject(request, reply, parsed.reason)
+      const synapse = parsed.synapse
+      const hotkey = synapse.dendrite?.hotkey ?? ''
+      const caller: CallerContext = { route: type.name, ip: request.ip }
+      if (blacklist !== undefined && (await blacklist(hotkey, caller))) {
+        return this.#reject(request, reply, 'blacklisted')
+      }
+      const verified = verifySynapseRequest(synapse, {
+        axonHotkey: this.hotkey,
+        nonces: this.nonces,
+        nowNs: this.#nowNs(),
+        strict: true,
+      })
+      if (!verified.ok) return this.#reject(request, reply, verified.reason)
+      // Only verified hotkeys are counted, so nobody can spend another caller's tokens.
+      if (this.#perHotkey !== undefined && !this.#perHotkey.take(hotkey)) {
+        return this.#reject(request, reply, 'rate_limited_hotkey')
+      }
+      if (
+        handlers.verify !== undefined &&
+        !(await handlers.verify(synapse, { ...caller, hotkey }))
+      ) {
+        return this.#reject(request, reply, 'custom_verify')
+      }
+      state.hotkey = hotkey
+      state.headerSynapse = synapse
+    }
+
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const state = this.#state(request)
+      const headerSynapse = state.headerSynapse
+      if (headerSynapse === undefined) return this.#reject(request, reply, 'internal')
+      const hotkey = state.hotkey ?? ''
+      const raw = request.body
+      const body = checkSynapseBody(type, {
+        headers: request.headers,
+        body: raw instanceof Uint8Array ? raw : new Uint8Array(0),
+      })
+      if (!body.ok) return this.#reject(request, reply, body.reason)
+      const caller: CallerContext = { route: type.name, ip: request.ip }
+      const rank = priority === undefined ? 0 : priority(hotkey, caller)
+      const timeoutS = Math.min(
+        Math.max(headerSynapse.timeout ?? DEFAULT_TIMEOUT_S, 0),
+        maxTimeoutS,
+      )
+      const result = await this.#run(rank, timeoutS * 1000, (signal) =>
+        handlers.forward(body.synapse, { ...caller, hotkey, signal, headerSynapse }),
+      )
+      if (!result.ok) return this.#reject(request, reply, result.reason)
+      const processTime = Number(process.hrtime.bigint() - state.start) / 1e9
+      let response: SynapseResponse
+      try {
+        response = synapseResponse(type, result.value, { processTime })
+      } catch {
+        return this.#reject(request, reply, 'forward_failed')
+      }
+      return this.#send(reply, response)
+    }
+
+    const path = `/${type.name}`
+    for (const method of ['GET', 'POST'] as const) {
+      scope.route({ method, url: path, onRequest, handler })
+    }
+  }
+
+  #epistulaRoute(scope: FastifyInstance, route: EpistulaRoute): void {
+    const { path, options } = route
+    const blacklist = this.#blacklistOf(options.blacklist)
+    const priority = this.#priorityOf(options.priority)
+    const ownHotkey = options.ownHotkey === undefined ? this.hotkey : options.ownHotkey
+
+    const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+      this.#state(request).route = path
+      const signedBy = request.headers['epistula-signed-by']
+      if (typeof signedBy !== 'string' || signedBy === '') {
+        return this.#reject(request, reply, 'epistula_missing_header')
+      }
+      if (blacklist !== undefined && (await blacklist(signedBy, { route: path, ip: request.ip }))) {
+        return this.#reject(request, reply, 'blacklisted')
+      }
+    }
+
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const raw = request.body
+      const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0)
+      const verifyOptions: EpistulaVerifyOptions = { ownHotkey, nowMs: this.#nowMs() }
+      if (options.allowedDeltaMs !== undefined)
+        verifyOptions.allowedDeltaMs = options.allowedDeltaMs
+      if (options.maxFutureMs !== undefined) verifyOptions.maxFutureMs = options.maxFutureMs
+      const verdict = verifyEpistula(request.headers, body, verifyOptions)
+      if (!verdict.valid) return this.#reject(request, reply, `epistula_${verdict.reason}`)
+      if (this.#perHotkey !== undefined && !this.#perHotkey.take(verdict.signedBy)) {
+        return this.#reject(request, reply, 'rate_limited_hotkey')
+      }
+      const caller: CallerContext = { route: path, ip: request.ip }
+      const rank = priority === undefined ? 0 : priority(verdict.signedBy, caller)
+      const result = await this.#run(
+        rank,
+        options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
+        (signal) =>
+          options.handler({
+            ...caller,
+            body,
+            headers: request.headers,
+            signedBy: verdict.signedBy,
+            signedFor: verdict.signedFor,
+            uuid: verdict.uuid,
+            timestampMs: verdict.timestampMs,
+            signal,
+          }),
+      )
+      if (!result.ok) return this.#reject(request, reply, result.reason)
+      const out = result.value
+      reply.code(out.status ?? 200)
+      if (out.headers !== undefined) reply.headers(out.headers)
+      if (typeof out.body === 'string' || out.body instanceof Uint8Array)
+        return reply.send(out.body)
+      return reply.type('application/json').send(JSON.stringify(out.body ?? null))
+    }
+
+    scope.route({ method: options.method ?? 'POST', url: path, onRequest, handler })
+  }
+}

@@ -1,0 +1,23 @@
+export {
+  Axon,
+  type AxonOptions,
+  type EpistulaReply,
+  type EpistulaRequest,
+  type EpistulaRouteOptions,
+  type ForwardContext,
+  type SynapseHandlers,
+} from './axon.js'
+export {
+  type BlacklistFn,
+  type CallerContext,
+  type MetagraphProvider,
+  metagraphBlacklist,
+  type PriorityFn,
+  stakePriority,
+} from './blacklist.js'
+export { AxonError, AxonErrorCode } from './errors.js'
+export { AxonMetrics } from './metrics.js'
+export { type GateResult, PriorityGate } from './priority.js'
+export { type RateLimit, TokenBuckets } from './rate-limit.js'
+export { type AxonRejectionReason, rejectionMessage, rejectionStatus } from './rejections.js'
+export { serveTasks, WorkerPool, type WorkerPoolOptions } from './worker-pool.js'

@@ -1,0 +1,40 @@
+import { Dummy } from '@taokit/synapse'
+import { request } from 'undici'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Axon } from '../src/index.js'
+import { bob, miner, post, signedDummy } from './helpers.js'
+
+describe('GET /metrics', () => {
+  const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+  axon.attach(Dummy, { forward: (synapse) => synapse })
+  let port = 0
+  beforeAll(async () => {
+    port = await axon.start()
+  })
+  afterAll(() => axon.stop())
+
+  it('counts requests by synapse and status, latency, and rejections by reason', async () => {
+    expect((await post(port, signedDummy(bob, port))).status).toBe(200)
+    expect((await post(port, signedDummy(bob, port))).status).toBe(200)
+    const bad = signedDummy(bob, port)
+    bad.headers.bt_header_dendrite_signature = ''
+    expect((await post(port, bad)).status).toBe(401)
+
+    const response = await request(`http://127.0.0.1:${port}/metrics`)
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toContain('text/plain')
+    const text = await response.body.text()
+    expect(text).toContain('axon_requests_total{route="Dummy",status="200"} 2')
+    expect(text).toContain('axon_requests_total{route="Dummy",status="401"} 1')
+    expect(text).toContain('axon_rejections_total{route="Dummy",reason="missing_signature"} 1')
+    expect(text).toContain('axon_request_duration_seconds_count{route="Dummy"} 3')
+    expect(text).toMatch(/axon_request_duration_seconds_bucket\{le="0.005",route="Dummy"\} \d/)
+    // The scrape itself is not counted.
+    expect(text).not.toContain('route="metrics"')
+  })
+
+  it('keeps a registry per axon', () => {
+    const other = new Axon({ keypair: miner, port: 0 })
+    expect(other.metrics.registry).not.toBe(axon.metrics.registry)
+  })
+})

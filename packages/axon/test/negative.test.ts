@@ -1,0 +1,263 @@
+import { connect } from 'node:net'
+import { Dummy, epistulaHeaders, TextPrompt, timeNs } from '@taokit/synapse'
+import { request } from 'undici'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Axon, AxonError, type AxonRejectionReason, rejectionMessage } from '../src/index.js'
+import { alice, bob, miner, post, signed, signedDummy } from './helpers.js'
+
+function expectRejected(
+  result: { status: number; json: Record<string, unknown> },
+  status: number,
+  reason: AxonRejectionReason,
+): void {
+  expect(result.status).toBe(status)
+  const fixed = rejectionMessage(reason)
+  if (fixed.startsWith('Internal Server Error #')) {
+    expect(result.json.message).toMatch(/^Internal Server Error #[0-9a-f-]{36}$/)
+  } else {
+    expect(result.json.message).toBe(fixed)
+  }
+}
+
+describe('a strict axon refuses', () => {
+  const axon = new Axon({
+    keypair: miner,
+    port: 0,
+    host: '127.0.0.1',
+    maxBodyBytes: 1024,
+    rateLimit: { perHotkey: { burst: 5, perSecond: 0.5 } },
+  })
+  axon.attach(TextPrompt, {
+    forward: async (synapse) => ({ ...synapse, completion: synapse.prompt.toUpperCase() }),
+  })
+  axon.attach(Dummy, {
+    forward: (synapse) => ({ ...synapse, dummy_output: synapse.dummy_input * 2 }),
+  })
+  let port = 0
+  beforeAll(async () => {
+    port = await axon.start()
+  })
+  afterAll(() => axon.stop())
+
+  it('serves a signed request', async () => {
+    const result = await post(port, signed(bob, { port }))
+    expect(result.status).toBe(200)
+    expect(result.json.completion).toBe('HELLO')
+    expect((result.json.axon as { status_message: string }).status_message).toBe('Success')
+  })
+
+  it('a tampered body (500, body hash)', async () => {
+    const prepared = signed(bob, { port })
+    const body = prepared.body.replace('"hello"', '"hellO"')
+    expectRejected(await post(port, { ...prepared, body }), 500, 'body_hash_mismatch')
+  })
+
+  it('a replayed nonce (401)', async () => {
+    const prepared = signed(bob, { port })
+    expect((await post(port, prepared)).status).toBe(200)
+    expectRejected(await post(port, prepared), 401, 'nonce_not_increasing')
+  })
+
+  it('a stale nonce (401)', async () => {
+    const prepared = signed(bob, { port, nonce: timeNs() - 20_000_000_000n })
+    expectRejected(await post(port, prepared), 401, 'stale_nonce')
+  })
+
+  it('a request signed for another axon hotkey (401)', async () => {
+    const prepared = signed(bob, { port, axonHotkey: alice.address })
+    expectRejected(await post(port, prepared), 401, 'signature_mismatch')
+  })
+
+  it('a missing or empty signature (401, where the SDK answers 200)', async () => {
+    const missing = signed(bob, { port })
+    delete missing.headers.bt_header_dendrite_signature
+    expectRejected(await post(port, missing), 401, 'missing_signature')
+    const empty = signed(bob, { port })
+    empty.headers.bt_header_dendrite_signature = ''
+    expectRejected(await post(port, empty), 401, 'missing_signature')
+  })
+
+  it('an oversized body (413)', async () => {
+    const prepared = signedDummy(bob, port)
+    const body = `${prepared.body}${' '.repeat(2048)}`
+    expectRejected(await post(port, { ...prepared, body }), 413, 'body_too_large')
+  })
+
+  it('an oversized declared body with 413 before it is sent, and closes the connection', async () => {
+    const prepared = signedDummy(bob, port)
+    const head = [
+      'POST /Dummy HTTP/1.1',
+      'host: 127.0.0.1',
+      'content-type: application/json',
+      `content-length: ${64 * 1024 * 1024}`,
+      ...Object.entries(prepared.headers).map(([k, v]) => `${k}: ${v}`),
+      '',
+      '',
+    ].join('\r\n')
+    const socket = connect(port, '127.0.0.1')
+    // The server hangs up on us: that is the point.
+    socket.on('error', () => {})
+    let received = ''
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1')
+    })
+    socket.write(head)
+    socket.write('{"name": "Dummy"')
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    expect(received.startsWith('HTTP/1.1 413')).toBe(true)
+    expect(received).toContain('Payload Too Large')
+  })
+
+  it('a flood from one hotkey (429), while another hotkey is still served', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) statuses.push((await post(port, signedDummy(alice, port))).status)
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(6)
+    const limited = await post(port, signedDummy(alice, port))
+    expectRejected(limited, 429, 'rate_limited_hotkey')
+    const other = await post(port, signedDummy(miner, port, 21))
+    expect(other.status).toBe(200)
+    expect(other.json.dummy_output).toBe(42)
+  })
+
+  it('an unknown synapse (404, fixed text)', async () => {
+    const prepared = signedDummy(bob, port)
+    expectRejected(await post(port, { ...prepared, path: '/Nope' }), 404, 'unknown_synapse')
+  })
+})
+
+describe('slow clients', () => {
+  let axon: Axon | undefined
+  afterEach(async () => {
+    await axon?.stop()
+  })
+
+  it('closes a connection whose headers trickle in byte by byte', async () => {
+    axon = new Axon({
+      keypair: miner,
+      port: 0,
+      host: '127.0.0.1',
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 1000,
+    })
+    axon.attach(Dummy, { forward: (synapse) => synapse })
+    const port = await axon.start()
+    const socket = connect(port, '127.0.0.1')
+    // The server hangs up on us: that is the point.
+    socket.on('error', () => {})
+    const text = `POST /Dummy HTTP/1.1\r\nhost: 127.0.0.1\r\nbt_header_dendrite_hotkey: ${'x'.repeat(500)}`
+    let i = 0
+    const started = performance.now()
+    const timer = setInterval(() => {
+      if (!socket.destroyed && i < text.length) socket.write(text[i++]!)
+    }, 20)
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    clearInterval(timer)
+    const elapsed = performance.now() - started
+    expect(elapsed).toBeGreaterThan(400)
+    expect(elapsed).toBeLessThan(2500)
+    expect(i).toBeLessThan(text.length)
+  })
+
+  it('answers 408 when the forward overruns the synapse timeout', async () => {
+    axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+    axon.attach(TextPrompt, {
+      forward: (synapse, context) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(() => resolve(synapse), 5000)
+          context.signal.addEventListener('abort', () => {
+            clearTimeout(timer)
+            resolve(synapse)
+          })
+        }),
+    })
+    const port = await axon.start()
+    const result = await post(port, signed(bob, { port, timeout: 0.2 }))
+    expectRejected(result, 408, 'timeout')
+  })
+})
+
+describe('the metagraph blacklist', () => {
+  const stakes = new Map([
+    [alice.address, 100],
+    [bob.address, 1],
+  ])
+  const axon = new Axon({
+    keypair: miner,
+    port: 0,
+    host: '127.0.0.1',
+    metagraph: {
+      isRegistered: (hotkey) => stakes.has(hotkey),
+      isValidator: (hotkey) => (stakes.get(hotkey) ?? 0) >= 10,
+      stakeOf: (hotkey) => stakes.get(hotkey) ?? 0,
+    },
+  })
+  axon.attach(Dummy, { forward: (synapse) => synapse })
+  let port = 0
+  beforeAll(async () => {
+    port = await axon.start()
+  })
+  afterAll(() => axon.stop())
+
+  it('serves a registered validator', async () => {
+    expect((await post(port, signedDummy(alice, port))).status).toBe(200)
+  })
+
+  it('refuses a registered hotkey without a permit, and an unregistered one (403)', async () => {
+    expectRejected(await post(port, signedDummy(bob, port)), 403, 'blacklisted')
+    expectRejected(await post(port, signedDummy(miner, port)), 403, 'blacklisted')
+  })
+
+  it('blacklists before verifying: an unsigned request from a non-validator is a 403', async () => {
+    const prepared = signedDummy(bob, port)
+    delete prepared.headers.bt_header_dendrite_signature
+    expectRejected(await post(port, prepared), 403, 'blacklisted')
+  })
+})
+
+describe('hooks and lifecycle', () => {
+  it('runs the verify hook after the signature check, and refuses attach() while running', async () => {
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+    axon.attach(Dummy, {
+      forward: (synapse) => synapse,
+      verify: (synapse) => synapse.dendrite?.hotkey !== bob.address,
+    })
+    const port = await axon.start()
+    try {
+      expect(() => axon.attach(TextPrompt, { forward: (s) => s })).toThrow(AxonError)
+      expectRejected(await post(port, signedDummy(bob, port)), 401, 'custom_verify')
+      expect((await post(port, signedDummy(alice, port))).status).toBe(200)
+    } finally {
+      await axon.stop()
+    }
+    expect(axon.port).toBeUndefined()
+  })
+
+  it('blacklists an Epistula caller before reading its body', async () => {
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+    axon.attachEpistula('/score', {
+      handler: () => ({ body: 'ok' }),
+      blacklist: (hotkey) => hotkey === bob.address,
+    })
+    const port = await axon.start()
+    try {
+      const body = '{"x":1}'
+      const send = (signer: typeof bob) =>
+        request(`http://127.0.0.1:${port}/score`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...epistulaHeaders({ signer, body, signedFor: miner.address }),
+          },
+          body,
+        })
+      const refused = await send(bob)
+      expect(refused.statusCode).toBe(403)
+      await refused.body.dump()
+      const served = await send(alice)
+      expect(served.statusCode).toBe(200)
+      expect(await served.body.text()).toBe('ok')
+    } finally {
+      await axon.stop()
+    }
+  })
+})

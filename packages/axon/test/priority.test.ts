@@ -1,0 +1,86 @@
+import { Dummy } from '@taokit/synapse'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Axon, PriorityGate, rejectionMessage } from '../src/index.js'
+import { alice, bob, miner, post, signedDummy } from './helpers.js'
+
+describe('PriorityGate', () => {
+  it('serves the highest priority first and drops the lowest when full', async () => {
+    const gate = new PriorityGate(1, 2)
+    const first = await gate.acquire(0, 1000)
+    expect(first.ok).toBe(true)
+    const order: number[] = []
+    const wait = (p: number) =>
+      gate.acquire(p, 1000).then((r) => {
+        if (r.ok) {
+          order.push(p)
+          r.release()
+        }
+        return r
+      })
+    const low = wait(1)
+    const mid = wait(5)
+    const high = wait(9)
+    // The queue held 1 and 5; 9 pushed out 1.
+    expect(await low).toEqual({ ok: false, reason: 'queue_full' })
+    expect((await gate.acquire(0, 1000)).ok).toBe(false)
+    if (first.ok) first.release()
+    await Promise.all([mid, high])
+    expect(order).toEqual([9, 5])
+    expect(gate.running).toBe(0)
+  })
+
+  it('times out a waiter', async () => {
+    const gate = new PriorityGate(1, 4)
+    const held = await gate.acquire(0, 1000)
+    expect(await gate.acquire(0, 20)).toEqual({ ok: false, reason: 'timeout' })
+    if (held.ok) held.release()
+  })
+})
+
+describe('priority by stake under load', () => {
+  const stakes = new Map([
+    [alice.address, 1000],
+    [bob.address, 10],
+    [miner.address, 10],
+  ])
+  let release: () => void = () => {}
+  const served: string[] = []
+  const axon = new Axon({
+    keypair: miner,
+    port: 0,
+    host: '127.0.0.1',
+    concurrency: 1,
+    maxQueue: 1,
+    metagraph: {
+      isValidator: () => true,
+      stakeOf: (hotkey) => stakes.get(hotkey) ?? 0,
+    },
+  })
+  axon.attach(Dummy, {
+    forward: async (synapse, context) => {
+      served.push(context.hotkey)
+      if (served.length === 1) await new Promise<void>((resolve) => (release = resolve))
+      return synapse
+    },
+  })
+  let port = 0
+  beforeAll(async () => {
+    port = await axon.start()
+  })
+  afterAll(() => axon.stop())
+
+  it('serves the high-stake caller, and drops the low-stake waiter with 503', async () => {
+    const busy = post(port, signedDummy(miner, port))
+    while (served.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const low = post(port, signedDummy(bob, port))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const high = post(port, signedDummy(alice, port))
+    const dropped = await low
+    expect(dropped.status).toBe(503)
+    expect(dropped.json.message).toBe(rejectionMessage('queue_full'))
+    release()
+    expect((await busy).status).toBe(200)
+    expect((await high).status).toBe(200)
+    expect(served).toEqual([miner.address, alice.address])
+  })
+})

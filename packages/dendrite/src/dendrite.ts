@@ -1,0 +1,432 @@
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import {
+  type AxonTarget,
+  castPyFloat,
+  epistulaHeaders,
+  type FieldMap,
+  mergeSynapseResponse,
+  type PreparedRequest,
+  prepareSynapseRequest,
+  type Signer,
+  type SynapseData,
+  type SynapseType,
+} from '@taokit/synapse'
+import { Agent } from 'undici'
+import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
+import { classifyError, mapFailure } from './status.js'
+import { openStream, type StreamOptions, type SynapseStream } from './stream.js'
+import { type Exchange, post } from './transport.js'
+import type {
+  BatchResult,
+  EpistulaQueryOptions,
+  EpistulaResult,
+  QueryOptions,
+  SynapseResult,
+  TargetResult,
+} from './types.js'
+
+export interface DendriteOptions {
+  /** The validator's hotkey: a `Keypair` from `@taokit/keys`, or any `Signer`. */
+  keypair: Signer
+  /**
+   * This machine's public IP: sent as `bt_header_dendrite_ip`, and a target at this IP is
+   * reached on loopback, as the SDK does.
+   */
+  externalIp?: string
+  /** Keep-alive connections per axon (origin). Default 8. */
+  connections?: number
+  /** How long an idle connection stays open, in milliseconds. Default 30000. */
+  keepAliveTimeoutMs?: number
+  /** TCP connect timeout, in milliseconds. Default 10000 (a query's deadline still applies). */
+  connectTimeoutMs?: number
+  /** Larger responses fail with 400. Default 16 MiB. */
+  maxResponseBytes?: number
+  /** The dendrite uuid the axons track nonces by. Default: a random one per instance. */
+  uuid?: string
+  /** `bt_header_dendrite_version`. Default: the SDK's (10.2.0). */
+  version?: number
+}
+
+const DEFAULT_TIMEOUT_MS = 12_000
+
+function checkTimeout(timeoutMs: number | undefined): number {
+  const value = timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw invalidInput('timeoutMs', 'milliseconds, above 0')
+  }
+  return value
+}
+
+function isTarget(axon: unknown): axon is AxonTarget {
+  if (axon === null || typeof axon !== 'object') return false
+  const { ip, port, hotkey } = axon as Record<string, unknown>
+  return (
+    typeof ip === 'string' &&
+    typeof hotkey === 'string' &&
+    typeof port === 'number' &&
+    Number.isInteger(port) &&
+    port >= 0 &&
+    port < 65536
+  )
+}
+
+function spreadOf(sent: readonly (number | undefined)[]): number | undefined {
+  let first = Number.POSITIVE_INFINITY
+  let last = Number.NEGATIVE_INFINITY
+  for (const at of sent) {
+    if (at === undefined) continue
+    if (at < first) first = at
+    if (at > last) last = at
+  }
+  return last >= first ? last - first : undefined
+}
+
+function headerFloat(headers: Record<string, string>, name: string): number | undefined {
+  const text = headers[name]
+  if (text === undefined) return undefined
+  try {
+    return castPyFloat(text, name)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A validator's client: signs synapses (or Epistula requests) and fans them out to axons
+ * over a keep-alive pool, each target with its own deadline and its own result.
+ */
+export class Dendrite {
+  readonly uuid: string
+  readonly hotkey: string
+  readonly externalIp: string | undefined
+  readonly #signer: Signer
+  readonly #agent: Agent
+  readonly #maxResponseBytes: number
+  readonly #version: number | undefined
+  #closed = false
+
+  constructor(options: DendriteOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw invalidInput('options', '{ keypair, ... }')
+    }
+    const { keypair } = options
+    if (keypair === null || typeof keypair !== 'object' || typeof keypair.sign !== 'function') {
+      throw invalidInput('keypair', 'a Keypair or { address, sign(message) }')
+    }
+    const connections = options.connections ?? 8
+    if (!Number.isInteger(connections) || connections < 1) {
+      throw invalidInput('connections', 'a whole number, at least 1')
+    }
+    this.#signer = keypair
+    this.hotkey = keypair.address
+    this.uuid = options.uuid ?? randomUUID()
+    this.externalIp = options.externalIp
+    this.#version = options.version
+    this.#maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024
+    this.#agent = new Agent({
+      connections,
+      // One request at a time per connection: a slow miner cannot stall others behind it.
+      pipelining: 1,
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+    })
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Where to connect for a target: `http://ip:port`, or loopback when the target is this
+   * machine's own external IP (the SDK's `0.0.0.0` rule).
+   */
+  originOf(axon: AxonTarget): string {
+    const ip = this.externalIp !== undefined && axon.ip === this.externalIp ? '127.0.0.1' : axon.ip
+    const host = ip.includes(':') && !ip.startsWith('[') ? `[${ip}]` : ip
+    return `http://${host}:${axon.port}`
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new DendriteError(DendriteErrorCode.Closed, 'the dendrite is closed')
+  }
+
+  #prepare<F extends FieldMap>(
+    type: SynapseType<F>,
+    synapse: SynapseData<F>,
+    axon: AxonTarget,
+    timeoutMs: number,
+  ): PreparedRequest<F> {
+    return prepareSynapseRequest(type, synapse, {
+      signer: this.#signer,
+      axon: { ip: axon.ip, port: axon.port, hotkey: axon.hotkey },
+      uuid: this.uuid,
+      timeout: timeoutMs / 1000,
+      ...(this.externalIp === undefined ? {} : { externalIp: this.externalIp }),
+      ...(this.#version === undefined ? {} : { version: this.#version }),
+    })
+  }
+
+  /**
+   * Sends `synapse` to every axon at once, signed per the legacy protocol with a fresh
+   * nonce each, and resolves when every target has answered or hit its deadline. Never
+   * rejects for a target's failure: each result carries the SDK's status for it.
+   */
+  async query<F extends FieldMap, T = SynapseData<F>>(
+    axons: readonly AxonTarget[],
+    type: SynapseType<F>,
+    synapse: SynapseData<F>,
+    options: QueryOptions<F, T> = {},
+  ): Promise<BatchResult<SynapseResult<F, T>>> {
+    this.#assertOpen()
+    if (!Array.isArray(axons)) throw invalidInput('axons', 'an array of { ip, port, hotkey }')
+    const timeoutMs = checkTimeout(options.timeoutMs)
+    const startedAt = Date.now()
+    const start = performance.now()
+    // Sign everything first, then dispatch in one tight loop: the delivery spread is then
+    // the time to hand requests to sockets, not to sign them.
+    const prepared = axons.map((axon) => {
+      try {
+        if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
+        return { ok: true as const, request: this.#prepare(type, synapse, axon, timeoutMs) }
+      } catch (error) {
+        return { ok: false as const, error }
+      }
+    })
+    const pending = prepared.map((entry, i) =>
+      entry.ok
+        ? post(this.#agent, {
+            origin: this.originOf(axons[i]!),
+            path: entry.request.path,
+            headers: { ...entry.request.headers, 'content-type': 'application/json' },
+            body: entry.request.body,
+            timeoutMs,
+            maxResponseBytes: this.#maxResponseBytes,
+            signal: options.signal,
+          })
+        : undefined,
+    )
+    const exchanges = await Promise.all(pending)
+    const results = exchanges.map((exchange, i) => {
+      const entry = prepared[i]!
+      const axon = axons[i]!
+      if (!entry.ok || exchange === undefined) {
+        const message = entry.ok ? 'not sent' : String((entry.error as Error)?.message)
+        return {
+          axon,
+          status: 500,
+          statusMessage: `Client error: ${message}`,
+          latencyMs: 0,
+          processTime: undefined,
+          synapse: undefined,
+        } satisfies SynapseResult<F, T>
+      }
+      return this.#synapseResult(type, axon, entry.request, exchange, timeoutMs, options)
+    })
+    return {
+      results,
+      startedAt,
+      deliverySpreadMs: spreadOf(exchanges.map((e) => e?.sentAt)),
+      durationMs: performance.now() - start,
+    }
+  }
+
+  #synapseResult<F extends FieldMap, T>(
+    type: SynapseType<F>,
+    axon: AxonTarget,
+    request: PreparedRequest<F>,
+    exchange: Exchange,
+    timeoutMs: number,
+    options: QueryOptions<F, T>,
+  ): SynapseResult<F, T> {
+    const { outcome, latencyMs } = exchange
+    let synapse: SynapseData<F>
+    let failure: unknown
+    let processTime: number | undefined
+    if (outcome.ok) {
+      processTime = headerFloat(outcome.response.headers, 'bt_header_axon_process_time')
+      try {
+        synapse = mergeSynapseResponse(type, request.synapse, outcome.response)
+      } catch (error) {
+        synapse = structuredClone(request.synapse)
+        failure = error
+      }
+    } else {
+      synapse = structuredClone(request.synapse)
+      failure = outcome.error
+    }
+    const dendrite = synapse.dendrite!
+    if (failure !== undefined) {
+      const mapped = mapFailure(classifyError(failure), failure, {
+        ip: axon.ip,
+        port: axon.port,
+        name: type.name,
+        timeoutSeconds: timeoutMs / 1000,
+      })
+      dendrite.status_code = mapped.status
+      dendrite.status_message = mapped.message
+    }
+    // A server that is not an SDK axon may send no bt_header_axon_status_code; the SDK would
+    // then report None (not a success), the HTTP status says more.
+    if (dendrite.status_code === null && outcome.ok) {
+      dendrite.status_code = outcome.response.status
+      dendrite.status_message ??= STATUS_CODES[outcome.response.status] ?? null
+    }
+    dendrite.process_time = latencyMs / 1000
+    const status = dendrite.status_code ?? 500
+    const result: SynapseResult<F, T> = {
+      axon,
+      status,
+      statusMessage: dendrite.status_message ?? STATUS_CODES[status] ?? '',
+      latencyMs,
+      processTime: processTime ?? synapse.axon?.process_time ?? undefined,
+      synapse,
+    }
+    if (status === 200 && options.deserialize !== undefined) {
+      try {
+        result.deserialized = options.deserialize(synapse)
+      } catch (error) {
+        const mapped = mapFailure('parse', error, {
+          ip: axon.ip,
+          port: axon.port,
+          name: type.name,
+          timeoutSeconds: timeoutMs / 1000,
+        })
+        result.status = mapped.status
+        result.statusMessage = mapped.message
+      }
+    }
+    return result
+  }
+
+  /**
+   * Epistula v2: POSTs `body` to `path` on every axon at once, each request signed for its
+   * axon's hotkey. Never rejects for a target's failure.
+   */
+  async queryEpistula<T = unknown>(
+    axons: readonly AxonTarget[],
+    path: string,
+    body: string | Uint8Array,
+    options: EpistulaQueryOptions<T> = {},
+  ): Promise<BatchResult<EpistulaResult<T>>> {
+    this.#assertOpen()
+    if (!Array.isArray(axons)) throw invalidInput('axons', 'an array of { ip, port, hotkey }')
+    if (typeof path !== 'string' || !path.startsWith('/')) {
+      throw invalidInput('path', 'a path starting with /')
+    }
+    if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      throw invalidInput('body', 'a string or Uint8Array')
+    }
+    const timeoutMs = checkTimeout(options.timeoutMs)
+    const contentType = options.contentType ?? 'application/json'
+    const startedAt = Date.now()
+    const start = performance.now()
+    const prepared = axons.map((axon) => {
+      try {
+        if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
+        const headers = epistulaHeaders({ signer: this.#signer, body, signedFor: axon.hotkey })
+        return { ok: true as const, headers: { ...headers, 'content-type': contentType } }
+      } catch (error) {
+        return { ok: false as const, error }
+      }
+    })
+    const exchanges = await Promise.all(
+      prepared.map((entry, i) =>
+        entry.ok
+          ? post(this.#agent, {
+              origin: this.originOf(axons[i]!),
+              path,
+              headers: entry.headers,
+              body,
+              timeoutMs,
+              maxResponseBytes: this.#maxResponseBytes,
+              signal: options.signal,
+            })
+          : undefined,
+      ),
+    )
+    const results = exchanges.map((exchange, i): EpistulaResult<T> => {
+      const axon = axons[i]!
+      const entry = prepared[i]!
+      const base: TargetResult = {
+        axon,
+        status: 500,
+        statusMessage: '',
+        latencyMs: exchange?.latencyMs ?? 0,
+        processTime: undefined,
+      }
+      if (!entry.ok || exchange === undefined) {
+        const message = entry.ok ? 'not sent' : String((entry.error as Error)?.message)
+        return { ...base, statusMessage: `Client error: ${message}`, headers: {}, body: undefined }
+      }
+      const context = { ip: axon.ip, port: axon.port, name: path, timeoutSeconds: timeoutMs / 1000 }
+      if (!exchange.outcome.ok) {
+        const error = exchange.outcome.error
+        const mapped = mapFailure(classifyError(error), error, context)
+        return {
+          ...base,
+          status: mapped.status,
+          statusMessage: mapped.message,
+          headers: {},
+          body: undefined,
+        }
+      }
+      const { response } = exchange.outcome
+      const result: EpistulaResult<T> = {
+        ...base,
+        status: response.status,
+        statusMessage: STATUS_CODES[response.status] ?? '',
+        headers: response.headers,
+        body: response.body,
+      }
+      if (response.status >= 200 && response.status < 300 && options.deserialize !== undefined) {
+        try {
+          result.deserialized = options.deserialize(response.body)
+        } catch (error) {
+          const mapped = mapFailure('parse', error, context)
+          result.status = mapped.status
+          result.statusMessage = mapped.message
+        }
+      }
+      return result
+    })
+    return {
+      results,
+      startedAt,
+      deliverySpreadMs: spreadOf(exchanges.map((e) => e?.sentAt)),
+      durationMs: performance.now() - start,
+    }
+  }
+
+  /**
+   * One streaming call (the SDK's `call_stream`): the signed synapse is POSTed to the axon
+   * and the response body comes back as chunks, as they arrive.
+   */
+  async stream<F extends FieldMap>(
+    axon: AxonTarget,
+    type: SynapseType<F>,
+    synapse: SynapseData<F>,
+    options: StreamOptions = {},
+  ): Promise<SynapseStream<F>> {
+    this.#assertOpen()
+    if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
+    const timeoutMs = checkTimeout(options.timeoutMs)
+    const request = this.#prepare(type, synapse, axon, timeoutMs)
+    return openStream(this.#agent, {
+      origin: this.originOf(axon),
+      axon,
+      type,
+      request,
+      timeoutMs,
+      signal: options.signal,
+    })
+  }
+
+  /** Closes every connection; in-flight requests fail. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    // destroy, not close: a request stuck connecting to a dead miner would hold close().
+    await this.#agent.destroy()
+  }
+}

@@ -1,0 +1,22 @@
+import { TaokitError } from '@taokit/core'
+
+export const DendriteErrorCode = {
+  /** An argument of the wrong form; see `field`. */
+  InvalidInput: 'DENDRITE_INVALID_INPUT',
+  /** The dendrite was closed. */
+  Closed: 'DENDRITE_CLOSED',
+  /** A stream did not finish within its deadline. */
+  Timeout: 'DENDRITE_TIMEOUT',
+} as const
+
+export type DendriteErrorCode = (typeof DendriteErrorCode)[keyof typeof DendriteErrorCode]
+
+export class DendriteError extends TaokitError {
+  override readonly name = 'DendriteError'
+}
+
+export function invalidInput(field: string, expected: string): DendriteError {
+  return new DendriteError(DendriteErrorCode.InvalidInput, `${field}: expected ${expected}`, {
+    field,
+  })
+}

@@ -1,0 +1,132 @@
+/**
+ * The Python dendrite's `DENDRITE_ERROR_MAPPING`: how a request that got no usable answer is
+ * reported, as an SDK status code and message. aiohttp's exception classes are matched here
+ * by what undici and Node report for the same failure.
+ */
+import { pyFloatRepr } from '@taokit/synapse'
+
+/** A client-side failure, classified. */
+export type FailureKind =
+  | 'timeout'
+  | 'aborted'
+  | 'connect'
+  | 'disconnected'
+  | 'server_timeout'
+  | 'payload'
+  | 'client'
+  | 'parse'
+
+export interface MappedStatus {
+  status: number
+  message: string
+}
+
+/** Thrown into a request when its deadline passes. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError'
+}
+
+/** Thrown into a request when the caller's signal aborts it. */
+export class CancelledError extends Error {
+  override readonly name = 'CancelledError'
+  constructor(reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason ?? 'aborted'), { cause: reason })
+  }
+}
+
+/** Thrown into a request whose response grows past the size cap. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError'
+}
+
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+const DISCONNECT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
+
+const PAYLOAD_CODES = new Set([
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'HPE_INVALID_CONSTANT',
+  'HPE_INVALID_CHUNK_SIZE',
+  'HPE_INVALID_CONTENT_LENGTH',
+  'HPE_UNEXPECTED_CONTENT_LENGTH',
+])
+
+function codeOf(error: unknown): string | undefined {
+  if (error === null || typeof error !== 'object') return undefined
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string') return code
+  // Node wraps some connect failures (e.g. happy-eyeballs) in an AggregateError.
+  const errors = (error as { errors?: unknown }).errors
+  if (Array.isArray(errors)) return codeOf(errors[0])
+  return codeOf((error as { cause?: unknown }).cause)
+}
+
+/** Which of the SDK's buckets a transport error falls in. */
+export function classifyError(error: unknown): FailureKind {
+  if (error instanceof DeadlineError) return 'timeout'
+  if (error instanceof CancelledError) return 'aborted'
+  if (error instanceof ResponseTooLargeError) return 'payload'
+  const code = codeOf(error)
+  if (code !== undefined) {
+    if (CONNECT_CODES.has(code)) return 'connect'
+    if (DISCONNECT_CODES.has(code)) return 'disconnected'
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return 'server_timeout'
+    }
+    if (PAYLOAD_CODES.has(code) || code.startsWith('HPE_')) return 'payload'
+    if (code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR') return 'aborted'
+    if (code.startsWith('UND_ERR')) return 'client'
+  }
+  if (error instanceof Error && error.name === 'AbortError') return 'aborted'
+  return 'parse'
+}
+
+function textOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * The status and message the SDK would give: `{bucket text}: {error}`, except for a refused
+ * connection (`… at {ip}:{port}/{name}`) and the deadline (`… after {timeout} seconds`).
+ */
+export function mapFailure(
+  kind: FailureKind,
+  error: unknown,
+  context: { ip: string; port: number; name: string; timeoutSeconds: number },
+): MappedStatus {
+  switch (kind) {
+    case 'timeout':
+      return {
+        status: 408,
+        message: `Request timeout after ${pyFloatRepr(context.timeoutSeconds)} seconds`,
+      }
+    case 'aborted':
+      // Not an SDK case: the caller cancelled the whole query.
+      return { status: 408, message: `Request cancelled: ${textOf(error)}` }
+    case 'connect':
+      return {
+        status: 503,
+        message: `Service unavailable at ${context.ip}:${context.port}/${context.name}`,
+      }
+    case 'disconnected':
+      return { status: 503, message: `Service disconnected: ${textOf(error)}` }
+    case 'server_timeout':
+      return { status: 504, message: `Server timeout error: ${textOf(error)}` }
+    case 'payload':
+      return { status: 400, message: `Payload error: ${textOf(error)}` }
+    case 'client':
+      return { status: 500, message: `Client error: ${textOf(error)}` }
+    case 'parse':
+      return { status: 422, message: `Failed to parse response: ${textOf(error)}` }
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Streaming calls (the SDK's `call_stream` on a `StreamingSynapse`): the axon answers 200
+ * with `text/event-stream`, and the chunk format is the subnet's, so chunks are passed on raw.
+ */
+import { STATUS_CODES } from 'node:http'
+import {
+  type FieldMap,
+  mergeSynapseResponse,
+  type PreparedRequest,
+  type SynapseData,
+  type SynapseType,
+} from '@taokit/synapse'
+import type { Agent } from 'undici'
+import { DendriteError, DendriteErrorCode } from './errors.js'
+import { CancelledError, classifyError, DeadlineError, mapFailure } from './status.js'
+import type { AxonTarget, TargetResult } from './types.js'
+
+export interface StreamOptions {
+  /** The deadline for the whole stream, in milliseconds. Default 12000. */
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+/**
+ * An open stream. Iterate it for the body chunks (only a 200 has any). The deadline covers
+ * the whole stream: passing it mid-stream ends the iteration with a `DENDRITE_TIMEOUT`
+ * error. `latencyMs` is the time to the response headers.
+ */
+export interface SynapseStream<F extends FieldMap = FieldMap>
+  extends TargetResult,
+    AsyncIterable<Uint8Array> {
+  headers: Record<string, string>
+  /** The synapse as sent; on a refusal or failure, with the outcome merged in. */
+  synapse: SynapseData<F>
+  /** Stops the stream and frees its connection. */
+  cancel(): void
+}
+
+function flatten(headers: Record<string, string | string[] | undefined>) {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return out
+}
+
+export async function openStream<F extends FieldMap>(
+  agent: Agent,
+  options: {
+    origin: string
+    axon: AxonTarget
+    type: SynapseType<F>
+    request: PreparedRequest<F>
+    timeoutMs: number
+    signal?: AbortSignal | undefined
+  },
+): Promise<SynapseStream<F>> {
+  const { axon, type, request, timeoutMs } = options
+  const start = performance.now()
+  const controller = new AbortController()
+  const timer = setTimeout(
+    () => controller.abort(new DeadlineError(`no response within ${timeoutMs} ms`)),
+    timeoutMs,
+  )
+  const onAbort = () => controller.abort(new CancelledError(options.signal?.reason))
+  if (options.signal?.aborted) onAbort()
+  else options.signal?.addEventListener('abort', onAbort, { once: true })
+  const cleanup = () => {
+    clearTimeout(timer)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+  const context = {
+    ip: axon.ip,
+    port: axon.port,
+    name: type.name,
+    timeoutSeconds: timeoutMs / 1000,
+  }
+  const failed = (error: unknown): SynapseStream<F> => {
+    cleanup()
+    const mapped = mapFailure(classifyError(error), error, context)
+    const synapse = structuredClone(request.synapse)
+    synapse.dendrite!.status_code = mapped.status
+    synapse.dendrite!.status_message = mapped.message
+    return {
+      axon,
+      status: mapped.status,
+      statusMessage: mapped.message,
+      latencyMs: performance.now() - start,
+      processTime: undefined,
+      headers: {},
+      synapse,
+      cancel() {},
+      async *[Symbol.asyncIterator]() {},
+    }
+  }
+  let response: Awaited<ReturnType<Agent['request']>>
+  try {
+    response = await agent.request({
+      origin: options.origin,
+      path: request.path,
+      method: 'POST',
+      headers: { ...request.headers, 'content-type': 'application/json' },
+      body: request.body,
+      signal: controller.signal,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    })
+  } catch (error) {
+    return failed(controller.signal.aborted ? controller.signal.reason : error)
+  }
+  const latencyMs = performance.now() - start
+  const headers = flatten(response.headers)
+  if (response.statusCode !== 200) {
+    let body: Uint8Array
+    try {
+      body = new Uint8Array(await response.body.arrayBuffer())
+    } catch (error) {
+      return failed(controller.signal.aborted ? controller.signal.reason : error)
+    }
+    cleanup()
+    let synapse: SynapseData<F>
+    try {
+      synapse = mergeSynapseResponse(type, request.synapse, {
+        status: response.statusCode,
+        headers,
+        body,
+      })
+    } catch (error) {
+      return failed(error)
+    }
+    const status = synapse.dendrite?.status_code ?? response.statusCode
+    return {
+      axon,
+      status,
+      statusMessage: synapse.dendrite?.status_message ?? STATUS_CODES[status] ?? '',
+      latencyMs,
+      processTime: synapse.axon?.process_time ?? undefined,
+      headers,
+      synapse,
+      cancel() {},
+      async *[Symbol.asyncIterator]() {},
+    }
+  }
+  const body = response.body
+  const processTime = Number(headers.bt_header_axon_process_time)
+  return {
+    axon,
+    status: 200,
+    statusMessage: headers.bt_header_axon_status_message ?? 'Success',
+    latencyMs,
+    processTime: Number.isFinite(processTime) ? processTime : undefined,
+    headers,
+    synapse: request.synapse,
+    cancel() {
+      cleanup()
+      body.destroy()
+    },
+    async *[Symbol.asyncIterator]() {
+      try {
+        for await (const chunk of body) yield chunk as Uint8Array
+      } catch (error) {
+        const reason = controller.signal.aborted ? controller.signal.reason : error
+        if (reason instanceof DeadlineError) {
+          throw new DendriteError(
+            DendriteErrorCode.Timeout,
+            `stream not done within ${timeoutMs} ms`,
+            {
+              cause: reason,
+            },
+          )
+        }
+        throw reason
+      } finally {
+        cleanup()
+        body.destroy()
+      }
+    },
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * One POST through undici's dispatcher API, with a hard deadline that resolves the call even
+ * while undici is still connecting, and the moment the request was handed to the socket
+ * (undici's `onRequestStart` runs just before it writes the request).
+ */
+import type { Dispatcher } from 'undici'
+import { CancelledError, DeadlineError, ResponseTooLargeError } from './status.js'
+
+export interface RawResponse {
+  status: number
+  /** Lowercase names; repeated headers joined with `, `. */
+  headers: Record<string, string>
+  body: Uint8Array
+}
+
+export type Outcome = { ok: true; response: RawResponse } | { ok: false; error: unknown }
+
+export interface Exchange {
+  outcome: Outcome
+  /** `performance.now()` when the request went to the socket; undefined if it never did. */
+  sentAt: number | undefined
+  /** Milliseconds from the call to the end of the response (or the failure). */
+  latencyMs: number
+}
+
+export interface PostOptions {
+  origin: string
+  path: string
+  headers: Record<string, string>
+  body: string | Uint8Array
+  timeoutMs: number
+  maxResponseBytes: number
+  signal?: AbortSignal | undefined
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>) {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return out
+}
+
+/** Never rejects: every failure comes back as an outcome. */
+export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const start = performance.now()
+    let sentAt: number | undefined
+    let controller: Dispatcher.DispatchController | undefined
+    let done = false
+    let status = 0
+    let headers: Record<string, string> = {}
+    const chunks: Buffer[] = []
+    let size = 0
+
+    const finish = (outcome: Outcome) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onAbort)
+      resolve({ outcome, sentAt, latencyMs: performance.now() - start })
+    }
+    // Undici can only abort once the request reached a socket; before that, the request is
+    // aborted in onRequestStart, and the result does not wait for it.
+    const fail = (error: unknown) => {
+      finish({ ok: false, error })
+      if (controller !== undefined && !controller.aborted) controller.abort(error as Error)
+    }
+    const onAbort = () => fail(new CancelledError(options.signal?.reason))
+    const timer = setTimeout(
+      () => fail(new DeadlineError(`no response within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    )
+    if (options.signal !== undefined) {
+      if (options.signal.aborted) {
+        fail(new CancelledError(options.signal.reason))
+        return
+      }
+      options.signal.addEventListener('abort', onAbort, { once: true })
+    }
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c
+        if (done) {
+          c.abort(new DeadlineError('request abandoned before it was sent'))
+          return
+        }
+        sentAt = performance.now()
+      },
+      onResponseStart(_c, statusCode, responseHeaders) {
+        status = statusCode
+        headers = flattenHeaders(responseHeaders)
+      },
+      onResponseData(_c, chunk) {
+        if (done) return
+        size += chunk.length
+        if (size > options.maxResponseBytes) {
+          fail(new ResponseTooLargeError(`response body over ${options.maxResponseBytes} bytes`))
+          return
+        }
+        chunks.push(chunk)
+      },
+      onResponseEnd() {
+        finish({ ok: true, response: { status, headers, body: Buffer.concat(chunks, size) } })
+      },
+      onResponseError(_c, error) {
+        finish({ ok: false, error })
+      },
+    }
+
+    try {
+      dispatcher.dispatch(
+        {
+          origin: options.origin,
+          path: options.path,
+          method: 'POST',
+          headers: options.headers,
+          body: options.body,
+          // The deadline above governs; undici's own timers would only race it.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      )
+    } catch (error) {
+      finish({ ok: false, error })
+    }
+  })
+}

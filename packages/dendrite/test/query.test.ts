@@ -1,0 +1,303 @@
+import { Keypair } from '@taokit/keys'
+import { Dummy, dendriteSigningMessage, TextPrompt, verifySignatureText } from '@taokit/synapse'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Dendrite } from '../src/index.js'
+import { listen, synapseAxon, type TestServer } from './servers.js'
+
+const validator = Keypair.fromUri('//Alice')
+const miner = Keypair.fromUri('//Bob')
+const stranger = Keypair.fromUri('//Charlie')
+
+function target(port: number, hotkey = miner.address) {
+  return { ip: '127.0.0.1', port, hotkey }
+}
+
+describe('query against a strict legacy axon', () => {
+  let axon: Awaited<ReturnType<typeof synapseAxon>>
+  let dendrite: Dendrite
+
+  beforeAll(async () => {
+    axon = await synapseAxon(miner.address, { processTime: 0.25 })
+    dendrite = new Dendrite({ keypair: validator, externalIp: '10.1.2.3' })
+  })
+  afterAll(async () => {
+    await dendrite.close()
+    await axon.close()
+  })
+
+  it('is accepted, and the response is merged as the SDK merges it', async () => {
+    const batch = await dendrite.query(
+      [target(axon.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 4 }),
+      {
+        timeoutMs: 5000,
+        deserialize: (s) => s.dummy_output,
+      },
+    )
+    expect(batch.results).toHaveLength(1)
+    const [result] = batch.results
+    expect(result!.status).toBe(200)
+    expect(result!.statusMessage).toBe('Success')
+    expect(result!.deserialized).toBe(8)
+    expect(result!.processTime).toBe(0.25)
+    expect(result!.latencyMs).toBeGreaterThan(0)
+    expect(result!.synapse!.dummy_output).toBe(8)
+    expect(result!.synapse!.dendrite!.status_code).toBe(200)
+    expect(result!.synapse!.dendrite!.uuid).toBe(dendrite.uuid)
+    expect(result!.synapse!.dendrite!.ip).toBe('10.1.2.3')
+    expect(batch.deliverySpreadMs).toBe(0)
+    expect(batch.startedAt).toBeLessThanOrEqual(Date.now())
+    const verdict = axon.verdicts.at(-1)!
+    expect(verdict.ok).toBe(true)
+  })
+
+  it('signs the message the Python axon rebuilds, with a fresh nonce each request', async () => {
+    const before = axon.verdicts.length
+    const synapse = TextPrompt.create({ prompt: 'hello', stop: ['\n'] })
+    const batch = await dendrite.query(
+      [target(axon.port), target(axon.port), target(axon.port)],
+      TextPrompt,
+      synapse,
+      { timeoutMs: 5000 },
+    )
+    expect(batch.results.map((r) => r.status)).toEqual([200, 200, 200])
+    expect(batch.results.map((r) => r.synapse!.completion)).toEqual(['olleh', 'olleh', 'olleh'])
+    const accepted = axon.verdicts.slice(before)
+    expect(accepted.every((v) => v.ok)).toBe(true)
+    const nonces = new Set<bigint>()
+    for (const v of accepted) {
+      if (!v.ok) continue
+      const d = v.headerSynapse.dendrite!
+      nonces.add(d.nonce!)
+      // The message as `default_verify` rebuilds it: the axon's own hotkey, the hash header.
+      const message = dendriteSigningMessage({
+        nonce: d.nonce,
+        dendriteHotkey: d.hotkey,
+        axonHotkey: miner.address,
+        uuid: d.uuid,
+        bodyHash: v.headerSynapse.computed_body_hash,
+      })
+      const check = verifySignatureText(message, d.signature!, validator.publicKey)
+      expect(check).toEqual({ ok: true, valid: true })
+    }
+    expect(nonces.size).toBe(3)
+  })
+
+  it('reports the axon refusal of a request addressed to another hotkey (401)', async () => {
+    const batch = await dendrite.query(
+      [target(axon.port, stranger.address)],
+      Dummy,
+      Dummy.create({ dummy_input: 1 }),
+      { timeoutMs: 5000 },
+    )
+    const [result] = batch.results
+    expect(result!.status).toBe(401)
+    expect(result!.statusMessage).toMatch(/^Not Verified with error: Signature mismatch/)
+    expect(result!.synapse!.dummy_output).toBeNull()
+  })
+
+  it('rejects a closed dendrite', async () => {
+    const other = new Dendrite({ keypair: validator })
+    await other.close()
+    await expect(other.query([], Dummy, Dummy.create({ dummy_input: 1 }))).rejects.toMatchObject({
+      code: 'DENDRITE_CLOSED',
+    })
+  })
+})
+
+describe('fan-out and failures', () => {
+  const servers: TestServer[] = []
+  let dendrite: Dendrite
+
+  beforeAll(() => {
+    dendrite = new Dendrite({ keypair: validator })
+  })
+  afterAll(async () => {
+    await dendrite.close()
+    await Promise.all(servers.map((s) => s.close()))
+  })
+
+  it('reaches 64 axons at once, and records the delivery spread', async () => {
+    const axons = await Promise.all(Array.from({ length: 64 }, () => synapseAxon(miner.address)))
+    servers.push(...axons)
+    const batch = await dendrite.query(
+      axons.map((a) => target(a.port)),
+      Dummy,
+      Dummy.create({ dummy_input: 21 }),
+      { timeoutMs: 10_000 },
+    )
+    expect(batch.results).toHaveLength(64)
+    expect(batch.results.every((r) => r.status === 200 && r.synapse!.dummy_output === 42)).toBe(
+      true,
+    )
+    expect(batch.results.map((r) => r.axon.port)).toEqual(axons.map((a) => a.port))
+    expect(batch.deliverySpreadMs).toBeGreaterThanOrEqual(0)
+    expect(batch.deliverySpreadMs).toBeLessThan(batch.durationMs)
+    expect(axons.every((a) => a.verdicts.length === 1 && a.verdicts[0]!.ok)).toBe(true)
+  })
+
+  it('gives 408 for an axon that never answers, within the deadline, and 200 for the rest', async () => {
+    const silent = await listen(() => {})
+    const good = await synapseAxon(miner.address)
+    servers.push(silent, good)
+    const started = performance.now()
+    const batch = await dendrite.query(
+      [target(silent.port), target(good.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 2 }),
+      { timeoutMs: 400 },
+    )
+    const elapsed = performance.now() - started
+    expect(elapsed).toBeLessThan(1500)
+    const [slow, fast] = batch.results
+    expect(slow!.status).toBe(408)
+    expect(slow!.statusMessage).toBe('Request timeout after 0.4 seconds')
+    expect(slow!.synapse!.dendrite!.status_code).toBe(408)
+    expect(slow!.latencyMs).toBeGreaterThanOrEqual(399)
+    expect(fast!.status).toBe(200)
+  })
+
+  it('gives 503 for a refused connection', async () => {
+    const gone = await listen(() => {})
+    const port = gone.port
+    await gone.close()
+    const batch = await dendrite.query([target(port)], Dummy, Dummy.create({ dummy_input: 2 }), {
+      timeoutMs: 2000,
+    })
+    expect(batch.results[0]!.status).toBe(503)
+    expect(batch.results[0]!.statusMessage).toBe(`Service unavailable at 127.0.0.1:${port}/Dummy`)
+    expect(batch.deliverySpreadMs).toBeUndefined()
+  })
+
+  it('gives 422 for a 200 whose body is not JSON, and 503 for a dropped connection', async () => {
+    const garbage = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"name": "Dummy", oops')
+    })
+    const dropper = await listen((req) => req.socket.destroy())
+    servers.push(garbage, dropper)
+    const batch = await dendrite.query(
+      [target(garbage.port), target(dropper.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 2 }),
+      { timeoutMs: 2000, deserialize: (s) => s.dummy_output },
+    )
+    const [bad, dropped] = batch.results
+    expect(bad!.status).toBe(422)
+    expect(bad!.statusMessage).toMatch(/^Failed to parse response: /)
+    expect(bad!.deserialized).toBeUndefined()
+    expect(dropped!.status).toBe(503)
+  })
+
+  it('gives a client error for a malformed target without failing the others', async () => {
+    const good = await synapseAxon(miner.address)
+    servers.push(good)
+    const broken = { ip: '127.0.0.1', port: 'x', hotkey: miner.address } as unknown as {
+      ip: string
+      port: number
+      hotkey: string
+    }
+    const batch = await dendrite.query(
+      [broken, target(good.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 3 }),
+      {
+        timeoutMs: 2000,
+      },
+    )
+    expect(batch.results[0]!.status).toBe(500)
+    expect(batch.results[0]!.synapse).toBeUndefined()
+    expect(batch.results[1]!.status).toBe(200)
+  })
+
+  it('reaches a target at its own external IP on loopback, signed for that IP', async () => {
+    const good = await synapseAxon(miner.address)
+    servers.push(good)
+    const local = new Dendrite({ keypair: validator, externalIp: '203.0.113.7' })
+    try {
+      const batch = await local.query(
+        [{ ip: '203.0.113.7', port: good.port, hotkey: miner.address }],
+        Dummy,
+        Dummy.create({ dummy_input: 3 }),
+        { timeoutMs: 2000 },
+      )
+      expect(batch.results[0]!.status).toBe(200)
+      expect(batch.results[0]!.synapse!.axon!.ip).toBe('203.0.113.7')
+    } finally {
+      await local.close()
+    }
+  })
+
+  it('gives 400 for a response over maxResponseBytes', async () => {
+    const big = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(`{"pad": "${'x'.repeat(100_000)}"}`)
+    })
+    servers.push(big)
+    const small = new Dendrite({ keypair: validator, maxResponseBytes: 10_000 })
+    try {
+      const batch = await small.query([target(big.port)], Dummy, Dummy.create({ dummy_input: 3 }), {
+        timeoutMs: 2000,
+      })
+      expect(batch.results[0]!.status).toBe(400)
+      expect(batch.results[0]!.statusMessage).toMatch(/^Payload error: /)
+    } finally {
+      await small.close()
+    }
+  })
+
+  it('cancels with a signal: unfinished targets report 408', async () => {
+    const silent = await listen(() => {})
+    servers.push(silent)
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(new Error('stop')), 100)
+    const batch = await dendrite.query(
+      [target(silent.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 3 }),
+      {
+        timeoutMs: 5000,
+        signal: controller.signal,
+      },
+    )
+    expect(batch.results[0]!.status).toBe(408)
+    expect(batch.results[0]!.statusMessage).toBe('Request cancelled: stop')
+  })
+})
+
+describe('close()', () => {
+  function handles(): string[] {
+    return process
+      .getActiveResourcesInfo()
+      .filter((name) => name !== 'TTYWrap')
+      .sort()
+  }
+
+  it('leaves no open handles behind', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const before = handles()
+    const axon = await synapseAxon(miner.address)
+    const silent = await listen(() => {})
+    const dendrite = new Dendrite({ keypair: validator })
+    const batch = await dendrite.query(
+      [target(axon.port), target(silent.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 5 }),
+      { timeoutMs: 300 },
+    )
+    expect(batch.results.map((r) => r.status)).toEqual([200, 408])
+    expect(handles().length).toBeGreaterThan(before.length)
+    await dendrite.close()
+    await axon.close()
+    await silent.close()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const after = handles()
+    // Nothing new survives (an unrelated timer may have ended meanwhile).
+    for (const kind of new Set(after)) {
+      const count = (list: string[]) => list.filter((k) => k === kind).length
+      expect(count(after), kind).toBeLessThanOrEqual(count(before))
+    }
+    expect(after.filter((k) => k.startsWith('TCP'))).toEqual([])
+  })
+})
