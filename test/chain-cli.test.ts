@@ -5,7 +5,7 @@ import { Subtensor, sendCall } from '@taokit/chain'
 import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { npxTaokit } from './npx.js'
+import { npxTaokit, taokitBin } from './npx.js'
 
 let devnet: Devnet
 const dir = mkdtempSync(join(tmpdir(), 'taokit-chain-cli-'))
@@ -23,13 +23,15 @@ afterAll(async () => {
 
 const ONE_WEIGHT = ['--netuid', '1', '--uids', '1', '--weights', '1']
 
-/** `npx taokit ...` against the test's devnet. */
+/** `taokit ...` against the test's devnet (one case goes through npx, as users run it). */
 function taokit(...args: string[]) {
-  const result = npxTaokit([...args, '--network', devnet.url])
+  const result = taokitBin([...args, '--network', devnet.url])
   return { ...result, json: () => JSON.parse(result.stdout) as Record<string, unknown> }
 }
 
-describe('taokit chain commands on the devnet', () => {
+// Several CLI runs per test, each a new node process loading @polkadot/api: give the
+// cases room when npm test runs the Rust suites on the same two cores.
+describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
   it('creates a subnet, registers, stakes and transfers, printing each outcome', () => {
     const created = taokit('subnets', 'create', '--uri', '//Alice', '--hotkey', owner.ss58)
     expect(created.stderr).toBe('… signed; submitting\n… in the pool; waiting for a block\n')

@@ -13,3 +13,15 @@ export function npxTaokit(args: string[], stdin?: string, env: NodeJS.ProcessEnv
     env,
   })
 }
+
+/**
+ * The installed `taokit` bin run by node directly: what npx runs, minus npx's own start-up
+ * (seconds on a loaded machine), for tests that call the CLI many times.
+ */
+export function taokitBin(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, [join(root, 'node_modules', '.bin', 'taokit'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+  })
+}
