@@ -1,3 +1,4 @@
+import { axonSuite } from './axon.js'
 import { chainSuite } from './chain.js'
 import { devnetSuite } from './devnet.js'
 import { keysSuite } from './keys.js'
@@ -10,6 +11,7 @@ const suites: Record<string, () => ResultRow[] | Promise<ResultRow[]>> = {
   keys: keysSuite,
   devnet: devnetSuite,
   chain: chainSuite,
+  axon: axonSuite,
 }
 
 const only = process.argv.slice(2)

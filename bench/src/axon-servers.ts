@@ -1,0 +1,77 @@
+/**
+ * The servers of the axon suite, run in a child process so the load generator and the
+ * dendrite have their own core (`node axon-servers.js <kind> [count] [first]`):
+ *
+ * - `fastify`: a plain fastify hello world at GET /;
+ * - `axon <uri>`: one Axon serving Dummy (verification on, rate limits off), hotkey `<uri>`;
+ * - `axons <count> <first>`: Axons `//Axon//<first>` … serving Dummy, each on its own port.
+ *
+ * It prints one JSON line, `{ "targets": [{ "port", "hotkey" }] }`, once listening, and
+ * exits when its stdin closes (the parent ended it, or died).
+ */
+import { Axon } from '@taokit/axon'
+import { Keypair } from '@taokit/keys'
+import { Dummy } from '@taokit/synapse'
+import Fastify from 'fastify'
+
+const HOST = '127.0.0.1'
+
+interface Server {
+  port: number
+  hotkey: string
+  stop(): Promise<void>
+}
+
+async function plainFastify(): Promise<Server> {
+  const app = Fastify({ logger: false })
+  app.get('/', async () => ({ hello: 'world' }))
+  await app.listen({ port: 0, host: HOST })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return { port, hotkey: '', stop: () => app.close() }
+}
+
+async function dummyAxon(uri: string): Promise<Server> {
+  const keypair = Keypair.fromUri(uri)
+  const axon = new Axon({
+    keypair,
+    port: 0,
+    host: HOST,
+    rateLimit: { perIp: false, perHotkey: false },
+  })
+  axon.attach(Dummy, {
+    forward: (synapse) => ({ ...synapse, dummy_output: synapse.dummy_input * 2 }),
+  })
+  const port = await axon.start()
+  return { port, hotkey: keypair.address, stop: () => axon.stop() }
+}
+
+async function serve(kind: string, args: string[]): Promise<Server[]> {
+  if (kind === 'fastify') return [await plainFastify()]
+  if (kind === 'axon') return [await dummyAxon(args[0] ?? '//Axon//bench')]
+  if (kind === 'axons') {
+    const [count = 1, first = 0] = args.map(Number)
+    return Promise.all(Array.from({ length: count }, (_, i) => dummyAxon(`//Axon//${first + i}`)))
+  }
+  throw new Error(`unknown server kind ${kind}`)
+}
+
+async function main(): Promise<void> {
+  const [kind = '', ...args] = process.argv.slice(2)
+  const servers = await serve(kind, args)
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await Promise.all(servers.map((s) => s.stop()))
+    process.exit(0)
+  }
+  process.stdin.on('end', stop)
+  process.stdin.on('close', stop)
+  process.stdin.resume()
+  process.on('SIGTERM', stop)
+  const targets = servers.map(({ port, hotkey }) => ({ port, hotkey }))
+  process.stdout.write(`${JSON.stringify({ targets })}\n`)
+}
+
+await main()
