@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { registerAxon } from './commands/axon.js'
 import { NETWORK_OPTION_ALIASES } from './commands/chain-options.js'
 import { registerDemo } from './commands/demo.js'
 import { registerDevnet } from './commands/devnet.js'
@@ -48,6 +49,7 @@ export function buildProgram(out: Output): Command {
   registerWeights(program, out)
   registerStake(program, out)
   registerTransfer(program, out)
+  registerAxon(program, out)
   const inherit = (command: Command): void => {
     command.exitOverride().configureOutput(program.configureOutput())
     command.commands.forEach(inherit)

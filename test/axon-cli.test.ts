@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process'
+import { connect } from 'node:net'
+import { Dendrite } from '@taokit/dendrite'
+import { Keypair } from '@taokit/keys'
+import { Dummy } from '@taokit/synapse'
+import { expect, it } from 'vitest'
+import { npxTaokit, root } from './npx.js'
+
+/** Resolves with the first match of `pattern` in `output()`, polling until it appears. */
+function waitFor(
+  output: () => string,
+  pattern: RegExp,
+  timeoutMs = 30_000,
+): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      const match = pattern.exec(output())
+      if (match !== null) resolve(match)
+      else if (Date.now() > deadline) reject(new Error(`no ${pattern} in:\n${output()}`))
+      else setTimeout(poll, 20)
+    }
+    poll()
+  })
+}
+
+/** Whether a TCP connection to 127.0.0.1:`port` is accepted. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+it('npx taokit axon serve answers a signed Dummy, refuses one signed for another hotkey, and stops on Ctrl-C', async () => {
+  const alice = Keypair.fromUri('//Alice')
+  const bob = Keypair.fromUri('//Bob')
+  const charlie = Keypair.fromUri('//Charlie')
+  // Its own process group, so that Ctrl-C can be sent to the group as a terminal sends it.
+  const child = spawn(
+    'npx',
+    [
+      '--no-install',
+      'taokit',
+      'axon',
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--uri',
+      '//Bob',
+    ],
+    { cwd: root, detached: true },
+  )
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const dendrite = new Dendrite({ keypair: alice })
+  let port = 0
+  try {
+    const [, portText, hotkey] = await waitFor(
+      () => stdout,
+      /axon listening on http:\/\/127\.0\.0\.1:(\d+) as (\w+)/,
+    )
+    port = Number(portText)
+    expect(port).toBeGreaterThan(0)
+    expect(hotkey).toBe(bob.address)
+
+    const ok = await dendrite.query(
+      [{ ip: '127.0.0.1', port, hotkey: bob.address }],
+      Dummy,
+      Dummy.create({ dummy_input: 21 }),
+      { timeoutMs: 5000 },
+    )
+    const [answer] = ok.results
+    expect(answer?.status).toBe(200)
+    expect(answer?.synapse?.dummy_output).toBe(42)
+
+    // Signed for Charlie's axon: Bob's axon must not accept it.
+    const wrong = await dendrite.query(
+      [{ ip: '127.0.0.1', port, hotkey: charlie.address }],
+      Dummy,
+      Dummy.create({ dummy_input: 21 }),
+      { timeoutMs: 5000 },
+    )
+    expect(wrong.results[0]?.status).toBe(401)
+    expect(wrong.results[0]?.synapse?.dummy_output ?? null).toBeNull()
+
+    // One log line per request on stderr: route, caller, status, milliseconds.
+    await waitFor(() => stderr, new RegExp(`POST /Dummy from ${alice.address} 200 [\\d.]+ms`))
+    await waitFor(() => stderr, new RegExp(`POST /Dummy from ${alice.address} 401 [\\d.]+ms`))
+  } finally {
+    await dendrite.close()
+    process.kill(-child.pid!, 'SIGINT')
+  }
+  // npx itself dies of the SIGINT, as it does under a terminal; the axon must stop too.
+  const { code, signal } = await exited
+  expect(code === 0 || signal === 'SIGINT').toBe(true)
+  const deadline = Date.now() + 10_000
+  while ((await accepts(port)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  expect(await accepts(port)).toBe(false)
+})
+
+it('npx taokit axon serve refuses a port out of range with exit code 2, naming --port', () => {
+  const result = npxTaokit(['axon', 'serve', '--port', '70000', '--uri', '//Bob'])
+  expect(result.status).toBe(2)
+  expect(result.stderr).toContain('--port')
+  expect(result.stdout).toBe('')
+})
