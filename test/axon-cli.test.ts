@@ -5,24 +5,7 @@ import { Keypair } from '@taokit/keys'
 import { Dummy } from '@taokit/synapse'
 import { expect, it } from 'vitest'
 import { npxTaokit, root } from './npx.js'
-
-/** Resolves with the first match of `pattern` in `output()`, polling until it appears. */
-function waitFor(
-  output: () => string,
-  pattern: RegExp,
-  timeoutMs = 30_000,
-): Promise<RegExpExecArray> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const match = pattern.exec(output())
-      if (match !== null) resolve(match)
-      else if (Date.now() > deadline) reject(new Error(`no ${pattern} in:\n${output()}`))
-      else setTimeout(poll, 20)
-    }
-    poll()
-  })
-}
+import { waitFor } from './wait.js'
 
 /** Whether a TCP connection to 127.0.0.1:`port` is accepted. */
 function accepts(port: number): Promise<boolean> {

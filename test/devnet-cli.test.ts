@@ -1,24 +1,7 @@
 import { spawn } from 'node:child_process'
 import { expect, it } from 'vitest'
 import { root } from './npx.js'
-
-/** Resolves with the first match of `pattern` in `output()`, polling until it appears. */
-function waitFor(
-  output: () => string,
-  pattern: RegExp,
-  timeoutMs = 30_000,
-): Promise<RegExpExecArray> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const match = pattern.exec(output())
-      if (match !== null) resolve(match)
-      else if (Date.now() > deadline) reject(new Error(`no ${pattern} in:\n${output()}`))
-      else setTimeout(poll, 20)
-    }
-    poll()
-  })
-}
+import { waitFor } from './wait.js'
 
 it('npx taokit devnet serves the chain, prints accounts and blocks, and stops on Ctrl-C', async () => {
   // Its own process group, so that Ctrl-C can be sent to the group as a terminal sends it.

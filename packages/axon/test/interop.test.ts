@@ -1,14 +1,18 @@
+import { Keypair } from '@taokit/keys'
 import { Dummy, MemoryNonceStore, Scores, Synapse, TextPrompt } from '@taokit/synapse'
-import { describeWithShared } from '@taokit/testing'
-import { request } from 'undici'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { Axon, type AxonRejectionReason, rejectionMessage } from '../src/index.js'
 import {
+  describeWithShared,
   loadEpistulaVectors,
   loadSynapseVectors,
   type RequestCase,
-  walletHotkey,
-} from './vectors.js'
+  sampleHotkeyMnemonic,
+} from '@taokit/testing'
+import { request } from 'undici'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { Axon, type AxonRejectionReason, rejectionMessage } from '../src/index.js'
+
+const sampleHotkey = (name: 'default' | 'miner1') =>
+  Keypair.fromMnemonic(sampleHotkeyMnemonic(name))
 
 // The reason the axon must give for each refused vector: the SDK's message names it (the
 // axon's own message is fixed per reason), and the 500s are told apart by the case.
@@ -52,7 +56,7 @@ describeWithShared('synapse.json requests through a running axon', () => {
   const nonces = new MemoryNonceStore()
   let now = 0n
   const axon = new Axon({
-    keypair: walletHotkey('miner1'),
+    keypair: sampleHotkey('miner1'),
     port: 0,
     host: '127.0.0.1',
     externalIp: vectors.axon.ip,

@@ -1,4 +1,4 @@
-import { describeWithShared } from '@taokit/testing'
+import { describeWithShared, loadSynapseVectors } from '@taokit/testing'
 import { expect, it } from 'vitest'
 import {
   bodyHash,
@@ -10,7 +10,6 @@ import {
   Synapse,
   sha3Hex,
 } from '../src/index.js'
-import { loadSynapseVectors } from './vectors.js'
 
 // The classes of body_hash_cases, declared from each case's `fields` text.
 const CLASS_FIELDS: Record<string, FieldMap> = {

@@ -1,5 +1,5 @@
 import { Keypair, verify } from '@taokit/keys'
-import { describeWithShared } from '@taokit/testing'
+import { describeWithShared, loadEpistulaVectors } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
 import {
   EpistulaHeader,
@@ -9,7 +9,6 @@ import {
   sha256Hex,
   verifyEpistula,
 } from '../src/index.js'
-import { loadEpistulaVectors } from './vectors.js'
 
 describeWithShared('epistula.json', () => {
   const vectors = loadEpistulaVectors()

@@ -1,4 +1,4 @@
-import { describeWithShared } from '@taokit/testing'
+import { describeWithShared, loadSynapseVectors } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
 import {
   bodyHash,
@@ -19,7 +19,6 @@ import {
   TextPrompt,
   toHeaders,
 } from '../src/index.js'
-import { loadSynapseVectors } from './vectors.js'
 
 const TYPES: Record<string, SynapseType> = { Synapse, Dummy, TextPrompt, Scores }
 

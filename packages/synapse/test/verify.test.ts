@@ -1,4 +1,10 @@
-import { describeWithShared } from '@taokit/testing'
+import { Keypair } from '@taokit/keys'
+import {
+  describeWithShared,
+  loadSynapseVectors,
+  type RequestCase,
+  sampleHotkeyMnemonic,
+} from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
 import {
   ALLOWED_DELTA_NS,
@@ -18,7 +24,9 @@ import {
   TextPrompt,
   verifySynapseRequest,
 } from '../src/index.js'
-import { loadSynapseVectors, type RequestCase, walletHotkey } from './vectors.js'
+
+const sampleHotkey = (name: 'default' | 'miner1') =>
+  Keypair.fromMnemonic(sampleHotkeyMnemonic(name))
 
 const ATTACHED = [Synapse, Dummy, TextPrompt, Scores]
 
@@ -49,7 +57,7 @@ describeWithShared('synapse.json requests: the axon verdicts', () => {
     return { verdict, nonces }
   }
 
-  function expectStored(nonces: MemoryNonceStore, c: RequestCase, stored: string | null) {
+  function expectStored(nonces: MemoryNonceStore, c: RequestCase, stored: string | number | null) {
     const before = Object.keys(c.axon_state.stored_nonces).length
     expect(nonces.get(dendriteKey) ?? null).toBe(stored === null ? null : BigInt(stored))
     // Nothing is stored under any other (hotkey, uuid) either.
@@ -115,8 +123,8 @@ describeWithShared('synapse.json requests: the axon verdicts', () => {
 })
 
 describeWithShared('a taokit dendrite request through the axon checks', () => {
-  const dendrite = walletHotkey('default')
-  const axonHotkey = walletHotkey('miner1').address
+  const dendrite = sampleHotkey('default')
+  const axonHotkey = sampleHotkey('miner1').address
   const uuid = '5ecbd69c-1cec-11ee-b0dc-e29ce36fec1a'
   const now = 1_761_000_000_000_000_000n
 
@@ -177,7 +185,7 @@ describeWithShared('a taokit dendrite request through the axon checks', () => {
 
     const elsewhere = processSynapseRequest(send(now), {
       synapses: ATTACHED,
-      axonHotkey: walletHotkey('default').address,
+      axonHotkey: sampleHotkey('default').address,
       nonces: new MemoryNonceStore(),
       nowNs: now,
     })

@@ -1,2 +1,12 @@
 export { describeWithShared, readSharedJson, sharedPath, sharedRoot } from './shared.js'
 export { loadYumaCases, type YumaCase } from './yuma-vectors.js'
+export {
+  type BodyHashCase,
+  type EpistulaCase,
+  type EpistulaVectors,
+  loadEpistulaVectors,
+  loadSynapseVectors,
+  type RequestCase,
+  type SynapseVectors,
+  sampleHotkeyMnemonic,
+} from './synapse-vectors.js'

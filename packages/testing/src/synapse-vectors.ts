@@ -1,17 +1,29 @@
 import { readFileSync } from 'node:fs'
-import { Keypair } from '@taokit/keys'
-import { readSharedJson, sharedPath } from '@taokit/testing'
+import { readSharedJson, sharedPath } from './shared.js'
 
-// The parts of ../shared/vectors read here (as in packages/synapse/test/vectors.ts).
+// The shapes of shared/vectors/synapse.json and epistula.json, as read by the protocol tests.
+export interface BodyHashCase {
+  id: string
+  class: string
+  fields: string
+  required_hash_fields: string[]
+  input_json: string
+  hashed_fields: { field: string; str: string; sha3_256: string }[]
+  body_hash: string
+}
+
 export interface RequestCase {
   id: string
+  variant_of?: string
   tamper?: string
   request: {
     method: string
+    url: string
     path: string
     headers: Record<string, string>
     body: string
   }
+  signing_message: string
   axon_state: { now_ns: string | number; stored_nonces: Record<string, string | number> }
   expected: {
     status: number
@@ -26,6 +38,7 @@ export interface RequestCase {
 }
 
 export interface SynapseVectors {
+  body_hash_cases: BodyHashCase[]
   keys: Record<string, { ss58: string; public_key: string }>
   dendrite: { uuid: string; external_ip: string; version: number }
   axon: { uuid: string; ip: string; port: number; hotkey: string; synapses_attached: string[] }
@@ -35,12 +48,13 @@ export interface SynapseVectors {
 export interface EpistulaCase {
   id: string
   request: { headers: Record<string, string>; body_utf8: string }
+  signing_message: string
   verifier: { own_hotkey: string | null; now_ms: number; allowed_delta_ms: number }
-  expected: { valid: boolean; reason?: string }
+  expected: { valid: boolean; reason?: string; detail?: string; reference_error_text?: string }
 }
 
 export interface EpistulaVectors {
-  keys: Record<string, { ss58: string }>
+  keys: Record<string, { ss58: string; public_key?: string }>
   cases: EpistulaCase[]
 }
 
@@ -52,9 +66,8 @@ export function loadEpistulaVectors(): EpistulaVectors {
   return readSharedJson<EpistulaVectors>('vectors', 'epistula.json')
 }
 
-/** A hotkey of the sample wallet (its mnemonic is public test data). */
-export function walletHotkey(name: 'default' | 'miner1'): Keypair {
+/** The mnemonic of a hotkey of the sample btcli wallet (public test data). */
+export function sampleHotkeyMnemonic(name: 'default' | 'miner1'): string {
   const path = sharedPath('vectors', 'keyfiles', 'wallets', 'bt-test-wallet', 'hotkeys', name)
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { secretPhrase: string }
-  return Keypair.fromMnemonic(json.secretPhrase)
+  return (JSON.parse(readFileSync(path, 'utf8')) as { secretPhrase: string }).secretPhrase
 }
