@@ -1,5 +1,4 @@
 export { describeWithShared, readSharedJson, sharedPath, sharedRoot } from './shared.js'
-export { loadYumaCases, type YumaCase } from './yuma-vectors.js'
 export {
   type BodyHashCase,
   type EpistulaCase,
@@ -10,3 +9,4 @@ export {
   type SynapseVectors,
   sampleHotkeyMnemonic,
 } from './synapse-vectors.js'
+export { loadYumaCases, type YumaCase } from './yuma-vectors.js'
