@@ -227,21 +227,34 @@ pub struct SignedMessage<'a> {
 /// Verifies many signatures at once with schnorrkel's batch verification (one
 /// multi-scalar multiplication per chunk, chunks on all cores); returns the verdict of each.
 /// When a chunk fails, its signatures are checked one by one to say which.
+///
+/// The batch is ordered by signer first: schnorrkel then folds each signer's terms into
+/// one, so a validator's many requests to an axon cost about half as much each.
 pub fn verify_batch(items: &[SignedMessage<'_>]) -> Vec<bool> {
     // Below this many signatures per chunk, splitting costs more than a core gains.
     const MIN_CHUNK: usize = 16;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| items[i].public_key);
+    let sorted: Vec<&SignedMessage<'_>> = order.iter().map(|&i| &items[i]).collect();
     let threads = rayon::current_num_threads().max(1);
     let chunk = items.len().div_ceil(threads).max(MIN_CHUNK);
-    if items.len() <= chunk {
-        return verify_chunk(items);
+    let verdicts: Vec<bool> = if items.len() <= chunk {
+        verify_chunk(&sorted)
+    } else {
+        sorted
+            .par_chunks(chunk)
+            .flat_map_iter(verify_chunk)
+            .collect()
+    };
+    let mut out = vec![false; items.len()];
+    for (&i, verdict) in order.iter().zip(verdicts) {
+        out[i] = verdict;
     }
-    items
-        .par_chunks(chunk)
-        .flat_map_iter(verify_chunk)
-        .collect()
+    out
 }
 
-fn verify_chunk(items: &[SignedMessage<'_>]) -> Vec<bool> {
+/// One batch equation over `items`, which are sorted by public key.
+fn verify_chunk(items: &[&SignedMessage<'_>]) -> Vec<bool> {
     let parsed: Option<Vec<(PublicKey, Signature)>> = items
         .iter()
         .map(|item| {
@@ -255,7 +268,7 @@ fn verify_chunk(items: &[SignedMessage<'_>]) -> Vec<bool> {
         let transcripts = items
             .iter()
             .map(|item| signing_context(SIGNING_CONTEXT).bytes(item.message));
-        if schnorrkel::verify_batch(transcripts, &signatures, &publics, false).is_ok() {
+        if schnorrkel::verify_batch(transcripts, &signatures, &publics, true).is_ok() {
             return vec![true; items.len()];
         }
     }

@@ -89,3 +89,31 @@ fn signing_round_trips_and_binds_key_and_message() {
     let empty: Vec<SignedMessage<'_>> = Vec::new();
     assert!(verify_batch(&empty).is_empty());
 }
+
+#[test]
+fn batches_of_interleaved_signers_keep_each_verdict_in_place() {
+    let signers: Vec<Keypair> = ["//Alice", "//Bob", "//Charlie"]
+        .iter()
+        .map(|uri| Keypair::from_uri(uri).unwrap())
+        .collect();
+    let messages: Vec<Vec<u8>> = (0..40)
+        .map(|i| format!("request {i}").into_bytes())
+        .collect();
+    let keys: Vec<[u8; 32]> = (0..40).map(|i| signers[i % 3].public_key()).collect();
+    let mut signatures: Vec<[u8; 64]> =
+        (0..40).map(|i| signers[i % 3].sign(&messages[i])).collect();
+    // Two forgeries among same-signer runs: a signature over another message, and Bob's
+    // signature presented as Alice's.
+    signatures[7] = signers[7 % 3].sign(b"something else");
+    signatures[12] = signers[1].sign(&messages[12]);
+    let items: Vec<SignedMessage<'_>> = (0..40)
+        .map(|i| SignedMessage {
+            message: &messages[i],
+            signature: &signatures[i],
+            public_key: &keys[i],
+        })
+        .collect();
+    let expected: Vec<bool> = (0..40).map(|i| i != 7 && i != 12).collect();
+    assert_eq!(verify_batch(&items), expected);
+    assert!(verify_batch(&items[13..]).iter().all(|&ok| ok));
+}
