@@ -5,11 +5,18 @@
  */
 import { randomUUID } from 'node:crypto'
 import { toHex, utf8 } from '@taokit/core'
-import { sha256 } from '@taokit/keys'
+import { sha256, verify } from '@taokit/keys'
 import { invalidInput } from './errors.js'
-import { type HeaderInput, headerPairs, headerValue } from './headers.js'
+import { firstHeader, type HeaderInput } from './headers.js'
 import { pyFloatRepr } from './python-str.js'
-import { hotkeyPublicKey, type Signer, signatureText, verifySignatureText } from './signature.js'
+import {
+  hotkeyPublicKey,
+  parseSignatureText,
+  type SignatureCheck,
+  type Signer,
+  signatureText,
+  signingBytes,
+} from './signature.js'
 
 export const EPISTULA_VERSION = '2'
 
@@ -150,22 +157,41 @@ export type EpistulaRejection =
   | 'bad_signature_format'
   | 'signature_mismatch'
 
-export type EpistulaVerdict =
-  | { valid: true; signedBy: string; signedFor: string | null; uuid: string; timestampMs: bigint }
-  | { valid: false; reason: EpistulaRejection; detail: string }
+export type EpistulaVerdict = EpistulaAccepted | EpistulaRefused
+
+export interface EpistulaAccepted {
+  valid: true
+  signedBy: string
+  signedFor: string | null
+  uuid: string
+  timestampMs: bigint
+}
+
+export interface EpistulaRefused {
+  valid: false
+  reason: EpistulaRejection
+  detail: string
+}
+
+/** A request that passed every check but the signature itself (see `beginEpistulaVerification`). */
+export interface EpistulaPending {
+  valid: 'pending'
+  check: SignatureCheck
+  /** The verdict once the signature verifies. */
+  accepted: EpistulaAccepted
+}
 
 /**
- * Checks an Epistula v2 request: the headers are present, the timestamp is whole
- * milliseconds and not stale, `Signed-By` is an SS58 address, and the signature verifies
- * over the message rebuilt from the body, the headers and `ownHotkey`.
+ * `verifyEpistula` up to the signature check, which is left to the caller (servers verify
+ * signatures in batches): the headers are present, the timestamp is whole milliseconds and
+ * not stale, `Signed-By` is an SS58 address, and the signature is 64 bytes of hex.
  */
-export function verifyEpistula(
+export function beginEpistulaVerification(
   headers: HeaderInput,
   body: string | Uint8Array,
   options: EpistulaVerifyOptions,
-): EpistulaVerdict {
-  const pairs = headerPairs(headers)
-  const get = (name: string) => headerValue(pairs, name)
+): EpistulaPending | EpistulaRefused {
+  const get = (name: string) => firstHeader(headers, name.toLowerCase())
   const timestamp = get(EpistulaHeader.Timestamp)
   const uuid = get(EpistulaHeader.Uuid)
   const signedBy = get(EpistulaHeader.SignedBy)
@@ -192,21 +218,50 @@ export function verifyEpistula(
   if (options.maxFutureMs !== undefined && ts > now + BigInt(options.maxFutureMs)) {
     return { valid: false, reason: 'future', detail: 'Request is from the future' }
   }
+  const parsed = parseSignatureText(signature!)
+  if (!parsed.ok) return { valid: false, reason: 'bad_signature_format', detail: parsed.message }
   const message = epistulaMessage({
     body: bodyBytes(body),
     uuid: uuid!,
     timestamp: timestamp!,
     signedFor: options.ownHotkey,
   })
-  const verdict = verifySignatureText(message, signature!, key.publicKey)
-  if (!verdict.ok) return { valid: false, reason: 'bad_signature_format', detail: verdict.message }
-  if (!verdict.valid)
-    return { valid: false, reason: 'signature_mismatch', detail: 'Signature Mismatch' }
   return {
-    valid: true,
-    signedBy: signedBy!,
-    signedFor: get(EpistulaHeader.SignedFor) ?? null,
-    uuid: uuid!,
-    timestampMs: ts,
+    valid: 'pending',
+    check: { message: signingBytes(message), signature: parsed.bytes, publicKey: key.publicKey },
+    accepted: {
+      valid: true,
+      signedBy: signedBy!,
+      signedFor: get(EpistulaHeader.SignedFor) ?? null,
+      uuid: uuid!,
+      timestampMs: ts,
+    },
   }
+}
+
+/** The verdict, given whether the pending request's signature verified. */
+export function finishEpistulaVerification(
+  pending: EpistulaPending,
+  signatureValid: boolean,
+): EpistulaVerdict {
+  if (!signatureValid) {
+    return { valid: false, reason: 'signature_mismatch', detail: 'Signature Mismatch' }
+  }
+  return pending.accepted
+}
+
+/**
+ * Checks an Epistula v2 request: the headers are present, the timestamp is whole
+ * milliseconds and not stale, `Signed-By` is an SS58 address, and the signature verifies
+ * over the message rebuilt from the body, the headers and `ownHotkey`.
+ */
+export function verifyEpistula(
+  headers: HeaderInput,
+  body: string | Uint8Array,
+  options: EpistulaVerifyOptions,
+): EpistulaVerdict {
+  const pending = beginEpistulaVerification(headers, body, options)
+  if (pending.valid !== 'pending') return pending
+  const { message, signature, publicKey } = pending.check
+  return finishEpistulaVerification(pending, verify(message, signature, publicKey))
 }

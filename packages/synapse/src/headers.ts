@@ -2,10 +2,10 @@
  * `Synapse.to_headers()` and `Synapse.from_headers()`: the `bt_header_*` map a request (and a
  * response) carries, and the header-only synapse the axon checks before it reads the body.
  */
-import { bodyHash } from './body-hash.js'
+import { bodyHashOf } from './body-hash.js'
 import { invalidInput } from './errors.js'
 import { decodeUtf8, pyJsonLoads } from './json.js'
-import { type PyValue, pyStr } from './python-str.js'
+import { type PyDict, type PyValue, pyStr } from './python-str.js'
 import {
   dumpTerminal,
   type FieldMap,
@@ -45,6 +45,21 @@ export function headerPairs(headers: HeaderInput): [string, string][] {
   return out
 }
 
+/**
+ * The first value of header `name` (lowercase) without building every pair: node hands
+ * over lowercase names, so a record is looked up directly before it is scanned.
+ */
+export function firstHeader(headers: HeaderInput, name: string): string | undefined {
+  if (headers !== null && typeof headers === 'object' && !(Symbol.iterator in headers)) {
+    const value = (headers as Readonly<Record<string, string | readonly string[] | undefined>>)[
+      name
+    ]
+    if (typeof value === 'string') return value
+    if (value !== undefined) return value[0]
+  }
+  return headerValue(headerPairs(headers), name)
+}
+
 /** The first value of a header, as Starlette's `headers.get` returns it. */
 export function headerValue(pairs: readonly [string, string][], name: string): string | undefined {
   const lower = name.toLowerCase()
@@ -81,6 +96,8 @@ export interface ToHeadersOptions {
    * (`toJson`) with this very value in its `total_size` field.
    */
   totalSize?: number
+  /** `type.dump(synapse)`, when the caller has it already (it is not recomputed). */
+  dumped?: PyDict
 }
 
 function terminalHeaders(out: Record<string, string>, prefix: string, info: TerminalInfo | null) {
@@ -127,7 +144,7 @@ export function toHeaders<F extends FieldMap>(
   }
   terminalHeaders(headers, 'bt_header_axon_', synapse.axon)
   terminalHeaders(headers, 'bt_header_dendrite_', synapse.dendrite)
-  const dumped = type.dump(synapse)
+  const dumped = options.dumped ?? type.dump(synapse)
   for (const name of type.requiredFields) {
     const value = dumped.get(name)
     if (value === undefined || value === null || Object.hasOwn(headers, name)) continue
@@ -142,15 +159,21 @@ export function toHeaders<F extends FieldMap>(
   }
   headers.header_size = String(headerSize)
   headers.total_size = String(options.totalSize ?? selfSizedBodyLength(type, synapse))
-  headers.computed_body_hash = bodyHash(type, synapse)
+  headers.computed_body_hash = bodyHashOf(dumped, type.requiredHashFields)
   return headers
 }
+
+const CANONICAL_BASE64 = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 /**
  * Python's lenient `base64.b64decode`: characters outside the alphabet are dropped, decoding
  * stops at the first complete padding, and bad padding is an error (undefined).
  */
 export function pyBase64Decode(text: string): Uint8Array | undefined {
+  // Well-formed base64 (what every SDK sends) decodes the same either way.
+  if (text.length % 4 === 0 && CANONICAL_BASE64.test(text)) {
+    return Uint8Array.from(Buffer.from(text, 'base64'))
+  }
   let data = ''
   let pads = 0
   let done = false
@@ -175,6 +198,14 @@ export function pyBase64Decode(text: string): Uint8Array | undefined {
 const AXON_PREFIX = 'bt_header_axon_'
 const DENDRITE_PREFIX = 'bt_header_dendrite_'
 const INPUT_PREFIX = 'bt_header_input_obj_'
+/** The synapse fields sent as headers of their own name, in the order the SDK reads them. */
+const PLAIN_HEADERS = new Set([
+  'timeout',
+  'name',
+  'header_size',
+  'total_size',
+  'computed_body_hash',
+])
 
 /**
  * `parse_headers_to_inputs`: the dict `from_headers` builds, before validation. `axon` and
@@ -189,7 +220,12 @@ export function headerInputs(headers: HeaderInput): Map<string, unknown> {
     ['axon', axon],
     ['dendrite', dendrite],
   ])
+  const plain = new Map<string, string>()
   for (const [key, value] of pairs) {
+    if (PLAIN_HEADERS.has(key)) {
+      if (!plain.has(key)) plain.set(key, value)
+      continue
+    }
     // Substring matches and split()[1], exactly as the SDK reads them.
     if (key.includes(AXON_PREFIX)) {
       axon.set(key.split(AXON_PREFIX)[1]!, value)
@@ -210,9 +246,7 @@ export function headerInputs(headers: HeaderInput): Map<string, unknown> {
       }
     }
   }
-  for (const name of ['timeout', 'name', 'header_size', 'total_size', 'computed_body_hash']) {
-    inputs.set(name, headerValue(pairs, name) ?? null)
-  }
+  for (const name of PLAIN_HEADERS) inputs.set(name, plain.get(name) ?? null)
   return inputs
 }
 

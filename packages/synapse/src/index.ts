@@ -9,9 +9,13 @@ export {
 } from './body-hash.js'
 export { Dummy, Scores, Synapse, TextPrompt } from './builtin.js'
 export {
+  beginEpistulaVerification,
   EPISTULA_ALLOWED_DELTA_MS,
   EPISTULA_VERSION,
+  type EpistulaAccepted,
   EpistulaHeader,
+  type EpistulaPending,
+  type EpistulaRefused,
   type EpistulaRejection,
   type EpistulaSignOptions,
   type EpistulaVerdict,
@@ -19,6 +23,7 @@ export {
   epistulaHeaders,
   epistulaMessage,
   epistulaSecretMessages,
+  finishEpistulaVerification,
   type SecretSignatureStyle,
   sha256Hex,
   verifyEpistula,
@@ -82,8 +87,10 @@ export {
   type PrepareRequestOptions,
   parseSignatureText,
   prepareSynapseRequest,
+  type SignatureCheck,
   type Signer,
   signatureText,
+  signingBytes,
   verifySignatureText,
 } from './signature.js'
 export {
@@ -107,10 +114,13 @@ export {
 } from './synapse.js'
 export {
   type AcceptedRequest,
+  beginRequestVerification,
   type CheckBodyOptions,
   checkSynapseBody,
+  finishRequestVerification,
   type ParsedRequest,
   type ParseRequestOptions,
+  type PendingVerification,
   type ProcessRequestOptions,
   parseSynapseRequest,
   processSynapseRequest,

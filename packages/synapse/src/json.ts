@@ -283,10 +283,15 @@ function escapeUnit(ch: string): string {
   return SHORT_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
 }
 
+// Per UTF-16 unit, as CPython's encoder writes astral characters: two \u escapes.
+const ASCII_ESCAPED = /[^ !#-[\]-~]/
+const UNICODE_ESCAPED = /["\\]|[^\u0020-\uffff]/
+
 function encodeString(s: string, ensureAscii: boolean): string {
-  // Per UTF-16 unit, as CPython's encoder writes astral characters: two \u escapes.
-  const pattern = ensureAscii ? /[^ !#-[\]-~]/g : /["\\]|[^\u0020-\uffff]/g
-  return `"${s.replace(pattern, escapeUnit)}"`
+  const pattern = ensureAscii ? ASCII_ESCAPED : UNICODE_ESCAPED
+  // Most strings (names, hotkeys, hashes) need no escape at all.
+  if (!pattern.test(s)) return `"${s}"`
+  return `"${s.replace(new RegExp(pattern.source, 'g'), escapeUnit)}"`
 }
 
 /** `json.dumps(value, …)` with the given Python options. */

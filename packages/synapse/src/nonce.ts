@@ -3,6 +3,7 @@
  * remembered per (dendrite hotkey, dendrite uuid); the first one of a pair must be recent,
  * later ones must only grow.
  */
+import { invalidInput } from './errors.js'
 import { pyFormatFixed, pyStr } from './python-str.js'
 import { V_7_2_0 } from './version.js'
 
@@ -18,20 +19,33 @@ export interface NonceStore {
 }
 
 /**
- * An in-memory `NonceStore`, as the SDK keeps it (lost on restart). `prune` forgets pairs
- * whose last nonce is older than a bound, so a long-running axon does not grow without
- * limit. Pruning below the nonce window (`nonceWindowStart`) is safe for dendrites that
- * send a version (≥ 7.2.0): a replay of a forgotten pair's request fails the window check.
+ * An in-memory `NonceStore`, as the SDK keeps it (lost on restart), holding at most
+ * `capacity` pairs: past that, the pair accepted least recently is forgotten, so callers
+ * inventing fresh (hotkey, uuid) pairs cannot grow it without limit. A forgotten pair's old
+ * requests still fail the nonce window (`nonceWindowStart`) when they carry a version
+ * (≥ 7.2.0); `prune` forgets pairs older than a bound.
  */
 export class MemoryNonceStore implements NonceStore {
   readonly #nonces = new Map<string, bigint>()
+  readonly #capacity: number
+
+  constructor(options: { capacity?: number } = {}) {
+    const capacity = options.capacity ?? Number.POSITIVE_INFINITY
+    if (!(capacity >= 1)) throw invalidInput('capacity', 'at least 1 pair')
+    this.#capacity = capacity
+  }
 
   get(key: string): bigint | undefined {
     return this.#nonces.get(key)
   }
 
   set(key: string, nonce: bigint): void {
+    // Re-inserted, so the Map's order is the order of last acceptance.
+    this.#nonces.delete(key)
     this.#nonces.set(key, nonce)
+    if (this.#nonces.size > this.#capacity) {
+      this.#nonces.delete(this.#nonces.keys().next().value!)
+    }
   }
 
   delete(key: string): boolean {

@@ -23,10 +23,14 @@ export function pyFloatRepr(x: number): string {
   if (x === Number.POSITIVE_INFINITY) return 'inf'
   if (x === Number.NEGATIVE_INFINITY) return '-inf'
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0'
+  const abs = Math.abs(x)
+  // Here both languages write the same shortest digits without an exponent; Python adds
+  // ".0" to a whole number.
+  if (abs >= 1e-4 && abs < 1e16) return Number.isInteger(x) ? `${x}.0` : String(x)
   const sign = x < 0 ? '-' : ''
   // toExponential() without digits gives the same shortest round-trip digits as Python's
   // repr; only the layout differs.
-  const [mantissa = '', exponent = '0'] = Math.abs(x).toExponential().split('e')
+  const [mantissa = '', exponent = '0'] = abs.toExponential().split('e')
   const digits = mantissa.replace('.', '')
   const exp = Number(exponent)
   // Python switches to exponent form when the decimal point would sit before position -4

@@ -28,21 +28,25 @@ const RESPONSE_JSON = { separators: 'compact', ensureAscii: false, allowNan: fal
 /**
  * The axon's answer for a handled request (`synapse_to_response`): `axon.status_code`
  * defaults to 200, a 200 without a message says `"Success"`, `process_time` is set, and
- * the headers are the returned synapse's `to_headers()` (its hash recomputed).
+ * the headers are the returned synapse's `to_headers()` (its hash recomputed, `total_size`
+ * the body's byte length).
  */
 export function synapseResponse<F extends FieldMap>(
   type: SynapseType<F>,
   synapse: SynapseData<F>,
   options: { processTime: number },
 ): SynapseResponse {
-  const out = structuredClone(synapse)
-  const axon: TerminalInfo = out.axon ?? emptyTerminal()
-  out.axon = axon
+  // Only `axon` changes, so a shallow copy keeps the handler's object untouched.
+  const axon: TerminalInfo = { ...(synapse.axon ?? emptyTerminal()) }
+  const out: SynapseData<F> = { ...synapse, axon }
   axon.status_code ??= 200
   if (axon.status_code === 200 && !axon.status_message) axon.status_message = 'Success'
   axon.process_time = options.processTime
-  const body = pyJsonDumps(type.dump(out), RESPONSE_JSON)
-  return { status: axon.status_code, headers: toHeaders(type, out), body }
+  const dumped = type.dump(out)
+  const body = pyJsonDumps(dumped, RESPONSE_JSON)
+  // The SDK's total_size is a CPython getsizeof no receiver reads; the body's length says more.
+  const totalSize = Buffer.byteLength(body, 'utf8')
+  return { status: axon.status_code, headers: toHeaders(type, out, { dumped, totalSize }), body }
 }
 
 /**

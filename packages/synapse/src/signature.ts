@@ -65,6 +65,9 @@ export interface KeyCheckFailure {
   message: string
 }
 
+const PUBLIC_KEY_CACHE = 4096
+const publicKeys = new Map<string, Uint8Array>()
+
 /**
  * bittensor-wallet's `Keypair(ss58_address=hotkey)`: the public key of an SS58 address of any
  * registered network, or the error text it raises.
@@ -75,8 +78,14 @@ export function hotkeyPublicKey(
   if (hotkey === null || hotkey === undefined || hotkey === '') {
     return { ok: false, message: 'No SS58 formatted address or public key provided.' }
   }
+  const known = publicKeys.get(hotkey)
+  if (known !== undefined) return { ok: true, publicKey: known }
   try {
-    return { ok: true, publicKey: ss58DecodeAny(hotkey).publicKey }
+    const { publicKey } = ss58DecodeAny(hotkey)
+    // Callers are a few hundred validators at most; the bound stops a flood of made-up keys.
+    if (publicKeys.size >= PUBLIC_KEY_CACHE) publicKeys.clear()
+    publicKeys.set(hotkey, publicKey)
+    return { ok: true, publicKey }
   } catch (error) {
     if (!(error instanceof KeyError)) throw error
     return { ok: false, message: `Invalid SS58 address: ${ss58ErrorText(error.message)}` }
@@ -109,11 +118,13 @@ export function parseSignatureText(
     return { ok: false, message: 'Invalid signature format. Expected hex string.' }
   }
   const digits = signature.slice(2)
-  if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) {
+  // Buffer stops at the first pair that is not hex, so a short result means bad digits.
+  const bytes = Buffer.from(digits, 'hex')
+  if (digits.length % 2 !== 0 || bytes.length * 2 !== digits.length) {
     return { ok: false, message: 'Invalid hex string' }
   }
   if (digits.length !== 128) return { ok: false, message: 'Invalid signature' }
-  return { ok: true, bytes: Uint8Array.from(Buffer.from(digits, 'hex')) }
+  return { ok: true, bytes }
 }
 
 /**
@@ -128,10 +139,21 @@ export function verifySignatureText(
 ): { ok: true; valid: boolean } | KeyCheckFailure {
   const parsed = parseSignatureText(signature)
   if (!parsed.ok) return parsed
+  return { ok: true, valid: verify(signingBytes(message), parsed.bytes, publicKey) }
+}
+
+/** A signature to check: `signature` over the UTF-8 `message`, by `publicKey`. */
+export interface SignatureCheck {
+  message: Uint8Array
+  signature: Uint8Array
+  publicKey: Uint8Array
+}
+
+/** The bytes bittensor-wallet verifies for a `str` message. */
+export function signingBytes(message: string): Uint8Array {
   // bittensor-wallet hex-decodes a str message that starts with 0x; dendrite and Epistula
   // messages start with digits or hex digits, never "0x", so this only guards misuse.
-  const bytes = message.startsWith('0x') ? Buffer.from(message.slice(2), 'hex') : utf8(message)
-  return { ok: true, valid: verify(bytes, parsed.bytes, publicKey) }
+  return message.startsWith('0x') ? Buffer.from(message.slice(2), 'hex') : utf8(message)
 }
 
 /** Where a request goes: the target axon as the metagraph lists it. */

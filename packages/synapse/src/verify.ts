@@ -5,13 +5,20 @@
  * between the header stage and verification in the SDK, belong to the server.
  */
 import { randomUUID } from 'node:crypto'
-import { bodyHashOf } from './body-hash.js'
+import { verify } from '@taokit/keys'
+import { bodyHash } from './body-hash.js'
 import { SynapseError } from './errors.js'
-import { fromHeaders, type HeaderInput, headerPairs, headerValue } from './headers.js'
+import { firstHeader, fromHeaders, type HeaderInput } from './headers.js'
 import { decodeUtf8, jsonLimitErrors, pyJsonLoads } from './json.js'
 import { checkNonce, type NonceRejection, type NonceStore, nonceKey } from './nonce.js'
 import { type PyValue, pyRepr } from './python-str.js'
-import { dendriteSigningMessage, hotkeyPublicKey, verifySignatureText } from './signature.js'
+import {
+  dendriteSigningMessage,
+  hotkeyPublicKey,
+  parseSignatureText,
+  type SignatureCheck,
+  signingBytes,
+} from './signature.js'
 import type { FieldMap, SynapseData, SynapseType } from './synapse.js'
 
 /** Why a request was refused. */
@@ -134,20 +141,35 @@ export interface VerifiedRequest {
 }
 
 /**
- * `Axon.default_verify` on the header-only synapse, with its 401 texts: the dendrite hotkey
- * must be an SS58 address, the nonce must pass the rules of `checkNonce`, and the signature
- * must verify over the message rebuilt with this axon's hotkey and the `computed_body_hash`
- * header. On success the nonce is stored.
+ * A request that passed every check but the signature itself (see
+ * `beginRequestVerification`). `check` is null for an unsigned request that `strict: false`
+ * lets through.
  */
-export function verifySynapseRequest(
+export interface PendingVerification {
+  ok: true
+  check: SignatureCheck | null
+  /** For the 401 text of a mismatch. */
+  messageText: string
+  signatureText: string
+  nonceKey: string
+  nonce: bigint
+  version: number | null
+  timeout: number | null
+}
+
+/**
+ * The first half of `verifySynapseRequest`, for servers that verify signatures in batches:
+ * everything up to the signature check, which is left to the caller. Nothing is stored.
+ */
+export function beginRequestVerification(
   synapse: SynapseData,
   options: VerifyRequestOptions,
-): VerifiedRequest | Rejection {
+): PendingVerification | Rejection {
   const dendrite = synapse.dendrite
   if (dendrite === null) return notVerified('invalid_hotkey', 'Dendrite is None')
   const key = hotkeyPublicKey(dendrite.hotkey)
   if (!key.ok) return notVerified('invalid_hotkey', key.message)
-  const message = dendriteSigningMessage({
+  const messageText = dendriteSigningMessage({
     nonce: dendrite.nonce,
     dendriteHotkey: dendrite.hotkey,
     axonHotkey: options.axonHotkey,
@@ -163,24 +185,74 @@ export function verifySynapseRequest(
     nowNs: options.nowNs,
   })
   if (!nonceCheck.ok) return notVerified(nonceCheck.reason, nonceCheck.message)
-  const signature = dendrite.signature
-  if (signature === null || signature === '') {
+  const pending = {
+    ok: true as const,
+    messageText,
+    signatureText: dendrite.signature ?? '',
+    nonceKey: endpoint,
+    nonce: dendrite.nonce!,
+    version: dendrite.version,
+    timeout: synapse.timeout,
+  }
+  if (dendrite.signature === null || dendrite.signature === '') {
     if (options.strict ?? true) {
       return notVerified('missing_signature', 'Missing or empty signature')
     }
-  } else {
-    const verdict = verifySignatureText(message, signature, key.publicKey)
-    if (!verdict.ok) return notVerified('bad_signature_format', verdict.message)
-    if (!verdict.valid) {
-      return notVerified(
-        'signature_mismatch',
-        `Signature mismatch with ${message} and ${signature}`,
-      )
-    }
+    return { ...pending, check: null }
   }
-  const nonce = dendrite.nonce!
-  options.nonces.set(endpoint, nonce)
-  return { ok: true, nonceKey: endpoint, nonce }
+  const parsed = parseSignatureText(dendrite.signature)
+  if (!parsed.ok) return notVerified('bad_signature_format', parsed.message)
+  const check = {
+    message: signingBytes(messageText),
+    signature: parsed.bytes,
+    publicKey: key.publicKey,
+  }
+  return { ...pending, check }
+}
+
+/**
+ * The second half: given whether the signature verified (wrapped `<Bytes>` signatures
+ * count), checks the nonce again (a request verified in the same batch may have used it)
+ * and stores it.
+ */
+export function finishRequestVerification(
+  pending: PendingVerification,
+  signatureValid: boolean,
+  options: Pick<VerifyRequestOptions, 'nonces' | 'nowNs'>,
+): VerifiedRequest | Rejection {
+  const nonceCheck = checkNonce({
+    nonce: pending.nonce,
+    version: pending.version,
+    timeout: pending.timeout,
+    stored: options.nonces.get(pending.nonceKey),
+    nowNs: options.nowNs,
+  })
+  if (!nonceCheck.ok) return notVerified(nonceCheck.reason, nonceCheck.message)
+  if (pending.check !== null && !signatureValid) {
+    return notVerified(
+      'signature_mismatch',
+      `Signature mismatch with ${pending.messageText} and ${pending.signatureText}`,
+    )
+  }
+  options.nonces.set(pending.nonceKey, pending.nonce)
+  return { ok: true, nonceKey: pending.nonceKey, nonce: pending.nonce }
+}
+
+/**
+ * `Axon.default_verify` on the header-only synapse, with its 401 texts: the dendrite hotkey
+ * must be an SS58 address, the nonce must pass the rules of `checkNonce`, and the signature
+ * must verify over the message rebuilt with this axon's hotkey and the `computed_body_hash`
+ * header. On success the nonce is stored.
+ */
+export function verifySynapseRequest(
+  synapse: SynapseData,
+  options: VerifyRequestOptions,
+): VerifiedRequest | Rejection {
+  const pending = beginRequestVerification(synapse, options)
+  if (!pending.ok) return pending
+  const { check } = pending
+  const valid = check === null || verify(check.message, check.signature, check.publicKey)
+  return finishRequestVerification(pending, valid, options)
 }
 
 export interface CheckBodyOptions extends ParseRequestOptions {
@@ -211,10 +283,10 @@ export function checkSynapseBody<F extends FieldMap>(
   options: CheckBodyOptions = {},
 ): { ok: true; synapse: SynapseData<F> } | Rejection {
   const bytes = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body
-  const pairs = headerPairs(request.headers)
-  const contentType = options.contentType ?? headerValue(pairs, 'content-type')
+  const contentType = options.contentType ?? firstHeader(request.headers, 'content-type')
   // What FastAPI parsed, when the SDK's own parse of the same text must give the same.
   let parsedByFastApi: PyValue | undefined
+  let decoded: string | undefined
   if (bytes.length > 0 && isJsonContentType(contentType)) {
     // Starlette's request.json(): json.loads on bytes, which drops a UTF-8 BOM.
     const start = UTF8_BOM.every((b, i) => bytes[i] === b) ? 3 : 0
@@ -223,6 +295,7 @@ export function checkSynapseBody<F extends FieldMap>(
       const message = 'There was an error parsing the body'
       return { ok: false, status: 400, reason: 'body_unreadable', message }
     }
+    if (start === 0) decoded = text
     try {
       const value = pyJsonLoads(text)
       if (start === 0) parsedByFastApi = value
@@ -242,7 +315,7 @@ export function checkSynapseBody<F extends FieldMap>(
     }
   }
   // verify_body_integrity: body.decode() (a BOM stays), json.loads, Cls(**body), rehash.
-  const text = decodeUtf8(bytes)
+  const text = decoded ?? decodeUtf8(bytes)
   if (text === undefined) return internalError('body_invalid', 'body is not UTF-8', options.errorId)
   let parsed: PyValue
   let synapse: SynapseData<F>
@@ -258,12 +331,12 @@ export function checkSynapseBody<F extends FieldMap>(
   }
   let hash: string
   try {
-    hash = bodyHashOf(type.dump(synapse), type.requiredHashFields)
+    hash = bodyHash(type, synapse)
   } catch (error) {
     if (!(error instanceof SynapseError)) throw error
     return internalError('body_invalid', error.message, options.errorId)
   }
-  const claimed = headerValue(pairs, 'computed_body_hash') ?? ''
+  const claimed = firstHeader(request.headers, 'computed_body_hash') ?? ''
   if (hash !== claimed) {
     const detail = `Hash mismatch between header body hash ${claimed} and parsed body hash ${hash}`
     return internalError('body_hash_mismatch', detail, options.errorId)

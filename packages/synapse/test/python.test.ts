@@ -38,6 +38,26 @@ describe("Python's repr of floats", () => {
     for (const [x, text] of cases) expect(pyFloatRepr(x), String(x)).toBe(text)
   })
 
+  it('writes the same digits as the exponent layout across magnitudes', () => {
+    // Python's layout rebuilt from toExponential(): the reference for the fixed-notation path.
+    const reference = (x: number) => {
+      const [mantissa = '', exponent = '0'] = Math.abs(x).toExponential().split('e')
+      const digits = mantissa.replace('.', '')
+      const exp = Number(exponent)
+      const sign = x < 0 ? '-' : ''
+      if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`
+      if (digits.length <= exp + 1)
+        return `${sign}${digits}${'0'.repeat(exp + 1 - digits.length)}.0`
+      return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`
+    }
+    for (let i = 0; i < 20_000; i++) {
+      const x = (Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 21 - 4)
+      if (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e16) continue
+      const rounded = i % 3 === 0 ? Math.round(x) || 1 : x
+      expect(pyFloatRepr(rounded), String(rounded)).toBe(reference(rounded))
+    }
+  })
+
   it("formats '.2f' half to even on the exact value", () => {
     expect(pyFormatFixed(0.125, 2)).toBe('0.12')
     expect(pyFormatFixed(0.375, 2)).toBe('0.38')

@@ -272,6 +272,21 @@ describe('nonce rules', () => {
     expect(store.size).toBe(1)
   })
 
+  it('forgets the pair accepted least recently past its capacity', () => {
+    const store = new MemoryNonceStore({ capacity: 2 })
+    store.set('a', 1n)
+    store.set('b', 2n)
+    store.set('a', 3n)
+    store.set('c', 4n)
+    expect([store.get('a'), store.get('b'), store.get('c'), store.size]).toEqual([
+      3n,
+      undefined,
+      4n,
+      2,
+    ])
+    expect(() => new MemoryNonceStore({ capacity: 0 })).toThrow(/capacity/)
+  })
+
   it('has a clock that never repeats', () => {
     const clock = createNonceClock()
     const readings = Array.from({ length: 1000 }, clock)
