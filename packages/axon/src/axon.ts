@@ -2,10 +2,15 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Keypair } from '@taokit/keys'
 import {
+  beginEpistulaVerification,
+  beginRequestVerification,
   checkSynapseBody,
+  EPISTULA_ALLOWED_DELTA_MS,
   type EpistulaVerifyOptions,
   errorResponse,
   type FieldMap,
+  finishEpistulaVerification,
+  finishRequestVerification,
   MemoryNonceStore,
   type NonceStore,
   parseSynapseRequest,
@@ -14,8 +19,6 @@ import {
   type SynapseType,
   synapseResponse,
   timeNs,
-  verifyEpistula,
-  verifySynapseRequest,
 } from '@taokit/synapse'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import {
@@ -31,6 +34,8 @@ import { AxonMetrics } from './metrics.js'
 import { PriorityGate } from './priority.js'
 import { type RateLimit, TokenBuckets } from './rate-limit.js'
 import { type AxonRejectionReason, rejectionMessage, rejectionStatus } from './rejections.js'
+import { ReplayGuard } from './replay-guard.js'
+import { SignatureBatcher } from './signature-batch.js'
 
 export interface AxonOptions {
   /** The miner's hotkey: dendrites sign for its address. */
@@ -66,6 +71,11 @@ export interface AxonOptions {
   metagraph?: MetagraphProvider
   /** Where the last nonce per (hotkey, uuid) is kept (default: in memory). */
   nonces?: NonceStore
+  /**
+   * How many (hotkey, uuid) nonce pairs and fresh Epistula requests are remembered (default
+   * 100,000 each): the bound on what callers can make the axon keep.
+   */
+  maxRememberedCallers?: number
   /** The clock for nonces, in nanoseconds (for tests). */
   nowNs?: () => bigint
   /** The clock for Epistula timestamps, in milliseconds (for tests). */
@@ -163,11 +173,14 @@ const DEFAULT_TIMEOUT_S = 12
 export class Axon {
   readonly hotkey: string
   readonly metrics = new AxonMetrics()
+  /** Every request's signature goes through it; its `stats` show how well batches form. */
+  readonly signatures = new SignatureBatcher()
   readonly nonces: NonceStore
   readonly #options: AxonOptions
   readonly #synapses = new Map<string, SynapseRoute>()
   readonly #epistula = new Map<string, EpistulaRoute>()
   readonly #gate: PriorityGate
+  readonly #epistulaSeen: ReplayGuard
   readonly #perIp: TokenBuckets | undefined
   readonly #perHotkey: TokenBuckets | undefined
   readonly #states = new WeakMap<FastifyRequest, RequestState>()
@@ -184,7 +197,9 @@ export class Axon {
     }
     this.#options = options
     this.hotkey = options.keypair.address
-    this.nonces = options.nonces ?? new MemoryNonceStore()
+    const capacity = options.maxRememberedCallers ?? 100_000
+    this.nonces = options.nonces ?? new MemoryNonceStore({ capacity })
+    this.#epistulaSeen = new ReplayGuard(capacity)
     this.#nowNs = options.nowNs ?? timeNs
     this.#nowMs = options.nowMs ?? Date.now
     this.#gate = new PriorityGate(options.concurrency ?? 8, options.maxQueue ?? 64)
@@ -426,12 +441,18 @@ export class Axon {
       if (blacklist !== undefined && (await blacklist(hotkey, caller))) {
         return this.#reject(request, reply, 'blacklisted')
       }
-      const verified = verifySynapseRequest(synapse, {
+      const clock = { nonces: this.nonces, nowNs: this.#nowNs() }
+      const pending = beginRequestVerification(synapse, {
+        ...clock,
         axonHotkey: this.hotkey,
-        nonces: this.nonces,
-        nowNs: this.#nowNs(),
         strict: true,
       })
+      if (!pending.ok) return this.#reject(request, reply, pending.reason)
+      const { check } = pending
+      const valid =
+        check === null ||
+        (await this.signatures.verify(check.message, check.signature, check.publicKey))
+      const verified = finishRequestVerification(pending, valid, clock)
       if (!verified.ok) return this.#reject(request, reply, verified.reason)
       // Only verified hotkeys are counted, so nobody can spend another caller's tokens.
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(hotkey)) {
@@ -489,6 +510,7 @@ export class Axon {
     const blacklist = this.#blacklistOf(options.blacklist)
     const priority = this.#priorityOf(options.priority)
     const ownHotkey = options.ownHotkey === undefined ? this.hotkey : options.ownHotkey
+    const allowedDeltaMs = options.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS
 
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       this.#state(request).route = path
@@ -504,12 +526,21 @@ export class Axon {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = request.body
       const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0)
-      const verifyOptions: EpistulaVerifyOptions = { ownHotkey, nowMs: this.#nowMs() }
-      if (options.allowedDeltaMs !== undefined)
-        verifyOptions.allowedDeltaMs = options.allowedDeltaMs
+      const nowMs = this.#nowMs()
+      const verifyOptions: EpistulaVerifyOptions = { ownHotkey, nowMs, allowedDeltaMs }
       if (options.maxFutureMs !== undefined) verifyOptions.maxFutureMs = options.maxFutureMs
-      const verdict = verifyEpistula(request.headers, body, verifyOptions)
+      const pending = beginEpistulaVerification(request.headers, body, verifyOptions)
+      if (pending.valid === false) {
+        return this.#reject(request, reply, `epistula_${pending.reason}`)
+      }
+      const { message, signature, publicKey } = pending.check
+      const valid = await this.signatures.verify(message, signature, publicKey)
+      const verdict = finishEpistulaVerification(pending, valid)
       if (!verdict.valid) return this.#reject(request, reply, `epistula_${verdict.reason}`)
+      const expiresAtMs = Number(verdict.timestampMs) + allowedDeltaMs
+      if (!this.#epistulaSeen.accept(verdict.signedBy, verdict.uuid, expiresAtMs, nowMs)) {
+        return this.#reject(request, reply, 'epistula_replayed')
+      }
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(verdict.signedBy)) {
         return this.#reject(request, reply, 'rate_limited_hotkey')
       }

@@ -15,7 +15,7 @@ export type AxonRejectionReason =
   | 'timeout'
   | 'forward_failed'
   | 'internal'
-  | `epistula_${EpistulaRejection}`
+  | `epistula_${EpistulaRejection | 'replayed'}`
 
 const NOT_VERIFIED = 'Not Verified with error: '
 
@@ -50,7 +50,7 @@ const TABLE: Record<Exclude<AxonRejectionReason, `epistula_${string}`>, [number,
   internal: [500, ''],
 }
 
-const EPISTULA: Record<EpistulaRejection, string> = {
+const EPISTULA: Record<EpistulaRejection | 'replayed', string> = {
   missing_header: 'Missing Epistula header',
   bad_timestamp: 'Invalid Epistula timestamp',
   invalid_signed_by: 'Invalid Epistula signer',
@@ -58,6 +58,7 @@ const EPISTULA: Record<EpistulaRejection, string> = {
   future: 'Request is too far in the future',
   bad_signature_format: 'Invalid signature',
   signature_mismatch: 'Signature Mismatch',
+  replayed: 'Request already received',
 }
 
 /** The HTTP status the axon answers `reason` with. */
@@ -72,7 +73,7 @@ export function rejectionStatus(reason: AxonRejectionReason): number {
  */
 export function rejectionMessage(reason: AxonRejectionReason): string {
   if (reason.startsWith('epistula_')) {
-    return EPISTULA[reason.slice('epistula_'.length) as EpistulaRejection]
+    return EPISTULA[reason.slice('epistula_'.length) as keyof typeof EPISTULA]
   }
   const [status, text] = TABLE[reason as keyof typeof TABLE]
   return status === 500 ? `Internal Server Error #${randomUUID()}` : text

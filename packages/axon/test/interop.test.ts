@@ -129,48 +129,40 @@ describeWithShared('synapse.json requests through a running axon', () => {
 
 describeWithShared('epistula.json cases through a running Epistula route', () => {
   const vectors = loadEpistulaVectors()
-  let nowMs = 0
-  const routes = new Map<string | null, string>()
-  const axon = new Axon({
-    keypair: { address: vectors.keys.receiver!.ss58 },
-    port: 0,
-    host: '127.0.0.1',
-    nowMs: () => nowMs,
-  })
-  for (const c of vectors.cases) {
-    const own = c.verifier.own_hotkey
-    if (routes.has(own)) continue
-    const path = `/epistula/${routes.size}`
-    routes.set(own, path)
-    axon.attachEpistula(path, {
-      ownHotkey: own,
-      allowedDeltaMs: c.verifier.allowed_delta_ms,
-      handler: (req) => ({ body: { signedBy: req.signedBy, bytes: req.body.length } }),
-    })
-  }
-  let base = ''
-  beforeAll(async () => {
-    base = `http://127.0.0.1:${await axon.start()}`
-  })
-  afterAll(() => axon.stop())
 
+  // A fresh axon per case: the cases share uuids, which one axon would refuse as replays.
   for (const c of vectors.cases) {
     it(`${c.id}: ${c.expected.valid ? 'accepted' : c.expected.reason}`, async () => {
-      nowMs = c.verifier.now_ms
-      const response = await request(`${base}${routes.get(c.verifier.own_hotkey)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...c.request.headers },
-        body: c.request.body_utf8,
+      const axon = new Axon({
+        keypair: { address: vectors.keys.receiver!.ss58 },
+        port: 0,
+        host: '127.0.0.1',
+        nowMs: () => c.verifier.now_ms,
       })
-      const json = (await response.body.json()) as Record<string, unknown>
-      if (c.expected.valid) {
-        expect(response.statusCode).toBe(200)
-        expect(json.signedBy).toBe(c.request.headers['Epistula-Signed-By'])
-        expect(json.bytes).toBe(Buffer.byteLength(c.request.body_utf8))
-      } else {
-        expect(response.statusCode).toBe(401)
-        const reason = `epistula_${c.expected.reason}` as AxonRejectionReason
-        expect(json.message).toBe(rejectionMessage(reason))
+      axon.attachEpistula('/epistula', {
+        ownHotkey: c.verifier.own_hotkey,
+        allowedDeltaMs: c.verifier.allowed_delta_ms,
+        handler: (req) => ({ body: { signedBy: req.signedBy, bytes: req.body.length } }),
+      })
+      const port = await axon.start()
+      try {
+        const response = await request(`http://127.0.0.1:${port}/epistula`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...c.request.headers },
+          body: c.request.body_utf8,
+        })
+        const json = (await response.body.json()) as Record<string, unknown>
+        if (c.expected.valid) {
+          expect(response.statusCode).toBe(200)
+          expect(json.signedBy).toBe(c.request.headers['Epistula-Signed-By'])
+          expect(json.bytes).toBe(Buffer.byteLength(c.request.body_utf8))
+        } else {
+          expect(response.statusCode).toBe(401)
+          const reason = `epistula_${c.expected.reason}` as AxonRejectionReason
+          expect(json.message).toBe(rejectionMessage(reason))
+        }
+      } finally {
+        await axon.stop()
       }
     })
   }

@@ -260,4 +260,26 @@ describe('hooks and lifecycle', () => {
       await axon.stop()
     }
   })
+
+  it('refuses a replayed Epistula request while it is still fresh', async () => {
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+    axon.attachEpistula('/score', { handler: () => ({ body: 'ok' }) })
+    const port = await axon.start()
+    try {
+      const body = '{"x":2}'
+      const headers = {
+        'content-type': 'application/json',
+        ...epistulaHeaders({ signer: alice, body, signedFor: miner.address }),
+      }
+      const send = () =>
+        request(`http://127.0.0.1:${port}/score`, { method: 'POST', headers, body })
+      const first = await send()
+      expect([first.statusCode, await first.body.text()]).toEqual([200, 'ok'])
+      const again = await send()
+      expect(again.statusCode).toBe(401)
+      expect(await again.body.json()).toEqual({ message: rejectionMessage('epistula_replayed') })
+    } finally {
+      await axon.stop()
+    }
+  })
 })
