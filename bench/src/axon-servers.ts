@@ -3,15 +3,19 @@
  * dendrite have their own core (`node axon-servers.js <kind> [count] [first]`):
  *
  * - `fastify`: a plain fastify hello world at GET /;
- * - `axon <uri>`: one Axon serving Dummy (verification on, rate limits off), hotkey `<uri>`;
+ * - `fastify-synapse`: plain fastify answering POST /Dummy with one fixed Dummy response (its
+ *   ~25 headers), reading the raw body and checking nothing: the HTTP cost of the protocol;
+ * - `axon <uri>`: one Axon serving Dummy and Epistula POST /score (verification on, rate
+ *   limits off, Epistula timestamps good for 10 minutes), hotkey `<uri>`;
  * - `axons <count> <first>`: Axons `//Axon//<first>` … serving Dummy, each on its own port.
  *
  * It prints one JSON line, `{ "targets": [{ "port", "hotkey" }] }`, once listening, and
- * exits when its stdin closes (the parent ended it, or died).
+ * exits when its stdin closes (the parent ended it, or died), printing
+ * `{ "signatures": { "batches", "signatures" } }` summed over its axons first.
  */
 import { Axon } from '@taokit/axon'
 import { Keypair } from '@taokit/keys'
-import { Dummy } from '@taokit/synapse'
+import { Dummy, synapseResponse } from '@taokit/synapse'
 import Fastify from 'fastify'
 
 const HOST = '127.0.0.1'
@@ -19,12 +23,28 @@ const HOST = '127.0.0.1'
 interface Server {
   port: number
   hotkey: string
+  signatures?: { batches: number; signatures: number }
   stop(): Promise<void>
 }
 
 async function plainFastify(): Promise<Server> {
   const app = Fastify({ logger: false })
   app.get('/', async () => ({ hello: 'world' }))
+  await app.listen({ port: 0, host: HOST })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : 0
+  return { port, hotkey: '', stop: () => app.close() }
+}
+
+async function synapseShapedFastify(): Promise<Server> {
+  const app = Fastify({ logger: false })
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+  const synapse = Dummy.create({ dummy_input: 1, dummy_output: 2 })
+  const response = synapseResponse(Dummy, synapse, { processTime: 0.0001 })
+  app.post(`/${Dummy.name}`, async (_request, reply) =>
+    reply.code(200).headers(response.headers).type('application/json').send(response.body),
+  )
   await app.listen({ port: 0, host: HOST })
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
@@ -42,12 +62,23 @@ async function dummyAxon(uri: string): Promise<Server> {
   axon.attach(Dummy, {
     forward: (synapse) => ({ ...synapse, dummy_output: synapse.dummy_input * 2 }),
   })
+  axon.attachEpistula('/score', {
+    // The bench signs its requests before the clock starts.
+    allowedDeltaMs: 600_000,
+    handler: (request) => ({ body: { score: request.body.length } }),
+  })
   const port = await axon.start()
-  return { port, hotkey: keypair.address, stop: () => axon.stop() }
+  return {
+    port,
+    hotkey: keypair.address,
+    signatures: axon.signatures.stats,
+    stop: () => axon.stop(),
+  }
 }
 
 async function serve(kind: string, args: string[]): Promise<Server[]> {
   if (kind === 'fastify') return [await plainFastify()]
+  if (kind === 'fastify-synapse') return [await synapseShapedFastify()]
   if (kind === 'axon') return [await dummyAxon(args[0] ?? '//Axon//bench')]
   if (kind === 'axons') {
     const [count = 1, first = 0] = args.map(Number)
@@ -63,8 +94,13 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return
     stopping = true
+    const signatures = { batches: 0, signatures: 0 }
+    for (const server of servers) {
+      signatures.batches += server.signatures?.batches ?? 0
+      signatures.signatures += server.signatures?.signatures ?? 0
+    }
     await Promise.all(servers.map((s) => s.stop()))
-    process.exit(0)
+    process.stdout.write(`${JSON.stringify({ signatures })}\n`, () => process.exit(0))
   }
   process.stdin.on('end', stop)
   process.stdin.on('close', stop)

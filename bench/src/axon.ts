@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { Dendrite } from '@taokit/dendrite'
 import { Keypair } from '@taokit/keys'
-import { type AxonTarget, Dummy, prepareSynapseRequest } from '@taokit/synapse'
+import { type AxonTarget, Dummy, epistulaHeaders, prepareSynapseRequest } from '@taokit/synapse'
 import autocannon from 'autocannon'
 import { median, type ResultRow, round, timed, times } from './report.js'
 
@@ -60,9 +60,16 @@ function pinSelf(core: number): () => void {
   return () => execFileSync('taskset', ['-a', '-p', mask, String(process.pid)], { stdio: 'ignore' })
 }
 
+/** Signature checks in an axon child: batch equations run, and the signatures in them. */
+interface SignatureStats {
+  batches: number
+  signatures: number
+}
+
 interface Servers {
   targets: AxonTarget[]
-  stop(): Promise<void>
+  /** Resolves with the child's signature stats (zero for the plain fastify child). */
+  stop(): Promise<SignatureStats>
 }
 
 /**
@@ -89,8 +96,11 @@ async function startServers(
       throw new Error(`axon-servers.js ${args.join(' ')} exited (${code}) before listening`)
     }),
   ])
-  lines.close()
   const { targets } = JSON.parse(first) as { targets: { port: number; hotkey: string }[] }
+  let stats: SignatureStats = { batches: 0, signatures: 0 }
+  lines.on('line', (line) => {
+    stats = (JSON.parse(line) as { signatures: SignatureStats }).signatures
+  })
   return {
     targets: targets.map((t) => ({ ip: HOST, port: t.port, hotkey: t.hotkey })),
     async stop() {
@@ -98,15 +108,24 @@ async function startServers(
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
       await exited
       clearTimeout(timer)
+      lines.close()
+      return stats
     },
   }
 }
 
-/** One signed Dummy request as autocannon sends it. */
+/** One signed request as autocannon sends it. */
 interface SignedRequest {
+  path: string
   headers: Record<string, string>
   body: string
 }
+
+/** The two signed protocols the axon serves: the SDK's synapses, and Epistula v2. */
+type Protocol = 'synapse' | 'epistula'
+
+/** The Epistula body: a small JSON request, as a scoring call would send. */
+const EPISTULA_BODY = JSON.stringify({ prompt: 'hello', n: 1 })
 
 /**
  * Pre-signed requests in lanes: a lane is one dendrite uuid with increasing nonces, so one
@@ -132,8 +151,12 @@ class Lanes {
   }
 }
 
-/** `count` signed Dummy requests for `axon`, by prepareSynapseRequest; µs per request too. */
-function signLanes(signer: Keypair, axon: AxonTarget, count: number) {
+/**
+ * `count` signed requests for `axon`, in lanes, and the µs each took to sign: Dummy
+ * synapses by prepareSynapseRequest, or Epistula POST /score by epistulaHeaders (a fresh
+ * uuid each; without the optional secret signatures, which receivers ignore).
+ */
+function signLanes(protocol: Protocol, signer: Keypair, axon: AxonTarget, count: number) {
   const synapse = Dummy.create({ dummy_input: 1 })
   const lanes: SignedRequest[][] = []
   const start = performance.now()
@@ -141,6 +164,20 @@ function signLanes(signer: Keypair, axon: AxonTarget, count: number) {
     const uuid = randomUUID()
     const lane: SignedRequest[] = []
     for (let i = 0; i < Math.min(LANE, left); i++) {
+      if (protocol === 'epistula') {
+        const headers = epistulaHeaders({
+          signer,
+          body: EPISTULA_BODY,
+          signedFor: axon.hotkey,
+          secretSignatures: false,
+        })
+        lane.push({
+          path: '/score',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: EPISTULA_BODY,
+        })
+        continue
+      }
       const request = prepareSynapseRequest(Dummy, synapse, {
         signer,
         axon,
@@ -148,6 +185,7 @@ function signLanes(signer: Keypair, axon: AxonTarget, count: number) {
         timeout: SIGNED_TIMEOUT_S,
       })
       lane.push({
+        path: request.path,
         headers: { ...request.headers, 'content-type': 'application/json' },
         body: request.body,
       })
@@ -180,12 +218,16 @@ function nextSigned(pool: Lanes, state: LaneState): SignedRequest {
 function laneRequests(pool: Lanes): autocannon.Request[] {
   const request = {
     method: 'POST' as const,
-    path: `/${Dummy.name}`,
     // autocannon deep-clones the requests per connection: `lane` is this connection's.
     lane: { requests: undefined, index: 0 } as LaneState,
     setupRequest(req: autocannon.Request & { lane: LaneState }): autocannon.Request {
       const next = nextSigned(pool, req.lane)
-      return { ...req, headers: { ...req.headers, ...next.headers }, body: next.body }
+      return {
+        ...req,
+        path: next.path,
+        headers: { ...req.headers, ...next.headers },
+        body: next.body,
+      }
     },
   }
   return [request as unknown as autocannon.Request]
@@ -230,11 +272,58 @@ function benchSigner() {
   return { signer, target }
 }
 
+/** Pre-signed requests of one protocol: a warm-up set, and the main set (sized on first use). */
+class SignedSet {
+  readonly warmup: ReturnType<typeof signLanes>
+  main: ReturnType<typeof signLanes> | undefined
+  readonly rates: number[] = []
+  readonly problems = new Set<string>()
+  exhausted = 0
+
+  constructor(
+    readonly protocol: Protocol,
+    readonly signer: Keypair,
+    readonly target: AxonTarget,
+    readonly warmupCount: number,
+  ) {
+    this.warmup = signLanes(protocol, signer, target, warmupCount)
+  }
+
+  /** Warms `url` up, then measures one round; returns its rate. */
+  async round(url: string): Promise<number> {
+    const probe = await cannon({
+      ...base,
+      url,
+      amount: this.warmupCount,
+      requests: laneRequests(new Lanes(this.warmup.lanes)),
+    })
+    if (this.main === undefined) {
+      // Enough for the axon's warm rate, well above this first, cold one (running out is
+      // counted, and sends replays the axon refuses).
+      const wanted = rateOf(probe.result) * DURATION_S * 2.5 + CONNECTIONS * LANE
+      const count = Math.ceil(Math.min(wanted, MAX_SIGNED) / LANE) * LANE
+      this.main = signLanes(this.protocol, this.signer, this.target, count)
+    }
+    const pool = new Lanes(this.main.lanes)
+    const { result } = await cannon({
+      ...base,
+      url,
+      duration: DURATION_S,
+      requests: laneRequests(pool),
+    })
+    this.exhausted += pool.exhausted
+    if (result.non2xx + result.errors > 0) this.problems.add(failures(result))
+    this.rates.push(rateOf(result))
+    return rateOf(result)
+  }
+}
+
 /**
- * Rows 1 and 2, interleaved so both see the same machine: each round runs the plain fastify
- * hello world (GET /), then signed, verified Dummy requests against a fresh Axon child (a
- * fresh nonce store, so the same pre-signed requests, all within the nonce window, serve
- * every round and none is sent twice to one axon). Both children are pinned to one core.
+ * The rate rows, interleaved so all see the same machine. Each round runs the plain fastify
+ * hello world (GET /); plain fastify answering the synapse's shape; then signed, verified
+ * Dummy and Epistula requests against a fresh Axon child (a fresh nonce store, so the same
+ * pre-signed requests, all within the nonce window, serve every round and none is sent
+ * twice to one axon). Every child is pinned to one core.
  */
 async function rates(pin: boolean): Promise<ResultRow[]> {
   const { signer, target } = benchSigner()
@@ -242,81 +331,98 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_AXON_CPU_PROF}`]
     : []
   const warmupCount = 5_000
-  const warmup = signLanes(signer, target, warmupCount)
-  let main: ReturnType<typeof signLanes> | undefined
+  const sets = {
+    synapse: new SignedSet('synapse', signer, target, warmupCount),
+    epistula: new SignedSet('epistula', signer, target, warmupCount),
+  }
   const plainRates: number[] = []
-  const axonRates: number[] = []
-  const shares: number[] = []
+  const floorRates: number[] = []
   const plainProblems = new Set<string>()
-  const axonProblems = new Set<string>()
-  let exhausted = 0
+  const batches = { batches: 0, signatures: 0 }
+  // One static signed request: the floor server checks nothing, so it may repeat.
+  const shape = sets.synapse.warmup.lanes[0]![0]!
   const plain = await startServers(['fastify'], pin)
+  const floor = await startServers(['fastify-synapse'], pin)
   try {
     const plainUrl = `http://${HOST}:${plain.targets[0]!.port}/`
+    const floorOptions = {
+      ...base,
+      url: `http://${HOST}:${floor.targets[0]!.port}${shape.path}`,
+      method: 'POST' as const,
+      headers: shape.headers,
+      body: shape.body,
+    }
     await cannon({ ...base, url: plainUrl, duration: 1 })
+    await cannon({ ...floorOptions, duration: 1 })
     for (let round = 0; round < ROUNDS; round++) {
       const { result: plainResult } = await cannon({ ...base, url: plainUrl, duration: DURATION_S })
       plainRates.push(rateOf(plainResult))
       if (plainResult.non2xx + plainResult.errors > 0) plainProblems.add(failures(plainResult))
+      const { result: floorResult } = await cannon({ ...floorOptions, duration: DURATION_S })
+      floorRates.push(rateOf(floorResult))
+      if (floorResult.non2xx + floorResult.errors > 0) plainProblems.add(failures(floorResult))
 
       const axon = await startServers(['axon', AXON_URI], pin, axonNodeFlags)
       const url = `http://${HOST}:${axon.targets[0]!.port}`
       try {
-        const probe = await cannon({
-          ...base,
-          url,
-          amount: warmupCount,
-          requests: laneRequests(new Lanes(warmup.lanes)),
-        })
-        if (main === undefined) {
-          // Enough for the axon's warm rate, well above this first, cold one (running out
-          // is counted, and sends replays the axon refuses).
-          const wanted = rateOf(probe.result) * DURATION_S * 2.5 + CONNECTIONS * LANE
-          main = signLanes(signer, target, Math.ceil(Math.min(wanted, MAX_SIGNED) / LANE) * LANE)
-        }
-        const pool = new Lanes(main.lanes)
-        const { result } = await cannon({
-          ...base,
-          url,
-          duration: DURATION_S,
-          requests: laneRequests(pool),
-        })
-        axonRates.push(rateOf(result))
-        shares.push(rateOf(result) / plainRates[round]!)
-        exhausted += pool.exhausted
-        if (result.non2xx + result.errors > 0) axonProblems.add(failures(result))
+        await sets.synapse.round(url)
+        await sets.epistula.round(url)
       } finally {
-        await axon.stop()
+        const stats = await axon.stop()
+        batches.batches += stats.batches
+        batches.signatures += stats.signatures
       }
     }
   } finally {
     await plain.stop()
+    await floor.stop()
   }
-  const rate = median(axonRates)
+  const plainRate = median(plainRates)
   const percent = (x: number) => `${Math.round(x * 1000) / 10}%`
   const pinning = pin
     ? `server pinned to core ${SERVER_CORE}, autocannon on core ${CLIENT_CORE}`
     : 'unpinned (no taskset)'
   const settings = `autocannon ${CONNECTIONS} connections × ${DURATION_S} s, loopback; ${pinning}`
+  const perBatch = round(batches.signatures / Math.max(1, batches.batches))
+  const signedRow = (set: SignedSet, name: string, how: string) => {
+    const rate = median(set.rates)
+    const shares = set.rates.map((r, i) => percent(r / plainRates[i]!))
+    return timed(
+      name,
+      'req/s',
+      set.rates,
+      [
+        `${percent(rate / plainRate)} of plain fastify in this run (per round ${shares.join('/')}; target ≥ 40%)`,
+        `${times(PYTHON_AXON_RATE, rate)} the Python axon's ~3,300 req/s unsigned (target ≥ 3×)`,
+        set.problems.size > 0 ? [...set.problems].join('; ') : 'non-2xx=0, errors=0',
+        `every request fresh: ${set.main!.count.toLocaleString('en')} pre-signed ${how} (${round(set.main!.usPerRequest)} µs each)${set.exhausted > 0 ? `; ran out ${set.exhausted} times (replays sent)` : ''}`,
+        `sr25519 verification on (${perBatch} signatures per batch equation on average over the axon's life), rate limits off, metrics on; a fresh axon child per round, warmed with ${warmupCount.toLocaleString('en')} requests`,
+        settings,
+      ].join('; '),
+    )
+  }
   return [
     timed(
       'plain fastify hello world (GET /, the ceiling)',
       'req/s',
       plainRates,
-      `${settings}; rounds interleaved with the axon's${plainProblems.size > 0 ? `; ${[...plainProblems].join('; ')}` : ''}`,
+      `${settings}; rounds interleaved with the others${plainProblems.size > 0 ? `; ${[...plainProblems].join('; ')}` : ''}`,
     ),
     timed(
-      'signed, verified Dummy requests (POST /Dummy, axon)',
+      "plain fastify answering the synapse protocol's shape (POST /Dummy, no checks)",
       'req/s',
-      axonRates,
-      [
-        `${percent(rate / median(plainRates))} of plain fastify in this run (per round ${shares.map(percent).join('/')}; target ≥ 40%)`,
-        `${times(PYTHON_AXON_RATE, rate)} the Python axon's ~3,300 req/s unsigned (target ≥ 3×)`,
-        axonProblems.size > 0 ? [...axonProblems].join('; ') : 'non-2xx=0, errors=0',
-        `every request a fresh nonce: ${main!.count.toLocaleString('en')} pre-signed with prepareSynapseRequest (${round(main!.usPerRequest)} µs each), in lanes of ${LANE} per dendrite uuid${exhausted > 0 ? `; ran out ${exhausted} times (replays sent)` : ''}`,
-        `sr25519 verification on, rate limits off, metrics on; a fresh axon child per round, warmed with ${warmupCount.toLocaleString('en')} requests`,
-        settings,
-      ].join('; '),
+      floorRates,
+      `${percent(median(floorRates) / plainRate)} of plain fastify in this run: the HTTP cost of the protocol's ~25 request and ~25 response headers and raw body, with a fixed Dummy response and nothing checked; the same signed request each time; ${settings}`,
+    ),
+    signedRow(
+      sets.synapse,
+      'signed, verified Dummy requests (POST /Dummy, axon)',
+      `with prepareSynapseRequest, in lanes of ${LANE} per dendrite uuid`,
+    ),
+    signedRow(
+      sets.epistula,
+      'signed, verified Epistula v2 requests (POST /score, axon)',
+      `with epistulaHeaders (${Buffer.byteLength(EPISTULA_BODY)}-byte JSON body, a fresh uuid each, no secret signatures; the route accepts timestamps up to 10 minutes old, since the requests are signed before the clock starts)`,
     ),
   ]
 }
@@ -364,7 +470,7 @@ async function paced(port: number, rate: number, durationS: number, pool: Lanes)
           host: HOST,
           port,
           method: 'POST',
-          path: `/${Dummy.name}`,
+          path: next.path,
           headers: { ...next.headers, 'content-length': Buffer.byteLength(next.body) },
         },
         (response) => {
@@ -417,10 +523,10 @@ async function fixedRateLatency(pin: boolean): Promise<ResultRow[]> {
   let exhausted = 0
   const count = FIXED_RATE * DURATION_S + CONNECTIONS * LANE
   try {
-    const warm = signLanes(signer, target, 5_000)
+    const warm = signLanes('synapse', signer, target, 5_000)
     await cannon({ ...base, url, amount: 5_000, requests: laneRequests(new Lanes(warm.lanes)) })
     for (let i = 0; i < ROUNDS; i++) {
-      const lanes = new Lanes(signLanes(signer, target, count).lanes)
+      const lanes = new Lanes(signLanes('synapse', signer, target, count).lanes)
       const run = await paced(port, FIXED_RATE, DURATION_S, lanes)
       p50s.push(quantile(run.latencies, 0.5))
       p99s.push(quantile(run.latencies, 0.99))
@@ -430,7 +536,7 @@ async function fixedRateLatency(pin: boolean): Promise<ResultRow[]> {
       errors += run.errors
       exhausted += lanes.exhausted
 
-      const burstLanes = new Lanes(signLanes(signer, target, count).lanes)
+      const burstLanes = new Lanes(signLanes('synapse', signer, target, count).lanes)
       const { result, latencies } = await cannon({
         ...base,
         url,

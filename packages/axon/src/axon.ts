@@ -169,6 +169,21 @@ interface RequestState {
 }
 
 const DEFAULT_TIMEOUT_S = 12
+/**
+ * Where a request's state lives: a property declared up front with decorateRequest, so
+ * every request object keeps one shape (a WeakMap entry per request costs more GC work).
+ */
+const STATE = Symbol('taokit axon request state')
+const stateOf = (request: FastifyRequest) => request as unknown as { [STATE]: RequestState | null }
+const TIMED_OUT = Symbol('timed out')
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
 
 export class Axon {
   readonly hotkey: string
@@ -183,7 +198,6 @@ export class Axon {
   readonly #epistulaSeen: ReplayGuard
   readonly #perIp: TokenBuckets | undefined
   readonly #perHotkey: TokenBuckets | undefined
-  readonly #states = new WeakMap<FastifyRequest, RequestState>()
   readonly #nowNs: () => bigint
   readonly #nowMs: () => number
   #app: FastifyInstance | undefined
@@ -299,17 +313,22 @@ export class Axon {
       },
     })
 
-    app.addHook('onRequest', async (request, reply) => {
-      this.#states.set(request, { route: 'unknown', start: process.hrtime.bigint() })
+    app.decorateRequest(STATE as unknown as string, null)
+    // Callback-style hooks: they never wait, and a promise per hook per request adds up.
+    app.addHook('onRequest', (request, reply, done) => {
+      stateOf(request)[STATE] = { route: 'unknown', start: process.hrtime.bigint() }
       if (this.#perIp !== undefined && !this.#perIp.take(request.ip)) {
-        return this.#reject(request, reply, 'rate_limited_ip')
+        this.#reject(request, reply, 'rate_limited_ip')
       }
+      done()
     })
-    app.addHook('onResponse', async (request, reply) => {
-      const state = this.#states.get(request)
-      if (state === undefined || state.route === 'metrics') return
-      const seconds = Number(process.hrtime.bigint() - state.start) / 1e9
-      this.metrics.observe(state.route, reply.statusCode, seconds, state.reason)
+    app.addHook('onResponse', (request, reply, done) => {
+      const state = stateOf(request)[STATE]
+      if (state !== null && state.route !== 'metrics') {
+        const seconds = Number(process.hrtime.bigint() - state.start) / 1e9
+        this.metrics.observe(state.route, reply.statusCode, seconds, state.reason)
+      }
+      done()
     })
     app.setNotFoundHandler(async (request, reply) => {
       const path = request.url.split('?')[0] ?? ''
@@ -348,12 +367,9 @@ export class Axon {
   }
 
   #state(request: FastifyRequest): RequestState {
-    let state = this.#states.get(request)
-    if (state === undefined) {
-      state = { route: 'unknown', start: process.hrtime.bigint() }
-      this.#states.set(request, state)
-    }
-    return state
+    const holder = stateOf(request)
+    holder[STATE] ??= { route: 'unknown', start: process.hrtime.bigint() }
+    return holder[STATE]
   }
 
   #reject(request: FastifyRequest, reply: FastifyReply, reason: AxonRejectionReason): FastifyReply {
@@ -401,16 +417,16 @@ export class Axon {
     if (!slot.ok) return { ok: false, reason: slot.reason === 'timeout' ? 'timeout' : 'queue_full' }
     const controller = new AbortController()
     let timer: NodeJS.Timeout | undefined
-    const remaining = Math.max(0, deadlineMs - (performance.now() - started))
-    const expired = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), remaining)
-    })
     try {
-      const outcome = await Promise.race([
-        Promise.resolve().then(() => work(controller.signal)),
-        expired,
-      ])
-      if (outcome === 'timeout') {
+      const outcomeOrPromise = work(controller.signal)
+      // A synchronous handler has finished already: there is nothing to time out.
+      if (!isThenable(outcomeOrPromise)) return { ok: true, value: outcomeOrPromise }
+      const remaining = Math.max(0, deadlineMs - (performance.now() - started))
+      const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(() => resolve(TIMED_OUT), remaining)
+      })
+      const outcome = await Promise.race([outcomeOrPromise, expired])
+      if (outcome === TIMED_OUT) {
         controller.abort()
         return { ok: false, reason: 'timeout' }
       }

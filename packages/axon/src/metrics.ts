@@ -29,9 +29,30 @@ export class AxonMetrics {
     })
   }
 
+  // Label sets are few (routes × statuses × reasons); their children are kept, so a request
+  // does not hash its labels three times.
+  readonly #children = new Map<string, { inc(): void }>()
+  readonly #timers = new Map<string, { observe(value: number): void }>()
+
   observe(route: string, status: number, seconds: number, reason: string | undefined): void {
-    this.requests.inc({ route, status: String(status) })
-    this.latency.observe({ route }, seconds)
-    if (reason !== undefined) this.rejections.inc({ route, reason })
+    this.#child(`r\0${route}\0${status}`, () => this.requests.labels(route, String(status))).inc()
+    let timer = this.#timers.get(route)
+    if (timer === undefined) {
+      timer = this.latency.labels(route)
+      this.#timers.set(route, timer)
+    }
+    timer.observe(seconds)
+    if (reason !== undefined) {
+      this.#child(`x\0${route}\0${reason}`, () => this.rejections.labels(route, reason)).inc()
+    }
+  }
+
+  #child(key: string, make: () => { inc(): void }): { inc(): void } {
+    let child = this.#children.get(key)
+    if (child === undefined) {
+      child = make()
+      this.#children.set(key, child)
+    }
+    return child
   }
 }
