@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
 import { Dendrite } from '@taokit/dendrite'
 import { Keypair } from '@taokit/keys'
 import { Dummy } from '@taokit/synapse'
 import { expect, it } from 'vitest'
-import { npxTaokit, root } from './npx.js'
+import { serveAxon } from './axon-serve.js'
+import { npxTaokit } from './npx.js'
 import { waitFor } from './wait.js'
 
 /** Whether a TCP connection to 127.0.0.1:`port` is accepted. */
@@ -23,44 +23,12 @@ it('npx taokit axon serve answers a signed Dummy, refuses one signed for another
   const alice = Keypair.fromUri('//Alice')
   const bob = Keypair.fromUri('//Bob')
   const charlie = Keypair.fromUri('//Charlie')
-  // Its own process group, so that Ctrl-C can be sent to the group as a terminal sends it.
-  const child = spawn(
-    'npx',
-    [
-      '--no-install',
-      'taokit',
-      'axon',
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--uri',
-      '//Bob',
-    ],
-    { cwd: root, detached: true },
-  )
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  )
+  const axon = await serveAxon(['--uri', '//Bob'])
+  const { port } = axon
   const dendrite = new Dendrite({ keypair: alice })
-  let port = 0
   try {
-    const [, portText, hotkey] = await waitFor(
-      () => stdout,
-      /axon listening on http:\/\/127\.0\.0\.1:(\d+) as (\w+)/,
-    )
-    port = Number(portText)
     expect(port).toBeGreaterThan(0)
-    expect(hotkey).toBe(bob.address)
+    expect(axon.hotkey).toBe(bob.address)
 
     const ok = await dendrite.query(
       [{ ip: '127.0.0.1', port, hotkey: bob.address }],
@@ -83,14 +51,14 @@ it('npx taokit axon serve answers a signed Dummy, refuses one signed for another
     expect(wrong.results[0]?.synapse?.dummy_output ?? null).toBeNull()
 
     // One log line per request on stderr: route, caller, status, milliseconds.
-    await waitFor(() => stderr, new RegExp(`POST /Dummy from ${alice.address} 200 [\\d.]+ms`))
-    await waitFor(() => stderr, new RegExp(`POST /Dummy from ${alice.address} 401 [\\d.]+ms`))
+    await waitFor(axon.stderr, new RegExp(`POST /Dummy from ${alice.address} 200 [\\d.]+ms`))
+    await waitFor(axon.stderr, new RegExp(`POST /Dummy from ${alice.address} 401 [\\d.]+ms`))
   } finally {
     await dendrite.close()
-    process.kill(-child.pid!, 'SIGINT')
+    void axon.interrupt()
   }
   // npx itself dies of the SIGINT, as it does under a terminal; the axon must stop too.
-  const { code, signal } = await exited
+  const { code, signal } = await axon.interrupt()
   expect(code === 0 || signal === 'SIGINT').toBe(true)
   const deadline = Date.now() + 10_000
   while ((await accepts(port)) && Date.now() < deadline) {

@@ -1,0 +1,117 @@
+"""The Python SDK's side of test/python-sdk.test.ts (bittensor 10.x).
+
+  sdk_interop.py dendrite <port> <axon hotkey>   query a taokit axon, print one JSON line
+  sdk_interop.py axon <port> <wallet dir>        serve Dummy and TextPrompt as //Ferdie
+"""
+import asyncio
+import json
+import socket
+import sys
+import time
+import typing
+
+import bittensor as bt
+from bittensor.utils import networking
+from bittensor_wallet import Keypair
+
+# The SDK asks web services for this machine's address; the tests run offline on loopback.
+networking.get_external_ip = lambda: "127.0.0.1"
+
+
+class Dummy(bt.Synapse):
+    dummy_input: int
+    dummy_output: typing.Optional[int] = None
+
+
+class TextPrompt(bt.Synapse):
+    prompt: str
+    temperature: float = 0.7
+    max_tokens: int = 64
+    stop: typing.List[str] = []
+    completion: typing.Optional[str] = None
+    required_hash_fields: typing.ClassVar[typing.Tuple[str, ...]] = (
+        "prompt",
+        "temperature",
+        "max_tokens",
+        "stop",
+    )
+
+
+def query(port: int, hotkey: str) -> None:
+    dendrite = bt.Dendrite(wallet=Keypair.create_from_uri("//Alice"))
+    target = bt.AxonInfo(
+        version=0, ip="127.0.0.1", port=port, ip_type=4, hotkey=hotkey, coldkey=hotkey
+    )
+
+    async def run():
+        dummy = await dendrite.forward([target], Dummy(dummy_input=21), timeout=10)
+        prompt = await dendrite.forward(
+            [target], TextPrompt(prompt="héllo", stop=["\n"]), timeout=10
+        )
+        # Signed for another axon: the taokit axon must refuse it.
+        stranger = bt.AxonInfo(
+            version=0,
+            ip="127.0.0.1",
+            port=port,
+            ip_type=4,
+            hotkey=Keypair.create_from_uri("//Eve").ss58_address,
+            coldkey=hotkey,
+        )
+        refused = await dendrite.forward([stranger], Dummy(dummy_input=1), timeout=10)
+        await dendrite.aclose_session()
+        return dummy[0], prompt[0], refused[0]
+
+    dummy, prompt, refused = asyncio.run(run())
+    print(
+        json.dumps(
+            {
+                "dummy": {"status": dummy.dendrite.status_code, "output": dummy.dummy_output},
+                "prompt": {
+                    "status": prompt.dendrite.status_code,
+                    "completion": prompt.completion,
+                },
+                "refused": {"status": refused.dendrite.status_code},
+            }
+        ),
+        flush=True,
+    )
+
+
+def serve(port: int, path: str) -> None:
+    wallet = bt.Wallet(name="ferdie", hotkey="default", path=path)
+    wallet.create_coldkey_from_uri("//Ferdie", use_password=False, overwrite=True, suppress=True)
+    wallet.create_hotkey_from_uri("//Ferdie", use_password=False, overwrite=True, suppress=True)
+
+    def dummy(synapse: Dummy) -> Dummy:
+        synapse.dummy_output = synapse.dummy_input * 2
+        return synapse
+
+    def text(synapse: TextPrompt) -> TextPrompt:
+        synapse.completion = synapse.prompt.upper()
+        return synapse
+
+    axon = bt.Axon(wallet=wallet, ip="127.0.0.1", port=port, external_ip="127.0.0.1")
+    axon.attach(forward_fn=dummy).attach(forward_fn=text)
+    axon.start()
+    # start() returns before uvicorn's thread listens.
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    print(json.dumps({"port": port, "hotkey": wallet.hotkey.ss58_address}), flush=True)
+    try:
+        while sys.stdin.read(1):
+            pass
+    finally:
+        axon.stop()
+        time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "dendrite":
+        query(int(sys.argv[2]), sys.argv[3])
+    else:
+        serve(int(sys.argv[2]), sys.argv[3])
