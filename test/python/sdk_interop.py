@@ -103,8 +103,7 @@ def serve(port: int, path: str) -> None:
             time.sleep(0.05)
     print(json.dumps({"port": port, "hotkey": wallet.hotkey.ss58_address}), flush=True)
     try:
-        while sys.stdin.read(1):
-            pass
+        sys.stdin.buffer.read()  # until the parent closes stdin
     finally:
         axon.stop()
         time.sleep(0.2)
