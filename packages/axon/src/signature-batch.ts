@@ -1,6 +1,26 @@
 import { type SignedItem, verify, verifyBatchSync } from '@taokit/keys'
 
+const OPEN = Buffer.from('<Bytes>')
+const CLOSE = Buffer.from('</Bytes>')
+const NO_WRAP = { wrapped: false } as const
+
+/** Whether `signature` is over `<Bytes>message</Bytes>`, as polkadot-js `signRaw` signs. */
+function verifiesWrapped(item: Waiting): boolean {
+  const message = Buffer.from(item.message.buffer, item.message.byteOffset, item.message.length)
+  // Already wrapped: wallets do not wrap twice.
+  if (
+    message.subarray(0, OPEN.length).equals(OPEN) &&
+    message.subarray(-CLOSE.length).equals(CLOSE)
+  ) {
+    return false
+  }
+  return verify(Buffer.concat([OPEN, message, CLOSE]), item.signature, item.signer, NO_WRAP)
+}
+
 interface Waiting extends SignedItem {
+  message: Uint8Array
+  signature: Uint8Array
+  signer: Uint8Array
   resolve: (valid: boolean) => void
 }
 
@@ -40,11 +60,16 @@ export class SignatureBatcher {
     if (batch.length === 0) return
     this.stats.batches++
     this.stats.signatures += batch.length
-    const verdicts = batch.length === 1 ? [false] : verifyBatchSync(batch)
+    if (batch.length === 1) {
+      const [item] = batch as [Waiting]
+      item.resolve(verify(item.message, item.signature, item.signer))
+      return
+    }
+    // A false verdict here means the exact message did not verify (a failed batch is
+    // re-checked one by one); what is left to try is a wallet's <Bytes>-wrapped signature.
+    const verdicts = verifyBatchSync(batch)
     batch.forEach((item, i) => {
-      // The batch checks exact messages; a wallet's <Bytes>-wrapped signature, or a lone
-      // request, is checked on its own.
-      item.resolve(verdicts[i] || verify(item.message, item.signature, item.signer))
+      item.resolve(verdicts[i] === true || verifiesWrapped(item))
     })
   }
 }
