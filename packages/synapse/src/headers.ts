@@ -36,7 +36,9 @@ export function headerPairs(headers: HeaderInput): [string, string][] {
     }
     return out
   }
-  for (const [name, value] of Object.entries(headers)) {
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>
+  for (const name of Object.keys(record)) {
+    const value = record[name]
     if (value === undefined) continue
     const lower = name.toLowerCase()
     if (typeof value === 'string') out.push([lower, value])

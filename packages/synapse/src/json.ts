@@ -326,12 +326,15 @@ export function pyJsonDumps(value: PyValue, options: PyJsonDumpsOptions = {}): s
         return encodeString(v, ensureAscii)
     }
     if (Array.isArray(v)) return `[${(v as readonly PyValue[]).map(encode).join(itemSep)}]`
-    const items: string[] = []
+    // Concatenated as it goes: V8 joins such strings lazily, without an array of parts.
+    let out = '{'
+    let first = true
     for (const [key, item] of v as ReadonlyMap<PyKey, PyValue>) {
       const name = typeof key === 'string' ? key : key.toString()
-      items.push(`${encodeString(name, ensureAscii)}${keySep}${encode(item)}`)
+      out += `${first ? '' : itemSep}${encodeString(name, ensureAscii)}${keySep}${encode(item)}`
+      first = false
     }
-    return `{${items.join(itemSep)}}`
+    return `${out}}`
   }
   return encode(value)
 }

@@ -231,18 +231,18 @@ export function coerceTerminal(value: unknown, path: string): TerminalInfo {
 /** `model_dump()` of a `TerminalInfo`. */
 export function dumpTerminal(info: TerminalInfo): PyDict {
   const int = (v: number | null) => (v === null ? null : BigInt(v))
-  return new Map<PyKey, PyValue>([
-    ['status_code', int(info.status_code)],
-    ['status_message', info.status_message],
-    ['process_time', info.process_time],
-    ['ip', info.ip],
-    ['port', int(info.port)],
-    ['version', int(info.version)],
-    ['nonce', info.nonce],
-    ['uuid', info.uuid],
-    ['hotkey', info.hotkey],
-    ['signature', info.signature],
-  ])
+  // Set one by one: a Map built from an array of pairs allocates an array per pair.
+  return new Map<PyKey, PyValue>()
+    .set('status_code', int(info.status_code))
+    .set('status_message', info.status_message)
+    .set('process_time', info.process_time)
+    .set('ip', info.ip)
+    .set('port', int(info.port))
+    .set('version', int(info.version))
+    .set('nonce', info.nonce)
+    .set('uuid', info.uuid)
+    .set('hotkey', info.hotkey)
+    .set('signature', info.signature)
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -306,38 +306,33 @@ export function defineSynapse<F extends FieldMap>(
   const parse = (value: unknown): SynapseData<F> => {
     const get = lookup(value)
     if (get === undefined) throw validationError(name, 'expected a dict of fields')
-    const present = (key: string) => {
+    const orNull = <T>(key: string, fallback: () => T, cast: (v: unknown, p: string) => T) => {
       const raw = get(key)
-      return raw === undefined ? undefined : { raw }
-    }
-    const orNull = <T>(key: string, fallback: T, cast: (v: unknown, p: string) => T): T | null => {
-      const given = present(key)
-      if (given === undefined) return fallback
-      return given.raw === null ? null : cast(given.raw, key)
+      if (raw === undefined) return fallback()
+      return raw === null ? null : cast(raw, key)
     }
     const base: SynapseBase = {
       name,
-      timeout: orNull('timeout', 12.0, castPyFloat),
-      total_size: orNull('total_size', 0, smallInt),
-      header_size: orNull('header_size', 0, smallInt),
-      dendrite: orNull('dendrite', emptyTerminal(), coerceTerminal),
-      axon: orNull('axon', emptyTerminal(), coerceTerminal),
-      computed_body_hash: orNull('computed_body_hash', '', optionalStr),
+      timeout: orNull('timeout', () => 12.0, castPyFloat),
+      total_size: orNull('total_size', () => 0, smallInt),
+      header_size: orNull('header_size', () => 0, smallInt),
+      dendrite: orNull('dendrite', emptyTerminal, coerceTerminal),
+      axon: orNull('axon', emptyTerminal, coerceTerminal),
+      computed_body_hash: orNull('computed_body_hash', () => '', optionalStr),
     }
     const own = value instanceof Map ? value : new Map(Object.entries(value as object))
     return Object.assign(base, coerceModel(fields, own, '')) as SynapseData<F>
   }
 
   const dump = (synapse: SynapseData<F>): PyDict => {
-    const out = new Map<PyKey, PyValue>([
-      ['name', synapse.name],
-      ['timeout', synapse.timeout],
-      ['total_size', synapse.total_size === null ? null : BigInt(synapse.total_size)],
-      ['header_size', synapse.header_size === null ? null : BigInt(synapse.header_size)],
-      ['dendrite', synapse.dendrite === null ? null : dumpTerminal(synapse.dendrite)],
-      ['axon', synapse.axon === null ? null : dumpTerminal(synapse.axon)],
-      ['computed_body_hash', synapse.computed_body_hash],
-    ])
+    const out = new Map<PyKey, PyValue>()
+      .set('name', synapse.name)
+      .set('timeout', synapse.timeout)
+      .set('total_size', synapse.total_size === null ? null : BigInt(synapse.total_size))
+      .set('header_size', synapse.header_size === null ? null : BigInt(synapse.header_size))
+      .set('dendrite', synapse.dendrite === null ? null : dumpTerminal(synapse.dendrite))
+      .set('axon', synapse.axon === null ? null : dumpTerminal(synapse.axon))
+      .set('computed_body_hash', synapse.computed_body_hash)
     for (const [key, value] of dumpModel(fields, synapse as ModelValue<F>)) out.set(key, value)
     return out
   }
