@@ -14,7 +14,20 @@ function verifiesWrapped(item: Waiting): boolean {
   ) {
     return false
   }
-  return verify(Buffer.concat([OPEN, message, CLOSE]), item.signature, item.signer, NO_WRAP)
+  try {
+    return verify(Buffer.concat([OPEN, message, CLOSE]), item.signature, item.signer, NO_WRAP)
+  } catch {
+    return false
+  }
+}
+
+/** One signature on its own, `<Bytes>`-wrapped or not; false for malformed input. */
+function verifiesAlone(item: Waiting): boolean {
+  try {
+    return verify(item.message, item.signature, item.signer)
+  } catch {
+    return false
+  }
 }
 
 interface Waiting extends SignedItem {
@@ -62,12 +75,19 @@ export class SignatureBatcher {
     this.stats.signatures += batch.length
     if (batch.length === 1) {
       const [item] = batch as [Waiting]
-      item.resolve(verify(item.message, item.signature, item.signer))
+      item.resolve(verifiesAlone(item))
+      return
+    }
+    let verdicts: boolean[]
+    try {
+      verdicts = verifyBatchSync(batch)
+    } catch {
+      // Inputs the batch cannot take (callers check lengths first): each alone says which.
+      for (const item of batch) item.resolve(verifiesAlone(item))
       return
     }
     // A false verdict here means the exact message did not verify (a failed batch is
     // re-checked one by one); what is left to try is a wallet's <Bytes>-wrapped signature.
-    const verdicts = verifyBatchSync(batch)
     batch.forEach((item, i) => {
       item.resolve(verdicts[i] === true || verifiesWrapped(item))
     })

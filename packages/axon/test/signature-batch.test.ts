@@ -36,6 +36,16 @@ describe('SignatureBatcher', () => {
   })
 })
 
+describe('SignatureBatcher with input the batch cannot take', () => {
+  it('answers false for the malformed one and still checks the others', async () => {
+    const batcher = new SignatureBatcher()
+    const message = utf8('short key')
+    const good = batcher.verify(message, bob.sign(message), bob.publicKey)
+    const bad = batcher.verify(message, bob.sign(message), bob.publicKey.subarray(0, 31))
+    expect(await Promise.all([good, bad])).toEqual([true, false])
+  })
+})
+
 describe('an axon under concurrent load', () => {
   const axon = new Axon({
     keypair: miner,
