@@ -72,6 +72,14 @@ export interface AxonOptions {
   /** Where the last nonce per (hotkey, uuid) is kept (default: in memory). */
   nonces?: NonceStore
   /**
+   * `'strict'` (the default) applies the nonce window (4 s plus the synapse's timeout, up to
+   * `maxTimeoutS`) to the first nonce of every (hotkey, uuid), so a captured request cannot
+   * be sent again once the axon has forgotten its pair. `'sdk'` keeps the SDK's rule, which
+   * skips the window when the (unsigned) version header is missing or older than 7.2.0 and
+   * trusts any (unsigned) timeout.
+   */
+  nonceWindow?: 'strict' | 'sdk'
+  /**
    * How many (hotkey, uuid) nonce pairs and fresh Epistula requests are remembered (default
    * 100,000 each): the bound on what callers can make the axon keep.
    */
@@ -445,6 +453,8 @@ export class Axon {
     const blacklist = this.#blacklistOf(handlers.blacklist)
     const priority = this.#priorityOf(handlers.priority)
     const maxTimeoutS = this.#options.maxTimeoutS ?? 60
+    const nonceWindow =
+      this.#options.nonceWindow === 'sdk' ? {} : { nonceWindowMaxTimeoutS: maxTimeoutS }
 
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       const state = this.#state(request)
@@ -462,6 +472,7 @@ export class Axon {
         ...clock,
         axonHotkey: this.hotkey,
         strict: true,
+        ...nonceWindow,
       })
       if (!pending.ok) return this.#reject(request, reply, pending.reason)
       const { check } = pending

@@ -63,6 +63,8 @@ describeWithShared('synapse.json requests through a running axon', () => {
     externalPort: vectors.axon.port,
     nonces,
     nowNs: () => now,
+    // The vectors are the SDK's verdicts, old-version nonces included.
+    nonceWindow: 'sdk',
   })
   for (const type of [Synapse, Dummy, TextPrompt, Scores]) {
     axon.attach(type, { forward: (synapse) => synapse })

@@ -1,4 +1,5 @@
 import { connect } from 'node:net'
+import { Keypair } from '@taokit/keys'
 import { Dummy, epistulaHeaders, TextPrompt, timeNs } from '@taokit/synapse'
 import { request } from 'undici'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -61,6 +62,15 @@ describe('a strict axon refuses', () => {
   it('a stale nonce (401)', async () => {
     const prepared = signed(bob, { port, nonce: timeNs() - 20_000_000_000n })
     expectRejected(await post(port, prepared), 401, 'stale_nonce')
+  })
+
+  it('a captured request sent again without its version header, once its pair is forgotten (401)', async () => {
+    // 100 s old: outside the window even at the largest timeout honoured (60 s).
+    // Its own caller, so that the per-hotkey budget the other cases share is not touched.
+    const captured = signed(Keypair.fromUri('//Dave'), { port, nonce: timeNs() - 100_000_000_000n })
+    delete captured.headers.bt_header_dendrite_version
+    captured.headers.timeout = '1000000.0'
+    expectRejected(await post(port, captured), 401, 'stale_nonce')
   })
 
   it('a request signed for another axon hotkey (401)', async () => {

@@ -20,6 +20,7 @@ import {
   signingBytes,
 } from './signature.js'
 import type { FieldMap, SynapseData, SynapseType } from './synapse.js'
+import { V_7_2_0 } from './version.js'
 
 /** Why a request was refused. */
 export type RejectionReason =
@@ -131,6 +132,28 @@ export interface VerifyRequestOptions {
    * accepts the request as whoever its hotkey header names; default true.
    */
   strict?: boolean
+  /**
+   * Apply the nonce window to the first nonce of every pair, whatever the version header
+   * says, counting the timeout header up to this many seconds. Neither header is signed: under
+   * the SDK's rule (the default) a captured request sent again without a version, or with a
+   * huge timeout, to an axon that no longer remembers its pair (restarted, or past its
+   * capacity) passes the nonce check.
+   */
+  nonceWindowMaxTimeoutS?: number
+}
+
+/** The version and timeout the nonce rules see (see `nonceWindowMaxTimeoutS`). */
+function nonceInputs(
+  synapse: SynapseData,
+  maxTimeoutS: number | undefined,
+): { version: number | null; timeout: number | null } {
+  const version = synapse.dendrite?.version ?? null
+  if (maxTimeoutS === undefined) return { version, timeout: synapse.timeout }
+  const timeout = synapse.timeout ?? 0
+  return {
+    version: Math.max(version ?? 0, V_7_2_0),
+    timeout: Number.isNaN(timeout) ? maxTimeoutS : Math.min(timeout, maxTimeoutS),
+  }
 }
 
 /** A verified request: the nonce has been stored under `nonceKey`. */
@@ -153,6 +176,7 @@ export interface PendingVerification {
   signatureText: string
   nonceKey: string
   nonce: bigint
+  /** What the nonce rules saw (see `nonceWindowMaxTimeoutS`). */
   version: number | null
   timeout: number | null
 }
@@ -177,10 +201,11 @@ export function beginRequestVerification(
     bodyHash: synapse.computed_body_hash,
   })
   const endpoint = nonceKey(dendrite.hotkey, dendrite.uuid)
+  const { version, timeout } = nonceInputs(synapse, options.nonceWindowMaxTimeoutS)
   const nonceCheck = checkNonce({
     nonce: dendrite.nonce,
-    version: dendrite.version,
-    timeout: synapse.timeout,
+    version,
+    timeout,
     stored: options.nonces.get(endpoint),
     nowNs: options.nowNs,
   })
@@ -191,8 +216,8 @@ export function beginRequestVerification(
     signatureText: dendrite.signature ?? '',
     nonceKey: endpoint,
     nonce: dendrite.nonce!,
-    version: dendrite.version,
-    timeout: synapse.timeout,
+    version,
+    timeout,
   }
   if (dendrite.signature === null || dendrite.signature === '') {
     if (options.strict ?? true) {

@@ -174,6 +174,31 @@ describeWithShared('a taokit dendrite request through the axon checks', () => {
     expect(check(send(now + 1n), nonces).ok).toBe(true)
   })
 
+  it('applies the nonce window to every first nonce when told to, whatever the unsigned headers say', () => {
+    // A request captured 20 s ago, sent again without its version header and with a huge
+    // timeout, to an axon that no longer remembers its pair.
+    const captured = send(now - 20_000_000_000n)
+    const stripped = { ...captured, headers: { ...captured.headers, timeout: '1000000.0' } }
+    delete (stripped.headers as Record<string, string>).bt_header_dendrite_version
+    expect(check(stripped, new MemoryNonceStore()).ok).toBe(true)
+    const strict = processSynapseRequest(stripped, {
+      synapses: ATTACHED,
+      axonHotkey,
+      nonces: new MemoryNonceStore(),
+      nowNs: now,
+      nonceWindowMaxTimeoutS: 12,
+    })
+    expect(!strict.ok && strict.reason).toBe('stale_nonce')
+    const fresh = processSynapseRequest(send(now - 1_000_000_000n), {
+      synapses: ATTACHED,
+      axonHotkey,
+      nonces: new MemoryNonceStore(),
+      nowNs: now,
+      nonceWindowMaxTimeoutS: 12,
+    })
+    expect(fresh.ok).toBe(true)
+  })
+
   it('refuses a tampered body, a stale nonce and another axon', () => {
     const tampered = send(now)
     tampered.body = tampered.body.replace('2 + 2', '2 + 3')
