@@ -3,6 +3,7 @@
 //! with sp-core's chain codes; signatures in the "substrate" signing context.
 
 use crate::error::KeyError;
+use crate::public_key_cache::decompress;
 use crate::ss58;
 use crate::uri::{Junction, SecretUri};
 use bip39::{Language, Mnemonic};
@@ -184,10 +185,8 @@ pub fn verify(message: &[u8], signature: &[u8], public_key: &[u8]) -> Result<boo
         return Err(KeyError::InvalidPublicKey);
     }
     // 32 bytes that are not a curve point cannot have signed anything.
-    let (Ok(public), Ok(signature)) = (
-        PublicKey::from_bytes(public_key),
-        Signature::from_bytes(signature),
-    ) else {
+    let (Some(public), Ok(signature)) = (decompress(public_key), Signature::from_bytes(signature))
+    else {
         return Ok(false);
     };
     Ok(public
@@ -258,7 +257,7 @@ fn verify_chunk(items: &[&SignedMessage<'_>]) -> Vec<bool> {
     let parsed: Option<Vec<(PublicKey, Signature)>> = items
         .iter()
         .map(|item| {
-            let public = PublicKey::from_bytes(item.public_key).ok()?;
+            let public = decompress(item.public_key)?;
             let signature = Signature::from_bytes(item.signature).ok()?;
             Some((public, signature))
         })

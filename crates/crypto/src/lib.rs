@@ -9,6 +9,7 @@ pub mod hash;
 pub mod keyfile;
 pub mod keys;
 pub mod pow;
+mod public_key_cache;
 pub mod ss58;
 pub mod storage;
 pub mod uri;
