@@ -30,6 +30,13 @@ function verifiesAlone(item: Waiting): boolean {
   }
 }
 
+/**
+ * Fewer signatures than this are checked one by one: a batch equation of two or three costs
+ * as much as, or more than, checking each alone (measured with one signer: 2 → +5 to +17%
+ * per signature, 3 → about even, 4 → −25%, 8 → −40%).
+ */
+const MIN_BATCH = 4
+
 interface Waiting extends SignedItem {
   message: Uint8Array
   signature: Uint8Array
@@ -40,12 +47,12 @@ interface Waiting extends SignedItem {
 /**
  * Verifies the signatures that arrive in one turn of the event loop together. Under load
  * that is one batch equation per turn, in which each validator's signatures share one
- * term, at about half the cost per signature of checking them one by one. A request alone
- * in its turn is checked alone, so light traffic waits for nothing.
+ * term, at a half to two thirds of the cost per signature of checking them one by one. A
+ * request alone in its turn is checked alone, so light traffic waits for nothing.
  */
 export class SignatureBatcher {
   readonly #maxBatch: number
-  /** Batch equations run (a lone signature counts as one) and the signatures in them. */
+  /** Batch equations run (a signature checked alone counts as one) and the signatures in them. */
   readonly stats = { batches: 0, signatures: 0 }
   #waiting: Waiting[] = []
   #scheduled = false
@@ -70,14 +77,13 @@ export class SignatureBatcher {
     const batch = this.#waiting
     this.#waiting = []
     this.#scheduled = false
-    if (batch.length === 0) return
-    this.stats.batches++
     this.stats.signatures += batch.length
-    if (batch.length === 1) {
-      const [item] = batch as [Waiting]
-      item.resolve(verifiesAlone(item))
+    if (batch.length < MIN_BATCH) {
+      this.stats.batches += batch.length
+      for (const item of batch) item.resolve(verifiesAlone(item))
       return
     }
+    this.stats.batches++
     let verdicts: boolean[]
     try {
       verdicts = verifyBatchSync(batch)

@@ -34,15 +34,30 @@ describe('SignatureBatcher', () => {
     expect(await batcher.verify(message, bob.sign(message), alice.publicKey)).toBe(false)
     expect(batcher.stats).toEqual({ batches: 2, signatures: 5 })
   })
+
+  it('checks fewer than four signatures one by one, where a batch would cost more', async () => {
+    const batcher = new SignatureBatcher()
+    const message = utf8('pair')
+    const wrapped = bob.sign(utf8('<Bytes>pair</Bytes>'))
+    const verdicts = await Promise.all([
+      batcher.verify(message, alice.sign(message), alice.publicKey),
+      batcher.verify(message, wrapped, bob.publicKey),
+      batcher.verify(message, alice.sign(message), bob.publicKey),
+    ])
+    expect(verdicts).toEqual([true, true, false])
+    expect(batcher.stats).toEqual({ batches: 3, signatures: 3 })
+  })
 })
 
 describe('SignatureBatcher with input the batch cannot take', () => {
   it('answers false for the malformed one and still checks the others', async () => {
     const batcher = new SignatureBatcher()
     const message = utf8('short key')
-    const good = batcher.verify(message, bob.sign(message), bob.publicKey)
+    const good = Array.from({ length: 3 }, () =>
+      batcher.verify(message, bob.sign(message), bob.publicKey),
+    )
     const bad = batcher.verify(message, bob.sign(message), bob.publicKey.subarray(0, 31))
-    expect(await Promise.all([good, bad])).toEqual([true, false])
+    expect(await Promise.all([...good, bad])).toEqual([true, true, true, false])
   })
 })
 
