@@ -35,6 +35,7 @@ import { PriorityGate } from './priority.js'
 import { type RateLimit, TokenBuckets } from './rate-limit.js'
 import { type AxonRejectionReason, rejectionMessage, rejectionStatus } from './rejections.js'
 import { ReplayGuard } from './replay-guard.js'
+import { Deadline, SynapseForwardContext, VerifiedEpistulaRequest } from './request-context.js'
 import { SignatureBatcher } from './signature-batch.js'
 
 export interface AxonOptions {
@@ -170,7 +171,8 @@ interface EpistulaRoute {
 
 interface RequestState {
   route: string
-  start: bigint
+  /** performance.now() at arrival. */
+  start: number
   reason?: AxonRejectionReason
   hotkey?: string
   headerSynapse?: SynapseData
@@ -324,7 +326,7 @@ export class Axon {
     app.decorateRequest(STATE as unknown as string, null)
     // Callback-style hooks: they never wait, and a promise per hook per request adds up.
     app.addHook('onRequest', (request, reply, done) => {
-      stateOf(request)[STATE] = { route: 'unknown', start: process.hrtime.bigint() }
+      stateOf(request)[STATE] = { route: 'unknown', start: performance.now() }
       if (this.#perIp !== undefined && !this.#perIp.take(request.ip)) {
         this.#reject(request, reply, 'rate_limited_ip')
       }
@@ -333,7 +335,7 @@ export class Axon {
     app.addHook('onResponse', (request, reply, done) => {
       const state = stateOf(request)[STATE]
       if (state !== null && state.route !== 'metrics') {
-        const seconds = Number(process.hrtime.bigint() - state.start) / 1e9
+        const seconds = (performance.now() - state.start) / 1000
         this.metrics.observe(state.route, reply.statusCode, seconds, state.reason)
       }
       done()
@@ -376,7 +378,7 @@ export class Axon {
 
   #state(request: FastifyRequest): RequestState {
     const holder = stateOf(request)
-    holder[STATE] ??= { route: 'unknown', start: process.hrtime.bigint() }
+    holder[STATE] ??= { route: 'unknown', start: performance.now() }
     return holder[STATE]
   }
 
@@ -418,15 +420,21 @@ export class Axon {
   async #run<T>(
     priority: number,
     deadlineMs: number,
-    work: (signal: AbortSignal) => T | Promise<T>,
+    deadline: Deadline,
+    work: () => T | Promise<T>,
   ): Promise<{ ok: true; value: T } | { ok: false; reason: AxonRejectionReason }> {
     const started = performance.now()
-    const slot = await this.#gate.acquire(priority, deadlineMs)
-    if (!slot.ok) return { ok: false, reason: slot.reason === 'timeout' ? 'timeout' : 'queue_full' }
-    const controller = new AbortController()
+    let release = this.#gate.tryAcquire()
+    if (release === undefined) {
+      const slot = await this.#gate.acquire(priority, deadlineMs)
+      if (!slot.ok) {
+        return { ok: false, reason: slot.reason === 'timeout' ? 'timeout' : 'queue_full' }
+      }
+      release = slot.release
+    }
     let timer: NodeJS.Timeout | undefined
     try {
-      const outcomeOrPromise = work(controller.signal)
+      const outcomeOrPromise = work()
       // A synchronous handler has finished already: there is nothing to time out.
       if (!isThenable(outcomeOrPromise)) return { ok: true, value: outcomeOrPromise }
       const remaining = Math.max(0, deadlineMs - (performance.now() - started))
@@ -435,7 +443,7 @@ export class Axon {
       })
       const outcome = await Promise.race([outcomeOrPromise, expired])
       if (outcome === TIMED_OUT) {
-        controller.abort()
+        deadline.expire()
         return { ok: false, reason: 'timeout' }
       }
       return { ok: true, value: outcome as T }
@@ -443,7 +451,7 @@ export class Axon {
       return { ok: false, reason: 'forward_failed' }
     } finally {
       clearTimeout(timer)
-      slot.release()
+      release()
     }
   }
 
@@ -453,8 +461,7 @@ export class Axon {
     const blacklist = this.#blacklistOf(handlers.blacklist)
     const priority = this.#priorityOf(handlers.priority)
     const maxTimeoutS = this.#options.maxTimeoutS ?? 60
-    const nonceWindow =
-      this.#options.nonceWindow === 'sdk' ? {} : { nonceWindowMaxTimeoutS: maxTimeoutS }
+    const nonceWindowMaxTimeoutS = this.#options.nonceWindow === 'sdk' ? undefined : maxTimeoutS
 
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       const state = this.#state(request)
@@ -467,13 +474,14 @@ export class Axon {
       if (blacklist !== undefined && (await blacklist(hotkey, caller))) {
         return this.#reject(request, reply, 'blacklisted')
       }
-      const clock = { nonces: this.nonces, nowNs: this.#nowNs() }
-      const pending = beginRequestVerification(synapse, {
-        ...clock,
+      const clock = {
+        nonces: this.nonces,
+        nowNs: this.#nowNs(),
         axonHotkey: this.hotkey,
         strict: true,
-        ...nonceWindow,
-      })
+        nonceWindowMaxTimeoutS,
+      }
+      const pending = beginRequestVerification(synapse, clock)
       if (!pending.ok) return this.#reject(request, reply, pending.reason)
       const { check } = pending
       const valid =
@@ -512,11 +520,19 @@ export class Axon {
         Math.max(headerSynapse.timeout ?? DEFAULT_TIMEOUT_S, 0),
         maxTimeoutS,
       )
-      const result = await this.#run(rank, timeoutS * 1000, (signal) =>
-        handlers.forward(body.synapse, { ...caller, hotkey, signal, headerSynapse }),
+      const deadline = new Deadline()
+      const context = new SynapseForwardContext(
+        caller.route,
+        caller.ip,
+        hotkey,
+        headerSynapse,
+        deadline,
+      )
+      const result = await this.#run(rank, timeoutS * 1000, deadline, () =>
+        handlers.forward(body.synapse, context),
       )
       if (!result.ok) return this.#reject(request, reply, result.reason)
-      const processTime = Number(process.hrtime.bigint() - state.start) / 1e9
+      const processTime = (performance.now() - state.start) / 1000
       let response: SynapseResponse
       try {
         response = synapseResponse(type, result.value, { processTime })
@@ -538,6 +554,7 @@ export class Axon {
     const priority = this.#priorityOf(options.priority)
     const ownHotkey = options.ownHotkey === undefined ? this.hotkey : options.ownHotkey
     const allowedDeltaMs = options.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000
 
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       this.#state(request).route = path
@@ -573,21 +590,19 @@ export class Axon {
       }
       const caller: CallerContext = { route: path, ip: request.ip }
       const rank = priority === undefined ? 0 : priority(verdict.signedBy, caller)
-      const result = await this.#run(
-        rank,
-        options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
-        (signal) =>
-          options.handler({
-            ...caller,
-            body,
-            headers: request.headers,
-            signedBy: verdict.signedBy,
-            signedFor: verdict.signedFor,
-            uuid: verdict.uuid,
-            timestampMs: verdict.timestampMs,
-            signal,
-          }),
+      const deadline = new Deadline()
+      const verified = new VerifiedEpistulaRequest(
+        path,
+        caller.ip,
+        body,
+        request.headers,
+        verdict.signedBy,
+        verdict.signedFor,
+        verdict.uuid,
+        verdict.timestampMs,
+        deadline,
       )
+      const result = await this.#run(rank, timeoutMs, deadline, () => options.handler(verified))
       if (!result.ok) return this.#reject(request, reply, result.reason)
       const out = result.value
       reply.code(out.status ?? 200)

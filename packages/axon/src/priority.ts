@@ -35,12 +35,17 @@ export class PriorityGate {
     return this.#queue.length
   }
 
+  /** A slot now, if one is free and nobody waits for it; its release function. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#running >= this.concurrency || this.#queue.length > 0) return undefined
+    this.#running++
+    return this.#releaser()
+  }
+
   /** Waits for a slot, up to `timeoutMs`. */
   acquire(priority: number, timeoutMs: number): Promise<GateResult> {
-    if (this.#running < this.concurrency && this.#queue.length === 0) {
-      this.#running++
-      return Promise.resolve({ ok: true, release: this.#releaser() })
-    }
+    const release = this.tryAcquire()
+    if (release !== undefined) return Promise.resolve({ ok: true, release })
     const p = Number.isFinite(priority) ? priority : 0
     if (this.#queue.length >= this.maxQueue) {
       const lowest = this.#queue[this.#queue.length - 1]

@@ -139,7 +139,7 @@ export interface VerifyRequestOptions {
    * huge timeout, to an axon that no longer remembers its pair (restarted, or past its
    * capacity) passes the nonce check.
    */
-  nonceWindowMaxTimeoutS?: number
+  nonceWindowMaxTimeoutS?: number | undefined
 }
 
 /** The version and timeout the nonce rules see (see `nonceWindowMaxTimeoutS`). */

@@ -1,0 +1,66 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { SynapseData } from '@taokit/synapse'
+import type { EpistulaRequest, ForwardContext } from './axon.js'
+
+/**
+ * The abort signal of one request's deadline. Most handlers never look at it, and an
+ * AbortController costs more to make than the rest of a request's bookkeeping, so it is
+ * made on first use (already aborted if the deadline has passed).
+ */
+export class Deadline {
+  #controller: AbortController | undefined
+  #expired = false
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController()
+      if (this.#expired) this.#controller.abort()
+    }
+    return this.#controller.signal
+  }
+
+  expire(): void {
+    this.#expired = true
+    this.#controller?.abort()
+  }
+}
+
+export class SynapseForwardContext implements ForwardContext {
+  readonly #deadline: Deadline
+
+  constructor(
+    readonly route: string,
+    readonly ip: string,
+    readonly hotkey: string,
+    readonly headerSynapse: SynapseData,
+    deadline: Deadline,
+  ) {
+    this.#deadline = deadline
+  }
+
+  get signal(): AbortSignal {
+    return this.#deadline.signal
+  }
+}
+
+export class VerifiedEpistulaRequest implements EpistulaRequest {
+  readonly #deadline: Deadline
+
+  constructor(
+    readonly route: string,
+    readonly ip: string,
+    readonly body: Buffer,
+    readonly headers: IncomingHttpHeaders,
+    readonly signedBy: string,
+    readonly signedFor: string | null,
+    readonly uuid: string,
+    readonly timestampMs: bigint,
+    deadline: Deadline,
+  ) {
+    this.#deadline = deadline
+  }
+
+  get signal(): AbortSignal {
+    return this.#deadline.signal
+  }
+}
