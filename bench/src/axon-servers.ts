@@ -6,13 +6,22 @@
  * - `fastify-synapse`: plain fastify answering POST /Dummy with one fixed Dummy response (its
  *   ~25 headers), reading the raw body and checking nothing: the HTTP cost of the protocol;
  * - `axon <uri>`: one Axon serving Dummy and Epistula POST /score (verification on, rate
- *   limits off, Epistula timestamps good for 10 minutes), hotkey `<uri>`;
+ *   limits off, synapse nonces and Epistula timestamps good for 10 minutes), hotkey `<uri>`;
  * - `axons <count> <first>`: Axons `//Axon//<first>` … serving Dummy, each on its own port.
  *
  * It prints one JSON line, `{ "targets": [{ "port", "hotkey" }] }`, once listening, and
  * exits when its stdin closes (the parent ended it, or died), printing
  * `{ "signatures": { "batches", "signatures" } }` summed over its axons first.
+ *
+ * Lines on its stdin ask for figures, each answered with one JSON line:
+ * - `latency`: `{ "latency": { "count", "p50", "p99", "max" } }`, milliseconds from each
+ *   request's headers being parsed to its response being written, over the requests
+ *   answered since the previous `latency` line;
+ * - `refusals`: `{ "refusals": { "<route> <reason>": n } }`, the axons' refusals so far.
  */
+import { subscribe } from 'node:diagnostics_channel'
+import type { IncomingMessage } from 'node:http'
+import { createInterface } from 'node:readline'
 import { Axon } from '@taokit/axon'
 import { Keypair } from '@taokit/keys'
 import { Dummy, synapseResponse } from '@taokit/synapse'
@@ -20,10 +29,36 @@ import Fastify from 'fastify'
 
 const HOST = '127.0.0.1'
 
+/** How long each request took inside this process, from node's http diagnostics channels. */
+class ServerLatency {
+  readonly #started = new WeakMap<IncomingMessage, number>()
+  #times: number[] = []
+
+  constructor() {
+    subscribe('http.server.request.start', (message: unknown) => {
+      this.#started.set((message as { request: IncomingMessage }).request, performance.now())
+    })
+    subscribe('http.server.response.finish', (message: unknown) => {
+      const start = this.#started.get((message as { request: IncomingMessage }).request)
+      if (start !== undefined) this.#times.push(performance.now() - start)
+    })
+  }
+
+  /** Quantiles of the requests answered since the last call. */
+  take() {
+    const times = this.#times.sort((a, b) => a - b)
+    this.#times = []
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(times.length * q))] ?? 0
+    return { count: times.length, p50: at(0.5), p99: at(0.99), max: times.at(-1) ?? 0 }
+  }
+}
+
 interface Server {
   port: number
   hotkey: string
   signatures?: { batches: number; signatures: number }
+  /** Requests refused so far, by "route reason". */
+  refusals?: () => Promise<{ key: string; value: number }[]>
   stop(): Promise<void>
 }
 
@@ -58,6 +93,8 @@ async function dummyAxon(uri: string): Promise<Server> {
     port: 0,
     host: HOST,
     rateLimit: { perIp: false, perHotkey: false },
+    // The bench signs its requests before the clock starts (see SIGNED_TIMEOUT_S).
+    maxTimeoutS: 600,
   })
   axon.attach(Dummy, {
     forward: (synapse) => ({ ...synapse, dummy_output: synapse.dummy_input * 2 }),
@@ -72,6 +109,10 @@ async function dummyAxon(uri: string): Promise<Server> {
     port,
     hotkey: keypair.address,
     signatures: axon.signatures.stats,
+    async refusals() {
+      const { values } = await axon.metrics.rejections.get()
+      return values.map(({ labels, value }) => ({ key: `${labels.route} ${labels.reason}`, value }))
+    },
     stop: () => axon.stop(),
   }
 }
@@ -102,9 +143,22 @@ async function main(): Promise<void> {
     await Promise.all(servers.map((s) => s.stop()))
     process.stdout.write(`${JSON.stringify({ signatures })}\n`, () => process.exit(0))
   }
-  process.stdin.on('end', stop)
-  process.stdin.on('close', stop)
-  process.stdin.resume()
+  const latency = new ServerLatency()
+  const commands = createInterface({ input: process.stdin })
+  const reply = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`)
+  commands.on('line', async (line) => {
+    if (line === 'latency') reply({ latency: latency.take() })
+    if (line === 'refusals') {
+      const refusals: Record<string, number> = {}
+      for (const server of servers) {
+        for (const { key, value } of (await server.refusals?.()) ?? []) {
+          refusals[key] = (refusals[key] ?? 0) + value
+        }
+      }
+      reply({ refusals })
+    }
+  })
+  commands.on('close', stop)
   process.on('SIGTERM', stop)
   const targets = servers.map(({ port, hotkey }) => ({ port, hotkey }))
   process.stdout.write(`${JSON.stringify({ targets })}\n`)

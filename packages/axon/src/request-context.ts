@@ -25,16 +25,11 @@ export class Deadline {
   }
 }
 
-export class SynapseForwardContext implements ForwardContext {
+/** What a handler gets for one request; its `signal` aborts at the request's deadline. */
+abstract class UnderDeadline {
   readonly #deadline: Deadline
 
-  constructor(
-    readonly route: string,
-    readonly ip: string,
-    readonly hotkey: string,
-    readonly headerSynapse: SynapseData,
-    deadline: Deadline,
-  ) {
+  constructor(deadline: Deadline) {
     this.#deadline = deadline
   }
 
@@ -43,9 +38,19 @@ export class SynapseForwardContext implements ForwardContext {
   }
 }
 
-export class VerifiedEpistulaRequest implements EpistulaRequest {
-  readonly #deadline: Deadline
+export class SynapseForwardContext extends UnderDeadline implements ForwardContext {
+  constructor(
+    readonly route: string,
+    readonly ip: string,
+    readonly hotkey: string,
+    readonly headerSynapse: SynapseData,
+    deadline: Deadline,
+  ) {
+    super(deadline)
+  }
+}
 
+export class VerifiedEpistulaRequest extends UnderDeadline implements EpistulaRequest {
   constructor(
     readonly route: string,
     readonly ip: string,
@@ -57,10 +62,6 @@ export class VerifiedEpistulaRequest implements EpistulaRequest {
     readonly timestampMs: bigint,
     deadline: Deadline,
   ) {
-    this.#deadline = deadline
-  }
-
-  get signal(): AbortSignal {
-    return this.#deadline.signal
+    super(deadline)
   }
 }
