@@ -32,7 +32,7 @@ function verifiesAlone(item: Waiting): boolean {
 
 /**
  * Fewer signatures than this are checked one by one: a batch equation of two or three costs
- * as much as, or more than, checking each alone (measured with one signer: 2 → +5 to +17%
+ * as much as, or more than, checking each alone (measured with one signer: 2 → +6 to +17%
  * per signature, 3 → about even, 4 → −25%, 8 → −40%).
  */
 const MIN_BATCH = 4
