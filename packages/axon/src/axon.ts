@@ -20,7 +20,12 @@ import {
   synapseResponse,
   timeNs,
 } from '@taokit/synapse'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type HookHandlerDoneFunction,
+} from 'fastify'
 import {
   type BlacklistFn,
   type CallerContext,
@@ -556,16 +561,30 @@ export class Axon {
     const allowedDeltaMs = options.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000
 
-    const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+    /** The claimed signer, or undefined once the request is refused for lacking one. */
+    const signer = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
       this.#state(request).route = path
       const signedBy = request.headers['epistula-signed-by']
-      if (typeof signedBy !== 'string' || signedBy === '') {
-        return this.#reject(request, reply, 'epistula_missing_header')
-      }
-      if (blacklist !== undefined && (await blacklist(signedBy, { route: path, ip: request.ip }))) {
-        return this.#reject(request, reply, 'blacklisted')
-      }
+      if (typeof signedBy === 'string' && signedBy !== '') return signedBy
+      this.#reject(request, reply, 'epistula_missing_header')
+      return undefined
     }
+    // Without a blacklist nothing here waits, so the hook takes a callback, not a promise.
+    const onRequest =
+      blacklist === undefined
+        ? (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+            signer(request, reply)
+            done()
+          }
+        : async (request: FastifyRequest, reply: FastifyReply) => {
+            const signedBy = signer(request, reply)
+            if (
+              signedBy !== undefined &&
+              (await blacklist(signedBy, { route: path, ip: request.ip }))
+            ) {
+              return this.#reject(request, reply, 'blacklisted')
+            }
+          }
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const raw = request.body

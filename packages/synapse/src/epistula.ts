@@ -4,7 +4,7 @@
  * the signature and its inputs in `Epistula-*` headers.
  */
 import { randomUUID } from 'node:crypto'
-import { toHex, utf8 } from '@taokit/core'
+import { utf8 } from '@taokit/core'
 import { sha256, verify } from '@taokit/keys'
 import { invalidInput } from './errors.js'
 import { firstHeader, type HeaderInput } from './headers.js'
@@ -41,7 +41,8 @@ function bodyBytes(body: string | Uint8Array): Uint8Array {
 
 /** The lowercase hex sha256 of the body bytes. */
 export function sha256Hex(body: string | Uint8Array): string {
-  return toHex(sha256(bodyBytes(body))).slice(2)
+  const digest = sha256(bodyBytes(body))
+  return Buffer.from(digest.buffer, digest.byteOffset, digest.length).toString('hex')
 }
 
 /** The signed text: `{sha256_hex(body)}.{uuid}.{timestamp}.{signedFor or ''}`. */
@@ -196,14 +197,18 @@ export function beginEpistulaVerification(
   const uuid = get(EpistulaHeader.Uuid)
   const signedBy = get(EpistulaHeader.SignedBy)
   const signature = get(EpistulaHeader.RequestSignature)
-  for (const [name, value] of [
-    [EpistulaHeader.Timestamp, timestamp],
-    [EpistulaHeader.Uuid, uuid],
-    [EpistulaHeader.SignedBy, signedBy],
-    [EpistulaHeader.RequestSignature, signature],
-  ] as const) {
-    if (value === undefined)
-      return { valid: false, reason: 'missing_header', detail: `${name} is missing` }
+  const missing =
+    timestamp === undefined
+      ? EpistulaHeader.Timestamp
+      : uuid === undefined
+        ? EpistulaHeader.Uuid
+        : signedBy === undefined
+          ? EpistulaHeader.SignedBy
+          : signature === undefined
+            ? EpistulaHeader.RequestSignature
+            : undefined
+  if (missing !== undefined) {
+    return { valid: false, reason: 'missing_header', detail: `${missing} is missing` }
   }
   if (!/^[0-9]+$/.test(timestamp!)) {
     return { valid: false, reason: 'bad_timestamp', detail: 'Invalid Timestamp' }
