@@ -184,6 +184,7 @@ interface RequestState {
 }
 
 const DEFAULT_TIMEOUT_S = 12
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 /**
  * Where a request's state lives: a property declared up front with decorateRequest, so
  * every request object keeps one shape (a WeakMap entry per request costs more GC work).
@@ -308,7 +309,7 @@ export class Axon {
     const headersTimeout = Math.min(o.headersTimeoutMs ?? 10_000, requestTimeout)
     const app = Fastify({
       logger: false,
-      bodyLimit: o.maxBodyBytes ?? 1024 * 1024,
+      bodyLimit: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       forceCloseConnections: true,
       return503OnClosing: true,
       // Node checks the header and request deadlines on a timer (30 s by default), which
@@ -352,11 +353,7 @@ export class Axon {
     })
     app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
       const status = error.statusCode ?? 500
-      if (status === 413) {
-        // Close rather than drain what the client still wants to send.
-        reply.header('connection', 'close')
-        return this.#reject(request, reply, 'body_too_large')
-      }
+      if (status === 413) return this.#tooLarge(request, reply)
       return this.#reject(request, reply, status < 500 ? 'bad_request' : 'internal')
     })
 
@@ -385,6 +382,31 @@ export class Axon {
     const holder = stateOf(request)
     holder[STATE] ??= { route: 'unknown', start: performance.now() }
     return holder[STATE]
+  }
+
+  /**
+   * The body of a request fastify did not parse. fastify reads none on GET, but the SDK's
+   * axon (Starlette) does, and the SDK serves synapses on GET too, so a GET's body is read
+   * here, under the same cap. Undefined when it is over the cap.
+   */
+  async #unparsedBody(request: FastifyRequest): Promise<Buffer | undefined> {
+    if (request.method !== 'GET') return Buffer.alloc(0)
+    const limit = this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+    if (Number(request.headers['content-length'] ?? 0) > limit) return undefined
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of request.raw as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > limit) return undefined
+      chunks.push(chunk)
+    }
+    return Buffer.concat(chunks, size)
+  }
+
+  #tooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    // Close rather than drain what the client still wants to send.
+    reply.header('connection', 'close')
+    return this.#reject(request, reply, 'body_too_large')
   }
 
   #reject(request: FastifyRequest, reply: FastifyReply, reason: AxonRejectionReason): FastifyReply {
@@ -513,11 +535,9 @@ export class Axon {
       const headerSynapse = state.headerSynapse
       if (headerSynapse === undefined) return this.#reject(request, reply, 'internal')
       const hotkey = state.hotkey ?? ''
-      const raw = request.body
-      const body = checkSynapseBody(type, {
-        headers: request.headers,
-        body: raw instanceof Uint8Array ? raw : new Uint8Array(0),
-      })
+      const raw = Buffer.isBuffer(request.body) ? request.body : await this.#unparsedBody(request)
+      if (raw === undefined) return this.#tooLarge(request, reply)
+      const body = checkSynapseBody(type, { headers: request.headers, body: raw })
       if (!body.ok) return this.#reject(request, reply, body.reason)
       const caller: CallerContext = { route: type.name, ip: request.ip }
       const rank = priority === undefined ? 0 : priority(hotkey, caller)
@@ -587,8 +607,8 @@ export class Axon {
           }
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const raw = request.body
-      const body = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0)
+      const body = Buffer.isBuffer(request.body) ? request.body : await this.#unparsedBody(request)
+      if (body === undefined) return this.#tooLarge(request, reply)
       const nowMs = this.#nowMs()
       const verifyOptions: EpistulaVerifyOptions = { ownHotkey, nowMs, allowedDeltaMs }
       if (options.maxFutureMs !== undefined) verifyOptions.maxFutureMs = options.maxFutureMs

@@ -34,6 +34,7 @@ export function signedDummy(signer: Keypair, port: number, input = 3) {
 export async function post(
   port: number,
   prepared: { path: string; headers: Record<string, string>; body: string },
+  method: 'POST' | 'GET' = 'POST',
 ): Promise<{
   status: number
   json: Record<string, unknown>
@@ -41,7 +42,7 @@ export async function post(
   headers: Record<string, unknown>
 }> {
   const response = await request(`http://127.0.0.1:${port}${prepared.path}`, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json', ...prepared.headers },
     body: prepared.body,
   })
