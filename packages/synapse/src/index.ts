@@ -75,6 +75,7 @@ export {
   errorResponse,
   mergeSynapseResponse,
   type SynapseResponse,
+  streamingResponseHeaders,
   synapseResponse,
 } from './response.js'
 export {

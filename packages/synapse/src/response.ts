@@ -26,27 +26,52 @@ export interface SynapseResponse {
 const RESPONSE_JSON = { separators: 'compact', ensureAscii: false, allowNan: false } as const
 
 /**
- * The axon's answer for a handled request (`synapse_to_response`): `axon.status_code`
- * defaults to 200, a 200 without a message says `"Success"`, `process_time` is set, and
- * the headers are the returned synapse's `to_headers()` (its hash recomputed, `total_size`
- * the body's byte length).
+ * The synapse as the axon answers it: `axon.status_code` defaults to 200, a 200 without a
+ * message says `"Success"`, and `process_time` is set. Only `axon` changes, so a shallow
+ * copy leaves the handler's object untouched.
+ */
+function answered<F extends FieldMap>(synapse: SynapseData<F>, processTime: number) {
+  const axon: TerminalInfo = { ...(synapse.axon ?? emptyTerminal()) }
+  const status = axon.status_code ?? 200
+  axon.status_code = status
+  if (status === 200 && !axon.status_message) axon.status_message = 'Success'
+  axon.process_time = processTime
+  return { synapse: { ...synapse, axon }, status }
+}
+
+/**
+ * The axon's answer for a handled request (`synapse_to_response`): the answered synapse as
+ * JSON, with its `to_headers()` (its hash recomputed, `total_size` the body's byte length).
  */
 export function synapseResponse<F extends FieldMap>(
   type: SynapseType<F>,
   synapse: SynapseData<F>,
   options: { processTime: number },
 ): SynapseResponse {
-  // Only `axon` changes, so a shallow copy keeps the handler's object untouched.
-  const axon: TerminalInfo = { ...(synapse.axon ?? emptyTerminal()) }
-  const out: SynapseData<F> = { ...synapse, axon }
-  axon.status_code ??= 200
-  if (axon.status_code === 200 && !axon.status_message) axon.status_message = 'Success'
-  axon.process_time = options.processTime
+  const { synapse: out, status } = answered(synapse, options.processTime)
   const dumped = type.dump(out)
   const body = pyJsonDumps(dumped, RESPONSE_JSON)
   // The SDK's total_size is a CPython getsizeof no receiver reads; the body's length says more.
   const totalSize = Buffer.byteLength(body, 'utf8')
-  return { status: axon.status_code, headers: toHeaders(type, out, { dumped, totalSize }), body }
+  return { status, headers: toHeaders(type, out, { dumped, totalSize }), body }
+}
+
+/**
+ * The headers a streaming synapse's answer starts with (a `StreamingSynapse`'s
+ * `BTStreamingResponse`): always 200, `content-type: text/event-stream`, and the answered
+ * synapse's `to_headers()`, its `process_time` the time until the stream began.
+ */
+export function streamingResponseHeaders<F extends FieldMap>(
+  type: SynapseType<F>,
+  synapse: SynapseData<F>,
+  options: { processTime: number },
+): Record<string, string> {
+  const { synapse: out, status } = answered(synapse, options.processTime)
+  if (status !== 200) {
+    out.axon.status_code = 200
+    out.axon.status_message = 'Success'
+  }
+  return { ...toHeaders(type, out), 'content-type': 'text/event-stream' }
 }
 
 /**

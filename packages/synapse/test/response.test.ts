@@ -6,6 +6,7 @@ import {
   errorResponse,
   mergeSynapseResponse,
   prepareSynapseRequest,
+  streamingResponseHeaders,
   synapseResponse,
   TextPrompt,
 } from '../src/index.js'
@@ -28,6 +29,26 @@ it('answers a handled request with the synapse and its headers', () => {
   expect(response.headers.bt_header_axon_process_time).toBe('0.25')
   expect(response.body).toContain('"dummy_input":4,"dummy_output":8}')
   expect(response.body).toContain('"axon":{"status_code":200,"status_message":"Success"')
+})
+
+it('starts a streamed answer with 200, text/event-stream and the synapse headers', () => {
+  const sent = prepareSynapseRequest(Dummy, Dummy.create({ dummy_input: 4 }), {
+    signer: dendrite,
+    axon,
+    uuid,
+  }).synapse
+  const headers = streamingResponseHeaders(Dummy, sent, { processTime: 0.5 })
+  expect(headers['content-type']).toBe('text/event-stream')
+  expect(headers.bt_header_axon_status_code).toBe('200')
+  expect(headers.bt_header_axon_status_message).toBe('Success')
+  expect(headers.bt_header_axon_process_time).toBe('0.5')
+  expect(headers.bt_header_dendrite_hotkey).toBe(dendrite.address)
+  // A status the handler set cannot go out: a stream has already begun with 200.
+  const notFound = { ...sent, axon: { ...sent.axon!, status_code: 404, status_message: 'gone' } }
+  const forced = streamingResponseHeaders(Dummy, notFound, { processTime: 0.5 })
+  expect(forced.bt_header_axon_status_code).toBe('200')
+  expect(forced.bt_header_axon_status_message).toBe('Success')
+  expect(notFound.axon.status_code).toBe(404)
 })
 
 it('answers a refused request with a small message and the header synapse', () => {
