@@ -17,6 +17,7 @@ import {
   type SynapseData,
   type SynapseResponse,
   type SynapseType,
+  streamingResponseHeaders,
   synapseResponse,
   timeNs,
 } from '@taokit/synapse'
@@ -42,6 +43,12 @@ import { type AxonRejectionReason, rejectionMessage, rejectionStatus } from './r
 import { ReplayGuard } from './replay-guard.js'
 import { Deadline, SynapseForwardContext, VerifiedEpistulaRequest } from './request-context.js'
 import { SignatureBatcher } from './signature-batch.js'
+import {
+  isAsyncChunkSource,
+  type StreamChunks,
+  SynapseStreamReply,
+  sendStream,
+} from './stream-reply.js'
 
 export interface AxonOptions {
   /** The miner's hotkey: dendrites sign for its address. */
@@ -98,21 +105,32 @@ export interface AxonOptions {
   metrics?: boolean
 }
 
+/** A forward's answer: the synapse with its outputs filled in, or a stream. */
+export type SynapseForwardResult<F extends FieldMap> =
+  | SynapseData<F>
+  | SynapseStreamReply<SynapseData<F>>
+
 /** What a forward handler gets beside the synapse. */
 export interface ForwardContext extends CallerContext {
   hotkey: string
-  /** Aborted when the request's deadline passes: the caller has had its 408. */
+  /**
+   * Aborted when the request's deadline passes (the caller has had its 408) or, while a
+   * stream is sent, when the stream is cut or the caller leaves.
+   */
   signal: AbortSignal
   /** The synapse as the headers described it (what verification saw). */
   headerSynapse: SynapseData
 }
 
 export interface SynapseHandlers<F extends FieldMap> {
-  /** Fills in the synapse's outputs. Set `axon.status_code` to answer with another status. */
+  /**
+   * Fills in the synapse's outputs. Set `axon.status_code` to answer with another status, or
+   * return `streamReply(synapse, chunks)` to stream the answer.
+   */
   forward: (
     synapse: SynapseData<F>,
     context: ForwardContext,
-  ) => SynapseData<F> | Promise<SynapseData<F>>
+  ) => SynapseForwardResult<F> | Promise<SynapseForwardResult<F>>
   /** Replaces the default (metagraph) blacklist for this synapse. */
   blacklist?: BlacklistFn
   /** Replaces the default (stake) priority for this synapse. */
@@ -141,7 +159,11 @@ export interface EpistulaReply {
   /** Default 200. */
   status?: number
   headers?: Record<string, string>
-  /** A string or bytes are sent as they are; anything else as JSON. */
+  /**
+   * A string or bytes are sent as they are; an async iterable of strings or bytes (an async
+   * generator, say) is streamed, as `text/event-stream` unless `headers` name another
+   * type; anything else is sent as JSON.
+   */
   body?: unknown
 }
 
@@ -339,11 +361,7 @@ export class Axon {
       done()
     })
     app.addHook('onResponse', (request, reply, done) => {
-      const state = stateOf(request)[STATE]
-      if (state !== null && state.route !== 'metrics') {
-        const seconds = (performance.now() - state.start) / 1000
-        this.metrics.observe(state.route, reply.statusCode, seconds, state.reason)
-      }
+      this.#observe(request, reply.statusCode)
       done()
     })
     app.setNotFoundHandler(async (request, reply) => {
@@ -376,6 +394,14 @@ export class Axon {
       for (const route of this.#epistula.values()) this.#epistulaRoute(scope, route)
     })
     return app
+  }
+
+  #observe(request: FastifyRequest, status: number): void {
+    const state = stateOf(request)[STATE]
+    if (state !== null && state.route !== 'metrics') {
+      const seconds = (performance.now() - state.start) / 1000
+      this.metrics.observe(state.route, status, seconds, state.reason)
+    }
   }
 
   #state(request: FastifyRequest): RequestState {
@@ -442,14 +468,19 @@ export class Axon {
 
   /**
    * Waits for a forward slot by priority, then runs `work` under the deadline. The
-   * deadline counts from arrival, so time spent queued is time the caller waited.
+   * deadline counts from arrival, so time spent queued is time the caller waited. A result
+   * `holdsSlot` says is still at work (a stream) keeps its slot until `release` is called.
    */
   async #run<T>(
     priority: number,
     deadlineMs: number,
     deadline: Deadline,
     work: () => T | Promise<T>,
-  ): Promise<{ ok: true; value: T } | { ok: false; reason: AxonRejectionReason }> {
+    holdsSlot: (value: T) => boolean = () => false,
+  ): Promise<
+    | { ok: true; value: T; remainingMs: number; release: () => void }
+    | { ok: false; reason: AxonRejectionReason }
+  > {
     const started = performance.now()
     let release = this.#gate.tryAcquire()
     if (release === undefined) {
@@ -460,10 +491,16 @@ export class Axon {
       release = slot.release
     }
     let timer: NodeJS.Timeout | undefined
+    let held = false
+    const done = (value: T) => {
+      held = holdsSlot(value)
+      const remainingMs = Math.max(0, deadlineMs - (performance.now() - started))
+      return { ok: true as const, value, remainingMs, release: release! }
+    }
     try {
       const outcomeOrPromise = work()
       // A synchronous handler has finished already: there is nothing to time out.
-      if (!isThenable(outcomeOrPromise)) return { ok: true, value: outcomeOrPromise }
+      if (!isThenable(outcomeOrPromise)) return done(outcomeOrPromise)
       const remaining = Math.max(0, deadlineMs - (performance.now() - started))
       const expired = new Promise<typeof TIMED_OUT>((resolve) => {
         timer = setTimeout(() => resolve(TIMED_OUT), remaining)
@@ -473,13 +510,40 @@ export class Axon {
         deadline.expire()
         return { ok: false, reason: 'timeout' }
       }
-      return { ok: true, value: outcome as T }
+      return done(outcome as T)
     } catch {
       return { ok: false, reason: 'forward_failed' }
     } finally {
       clearTimeout(timer)
-      release()
+      if (!held) release()
     }
+  }
+
+  /**
+   * Streams a forward's chunks, holding its forward slot until the stream is over. The
+   * request's deadline covers the whole stream, and the handler's signal aborts when the
+   * stream is cut or the caller leaves.
+   */
+  #stream(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    chunks: StreamChunks,
+    run: { remainingMs: number; release: () => void },
+    deadline: Deadline,
+  ): FastifyReply {
+    return sendStream(reply, chunks, {
+      deadlineMs: run.remainingMs,
+      stop: () => deadline.expire(),
+      onEnd: (outcome) => {
+        run.release()
+        if (outcome === 'done') return
+        // A cut stream never finishes its response, so fastify's onResponse does not run.
+        if (outcome !== 'closed') {
+          this.#state(request).reason = outcome === 'timeout' ? 'timeout' : 'forward_failed'
+        }
+        this.#observe(request, reply.statusCode)
+      },
+    })
   }
 
   #synapseRoute(scope: FastifyInstance, route: SynapseRoute): void {
@@ -553,14 +617,30 @@ export class Axon {
         headerSynapse,
         deadline,
       )
-      const result = await this.#run(rank, timeoutS * 1000, deadline, () =>
-        handlers.forward(body.synapse, context),
+      const result = await this.#run(
+        rank,
+        timeoutS * 1000,
+        deadline,
+        () => handlers.forward(body.synapse, context),
+        (value) => value instanceof SynapseStreamReply,
       )
       if (!result.ok) return this.#reject(request, reply, result.reason)
       const processTime = (performance.now() - state.start) / 1000
+      const answer = result.value
+      if (answer instanceof SynapseStreamReply) {
+        let headers: Record<string, string>
+        try {
+          headers = streamingResponseHeaders(type, answer.synapse, { processTime })
+        } catch {
+          result.release()
+          return this.#reject(request, reply, 'forward_failed')
+        }
+        reply.code(200).headers(headers)
+        return this.#stream(request, reply, answer.chunks, result, deadline)
+      }
       let response: SynapseResponse
       try {
-        response = synapseResponse(type, result.value, { processTime })
+        response = synapseResponse(type, answer, { processTime })
       } catch {
         return this.#reject(request, reply, 'forward_failed')
       }
@@ -641,10 +721,21 @@ export class Axon {
         verdict.timestampMs,
         deadline,
       )
-      const result = await this.#run(rank, timeoutMs, deadline, () => options.handler(verified))
+      const result = await this.#run(
+        rank,
+        timeoutMs,
+        deadline,
+        () => options.handler(verified),
+        (out) => isAsyncChunkSource(out.body),
+      )
       if (!result.ok) return this.#reject(request, reply, result.reason)
       const out = result.value
       reply.code(out.status ?? 200)
+      if (isAsyncChunkSource(out.body)) {
+        reply.type('text/event-stream')
+        if (out.headers !== undefined) reply.headers(out.headers)
+        return this.#stream(request, reply, out.body, result, deadline)
+      }
       if (out.headers !== undefined) reply.headers(out.headers)
       if (typeof out.body === 'string' || out.body instanceof Uint8Array)
         return reply.send(out.body)

@@ -5,6 +5,7 @@ export {
   type EpistulaRequest,
   type EpistulaRouteOptions,
   type ForwardContext,
+  type SynapseForwardResult,
   type SynapseHandlers,
 } from './axon.js'
 export {
@@ -22,4 +23,10 @@ export { type RateLimit, TokenBuckets } from './rate-limit.js'
 export { type AxonRejectionReason, rejectionMessage, rejectionStatus } from './rejections.js'
 export { ReplayGuard } from './replay-guard.js'
 export { SignatureBatcher } from './signature-batch.js'
+export {
+  type StreamChunks,
+  type StreamOutcome,
+  SynapseStreamReply,
+  streamReply,
+} from './stream-reply.js'
 export { serveTasks, WorkerPool, type WorkerPoolOptions } from './worker-pool.js'
