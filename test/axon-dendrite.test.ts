@@ -1,4 +1,4 @@
-import { Axon } from '@taokit/axon'
+import { Axon, streamReply } from '@taokit/axon'
 import { Dendrite } from '@taokit/dendrite'
 import { Keypair } from '@taokit/keys'
 import { Dummy, TextPrompt } from '@taokit/synapse'
@@ -70,5 +70,58 @@ describe('our dendrite against our axon', () => {
       await dendrite.query([wrong], Dummy, Dummy.create({ dummy_input: 1 }), { timeoutMs: 10_000 })
     ).results
     expect(result?.status).toBe(401)
+  })
+})
+
+describe('our dendrite streaming from our axon', () => {
+  const miner = Keypair.fromUri('//Miner//stream')
+  const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+  axon.attach(TextPrompt, {
+    forward: (synapse) => {
+      async function* tokens() {
+        for (const word of synapse.prompt.split(' ')) {
+          if (word === 'crash') throw new Error('the model crashed')
+          yield `data: ${word}\n\n`
+          await new Promise((resolve) => setTimeout(resolve, 5))
+        }
+      }
+      return streamReply({ ...synapse, completion: null }, tokens())
+    },
+  })
+  let target: { ip: string; port: number; hotkey: string }
+  beforeAll(async () => {
+    target = { ip: '127.0.0.1', port: await axon.start(), hotkey: miner.address }
+  })
+  afterAll(() => axon.stop())
+
+  it('receives the tokens as server-sent events, with the SDK-shaped headers', async () => {
+    const stream = await dendrite.stream(
+      target,
+      TextPrompt,
+      TextPrompt.create({ prompt: 'the quick brown fox' }),
+      { timeoutMs: 10_000 },
+    )
+    expect(stream.status).toBe(200)
+    expect(stream.statusMessage).toBe('Success')
+    expect(stream.processTime).toBeGreaterThan(0)
+    expect(stream.headers['content-type']).toBe('text/event-stream')
+    let text = ''
+    for await (const piece of stream.text()) text += piece
+    expect(text).toBe('data: the\n\ndata: quick\n\ndata: brown\n\ndata: fox\n\n')
+  })
+
+  it('sees DENDRITE_STREAM_CUT, after what was sent, when the handler fails mid-stream', async () => {
+    const stream = await dendrite.stream(
+      target,
+      TextPrompt,
+      TextPrompt.create({ prompt: 'almost crash' }),
+      { timeoutMs: 10_000 },
+    )
+    let text = ''
+    const consume = async () => {
+      for await (const piece of stream.text()) text += piece
+    }
+    await expect(consume()).rejects.toMatchObject({ code: 'DENDRITE_STREAM_CUT' })
+    expect(text).toBe('data: almost\n\n')
   })
 })

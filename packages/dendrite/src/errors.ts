@@ -7,6 +7,11 @@ export const DendriteErrorCode = {
   Closed: 'DENDRITE_CLOSED',
   /** A stream did not finish within its deadline. */
   Timeout: 'DENDRITE_TIMEOUT',
+  /**
+   * The axon closed a stream before its end: its own deadline passed, or its handler
+   * failed mid-stream. What arrived before is all there is.
+   */
+  StreamCut: 'DENDRITE_STREAM_CUT',
 } as const
 
 export type DendriteErrorCode = (typeof DendriteErrorCode)[keyof typeof DendriteErrorCode]

@@ -34,6 +34,28 @@ export interface SynapseStream<F extends FieldMap = FieldMap>
   synapse: SynapseData<F>
   /** Stops the stream and frees its connection. */
   cancel(): void
+  /**
+   * The body as UTF-8 text, piece by piece as it arrives; a character split between two
+   * chunks comes out whole. Invalid UTF-8 becomes U+FFFD.
+   */
+  text(): AsyncIterable<string>
+}
+
+async function* utf8Pieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder()
+  for await (const chunk of chunks) {
+    const piece = decoder.decode(chunk, { stream: true })
+    if (piece !== '') yield piece
+  }
+  const rest = decoder.decode()
+  if (rest !== '') yield rest
+}
+
+/** `stream` with its `text()` view. */
+function withText<F extends FieldMap>(stream: Omit<SynapseStream<F>, 'text'>): SynapseStream<F> {
+  return Object.assign(stream, {
+    text: () => utf8Pieces(stream),
+  })
 }
 
 function flatten(headers: Record<string, string | string[] | undefined>) {
@@ -81,7 +103,7 @@ export async function openStream<F extends FieldMap>(
     const synapse = structuredClone(request.synapse)
     synapse.dendrite!.status_code = mapped.status
     synapse.dendrite!.status_message = mapped.message
-    return {
+    return withText({
       axon,
       status: mapped.status,
       statusMessage: mapped.message,
@@ -91,7 +113,7 @@ export async function openStream<F extends FieldMap>(
       synapse,
       cancel() {},
       async *[Symbol.asyncIterator]() {},
-    }
+    })
   }
   let response: Awaited<ReturnType<Agent['request']>>
   try {
@@ -129,7 +151,7 @@ export async function openStream<F extends FieldMap>(
       return failed(error)
     }
     const status = synapse.dendrite?.status_code ?? response.statusCode
-    return {
+    return withText({
       axon,
       status,
       statusMessage: synapse.dendrite?.status_message ?? STATUS_CODES[status] ?? '',
@@ -139,11 +161,12 @@ export async function openStream<F extends FieldMap>(
       synapse,
       cancel() {},
       async *[Symbol.asyncIterator]() {},
-    }
+    })
   }
   const body = response.body
+  let cancelled = false
   const processTime = Number(headers.bt_header_axon_process_time)
-  return {
+  return withText({
     axon,
     status: 200,
     statusMessage: headers.bt_header_axon_status_message ?? 'Success',
@@ -152,6 +175,7 @@ export async function openStream<F extends FieldMap>(
     headers,
     synapse: request.synapse,
     cancel() {
+      cancelled = true
       cleanup()
       body.destroy()
     },
@@ -159,14 +183,21 @@ export async function openStream<F extends FieldMap>(
       try {
         for await (const chunk of body) yield chunk as Uint8Array
       } catch (error) {
-        const reason = controller.signal.aborted ? controller.signal.reason : error
+        // A stream the caller cancelled just ends.
+        if (cancelled) return
+        if (!controller.signal.aborted) {
+          throw new DendriteError(
+            DendriteErrorCode.StreamCut,
+            `the axon at ${axon.ip}:${axon.port} closed the stream before its end`,
+            { cause: error },
+          )
+        }
+        const reason = controller.signal.reason
         if (reason instanceof DeadlineError) {
           throw new DendriteError(
             DendriteErrorCode.Timeout,
             `stream not done within ${timeoutMs} ms`,
-            {
-              cause: reason,
-            },
+            { cause: reason },
           )
         }
         throw reason
@@ -175,5 +206,5 @@ export async function openStream<F extends FieldMap>(
         body.destroy()
       }
     },
-  }
+  })
 }

@@ -30,6 +30,21 @@ describe('stream', () => {
       }
       const prompt = String(verdict.synapse.prompt)
       res.writeHead(200, { 'content-type': 'text/event-stream' })
+      if (prompt === 'split') {
+        // "é" is two bytes in UTF-8: each goes in a chunk of its own.
+        const bytes = Buffer.from('data: café\n\n', 'utf8')
+        const cut = bytes.indexOf(0xc3) + 1
+        res.write(bytes.subarray(0, cut))
+        await sleep(20)
+        res.end(bytes.subarray(cut))
+        return
+      }
+      if (prompt === 'cut') {
+        res.write('data: partial\n\n')
+        await sleep(20)
+        res.destroy()
+        return
+      }
       for (const word of prompt.split(' ')) {
         res.write(`data: ${word}\n\n`)
         await sleep(prompt.startsWith('slow') ? 200 : 5)
@@ -59,6 +74,47 @@ describe('stream', () => {
     let text = ''
     for await (const chunk of stream) text += Buffer.from(chunk).toString('utf8')
     expect(text).toBe('data: a\n\ndata: b\n\ndata: c\n\n')
+  })
+
+  it('gives the body as text, a character split between chunks whole', async () => {
+    const stream = await dendrite.stream(
+      axon(),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'split' }),
+      { timeoutMs: 5000 },
+    )
+    const pieces: string[] = []
+    for await (const piece of stream.text()) pieces.push(piece)
+    expect(pieces.length).toBeGreaterThan(1)
+    expect(pieces.join('')).toBe('data: café\n\n')
+    expect(pieces.join('')).not.toContain('\ufffd')
+  })
+
+  it('ends with DENDRITE_STREAM_CUT when the axon closes the stream before its end', async () => {
+    const stream = await dendrite.stream(axon(), TextPrompt, TextPrompt.create({ prompt: 'cut' }), {
+      timeoutMs: 5000,
+    })
+    const pieces: string[] = []
+    const consume = async () => {
+      for await (const piece of stream.text()) pieces.push(piece)
+    }
+    await expect(consume()).rejects.toMatchObject({ code: 'DENDRITE_STREAM_CUT' })
+    expect(pieces.join('')).toBe('data: partial\n\n')
+  })
+
+  it('just ends when the caller cancels it mid-stream', async () => {
+    const stream = await dendrite.stream(
+      axon(),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'slow x y z w' }),
+      { timeoutMs: 5000 },
+    )
+    const chunks: Uint8Array[] = []
+    for await (const chunk of stream) {
+      chunks.push(chunk)
+      stream.cancel()
+    }
+    expect(chunks).toHaveLength(1)
   })
 
   it('reports a refusal as a status, with no chunks', async () => {
