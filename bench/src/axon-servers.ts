@@ -3,8 +3,9 @@
  * dendrite have their own core (`node axon-servers.js <kind> [count] [first]`):
  *
  * - `fastify`: a plain fastify hello world at GET /;
- * - `fastify-synapse`: plain fastify answering POST /Dummy with one fixed Dummy response (its
- *   ~25 headers), reading the raw body and checking nothing: the HTTP cost of the protocol;
+ * - `fastify-protocols`: plain fastify answering the two protocols' shapes, checking nothing:
+ *   POST /Dummy with one fixed Dummy response (its ~25 headers), and POST /score with the
+ *   bench axon's small JSON answer; both read the raw body. The HTTP cost of each protocol;
  * - `axon <uri>`: one Axon serving Dummy and Epistula POST /score (verification on, rate
  *   limits off, synapse nonces and Epistula timestamps good for 10 minutes), hotkey `<uri>`;
  * - `axons <count> <first>`: Axons `//Axon//<first>` … serving Dummy, each on its own port.
@@ -71,7 +72,7 @@ async function plainFastify(): Promise<Server> {
   return { port, hotkey: '', stop: () => app.close() }
 }
 
-async function synapseShapedFastify(): Promise<Server> {
+async function protocolShapedFastify(): Promise<Server> {
   const app = Fastify({ logger: false })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
@@ -79,6 +80,9 @@ async function synapseShapedFastify(): Promise<Server> {
   const response = synapseResponse(Dummy, synapse, { processTime: 0.0001 })
   app.post(`/${Dummy.name}`, async (_request, reply) =>
     reply.code(200).headers(response.headers).type('application/json').send(response.body),
+  )
+  app.post('/score', async (request, reply) =>
+    reply.type('application/json').send(JSON.stringify({ score: (request.body as Buffer).length })),
   )
   await app.listen({ port: 0, host: HOST })
   const address = app.server.address()
@@ -119,7 +123,7 @@ async function dummyAxon(uri: string): Promise<Server> {
 
 async function serve(kind: string, args: string[]): Promise<Server[]> {
   if (kind === 'fastify') return [await plainFastify()]
-  if (kind === 'fastify-synapse') return [await synapseShapedFastify()]
+  if (kind === 'fastify-protocols') return [await protocolShapedFastify()]
   if (kind === 'axon') return [await dummyAxon(args[0] ?? '//Axon//bench')]
   if (kind === 'axons') {
     const [count = 1, first = 0] = args.map(Number)

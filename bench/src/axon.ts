@@ -16,6 +16,8 @@ import { median, type ResultRow, round, timed, times } from './report.js'
 const CONNECTIONS = 10
 const DURATION_S = 5
 const ROUNDS = 3
+/** The rate rows swing by ±15% from one round to the next here: five rounds steady their medians. */
+const RATE_ROUNDS = 5
 /** The Python axon's unsigned rate (FastAPI on uvicorn), per issue 6. */
 const PYTHON_AXON_RATE = 3_300
 const FIXED_RATE = 1_000
@@ -351,7 +353,7 @@ class SignedSet {
 
 /**
  * The rate rows, interleaved so all see the same machine. Each round runs the plain fastify
- * hello world (GET /); plain fastify answering the synapse's shape; then signed, verified
+ * hello world (GET /); plain fastify answering the synapse's and Epistula's shapes; then signed, verified
  * Dummy and Epistula requests against a fresh Axon child (a fresh nonce store, so the same
  * pre-signed requests, all within the nonce window, serve every round and none is sent
  * twice to one axon). Every child is pinned to one core.
@@ -367,31 +369,38 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
     epistula: new SignedSet('epistula', signer, target, warmupCount),
   }
   const plainRates: number[] = []
-  const floorRates: number[] = []
+  const floorRates = { synapse: [] as number[], epistula: [] as number[] }
   const plainProblems = new Set<string>()
   const batches = { batches: 0, signatures: 0 }
-  // One static signed request: the floor server checks nothing, so it may repeat.
-  const shape = sets.synapse.warmup.lanes[0]![0]!
   const plain = await startServers(['fastify'], pin)
-  const floor = await startServers(['fastify-synapse'], pin)
+  const floor = await startServers(['fastify-protocols'], pin)
   try {
     const plainUrl = `http://${HOST}:${plain.targets[0]!.port}/`
-    const floorOptions = {
-      ...base,
-      url: `http://${HOST}:${floor.targets[0]!.port}${shape.path}`,
-      method: 'POST' as const,
-      headers: shape.headers,
-      body: shape.body,
+    // One static signed request per protocol: the floor server checks nothing, so it may repeat.
+    const floorOptions = (protocol: Protocol) => {
+      const shape = sets[protocol].warmup.lanes[0]![0]!
+      return {
+        ...base,
+        url: `http://${HOST}:${floor.targets[0]!.port}${shape.path}`,
+        method: 'POST' as const,
+        headers: shape.headers,
+        body: shape.body,
+      }
+    }
+    const floorRound = async (protocol: Protocol, durationS: number) => {
+      const { result } = await cannon({ ...floorOptions(protocol), duration: durationS })
+      if (result.non2xx + result.errors > 0) plainProblems.add(failures(result))
+      return rateOf(result)
     }
     await cannon({ ...base, url: plainUrl, duration: 1 })
-    await cannon({ ...floorOptions, duration: 1 })
-    for (let round = 0; round < ROUNDS; round++) {
+    await floorRound('synapse', 1)
+    await floorRound('epistula', 1)
+    for (let round = 0; round < RATE_ROUNDS; round++) {
       const { result: plainResult } = await cannon({ ...base, url: plainUrl, duration: DURATION_S })
       plainRates.push(rateOf(plainResult))
       if (plainResult.non2xx + plainResult.errors > 0) plainProblems.add(failures(plainResult))
-      const { result: floorResult } = await cannon({ ...floorOptions, duration: DURATION_S })
-      floorRates.push(rateOf(floorResult))
-      if (floorResult.non2xx + floorResult.errors > 0) plainProblems.add(failures(floorResult))
+      floorRates.synapse.push(await floorRound('synapse', DURATION_S))
+      floorRates.epistula.push(await floorRound('epistula', DURATION_S))
 
       const axon = await startServers(['axon', AXON_URI], pin, axonNodeFlags)
       try {
@@ -416,13 +425,13 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
   const perBatch = round(batches.signatures / Math.max(1, batches.batches))
   const signedRow = (set: SignedSet, name: string, how: string) => {
     const rate = median(set.rates)
-    const shares = set.rates.map((r, i) => percent(r / plainRates[i]!))
+    const shares = set.rates.map((r, i) => r / plainRates[i]!)
     return timed(
       name,
       'req/s',
       set.rates,
       [
-        `${percent(rate / plainRate)} of plain fastify in this run (per round ${shares.join('/')}; target ≥ 40%)`,
+        `${percent(rate / plainRate)} of plain fastify in this run, median over median; the median of the per-round ratios (each round against its own hello world) is ${percent(median(shares))}; per round ${shares.map(percent).join('/')}; target ≥ 40%`,
         `${times(PYTHON_AXON_RATE, rate)} the Python axon's ~3,300 req/s unsigned (target ≥ 3×)`,
         set.problems.size > 0 ? [...set.problems].join('; ') : 'non-2xx=0, errors=0',
         `every request fresh: ${set.main!.count.toLocaleString('en')} pre-signed ${how} (${round(set.main!.usPerRequest)} µs each)${set.exhausted > 0 ? `; ran out ${set.exhausted} times (replays sent)` : ''}`,
@@ -441,8 +450,14 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
     timed(
       "plain fastify answering the synapse protocol's shape (POST /Dummy, no checks)",
       'req/s',
-      floorRates,
-      `${percent(median(floorRates) / plainRate)} of plain fastify in this run: the HTTP cost of the protocol's ~25 request and ~25 response headers and raw body, with a fixed Dummy response and nothing checked; the same signed request each time; ${settings}`,
+      floorRates.synapse,
+      `${percent(median(floorRates.synapse) / plainRate)} of plain fastify in this run: the HTTP cost of the protocol's ~25 request and ~25 response headers and raw body, with a fixed Dummy response and nothing checked; the same signed request each time; ${settings}`,
+    ),
+    timed(
+      "plain fastify answering Epistula's shape (POST /score, no checks)",
+      'req/s',
+      floorRates.epistula,
+      `${percent(median(floorRates.epistula) / plainRate)} of plain fastify in this run: the HTTP cost of a small signed JSON POST (Epistula's 5 headers, the raw body read) with the bench axon's JSON answer and nothing checked; the same signed request each time; ${settings}`,
     ),
     signedRow(
       sets.synapse,
