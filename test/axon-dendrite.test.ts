@@ -93,14 +93,11 @@ describe('our dendrite streaming from our axon', () => {
     target = { ip: '127.0.0.1', port: await axon.start(), hotkey: miner.address }
   })
   afterAll(() => axon.stop())
+  const streamPrompt = (prompt: string) =>
+    dendrite.stream(target, TextPrompt, TextPrompt.create({ prompt }), { timeoutMs: 10_000 })
 
   it('receives the tokens as server-sent events, with the SDK-shaped headers', async () => {
-    const stream = await dendrite.stream(
-      target,
-      TextPrompt,
-      TextPrompt.create({ prompt: 'the quick brown fox' }),
-      { timeoutMs: 10_000 },
-    )
+    const stream = await streamPrompt('the quick brown fox')
     expect(stream.status).toBe(200)
     expect(stream.statusMessage).toBe('Success')
     expect(stream.processTime).toBeGreaterThan(0)
@@ -111,12 +108,7 @@ describe('our dendrite streaming from our axon', () => {
   })
 
   it('sees DENDRITE_STREAM_CUT, after what was sent, when the handler fails mid-stream', async () => {
-    const stream = await dendrite.stream(
-      target,
-      TextPrompt,
-      TextPrompt.create({ prompt: 'almost crash' }),
-      { timeoutMs: 10_000 },
-    )
+    const stream = await streamPrompt('almost crash')
     let text = ''
     const consume = async () => {
       for await (const piece of stream.text()) text += piece

@@ -59,16 +59,11 @@ describe('stream', () => {
   })
 
   const axon = () => ({ ip: '127.0.0.1', port: server.port, hotkey: miner.address })
+  const streamPrompt = (prompt: string, timeoutMs = 5000) =>
+    dendrite.stream(axon(), TextPrompt, TextPrompt.create({ prompt }), { timeoutMs })
 
   it('yields the body as it arrives', async () => {
-    const stream = await dendrite.stream(
-      axon(),
-      TextPrompt,
-      TextPrompt.create({ prompt: 'a b c' }),
-      {
-        timeoutMs: 5000,
-      },
-    )
+    const stream = await streamPrompt('a b c')
     expect(stream.status).toBe(200)
     expect(stream.headers['content-type']).toBe('text/event-stream')
     let text = ''
@@ -77,12 +72,7 @@ describe('stream', () => {
   })
 
   it('gives the body as text, a character split between chunks whole', async () => {
-    const stream = await dendrite.stream(
-      axon(),
-      TextPrompt,
-      TextPrompt.create({ prompt: 'split' }),
-      { timeoutMs: 5000 },
-    )
+    const stream = await streamPrompt('split')
     const pieces: string[] = []
     for await (const piece of stream.text()) pieces.push(piece)
     expect(pieces.length).toBeGreaterThan(1)
@@ -91,9 +81,7 @@ describe('stream', () => {
   })
 
   it('ends with DENDRITE_STREAM_CUT when the axon closes the stream before its end', async () => {
-    const stream = await dendrite.stream(axon(), TextPrompt, TextPrompt.create({ prompt: 'cut' }), {
-      timeoutMs: 5000,
-    })
+    const stream = await streamPrompt('cut')
     const pieces: string[] = []
     const consume = async () => {
       for await (const piece of stream.text()) pieces.push(piece)
@@ -103,12 +91,7 @@ describe('stream', () => {
   })
 
   it('just ends when the caller cancels it mid-stream', async () => {
-    const stream = await dendrite.stream(
-      axon(),
-      TextPrompt,
-      TextPrompt.create({ prompt: 'slow x y z w' }),
-      { timeoutMs: 5000 },
-    )
+    const stream = await streamPrompt('slow x y z w')
     const chunks: Uint8Array[] = []
     for await (const chunk of stream) {
       chunks.push(chunk)
@@ -129,12 +112,7 @@ describe('stream', () => {
   })
 
   it('ends with DENDRITE_TIMEOUT when the deadline passes mid-stream', async () => {
-    const stream = await dendrite.stream(
-      axon(),
-      TextPrompt,
-      TextPrompt.create({ prompt: 'slow x y z w' }),
-      { timeoutMs: 300 },
-    )
+    const stream = await streamPrompt('slow x y z w', 300)
     expect(stream.status).toBe(200)
     const consume = async () => {
       for await (const _ of stream) {
