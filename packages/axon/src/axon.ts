@@ -44,6 +44,7 @@ import { ReplayGuard } from './replay-guard.js'
 import { Deadline, SynapseForwardContext, VerifiedEpistulaRequest } from './request-context.js'
 import { SignatureBatcher } from './signature-batch.js'
 import {
+  discardChunks,
   isAsyncChunkSource,
   type StreamChunks,
   SynapseStreamReply,
@@ -203,6 +204,8 @@ interface RequestState {
   reason?: AxonRejectionReason
   hotkey?: string
   headerSynapse?: SynapseData
+  /** Counted by the stream's own end, not by fastify's onResponse. */
+  streamed?: boolean
 }
 
 const DEFAULT_TIMEOUT_S = 12
@@ -214,6 +217,14 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 const STATE = Symbol('taokit axon request state')
 const stateOf = (request: FastifyRequest) => request as unknown as { [STATE]: RequestState | null }
 const TIMED_OUT = Symbol('timed out')
+/** The status metrics give a request whose caller left before anything was sent (nginx's). */
+const CLIENT_CLOSED_REQUEST = 499
+
+/** `headers` with a `content-type` of `type` unless they name one (in any case). */
+function withDefaultType(headers: Record<string, string> | undefined, type: string) {
+  const named = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'content-type')
+  return named ? { ...headers } : { 'content-type': type, ...headers }
+}
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (
@@ -361,7 +372,7 @@ export class Axon {
       done()
     })
     app.addHook('onResponse', (request, reply, done) => {
-      this.#observe(request, reply.statusCode)
+      if (stateOf(request)[STATE]?.streamed !== true) this.#observe(request, reply.statusCode)
       done()
     })
     app.setNotFoundHandler(async (request, reply) => {
@@ -469,14 +480,15 @@ export class Axon {
   /**
    * Waits for a forward slot by priority, then runs `work` under the deadline. The
    * deadline counts from arrival, so time spent queued is time the caller waited. A result
-   * `holdsSlot` says is still at work (a stream) keeps its slot until `release` is called.
+   * that is a stream (`streamOf` gives its chunks) keeps its slot until `release` is called;
+   * a stream that comes after the deadline is let go unread.
    */
   async #run<T>(
     priority: number,
     deadlineMs: number,
     deadline: Deadline,
     work: () => T | Promise<T>,
-    holdsSlot: (value: T) => boolean = () => false,
+    streamOf: (value: T) => StreamChunks | undefined = () => undefined,
   ): Promise<
     | { ok: true; value: T; remainingMs: number; release: () => void }
     | { ok: false; reason: AxonRejectionReason }
@@ -493,7 +505,7 @@ export class Axon {
     let timer: NodeJS.Timeout | undefined
     let held = false
     const done = (value: T) => {
-      held = holdsSlot(value)
+      held = streamOf(value) !== undefined
       const remainingMs = Math.max(0, deadlineMs - (performance.now() - started))
       return { ok: true as const, value, remainingMs, release: release! }
     }
@@ -508,6 +520,13 @@ export class Axon {
       const outcome = await Promise.race([outcomeOrPromise, expired])
       if (outcome === TIMED_OUT) {
         deadline.expire()
+        outcomeOrPromise.then(
+          (late) => {
+            const chunks = streamOf(late)
+            if (chunks !== undefined) discardChunks(chunks)
+          },
+          () => {},
+        )
         return { ok: false, reason: 'timeout' }
       }
       return done(outcome as T)
@@ -527,21 +546,23 @@ export class Axon {
   #stream(
     request: FastifyRequest,
     reply: FastifyReply,
-    chunks: StreamChunks,
+    answer: { status: number; headers: Record<string, string>; chunks: StreamChunks },
     run: { remainingMs: number; release: () => void },
     deadline: Deadline,
   ): FastifyReply {
-    return sendStream(reply, chunks, {
+    const state = this.#state(request)
+    state.streamed = true
+    return sendStream(reply, answer.chunks, {
+      status: answer.status,
+      headers: answer.headers,
       deadlineMs: run.remainingMs,
       stop: () => deadline.expire(),
-      onEnd: (outcome) => {
+      onEnd: (outcome, began) => {
         run.release()
-        if (outcome === 'done') return
-        // A cut stream never finishes its response, so fastify's onResponse does not run.
-        if (outcome !== 'closed') {
-          this.#state(request).reason = outcome === 'timeout' ? 'timeout' : 'forward_failed'
+        if (outcome === 'timeout' || outcome === 'failed') {
+          state.reason = outcome === 'timeout' ? 'timeout' : 'forward_failed'
         }
-        this.#observe(request, reply.statusCode)
+        this.#observe(request, began ? answer.status : CLIENT_CLOSED_REQUEST)
       },
     })
   }
@@ -622,7 +643,7 @@ export class Axon {
         timeoutS * 1000,
         deadline,
         () => handlers.forward(body.synapse, context),
-        (value) => value instanceof SynapseStreamReply,
+        (value) => (value instanceof SynapseStreamReply ? value.chunks : undefined),
       )
       if (!result.ok) return this.#reject(request, reply, result.reason)
       const processTime = (performance.now() - state.start) / 1000
@@ -635,8 +656,13 @@ export class Axon {
           result.release()
           return this.#reject(request, reply, 'forward_failed')
         }
-        reply.code(200).headers(headers)
-        return this.#stream(request, reply, answer.chunks, result, deadline)
+        return this.#stream(
+          request,
+          reply,
+          { status: 200, headers, chunks: answer.chunks },
+          result,
+          deadline,
+        )
       }
       let response: SynapseResponse
       try {
@@ -726,16 +752,16 @@ export class Axon {
         timeoutMs,
         deadline,
         () => options.handler(verified),
-        (out) => isAsyncChunkSource(out.body),
+        (out) => (isAsyncChunkSource(out.body) ? out.body : undefined),
       )
       if (!result.ok) return this.#reject(request, reply, result.reason)
       const out = result.value
-      reply.code(out.status ?? 200)
       if (isAsyncChunkSource(out.body)) {
-        reply.type('text/event-stream')
-        if (out.headers !== undefined) reply.headers(out.headers)
-        return this.#stream(request, reply, out.body, result, deadline)
+        const headers = withDefaultType(out.headers, 'text/event-stream')
+        const status = out.status ?? 200
+        return this.#stream(request, reply, { status, headers, chunks: out.body }, result, deadline)
       }
+      reply.code(out.status ?? 200)
       if (out.headers !== undefined) reply.headers(out.headers)
       if (typeof out.body === 'string' || out.body instanceof Uint8Array)
         return reply.send(out.body)

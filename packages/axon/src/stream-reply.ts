@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream'
+import type { ServerResponse } from 'node:http'
 import type { SynapseData } from '@taokit/synapse'
 import type { FastifyReply } from 'fastify'
 import { AxonError, AxonErrorCode } from './errors.js'
@@ -47,40 +47,102 @@ export function isAsyncChunkSource(body: unknown): body is AsyncIterable<string 
   return typeof body === 'object' && body !== null && Symbol.asyncIterator in body
 }
 
+/** Lets a source nobody will read go: a generator's `finally` runs, a stream is destroyed. */
+export function discardChunks(chunks: StreamChunks): void {
+  const source = chunks as {
+    return?: () => unknown
+    destroy?: () => unknown
+  }
+  try {
+    if (typeof source.destroy === 'function') source.destroy()
+    else if (typeof source.return === 'function')
+      void Promise.resolve(source.return()).catch(() => {})
+  } catch {
+    // A source that fails to close has nothing more to give either.
+  }
+}
+
 /** How a stream ended: sent in full, cut at the deadline, failed, or left by the caller. */
 export type StreamOutcome = 'done' | 'timeout' | 'failed' | 'closed'
 
+/** Resolves when `response` can take more (or will take nothing more). */
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done)
+      response.off('close', done)
+      resolve()
+    }
+    response.on('drain', done)
+    response.on('close', done)
+  })
+}
+
 /**
- * Sends `chunks` as the body of `reply` (its status and headers already set), with
- * backpressure. At `deadlineMs` the connection is cut, so the caller sees a truncated
- * answer, not a complete one. `stop` runs as soon as the stream is cut or left, before
- * the source is asked to stop, since a source busy in an `await` only stops when that
- * settles. `onEnd` runs once, when the response is over for whatever reason.
+ * Takes the response over from fastify and streams `chunks` as its body: the status and
+ * headers go out at once (before the first chunk, as the SDK's streaming response sends
+ * them), then each chunk as it comes, with backpressure.
+ *
+ * At `deadlineMs` the connection is cut, so the caller sees a truncated answer, not a
+ * complete one; a source that fails, or yields something that is not text or bytes, cuts it
+ * too. `stop` runs as soon as the stream is cut or the caller leaves, since a source busy in
+ * an `await` only stops when that settles. `onEnd` runs exactly once, when the response is
+ * over for whatever reason, even if the caller had left before the stream began.
  */
 export function sendStream(
   reply: FastifyReply,
   chunks: StreamChunks,
-  options: { deadlineMs: number; stop: () => void; onEnd: (outcome: StreamOutcome) => void },
+  options: {
+    status: number
+    headers: Record<string, string>
+    deadlineMs: number
+    stop: () => void
+    /** `began`: whether the status and headers were sent. */
+    onEnd: (outcome: StreamOutcome, began: boolean) => void
+  },
 ): FastifyReply {
-  const body = Readable.from(chunks, { objectMode: false })
+  reply.hijack()
+  const response = reply.raw
   let outcome: StreamOutcome | undefined
-  const timer = setTimeout(() => {
-    outcome ??= 'timeout'
-    options.stop()
-    reply.raw.destroy()
-  }, options.deadlineMs)
-  body.once('error', () => {
-    outcome ??= 'failed'
-  })
-  body.once('end', () => {
-    outcome ??= 'done'
-  })
-  reply.raw.once('close', () => {
+  let timer: NodeJS.Timeout | undefined
+  let settled = false
+  let began = false
+  const settle = () => {
+    if (settled) return
+    settled = true
     clearTimeout(timer)
-    outcome ??= 'closed'
-    if (outcome !== 'done') options.stop()
-    if (!body.destroyed) body.destroy()
-    options.onEnd(outcome)
-  })
-  return reply.send(body)
+    const how = outcome ?? 'closed'
+    if (how !== 'done') options.stop()
+    options.onEnd(how, began)
+  }
+  const cut = (how: StreamOutcome) => {
+    outcome ??= how
+    response.destroy()
+  }
+  if (response.destroyed) {
+    discardChunks(chunks)
+    settle()
+    return reply
+  }
+  response.once('close', settle)
+  timer = setTimeout(() => cut('timeout'), options.deadlineMs)
+  response.writeHead(options.status, options.headers)
+  response.flushHeaders()
+  began = true
+  void (async () => {
+    try {
+      for await (const chunk of chunks) {
+        if (response.destroyed) return
+        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) return cut('failed')
+        if (!response.write(chunk)) await drained(response)
+      }
+      if (response.destroyed) return
+      outcome ??= 'done'
+      clearTimeout(timer)
+      response.end()
+    } catch {
+      cut('failed')
+    }
+  })()
+  return reply
 }

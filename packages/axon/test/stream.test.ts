@@ -26,7 +26,8 @@ describe('a streamed answer', () => {
   const secondChunk = gate()
   const finished = new Map<string, { signalAborted: boolean }>()
   axon.attach(TextPrompt, {
-    forward: (synapse, context) => {
+    forward: async (synapse, context) => {
+      if (synapse.prompt === 'slow start') await sleep(300)
       async function* chunks() {
         try {
           if (synapse.prompt === 'count') {
@@ -40,6 +41,11 @@ describe('a streamed answer', () => {
             yield 'data: one\n\n'
             throw new Error('the model crashed')
           }
+          if (synapse.prompt === 'fail first') throw new Error('the model crashed at once')
+          if (synapse.prompt === 'not text') {
+            yield 42 as unknown as string
+            return
+          }
           // 'stall': one chunk, then nothing until the deadline passes or the caller leaves.
           yield 'data: one\n\n'
           await sleep(60_000, undefined, { signal: context.signal }).catch(() => undefined)
@@ -52,6 +58,7 @@ describe('a streamed answer', () => {
   })
   axon.attachEpistula('/tokens', {
     handler: async () => ({
+      headers: { 'Content-Type': 'application/x-ndjson' },
       body: (async function* () {
         yield 'data: {"token":"hel"}\n\n'
         yield 'data: {"token":"lo"}\n\n'
@@ -64,12 +71,13 @@ describe('a streamed answer', () => {
   })
   afterAll(() => axon.stop())
 
-  async function open(prompt: string, timeout?: number) {
+  async function open(prompt: string, timeout?: number, signal?: AbortSignal) {
     const prepared = signed(bob, { port, prompt, ...(timeout === undefined ? {} : { timeout }) })
     return request(`http://127.0.0.1:${port}${prepared.path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...prepared.headers },
       body: prepared.body,
+      ...(signal === undefined ? {} : { signal }),
     })
   }
 
@@ -92,10 +100,12 @@ describe('a streamed answer', () => {
     expect(finished.get('count')).toEqual({ signalAborted: false })
   })
 
-  it('is cut at the deadline: the caller sees a truncated body, the handler an aborted signal', async () => {
-    const response = await open('stall', 1)
-    expect(response.statusCode).toBe(200)
+  it('is cut at the deadline: the caller has had its 200 at once, then a truncated body', async () => {
     const started = performance.now()
+    const response = await open('stall', 1)
+    // The headers do not wait for a first chunk (the source here yields one, then waits).
+    expect(response.statusCode).toBe(200)
+    expect(performance.now() - started).toBeLessThan(900)
     await expect(response.body.text()).rejects.toThrow()
     expect(performance.now() - started).toBeLessThan(5_000)
     expect(finished.get('stall')).toEqual({ signalAborted: true })
@@ -107,10 +117,27 @@ describe('a streamed answer', () => {
     const iterator = response.body[Symbol.asyncIterator]()
     await iterator.next()
     response.body.destroy()
-    await expect.poll(() => finished.get('stall'), { timeout: 5_000 }).toBeDefined()
+    await expect
+      .poll(() => finished.get('stall'), { timeout: 5_000 })
+      .toEqual({
+        signalAborted: true,
+      })
     // concurrency is 1: this is served only if the left stream gave its slot back.
     const next = await open('count')
     expect(await next.body.text()).toContain('data: three')
+  })
+
+  it('frees the forward slot of a caller that left before its stream began', async () => {
+    const controller = new AbortController()
+    const left = open('slow start', 30, controller.signal).catch((error: unknown) => error)
+    // The caller hangs up while the forward (300 ms) is still running.
+    await sleep(100)
+    controller.abort()
+    expect(await left).toBeInstanceOf(Error)
+    await sleep(400)
+    const next = await open('count', 2)
+    expect(next.statusCode).toBe(200)
+    expect(await next.body.text()).toBe('data: one\n\ndata: two\n\ndata: three\n\n')
   })
 
   it('ends with a truncated body when the generator throws, and the axon serves on', async () => {
@@ -121,13 +148,30 @@ describe('a streamed answer', () => {
     expect(await next.body.text()).toBe('data: one\n\ndata: two\n\ndata: three\n\n')
   })
 
-  it('counts streams in the metrics by how they ended', async () => {
-    const metrics = await (await request(`http://127.0.0.1:${port}/metrics`)).body.text()
-    expect(metrics).toMatch(/reason="timeout"/)
-    expect(metrics).toMatch(/reason="forward_failed"/)
+  it('cuts a stream whose generator fails before its first chunk, or yields what is not text', async () => {
+    for (const prompt of ['fail first', 'not text']) {
+      const response = await open(prompt)
+      expect(response.statusCode).toBe(200)
+      await expect(response.body.text()).rejects.toThrow()
+    }
   })
 
-  it('streams an Epistula handler body that is an async iterable', async () => {
+  it('counts each stream once, by how it ended', async () => {
+    const statuses = Object.fromEntries(
+      (await axon.metrics.requests.get()).values
+        .filter((v) => v.labels.route === 'TextPrompt')
+        .map((v) => [v.labels.status, v.value]),
+    )
+    // 200: count ×4 (at first, and after each of the three tests that check the axon serves
+    // on), stall ×2, fail, fail first, not text. 499: the caller that left before its stream.
+    expect(statuses).toEqual({ 200: 9, 499: 1 })
+    const reasons = Object.fromEntries(
+      (await axon.metrics.rejections.get()).values.map((v) => [v.labels.reason, v.value]),
+    )
+    expect(reasons).toEqual({ timeout: 1, forward_failed: 3 })
+  })
+
+  it('streams an Epistula handler body that is an async iterable, with the type it names', async () => {
     const body = '{}'
     const response = await request(`http://127.0.0.1:${port}/tokens`, {
       method: 'POST',
@@ -138,7 +182,7 @@ describe('a streamed answer', () => {
       body,
     })
     expect(response.statusCode).toBe(200)
-    expect(response.headers['content-type']).toBe('text/event-stream')
+    expect(response.headers['content-type']).toBe('application/x-ndjson')
     expect(await response.body.text()).toBe('data: {"token":"hel"}\n\ndata: {"token":"lo"}\n\n')
   })
 
