@@ -102,6 +102,9 @@ describe('our dendrite streaming from our axon', () => {
     expect(stream.statusMessage).toBe('Success')
     expect(stream.processTime).toBeGreaterThan(0)
     expect(stream.headers['content-type']).toBe('text/event-stream')
+    expect(stream.synapse.dendrite).toMatchObject({ status_code: 200, status_message: 'Success' })
+    expect(stream.synapse.axon).toMatchObject({ status_code: 200, hotkey: miner.address })
+    expect(stream.synapse.axon?.process_time).toBeGreaterThan(0)
     let text = ''
     for await (const piece of stream.text()) text += piece
     expect(text).toBe('data: the\n\ndata: quick\n\ndata: brown\n\ndata: fox\n\n')

@@ -5,6 +5,7 @@
 import { STATUS_CODES } from 'node:http'
 import {
   type FieldMap,
+  mergeStreamingResponse,
   mergeSynapseResponse,
   type PreparedRequest,
   type SynapseData,
@@ -30,7 +31,10 @@ export interface SynapseStream<F extends FieldMap = FieldMap>
   extends TargetResult,
     AsyncIterable<Uint8Array> {
   headers: Record<string, string>
-  /** The synapse as sent; on a refusal or failure, with the outcome merged in. */
+  /**
+   * The synapse as sent, with the outcome merged in: a refusal's or failure's status, or
+   * for a stream that began, 200 and the axon's headers (the body is the subnet's to read).
+   */
   synapse: SynapseData<F>
   /** Stops the stream and frees its connection. */
   cancel(): void
@@ -49,6 +53,18 @@ async function* utf8Pieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<st
   }
   const rest = decoder.decode()
   if (rest !== '') yield rest
+}
+
+/** `mergeStreamingResponse`, or without the headers if they do not parse as a synapse's. */
+function streamedSynapse<F extends FieldMap>(
+  sent: SynapseData<F>,
+  headers: Record<string, string>,
+) {
+  try {
+    return mergeStreamingResponse(sent, headers)
+  } catch {
+    return mergeStreamingResponse(sent, {})
+  }
 }
 
 /** `stream` with its `text()` view. */
@@ -173,7 +189,7 @@ export async function openStream<F extends FieldMap>(
     latencyMs,
     processTime: Number.isFinite(processTime) ? processTime : undefined,
     headers,
-    synapse: request.synapse,
+    synapse: streamedSynapse(request.synapse, headers),
     cancel() {
       cancelled = true
       cleanup()

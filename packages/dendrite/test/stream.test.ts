@@ -66,6 +66,8 @@ describe('stream', () => {
     const stream = await streamPrompt('a b c')
     expect(stream.status).toBe(200)
     expect(stream.headers['content-type']).toBe('text/event-stream')
+    // This axon sends no synapse headers, as the SDK's streaming response does not.
+    expect(stream.synapse.dendrite).toMatchObject({ status_code: 200, status_message: 'Success' })
     let text = ''
     for await (const chunk of stream) text += Buffer.from(chunk).toString('utf8')
     expect(text).toBe('data: a\n\ndata: b\n\ndata: c\n\n')

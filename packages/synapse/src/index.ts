@@ -73,6 +73,7 @@ export {
 } from './python-str.js'
 export {
   errorResponse,
+  mergeStreamingResponse,
   mergeSynapseResponse,
   type SynapseResponse,
   streamingResponseHeaders,

@@ -128,12 +128,35 @@ export function mergeSynapseResponse<F extends FieldMap>(
     axon.status_code = response.status
     axon.status_message = errorMessageOf(response.body)
   }
-  const headerSynapse = fromHeaders(Synapse, response.headers)
+  return mergeTerminalHeaders(out, response.headers)
+}
+
+/** The headers' non-null `TerminalInfo` fields win; the dendrite status copies the axon's. */
+function mergeTerminalHeaders<F extends FieldMap>(out: SynapseData<F>, headers: HeaderInput) {
+  const headerSynapse = fromHeaders(Synapse, headers)
   out.dendrite = mergeTerminal(out.dendrite, headerSynapse.dendrite)
   out.axon = mergeTerminal(out.axon, headerSynapse.axon)
   out.dendrite.status_code = out.axon.status_code
   out.dendrite.status_message = out.axon.status_message
   return out
+}
+
+/**
+ * A streamed answer folded into the dendrite's synapse as far as its headers go (the body
+ * is the subnet's to read): the `bt_header_axon_*`/`bt_header_dendrite_*` fields win, and
+ * an axon that sent no status of its own (the SDK's streaming response sends none) is taken
+ * to have answered 200 "Success", as its HTTP status says.
+ */
+export function mergeStreamingResponse<F extends FieldMap>(
+  local: SynapseData<F>,
+  headers: HeaderInput,
+): SynapseData<F> {
+  const out = structuredClone(local)
+  const axon: TerminalInfo = out.axon ?? emptyTerminal()
+  out.axon = axon
+  axon.status_code = 200
+  axon.status_message = 'Success'
+  return mergeTerminalHeaders(out, headers)
 }
 
 function errorMessageOf(body: string | Uint8Array): string | null {

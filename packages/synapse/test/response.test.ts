@@ -4,6 +4,7 @@ import {
   bodyHash,
   Dummy,
   errorResponse,
+  mergeStreamingResponse,
   mergeSynapseResponse,
   prepareSynapseRequest,
   streamingResponseHeaders,
@@ -49,6 +50,27 @@ it('starts a streamed answer with 200, text/event-stream and the synapse headers
   expect(forced.bt_header_axon_status_code).toBe('200')
   expect(forced.bt_header_axon_status_message).toBe('Success')
   expect(notFound.axon.status_code).toBe(404)
+})
+
+it("folds a streamed answer's headers into the dendrite synapse", () => {
+  const sent = prepareSynapseRequest(Dummy, Dummy.create({ dummy_input: 4 }), {
+    signer: dendrite,
+    axon,
+    uuid,
+  }).synapse
+  const headers = streamingResponseHeaders(Dummy, sent, { processTime: 0.5 })
+  const merged = mergeStreamingResponse(sent, headers)
+  expect(merged.axon).toMatchObject({
+    status_code: 200,
+    status_message: 'Success',
+    process_time: 0.5,
+  })
+  expect(merged.dendrite).toMatchObject({ status_code: 200, status_message: 'Success' })
+  expect(merged.dummy_input).toBe(4)
+  expect(sent.dendrite?.status_code).toBeNull()
+  // The SDK's streaming response carries no synapse headers: its HTTP 200 stands.
+  const bare = mergeStreamingResponse(sent, { 'content-type': 'text/event-stream' })
+  expect(bare.dendrite).toMatchObject({ status_code: 200, status_message: 'Success' })
 })
 
 it('answers a refused request with a small message and the header synapse', () => {
