@@ -46,6 +46,7 @@ import { SignatureBatcher } from './signature-batch.js'
 import {
   discardChunks,
   isAsyncChunkSource,
+  isSendableHead,
   type StreamChunks,
   SynapseStreamReply,
   sendStream,
@@ -550,6 +551,11 @@ export class Axon {
     run: { remainingMs: number; release: () => void },
     deadline: Deadline,
   ): FastifyReply {
+    if (!isSendableHead(answer.status, answer.headers)) {
+      discardChunks(answer.chunks)
+      run.release()
+      return this.#reject(request, reply, 'forward_failed')
+    }
     const state = this.#state(request)
     state.streamed = true
     return sendStream(reply, answer.chunks, {
@@ -653,6 +659,7 @@ export class Axon {
         try {
           headers = streamingResponseHeaders(type, answer.synapse, { processTime })
         } catch {
+          discardChunks(answer.chunks)
           result.release()
           return this.#reject(request, reply, 'forward_failed')
         }

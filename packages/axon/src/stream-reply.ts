@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http'
+import { type ServerResponse, validateHeaderName, validateHeaderValue } from 'node:http'
+import type { Socket } from 'node:net'
 import type { SynapseData } from '@taokit/synapse'
 import type { FastifyReply } from 'fastify'
 import { AxonError, AxonErrorCode } from './errors.js'
@@ -65,29 +66,50 @@ export function discardChunks(chunks: StreamChunks): void {
 /** How a stream ended: sent in full, cut at the deadline, failed, or left by the caller. */
 export type StreamOutcome = 'done' | 'timeout' | 'failed' | 'closed'
 
-/** Resolves when `response` can take more (or will take nothing more). */
-function drained(response: ServerResponse): Promise<void> {
+/** Resolves when `response` can take more, or will take nothing more. */
+function drained(response: ServerResponse, connection: Socket): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       response.off('drain', done)
       response.off('close', done)
+      connection.off('close', done)
       resolve()
     }
     response.on('drain', done)
     response.on('close', done)
+    connection.on('close', done)
   })
 }
 
 /**
+ * Whether node can send `status` and `headers` (a status of three digits; header names and
+ * values without line breaks or characters above U+00FF). Checked before a stream takes the
+ * response over, while a refusal can still be sent instead.
+ */
+export function isSendableHead(status: number, headers: Record<string, string>): boolean {
+  if (!Number.isInteger(status) || status < 100 || status > 999) return false
+  try {
+    for (const [name, value] of Object.entries(headers)) {
+      validateHeaderName(name)
+      validateHeaderValue(name, value)
+    }
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
  * Takes the response over from fastify and streams `chunks` as its body: the status and
- * headers go out at once (before the first chunk, as the SDK's streaming response sends
- * them), then each chunk as it comes, with backpressure.
+ * headers (checked with `isSendableHead` first) go out at once, before the first chunk, as
+ * the SDK's streaming response sends them; then each chunk as it comes, with backpressure.
  *
  * At `deadlineMs` the connection is cut, so the caller sees a truncated answer, not a
  * complete one; a source that fails, or yields something that is not text or bytes, cuts it
  * too. `stop` runs as soon as the stream is cut or the caller leaves, since a source busy in
  * an `await` only stops when that settles. `onEnd` runs exactly once, when the response is
- * over for whatever reason, even if the caller had left before the stream began.
+ * over for whatever reason: also when the caller had left before the stream began, and for a
+ * pipelined response still waiting for its turn on a connection that closes.
  */
 export function sendStream(
   reply: FastifyReply,
@@ -103,6 +125,7 @@ export function sendStream(
 ): FastifyReply {
   reply.hijack()
   const response = reply.raw
+  const connection = reply.request.raw.socket
   let outcome: StreamOutcome | undefined
   let timer: NodeJS.Timeout | undefined
   let settled = false
@@ -111,20 +134,25 @@ export function sendStream(
     if (settled) return
     settled = true
     clearTimeout(timer)
+    response.off('close', settle)
+    connection.off('close', settle)
     const how = outcome ?? 'closed'
     if (how !== 'done') options.stop()
     options.onEnd(how, began)
   }
   const cut = (how: StreamOutcome) => {
     outcome ??= how
-    response.destroy()
+    // A pipelined response not yet given the connection closes only with the connection.
+    if (response.socket === null) connection.destroy()
+    else response.destroy()
   }
-  if (response.destroyed) {
+  if (response.destroyed || connection.destroyed) {
     discardChunks(chunks)
     settle()
     return reply
   }
   response.once('close', settle)
+  connection.once('close', settle)
   timer = setTimeout(() => cut('timeout'), options.deadlineMs)
   response.writeHead(options.status, options.headers)
   response.flushHeaders()
@@ -132,11 +160,11 @@ export function sendStream(
   void (async () => {
     try {
       for await (const chunk of chunks) {
-        if (response.destroyed) return
+        if (settled) return
         if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) return cut('failed')
-        if (!response.write(chunk)) await drained(response)
+        if (!response.write(chunk)) await drained(response, connection)
       }
-      if (response.destroyed) return
+      if (settled) return
       outcome ??= 'done'
       clearTimeout(timer)
       response.end()

@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { epistulaHeaders, TextPrompt } from '@taokit/synapse'
 import { request } from 'undici'
@@ -55,6 +57,14 @@ describe('a streamed answer', () => {
       }
       return streamReply({ ...synapse, completion: 'streamed' }, chunks())
     },
+  })
+  axon.attachEpistula('/bad-head', {
+    handler: () => ({
+      headers: { 'x-note': 'two\nlines' },
+      body: (async function* () {
+        yield 'never sent'
+      })(),
+    }),
   })
   axon.attachEpistula('/tokens', {
     handler: async () => ({
@@ -169,6 +179,42 @@ describe('a streamed answer', () => {
       (await axon.metrics.rejections.get()).values.map((v) => [v.labels.reason, v.value]),
     )
     expect(reasons).toEqual({ timeout: 1, forward_failed: 3 })
+  })
+
+  it('frees the forward slots of pipelined streams when their connection closes', async () => {
+    const wire = (prompt: string) => {
+      const prepared = signed(bob, { port, prompt, timeout: 30 })
+      const headers = { ...prepared.headers, 'content-type': 'application/json' }
+      const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`)
+      return `POST ${prepared.path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines.join('')}content-length: ${Buffer.byteLength(prepared.body)}\r\n\r\n${prepared.body}`
+    }
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    // Two streams on one connection: the second waits for the first, which stalls.
+    socket.write(wire('stall') + wire('count'))
+    await once(socket, 'data')
+    socket.destroy()
+    await sleep(200)
+    // concurrency is 1: served only if both streams gave their slots back.
+    const next = await open('count', 2)
+    expect(next.statusCode).toBe(200)
+    expect(await next.body.text()).toBe('data: one\n\ndata: two\n\ndata: three\n\n')
+  })
+
+  it("answers 500 at once when a stream's headers cannot be sent", async () => {
+    const body = '{}'
+    const started = performance.now()
+    const response = await request(`http://127.0.0.1:${port}/bad-head`, {
+      method: 'POST',
+      headers: {
+        ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
+        'content-type': 'application/json',
+      },
+      body,
+    })
+    expect(response.statusCode).toBe(500)
+    expect(await response.body.text()).not.toContain('never sent')
+    expect(performance.now() - started).toBeLessThan(1_000)
   })
 
   it('streams an Epistula handler body that is an async iterable, with the type it names', async () => {
