@@ -181,15 +181,15 @@ export async function openStream<F extends FieldMap>(
   }
   const body = response.body
   let cancelled = false
-  const processTime = Number(headers.bt_header_axon_process_time)
+  const synapse = streamedSynapse(request.synapse, headers)
   return withText({
     axon,
-    status: 200,
-    statusMessage: headers.bt_header_axon_status_message ?? 'Success',
+    status: synapse.dendrite?.status_code ?? 200,
+    statusMessage: synapse.dendrite?.status_message ?? 'Success',
     latencyMs,
-    processTime: Number.isFinite(processTime) ? processTime : undefined,
+    processTime: synapse.axon?.process_time ?? undefined,
     headers,
-    synapse: streamedSynapse(request.synapse, headers),
+    synapse,
     cancel() {
       cancelled = true
       cleanup()
