@@ -57,20 +57,18 @@ export function synapseResponse<F extends FieldMap>(
 }
 
 /**
- * The headers a streaming synapse's answer starts with (a `StreamingSynapse`'s
- * `BTStreamingResponse`): always 200, `content-type: text/event-stream`, and the answered
- * synapse's `to_headers()`, its `process_time` the time until the stream began.
+ * The headers a streaming synapse's answer starts with, as the SDK's axon sends them on its
+ * `BTStreamingResponse` (`synapse_to_response` with a `response_override`):
+ * `content-type: text/event-stream` and the answered synapse's `to_headers()`, its
+ * `process_time` the time until the stream began. The HTTP status is 200 whatever
+ * `axon.status_code` says; the headers carry the synapse's own.
  */
 export function streamingResponseHeaders<F extends FieldMap>(
   type: SynapseType<F>,
   synapse: SynapseData<F>,
   options: { processTime: number },
 ): Record<string, string> {
-  const { synapse: out, status } = answered(synapse, options.processTime)
-  if (status !== 200) {
-    out.axon.status_code = 200
-    out.axon.status_message = 'Success'
-  }
+  const { synapse: out } = answered(synapse, options.processTime)
   return { ...toHeaders(type, out), 'content-type': 'text/event-stream' }
 }
 
