@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
+import { Axon, streamReply } from '@taokit/axon'
 import { Dendrite } from '@taokit/dendrite'
 import { Keypair } from '@taokit/keys'
-import { Dummy, TextPrompt } from '@taokit/synapse'
+import { Dummy, defineSynapse, field, TextPrompt } from '@taokit/synapse'
 import { describe, expect, it } from 'vitest'
 import { serveAxon } from './axon-serve.js'
 import { root } from './npx.js'
@@ -24,6 +25,14 @@ const sdk = probe.status === 0 ? probe.stdout.trim() : undefined
 const title = sdk?.startsWith('10.')
   ? `the Python SDK ${sdk}`
   : `the Python SDK (skipped: ${python} has no bittensor 10.x; set TAOKIT_PYTHON to one that has)`
+
+/** The Python side's `TextStream(bt.StreamingSynapse)`. */
+const TextStream = defineSynapse(
+  'TextStream',
+  { prompt: field.str(), completion: field.str().default('') },
+  { requiredHashFields: ['prompt'] },
+)
+const WORDS = 'data: the\n\ndata: quick\n\ndata: brown\n\ndata: fox\n\n'
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1')
@@ -83,6 +92,59 @@ describe.skipIf(!sdk?.startsWith('10.'))(title, () => {
         timeoutMs: 10_000,
       })
       expect(refused.results[0]?.status).toBe(401)
+    } finally {
+      await dendrite.close()
+      child.stdin.end()
+      await once(child, 'exit')
+      rmSync(wallets, { recursive: true, force: true })
+    }
+  })
+  it('its dendrite streams from our axon with call_stream', async () => {
+    const miner = Keypair.fromUri('//Miner//python-stream')
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+    axon.attach(TextStream, {
+      forward: (synapse) =>
+        streamReply(
+          synapse,
+          synapse.prompt.split(' ').map((word) => `data: ${word}\n\n`),
+        ),
+    })
+    const port = await axon.start()
+    try {
+      const { stdout } = await promisify(execFile)(
+        python,
+        [script, 'stream', String(port), miner.address],
+        { timeout: 60_000 },
+      )
+      const result = JSON.parse(stdout.trim().split('\n').pop()!)
+      expect(result).toEqual({ text: WORDS, status: 200, message: 'Success', completion: WORDS })
+    } finally {
+      await axon.stop()
+    }
+  })
+
+  it('its axon streams a StreamingSynapse to our dendrite', async () => {
+    const wallets = mkdtempSync(join(tmpdir(), 'taokit-python-axon-'))
+    const port = await freePort()
+    const child = spawn(python, [script, 'axon', String(port), wallets], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    })
+    const dendrite = new Dendrite({ keypair: Keypair.fromUri('//Alice') })
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
+      const { hotkey } = JSON.parse(line) as { hotkey: string }
+      const stream = await dendrite.stream(
+        { ip: '127.0.0.1', port, hotkey },
+        TextStream,
+        TextStream.create({ prompt: 'the quick brown fox' }),
+        { timeoutMs: 10_000 },
+      )
+      expect(stream.status).toBe(200)
+      expect(stream.headers['content-type']).toBe('text/event-stream')
+      expect(stream.synapse.axon).toMatchObject({ status_code: 200, hotkey })
+      let text = ''
+      for await (const piece of stream.text()) text += piece
+      expect(text).toBe(WORDS)
     } finally {
       await dendrite.close()
       child.stdin.end()

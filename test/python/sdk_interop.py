@@ -1,7 +1,9 @@
 """The Python SDK's side of test/python-sdk.test.ts (bittensor 10.x).
 
   sdk_interop.py dendrite <port> <axon hotkey>   query a taokit axon, print one JSON line
-  sdk_interop.py axon <port> <wallet dir>        serve Dummy and TextPrompt as //Ferdie
+  sdk_interop.py stream <port> <axon hotkey>     call_stream a TextStream, print one JSON line
+  sdk_interop.py axon <port> <wallet dir>        serve Dummy, TextPrompt and a streaming
+                                                 TextStream as //Ferdie
 """
 import asyncio
 import json
@@ -37,11 +39,60 @@ class TextPrompt(bt.Synapse):
     )
 
 
-def query(port: int, hotkey: str) -> None:
-    dendrite = bt.Dendrite(wallet=Keypair.create_from_uri("//Alice"))
-    target = bt.AxonInfo(
+class TextStream(bt.StreamingSynapse):
+    """Streams the prompt back word by word, as server-sent events."""
+
+    prompt: str
+    completion: str = ""
+    required_hash_fields: typing.ClassVar[typing.Tuple[str, ...]] = ("prompt",)
+
+    async def process_streaming_response(self, response):
+        async for chunk in response.content.iter_any():
+            text = chunk.decode("utf-8")
+            self.completion += text
+            yield text
+
+    def extract_response_json(self, response) -> dict:
+        return {"prompt": self.prompt, "completion": self.completion}
+
+
+def target_of(port: int, hotkey: str) -> bt.AxonInfo:
+    return bt.AxonInfo(
         version=0, ip="127.0.0.1", port=port, ip_type=4, hotkey=hotkey, coldkey=hotkey
     )
+
+
+def stream(port: int, hotkey: str) -> None:
+    dendrite = bt.Dendrite(wallet=Keypair.create_from_uri("//Alice"))
+
+    async def run():
+        pieces, final = [], None
+        synapse = TextStream(prompt="the quick brown fox")
+        async for item in dendrite.call_stream(target_of(port, hotkey), synapse, timeout=10):
+            if isinstance(item, bt.Synapse):
+                final = item
+            else:
+                pieces.append(item)
+        await dendrite.aclose_session()
+        return pieces, final
+
+    pieces, final = asyncio.run(run())
+    print(
+        json.dumps(
+            {
+                "text": "".join(pieces),
+                "status": final.dendrite.status_code,
+                "message": final.dendrite.status_message,
+                "completion": final.completion,
+            }
+        ),
+        flush=True,
+    )
+
+
+def query(port: int, hotkey: str) -> None:
+    dendrite = bt.Dendrite(wallet=Keypair.create_from_uri("//Alice"))
+    target = target_of(port, hotkey)
 
     async def run():
         dummy = await dendrite.forward([target], Dummy(dummy_input=21), timeout=10)
@@ -90,8 +141,16 @@ def serve(port: int, path: str) -> None:
         synapse.completion = synapse.prompt.upper()
         return synapse
 
+    def text_stream(synapse: TextStream) -> TextStream.BTStreamingResponse:
+        async def words(send):
+            for word in synapse.prompt.split(" "):
+                body = f"data: {word}\n\n".encode("utf-8")
+                await send({"type": "http.response.body", "body": body, "more_body": True})
+
+        return synapse.create_streaming_response(words)
+
     axon = bt.Axon(wallet=wallet, ip="127.0.0.1", port=port, external_ip="127.0.0.1")
-    axon.attach(forward_fn=dummy).attach(forward_fn=text)
+    axon.attach(forward_fn=dummy).attach(forward_fn=text).attach(forward_fn=text_stream)
     axon.start()
     # start() returns before uvicorn's thread listens.
     deadline = time.time() + 30
@@ -112,5 +171,7 @@ def serve(port: int, path: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "dendrite":
         query(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "stream":
+        stream(int(sys.argv[2]), sys.argv[3])
     else:
         serve(int(sys.argv[2]), sys.argv[3])
