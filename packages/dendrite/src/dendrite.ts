@@ -96,6 +96,10 @@ function headerFloat(headers: Record<string, string>, name: string): number | un
  * A validator's client: signs synapses (or Epistula requests) and fans them out to axons
  * over a keep-alive pool, each target with its own deadline and its own result.
  */
+function isEventStream(headers: Record<string, string>): boolean {
+  return (headers['content-type'] ?? '').toLowerCase().startsWith('text/event-stream')
+}
+
 export class Dendrite {
   readonly uuid: string
   readonly hotkey: string
@@ -249,7 +253,9 @@ export class Dendrite {
         synapse = mergeSynapseResponse(type, request.synapse, outcome.response)
       } catch (error) {
         synapse = structuredClone(request.synapse)
-        failure = error
+        failure = isEventStream(outcome.response.headers)
+          ? new Error('the axon streamed its answer (text/event-stream): read it with stream()')
+          : error
       }
     } else {
       synapse = structuredClone(request.synapse)

@@ -102,6 +102,19 @@ describe('stream', () => {
     expect(chunks).toHaveLength(1)
   })
 
+  it("is named in query()'s 422 when a synapse is answered with a stream", async () => {
+    const { results } = await dendrite.query(
+      [axon()],
+      TextPrompt,
+      TextPrompt.create({ prompt: 'a b' }),
+      { timeoutMs: 5000 },
+    )
+    expect(results[0]?.status).toBe(422)
+    expect(results[0]?.statusMessage).toBe(
+      'Failed to parse response: the axon streamed its answer (text/event-stream): read it with stream()',
+    )
+  })
+
   it('reports a refusal as a status, with no chunks', async () => {
     const stream = await dendrite.stream(axon(), Dummy, Dummy.create({ dummy_input: 1 }), {
       timeoutMs: 5000,
