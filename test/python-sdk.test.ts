@@ -34,6 +34,28 @@ const TextStream = defineSynapse(
 )
 const WORDS = 'data: the\n\ndata: quick\n\ndata: brown\n\ndata: fox\n\n'
 
+/** Runs `body` against the SDK's axon (`sdk_interop.py axon`) with a dendrite of ours. */
+async function withPythonAxon(
+  body: (target: { ip: string; port: number; hotkey: string }, dendrite: Dendrite) => Promise<void>,
+): Promise<void> {
+  const wallets = mkdtempSync(join(tmpdir(), 'taokit-python-axon-'))
+  const port = await freePort()
+  const child = spawn(python, [script, 'axon', String(port), wallets], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const dendrite = new Dendrite({ keypair: Keypair.fromUri('//Alice') })
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
+    const { hotkey } = JSON.parse(line) as { hotkey: string }
+    await body({ ip: '127.0.0.1', port, hotkey }, dendrite)
+  } finally {
+    await dendrite.close()
+    child.stdin.end()
+    await once(child, 'exit')
+    rmSync(wallets, { recursive: true, force: true })
+  }
+}
+
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -64,17 +86,8 @@ describe.skipIf(!sdk?.startsWith('10.'))(title, () => {
   })
 
   it('its axon answers our dendrite, and refuses what was signed for another hotkey', async () => {
-    const wallets = mkdtempSync(join(tmpdir(), 'taokit-python-axon-'))
-    const port = await freePort()
-    const child = spawn(python, [script, 'axon', String(port), wallets], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    })
-    const dendrite = new Dendrite({ keypair: Keypair.fromUri('//Alice') })
-    try {
-      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
-      const { hotkey } = JSON.parse(line) as { hotkey: string }
-      expect(hotkey).toBe(Keypair.fromUri('//Ferdie').address)
-      const target = { ip: '127.0.0.1', port, hotkey }
+    await withPythonAxon(async (target, dendrite) => {
+      expect(target.hotkey).toBe(Keypair.fromUri('//Ferdie').address)
       const dummy = await dendrite.query([target], Dummy, Dummy.create({ dummy_input: 21 }), {
         timeoutMs: 10_000,
       })
@@ -92,12 +105,7 @@ describe.skipIf(!sdk?.startsWith('10.'))(title, () => {
         timeoutMs: 10_000,
       })
       expect(refused.results[0]?.status).toBe(401)
-    } finally {
-      await dendrite.close()
-      child.stdin.end()
-      await once(child, 'exit')
-      rmSync(wallets, { recursive: true, force: true })
-    }
+    })
   })
   it('its dendrite streams from our axon with call_stream', async () => {
     const miner = Keypair.fromUri('//Miner//python-stream')
@@ -124,32 +132,19 @@ describe.skipIf(!sdk?.startsWith('10.'))(title, () => {
   })
 
   it('its axon streams a StreamingSynapse to our dendrite', async () => {
-    const wallets = mkdtempSync(join(tmpdir(), 'taokit-python-axon-'))
-    const port = await freePort()
-    const child = spawn(python, [script, 'axon', String(port), wallets], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    })
-    const dendrite = new Dendrite({ keypair: Keypair.fromUri('//Alice') })
-    try {
-      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string]
-      const { hotkey } = JSON.parse(line) as { hotkey: string }
+    await withPythonAxon(async (target, dendrite) => {
       const stream = await dendrite.stream(
-        { ip: '127.0.0.1', port, hotkey },
+        target,
         TextStream,
         TextStream.create({ prompt: 'the quick brown fox' }),
         { timeoutMs: 10_000 },
       )
       expect(stream.status).toBe(200)
       expect(stream.headers['content-type']).toBe('text/event-stream')
-      expect(stream.synapse.axon).toMatchObject({ status_code: 200, hotkey })
+      expect(stream.synapse.axon).toMatchObject({ status_code: 200, hotkey: target.hotkey })
       let text = ''
       for await (const piece of stream.text()) text += piece
       expect(text).toBe(WORDS)
-    } finally {
-      await dendrite.close()
-      child.stdin.end()
-      await once(child, 'exit')
-      rmSync(wallets, { recursive: true, force: true })
-    }
+    })
   })
 })

@@ -81,6 +81,18 @@ describe('a streamed answer', () => {
   })
   afterAll(() => axon.stop())
 
+  function postEpistula(path: string) {
+    const body = '{}'
+    return request(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: {
+        ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
+        'content-type': 'application/json',
+      },
+      body,
+    })
+  }
+
   async function open(prompt: string, timeout?: number, signal?: AbortSignal) {
     const prepared = signed(bob, { port, prompt, ...(timeout === undefined ? {} : { timeout }) })
     return request(`http://127.0.0.1:${port}${prepared.path}`, {
@@ -202,31 +214,15 @@ describe('a streamed answer', () => {
   })
 
   it("answers 500 at once when a stream's headers cannot be sent", async () => {
-    const body = '{}'
     const started = performance.now()
-    const response = await request(`http://127.0.0.1:${port}/bad-head`, {
-      method: 'POST',
-      headers: {
-        ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
-        'content-type': 'application/json',
-      },
-      body,
-    })
+    const response = await postEpistula('/bad-head')
     expect(response.statusCode).toBe(500)
     expect(await response.body.text()).not.toContain('never sent')
     expect(performance.now() - started).toBeLessThan(1_000)
   })
 
   it('streams an Epistula handler body that is an async iterable, with the type it names', async () => {
-    const body = '{}'
-    const response = await request(`http://127.0.0.1:${port}/tokens`, {
-      method: 'POST',
-      headers: {
-        ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
-        'content-type': 'application/json',
-      },
-      body,
-    })
+    const response = await postEpistula('/tokens')
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toBe('application/x-ndjson')
     expect(await response.body.text()).toBe('data: {"token":"hel"}\n\ndata: {"token":"lo"}\n\n')

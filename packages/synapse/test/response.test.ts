@@ -16,12 +16,13 @@ const dendrite = Keypair.fromUri('//Alice')
 const axon = { ip: '10.0.0.1', port: 8091, hotkey: Keypair.fromUri('//Bob').address }
 const uuid = 'a2b1c3d4-0000-11ee-8000-000000000000'
 
+/** Dummy(dummy_input=4) as our dendrite sends it. */
+const sentDummy = () =>
+  prepareSynapseRequest(Dummy, Dummy.create({ dummy_input: 4 }), { signer: dendrite, axon, uuid })
+    .synapse
+
 it('answers a handled request with the synapse and its headers', () => {
-  const sent = prepareSynapseRequest(Dummy, Dummy.create({ dummy_input: 4 }), {
-    signer: dendrite,
-    axon,
-    uuid,
-  }).synapse
+  const sent = sentDummy()
   const handled = { ...sent, dummy_output: 8 }
   const response = synapseResponse(Dummy, handled, { processTime: 0.25 })
   expect(response.status).toBe(200)
@@ -33,11 +34,7 @@ it('answers a handled request with the synapse and its headers', () => {
 })
 
 it('starts a streamed answer with 200, text/event-stream and the synapse headers', () => {
-  const sent = prepareSynapseRequest(Dummy, Dummy.create({ dummy_input: 4 }), {
-    signer: dendrite,
-    axon,
-    uuid,
-  }).synapse
+  const sent = sentDummy()
   const headers = streamingResponseHeaders(Dummy, sent, { processTime: 0.5 })
   expect(headers['content-type']).toBe('text/event-stream')
   expect(headers.bt_header_axon_status_code).toBe('200')
@@ -52,11 +49,7 @@ it('starts a streamed answer with 200, text/event-stream and the synapse headers
 })
 
 it("folds a streamed answer's headers into the dendrite synapse", () => {
-  const sent = prepareSynapseRequest(Dummy, Dummy.create({ dummy_input: 4 }), {
-    signer: dendrite,
-    axon,
-    uuid,
-  }).synapse
+  const sent = sentDummy()
   const headers = streamingResponseHeaders(Dummy, sent, { processTime: 0.5 })
   const merged = mergeStreamingResponse(sent, headers)
   expect(merged.axon).toMatchObject({
