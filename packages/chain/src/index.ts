@@ -25,6 +25,7 @@ export {
   type SubmitOptions,
   submit,
 } from './extrinsic.js'
+export { LiveMetagraph, type LiveMetagraphOptions } from './live-metagraph.js'
 export {
   type AxonInfo,
   formatIp,

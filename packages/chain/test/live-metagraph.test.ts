@@ -1,0 +1,109 @@
+import type { Devnet } from '@taokit/devnet'
+import { Keypair } from '@taokit/keys'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { burnedRegister, ChainErrorCode, LiveMetagraph, Subtensor } from '../src/index.js'
+import { bob, createSubnet, newBlocks, startChain, type TestSubnet } from './devnet.js'
+
+let devnet: Devnet
+let subtensor: Subtensor
+let subnet: TestSubnet
+
+beforeAll(async () => {
+  ;({ devnet, subtensor } = await startChain())
+  subnet = await createSubnet(subtensor, { validators: 2, miners: 2, tempo: 5 })
+  // Validator permits are handed out by the subnet's epoch.
+  await newBlocks(subtensor, 12)
+})
+
+afterAll(async () => {
+  await subtensor?.close()
+  await devnet?.stop()
+})
+
+describe('LiveMetagraph', () => {
+  it('answers by hotkey what the metagraph says', async () => {
+    const live = await LiveMetagraph.start(subtensor, subnet.netuid)
+    try {
+      const graph = await subtensor.metagraph(subnet.netuid)
+      expect(live.metagraph.block).toBeGreaterThanOrEqual(graph.block - 1)
+      for (const [uid, hotkey] of graph.hotkeys.entries()) {
+        expect(live.uidOf(hotkey)).toBe(uid)
+        expect(live.isRegistered(hotkey)).toBe(true)
+        expect(live.isValidator(hotkey)).toBe(graph.validatorPermit[uid] === 1)
+        expect(live.stakeOf(hotkey)).toBe(Number(graph.stake[uid]))
+      }
+      const [low, high] = subnet.validators.map((validator) => validator.ss58)
+      expect(live.isValidator(low!)).toBe(true)
+      expect(live.isValidator(high!)).toBe(true)
+      expect(live.stakeOf(high!)).toBeGreaterThan(live.stakeOf(low!))
+      const stranger = Keypair.fromUri('//LiveMetagraph//stranger').ss58
+      expect(live.isRegistered(stranger)).toBe(false)
+      expect(live.isValidator(stranger)).toBe(false)
+      expect(live.stakeOf(stranger)).toBe(0)
+      expect(live.uidOf(stranger)).toBeUndefined()
+    } finally {
+      live.close()
+    }
+  })
+
+  it('sees a hotkey registered after it started, on its own schedule', async () => {
+    const live = await LiveMetagraph.start(subtensor, subnet.netuid, { refreshMs: 50 })
+    try {
+      const newcomer = Keypair.fromUri(`//LiveMetagraph//newcomer${Date.now()}`).ss58
+      expect(live.isRegistered(newcomer)).toBe(false)
+      const before = live.metagraph.block
+      ;(await burnedRegister(subtensor, bob, { netuid: subnet.netuid, hotkey: newcomer })).orThrow()
+      await vi.waitFor(() => expect(live.isRegistered(newcomer)).toBe(true), { timeout: 10_000 })
+      expect(live.metagraph.block).toBeGreaterThan(before)
+      expect(live.lastError).toBeUndefined()
+    } finally {
+      live.close()
+    }
+  })
+
+  it('keeps the last metagraph when a refresh fails, and says why', async () => {
+    const own = await Subtensor.connect({ network: devnet.url })
+    const errors: unknown[] = []
+    const live = await LiveMetagraph.start(own, subnet.netuid, {
+      refreshMs: 20,
+      onError: (error) => errors.push(error),
+    })
+    try {
+      const validator = subnet.validators[0]!.ss58
+      const block = live.metagraph.block
+      await own.close()
+      await vi.waitFor(() => expect(errors.length).toBeGreaterThan(1), { timeout: 10_000 })
+      expect(errors[0]).toMatchObject({ code: ChainErrorCode.Closed })
+      expect(live.lastError).toMatchObject({ code: ChainErrorCode.Closed })
+      await expect(live.refresh()).rejects.toMatchObject({ code: ChainErrorCode.Closed })
+      expect(live.metagraph.block).toBe(block)
+      expect(live.isValidator(validator)).toBe(true)
+    } finally {
+      live.close()
+    }
+  })
+
+  it('stops refreshing once closed', async () => {
+    const errors: unknown[] = []
+    const live = await LiveMetagraph.start(subtensor, subnet.netuid, {
+      refreshMs: 20,
+      onError: (error) => errors.push(error),
+    })
+    live.close()
+    const updatedAt = live.updatedAt
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(live.updatedAt).toBe(updatedAt)
+    expect(errors).toEqual([])
+    await expect(live.refresh()).rejects.toMatchObject({ code: ChainErrorCode.Closed })
+  })
+
+  it('names a subnet that does not exist, and a bad refresh period', async () => {
+    await expect(LiveMetagraph.start(subtensor, 4_000)).rejects.toMatchObject({
+      code: ChainErrorCode.SubnetNotFound,
+      field: 'netuid',
+    })
+    await expect(
+      LiveMetagraph.start(subtensor, subnet.netuid, { refreshMs: 0 }),
+    ).rejects.toMatchObject({ code: ChainErrorCode.InvalidInput, field: 'refreshMs' })
+  })
+})
