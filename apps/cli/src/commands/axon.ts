@@ -2,11 +2,19 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isIP, type Socket } from 'node:net'
 import { Axon } from '@taokit/axon'
+import { LiveMetagraph } from '@taokit/chain'
+import type { Keypair } from '@taokit/keys'
 import { Dummy } from '@taokit/synapse'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
-import { parseInteger } from './chain-options.js'
+import {
+  connectFrom,
+  defaultNetwork,
+  NETWORK_FLAGS,
+  NETWORK_HELP,
+  parseInteger,
+} from './chain-options.js'
 import { addSignerOptions, type SignerOptions, signerFrom } from './wallet-options.js'
 
 interface ServeOptions extends SignerOptions {
@@ -14,6 +22,8 @@ interface ServeOptions extends SignerOptions {
   host: string
   externalIp?: string
   maxBodyBytes?: string
+  netuid?: string
+  network?: string
   json?: boolean
   quiet?: boolean
 }
@@ -24,6 +34,8 @@ interface ServeSettings {
   host: string
   externalIp?: string
   maxBodyBytes?: number
+  /** Only this subnet's validators are served. */
+  netuid?: number
 }
 
 function settingsOf(options: ServeOptions): ServeSettings {
@@ -47,7 +59,45 @@ function settingsOf(options: ServeOptions): ServeSettings {
     }
     settings.maxBodyBytes = max
   }
+  if (options.netuid !== undefined) {
+    settings.netuid = parseInteger(options.netuid, '--netuid', 65535)
+  } else if (options.network !== undefined) {
+    throw new UsageError(
+      '--network: read only to find the validators of --netuid; add --netuid <subnet>',
+      'network',
+    )
+  }
   return settings
+}
+
+/** Prints a warning on stderr, as a JSON line under --json. */
+function warn(out: Output, json: boolean, warning: string): void {
+  out.stderr(json ? JSON.stringify({ warning }) : `warning: ${warning}`)
+}
+
+/**
+ * Connects to `network` and follows subnet `netuid`'s metagraph, which the axon's default
+ * policy reads: only registered validators get in, higher stake first.
+ */
+async function followSubnet(
+  netuid: number,
+  network: string,
+  onRefreshError: (error: unknown, live: LiveMetagraph) => void,
+): Promise<{ live: LiveMetagraph; close: () => Promise<void> }> {
+  const subtensor = await connectFrom({ network })
+  try {
+    const live: LiveMetagraph = await LiveMetagraph.start(subtensor, netuid, {
+      onError: (error) => onRefreshError(error, live),
+    })
+    const close = async () => {
+      live.close()
+      await subtensor.close()
+    }
+    return { live, close }
+  } catch (error) {
+    await subtensor.close()
+    throw error
+  }
 }
 
 /** `http://host:port`, with an IPv6 host in brackets. */
@@ -140,12 +190,36 @@ function nextStopSignal(): { signal: Promise<NodeJS.Signals>; cancel: () => void
 async function serve(options: ServeOptions, out: Output): Promise<void> {
   const settings = settingsOf(options)
   const keypair = await signerFrom(options, 'hotkey')
+  const json = options.json === true
+  const subnet =
+    settings.netuid === undefined
+      ? undefined
+      : await followSubnet(settings.netuid, options.network ?? defaultNetwork(), (error, live) => {
+          const why = error instanceof Error ? error.message : String(error)
+          const block = live.metagraph.block
+          warn(out, json, `metagraph refresh failed (${why}); still using block ${block}'s`)
+        })
+  try {
+    await serveAxon(settings, keypair, subnet?.live, options, out)
+  } finally {
+    await subnet?.close()
+  }
+}
+
+async function serveAxon(
+  settings: ServeSettings,
+  keypair: Keypair,
+  metagraph: LiveMetagraph | undefined,
+  options: ServeOptions,
+  out: Output,
+): Promise<void> {
   const axon = new Axon({
     keypair,
     port: settings.port,
     host: settings.host,
     ...(settings.externalIp === undefined ? {} : { externalIp: settings.externalIp }),
     ...(settings.maxBodyBytes === undefined ? {} : { maxBodyBytes: settings.maxBodyBytes }),
+    ...(metagraph === undefined ? {} : { metagraph }),
   })
   // The subnet template's miner: the SDK's Dummy forward.
   axon.attach(Dummy, {
@@ -154,13 +228,13 @@ async function serve(options: ServeOptions, out: Output): Promise<void> {
 
   const stop = nextStopSignal()
   const json = options.json === true
-  const unlog =
-    options.quiet === true
-      ? () => {}
-      : logRequests(
-          () => axon.port,
-          (entry) => out.stderr(json ? JSON.stringify(entry) : formatLog(entry)),
-        )
+  const quiet = options.quiet === true
+  const unlog = quiet
+    ? () => {}
+    : logRequests(
+        () => axon.port,
+        (entry) => out.stderr(json ? JSON.stringify(entry) : formatLog(entry)),
+      )
   try {
     let port: number
     try {
@@ -178,16 +252,29 @@ async function serve(options: ServeOptions, out: Output): Promise<void> {
           hotkey: axon.hotkey,
           externalIp: settings.externalIp ?? null,
           synapses: [Dummy.name],
+          netuid: metagraph?.netuid ?? null,
         }),
       )
     } else {
       out.stdout(`axon listening on ${endpoint} as ${axon.hotkey}`)
-      if (options.quiet !== true) {
+      if (!quiet) {
         out.stderr(`serving /${Dummy.name} (dummy_output = dummy_input * 2); Ctrl-C stops it`)
+        out.stderr(
+          metagraph === undefined
+            ? 'no --netuid: every caller whose signature verifies is served'
+            : `only validators of subnet ${metagraph.netuid} are served, higher stake first (metagraph of block ${metagraph.metagraph.block}, read again every 12 s)`,
+        )
       }
     }
+    if (metagraph !== undefined && !metagraph.isRegistered(axon.hotkey)) {
+      warn(
+        out,
+        json,
+        `${axon.hotkey} is not registered on subnet ${metagraph.netuid}: validators will not find this axon`,
+      )
+    }
     const signal = await stop.signal
-    if (options.quiet !== true && !json) out.stderr(`${signal}: stopping the axon`)
+    if (!quiet && !json) out.stderr(`${signal}: stopping the axon`)
   } finally {
     stop.cancel()
     unlog()
@@ -210,6 +297,8 @@ export function registerAxon(program: Command, out: Output): void {
           '',
           "The wallet's hotkey (or --uri) is the axon's identity: callers sign for its address. Signatures and nonces are always checked, and a missing or wrong signature gets 401. Prometheus metrics are at /metrics.",
           '',
+          "With --netuid, only the subnet's registered validators (hotkeys holding a validator permit) are served; others get 403 before their body is read, and under load higher stake goes first. The metagraph is read from --network at start and every 12 s; if a read fails, the last one stays in use. Without --netuid, every caller whose signature verifies is served.",
+          '',
           "It prints its endpoint on stdout, then one line per request on stderr (method, route, the caller's hotkey, status, milliseconds) unless --quiet. Ctrl-C (SIGINT) or SIGTERM stops it.",
         ].join('\n'),
       )
@@ -217,6 +306,11 @@ export function registerAxon(program: Command, out: Output): void {
       .option('--host <address>', 'address to listen on', '0.0.0.0')
       .option('--external-ip <ip>', 'the public IP to advertise (informational)')
       .option('--max-body-bytes <n>', 'refuse larger request bodies with 413 (default 1048576)')
+      .option(
+        '--netuid <netuid>',
+        "serve only this subnet's registered validators (403 for anyone else), higher stake first, from its metagraph read every 12 s",
+      )
+      .option(NETWORK_FLAGS, `with --netuid: ${NETWORK_HELP}`)
       .option('--json', 'print the endpoint as one JSON line, and the request log as JSON lines')
       .option('--quiet', 'print only the endpoint, not the requests'),
     'hotkey',
@@ -228,6 +322,7 @@ export function registerAxon(program: Command, out: Output): void {
         'Examples:',
         '  taokit axon serve --wallet.name miner --wallet.hotkey default --port 8091',
         '  taokit axon serve --uri //Bob --host 127.0.0.1 --port 0 --json',
+        '  taokit axon serve --wallet.name miner --netuid 1 --network finney',
       ].join('\n'),
     )
     .action((options: ServeOptions) => serve(options, out))

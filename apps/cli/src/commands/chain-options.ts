@@ -17,13 +17,17 @@ export interface NetworkOptions {
   json?: boolean
 }
 
+export const NETWORK_FLAGS = '-n, --network <name|url>'
+export const NETWORK_HELP =
+  'finney, test, archive, local, or a ws:// or wss:// URL (default $BT_SUBTENSOR_CHAIN_ENDPOINT or local)'
+
+export function defaultNetwork(): string {
+  return process.env.BT_SUBTENSOR_CHAIN_ENDPOINT ?? 'local'
+}
+
 export function addNetworkOptions(command: Command): Command {
   return command
-    .option(
-      '-n, --network <name|url>',
-      'finney, test, archive, local, or a ws:// or wss:// URL (default $BT_SUBTENSOR_CHAIN_ENDPOINT or local)',
-      process.env.BT_SUBTENSOR_CHAIN_ENDPOINT ?? 'local',
-    )
+    .option(NETWORK_FLAGS, NETWORK_HELP, defaultNetwork())
     .option('--timeout <ms>', 'deadline of each request to the node, in milliseconds', '15000')
     .option('--json', 'print JSON instead of text')
 }
