@@ -4,6 +4,7 @@ import type { Keypair } from '@taokit/keys'
 import {
   beginEpistulaVerification,
   beginRequestVerification,
+  canonicalHotkey,
   checkSynapseBody,
   EPISTULA_ALLOWED_DELTA_MS,
   type EpistulaVerifyOptions,
@@ -150,7 +151,9 @@ export interface SynapseHandlers<F extends FieldMap> {
 export interface EpistulaRequest extends CallerContext {
   body: Buffer
   headers: IncomingHttpHeaders
+  /** The signer, as a Bittensor (prefix 42) address whatever prefix it was sent with. */
   signedBy: string
+  /** The receiver the signature covers (the route's `ownHotkey`), not the header's claim. */
   signedFor: string | null
   uuid: string
   timestampMs: bigint
@@ -225,6 +228,12 @@ const CLIENT_CLOSED_REQUEST = 499
 function withDefaultType(headers: Record<string, string> | undefined, type: string) {
   const named = Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'content-type')
   return named ? { ...headers } : { 'content-type': type, ...headers }
+}
+
+/** A path of one segment names a synapse the SDK would look for. */
+function unroutedReason(url: string): AxonRejectionReason {
+  const path = url.split('?')[0] ?? ''
+  return path.split('/').length === 2 ? 'unknown_synapse' : 'not_found'
 }
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
@@ -343,6 +352,14 @@ export class Axon {
     const headersTimeout = Math.min(o.headersTimeoutMs ?? 10_000, requestTimeout)
     const app = Fastify({
       logger: false,
+      // A URL fastify cannot decode is answered before any hook runs; without this, its
+      // answer would echo the URL, and no rate limit or metric would see the request.
+      frameworkErrors: (_error, request, reply) => {
+        this.#state(request)
+        reply.raw.once('close', () => this.#observe(request, reply.raw.statusCode))
+        const reason = this.#perIp?.take(request.ip) === false ? 'rate_limited_ip' : 'bad_request'
+        this.#refuseUnread(request, reply, reason)
+      },
       bodyLimit: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       forceCloseConnections: true,
       return503OnClosing: true,
@@ -369,6 +386,9 @@ export class Axon {
       stateOf(request)[STATE] = { route: 'unknown', start: performance.now() }
       if (this.#perIp !== undefined && !this.#perIp.take(request.ip)) {
         this.#reject(request, reply, 'rate_limited_ip')
+      } else if (request.is404) {
+        // Refused here, before fastify's default parsers would read and parse its body.
+        this.#refuseUnread(request, reply, unroutedReason(request.url))
       }
       done()
     })
@@ -376,11 +396,9 @@ export class Axon {
       if (stateOf(request)[STATE]?.streamed !== true) this.#observe(request, reply.statusCode)
       done()
     })
-    app.setNotFoundHandler(async (request, reply) => {
-      const path = request.url.split('?')[0] ?? ''
-      const reason = path.split('/').length === 2 ? 'unknown_synapse' : 'not_found'
-      return this.#reject(request, reply, reason)
-    })
+    app.setNotFoundHandler(async (request, reply) =>
+      this.#refuseUnread(request, reply, unroutedReason(request.url)),
+    )
     app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
       const status = error.statusCode ?? 500
       if (status === 413) return this.#tooLarge(request, reply)
@@ -439,6 +457,19 @@ export class Axon {
       chunks.push(chunk)
     }
     return Buffer.concat(chunks, size)
+  }
+
+  /** Refuses a request whose body nothing will read: closing beats draining it. */
+  #refuseUnread(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    reason: AxonRejectionReason,
+  ): FastifyReply {
+    const headers = request.headers
+    if (headers['transfer-encoding'] !== undefined || Number(headers['content-length']) > 0) {
+      reply.header('connection', 'close')
+    }
+    return this.#reject(request, reply, reason)
   }
 
   #tooLarge(request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -511,6 +542,8 @@ export class Axon {
       return { ok: true as const, value, remainingMs, release: release! }
     }
     try {
+      // The queue can take the whole deadline; a forward started now could only be late.
+      if (deadlineMs - (performance.now() - started) <= 0) return { ok: false, reason: 'timeout' }
       const outcomeOrPromise = work()
       // A synchronous handler has finished already: there is nothing to time out.
       if (!isThenable(outcomeOrPromise)) return done(outcomeOrPromise)
@@ -521,12 +554,17 @@ export class Axon {
       const outcome = await Promise.race([outcomeOrPromise, expired])
       if (outcome === TIMED_OUT) {
         deadline.expire()
+        // The caller is answered now, but the forward holds its slot until it settles:
+        // otherwise callers with short deadlines could pile up unbounded work.
+        held = true
+        const slot = release!
         outcomeOrPromise.then(
           (late) => {
             const chunks = streamOf(late)
             if (chunks !== undefined) discardChunks(chunks)
+            slot()
           },
-          () => {},
+          () => slot(),
         )
         return { ok: false, reason: 'timeout' }
       }
@@ -587,7 +625,8 @@ export class Axon {
       const parsed = parseSynapseRequest({ path: request.url, headers: request.headers }, registry)
       if (!parsed.ok) return this.#reject(request, reply, parsed.reason)
       const synapse = parsed.synapse
-      const hotkey = synapse.dendrite?.hotkey ?? ''
+      // One key has an address per SS58 prefix; policy and limits see one of them.
+      const hotkey = canonicalHotkey(synapse.dendrite?.hotkey ?? '')
       const caller: CallerContext = { route: type.name, ip: request.ip }
       if (blacklist !== undefined && (await blacklist(hotkey, caller))) {
         return this.#reject(request, reply, 'blacklisted')
@@ -698,7 +737,7 @@ export class Axon {
     const signer = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
       this.#state(request).route = path
       const signedBy = request.headers['epistula-signed-by']
-      if (typeof signedBy === 'string' && signedBy !== '') return signedBy
+      if (typeof signedBy === 'string' && signedBy !== '') return canonicalHotkey(signedBy)
       this.#reject(request, reply, 'epistula_missing_header')
       return undefined
     }

@@ -1,3 +1,4 @@
+import { Script } from 'node:vm'
 import { parentPort, Worker } from 'node:worker_threads'
 import { AxonError, AxonErrorCode } from './errors.js'
 
@@ -40,6 +41,9 @@ parentPort.on('message', async ({ id, input }) => {
   }
 })`
 
+/** Workers dying idle this many times in a row close the pool instead of respawning forever. */
+const MAX_IDLE_DEATHS = 3
+
 export class WorkerPool<I = unknown, O = unknown> {
   readonly #create: () => Worker
   readonly #slots: Slot[] = []
@@ -47,6 +51,10 @@ export class WorkerPool<I = unknown, O = unknown> {
   readonly #maxQueue: number
   #closed = false
   #seq = 0
+  /** Workers in a row that died without a task: the script itself fails. */
+  #idleDeaths = 0
+  /** Set once the script is known to fail: every task is refused with it. */
+  #broken: AxonError | undefined
 
   /**
    * A pool running `script`: a path or file URL of a worker that speaks the protocol above,
@@ -70,6 +78,15 @@ export class WorkerPool<I = unknown, O = unknown> {
     options: WorkerPoolOptions = {},
   ): WorkerPool<I, O> {
     const source = `const fn = (${fn.toString()});\n${LOOP}`
+    try {
+      new Script(source)
+    } catch (cause) {
+      throw new AxonError(
+        AxonErrorCode.InvalidInput,
+        'fn: its source text does not compile on its own; pass a function or arrow expression, not a method shorthand or a bound or native function',
+        { field: 'fn', cause },
+      )
+    }
     return new WorkerPool<I, O>({ source }, options)
   }
 
@@ -88,6 +105,7 @@ export class WorkerPool<I = unknown, O = unknown> {
       const task = slot.task
       if (task === undefined || reply.id !== slot.id) return
       slot.task = undefined
+      this.#idleDeaths = 0
       if (reply.ok) task.resolve(reply.value)
       else task.reject(new AxonError(AxonErrorCode.WorkerFailed, reply.error))
       this.#next(slot)
@@ -105,6 +123,15 @@ export class WorkerPool<I = unknown, O = unknown> {
     const task = slot.task
     slot.task = undefined
     task?.reject(new AxonError(AxonErrorCode.WorkerFailed, 'the worker failed', { cause }))
+    if (task === undefined) this.#idleDeaths++
+    if (this.#idleDeaths >= MAX_IDLE_DEATHS && this.#broken === undefined) {
+      this.#broken = new AxonError(
+        AxonErrorCode.WorkerFailed,
+        `the pool's workers keep dying before any task (${MAX_IDLE_DEATHS} in a row); it is closed`,
+        { cause },
+      )
+      void this.close()
+    }
     if (this.#closed) {
       this.#slots.splice(index, 1)
       return
@@ -126,16 +153,29 @@ export class WorkerPool<I = unknown, O = unknown> {
   }
 
   #dispatch(slot: Slot, task: Task): void {
+    try {
+      slot.worker.postMessage({ id: this.#seq, input: task.input })
+    } catch (cause) {
+      task.reject(
+        new AxonError(AxonErrorCode.InvalidInput, 'input: cannot be copied to a worker thread', {
+          field: 'input',
+          cause,
+        }),
+      )
+      this.#next(slot)
+      return
+    }
     slot.task = task
     slot.id = this.#seq++
     slot.worker.ref()
-    slot.worker.postMessage({ id: slot.id, input: task.input })
   }
 
   /** Runs one task; resolves with the worker's result. */
   run(input: I): Promise<O> {
     if (this.#closed) {
-      return Promise.reject(new AxonError(AxonErrorCode.WorkerFailed, 'the pool is closed'))
+      return Promise.reject(
+        this.#broken ?? new AxonError(AxonErrorCode.WorkerFailed, 'the pool is closed'),
+      )
     }
     return new Promise<O>((resolve, reject) => {
       const task: Task = { input, resolve: resolve as (value: unknown) => void, reject }
@@ -162,7 +202,7 @@ export class WorkerPool<I = unknown, O = unknown> {
     if (this.#closed) return
     this.#closed = true
     for (const task of this.#queue.splice(0)) {
-      task.reject(new AxonError(AxonErrorCode.WorkerFailed, 'the pool is closed'))
+      task.reject(this.#broken ?? new AxonError(AxonErrorCode.WorkerFailed, 'the pool is closed'))
     }
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()))
   }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { Keypair } from '@taokit/keys'
 import { Dummy, prepareSynapseRequest, TextPrompt, timeNs } from '@taokit/synapse'
 import { request } from 'undici'
@@ -48,4 +49,33 @@ export async function post(
   })
   const text = await response.body.text()
   return { status: response.statusCode, json: JSON.parse(text), text, headers: response.headers }
+}
+
+/**
+ * Sends a request head and the start of its body over a raw socket, and resolves with all
+ * the server sent once it hangs up: for requests whose body the axon must not wait for.
+ */
+export function sendHeadOnly(
+  port: number,
+  requestLine: string,
+  headers: Record<string, string>,
+  bodyStart: string,
+): Promise<string> {
+  const head = [
+    requestLine,
+    'host: 127.0.0.1',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    '',
+    '',
+  ].join('\r\n')
+  const socket = connect(port, '127.0.0.1')
+  // The server hangs up on us: that is the point.
+  socket.on('error', () => {})
+  let received = ''
+  socket.on('data', (chunk) => {
+    received += chunk.toString('latin1')
+  })
+  socket.write(head)
+  socket.write(bodyStart)
+  return new Promise((resolve) => socket.on('close', () => resolve(received)))
 }

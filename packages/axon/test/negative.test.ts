@@ -1,10 +1,15 @@
 import { connect } from 'node:net'
-import { Keypair } from '@taokit/keys'
+import { Keypair, ss58Encode } from '@taokit/keys'
 import { Dummy, epistulaHeaders, TextPrompt, timeNs } from '@taokit/synapse'
 import { request } from 'undici'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Axon, AxonError, type AxonRejectionReason, rejectionMessage } from '../src/index.js'
-import { alice, bob, miner, post, signed, signedDummy } from './helpers.js'
+import { alice, bob, miner, post, sendHeadOnly, signed, signedDummy } from './helpers.js'
+
+const HUGE_JSON_BODY = {
+  'content-type': 'application/json',
+  'content-length': String(64 * 1024 * 1024),
+}
 
 function expectRejected(
   result: { status: number; json: Record<string, unknown> },
@@ -95,27 +100,39 @@ describe('a strict axon refuses', () => {
 
   it('an oversized declared body with 413 before it is sent, and closes the connection', async () => {
     const prepared = signedDummy(bob, port)
-    const head = [
+    const received = await sendHeadOnly(
+      port,
       'POST /Dummy HTTP/1.1',
-      'host: 127.0.0.1',
-      'content-type: application/json',
-      `content-length: ${64 * 1024 * 1024}`,
-      ...Object.entries(prepared.headers).map(([k, v]) => `${k}: ${v}`),
-      '',
-      '',
-    ].join('\r\n')
-    const socket = connect(port, '127.0.0.1')
-    // The server hangs up on us: that is the point.
-    socket.on('error', () => {})
-    let received = ''
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1')
-    })
-    socket.write(head)
-    socket.write('{"name": "Dummy"')
-    await new Promise<void>((resolve) => socket.on('close', () => resolve()))
+      { ...HUGE_JSON_BODY, ...prepared.headers },
+      '{"name": "Dummy"',
+    )
     expect(received.startsWith('HTTP/1.1 413')).toBe(true)
     expect(received).toContain('Payload Too Large')
+  })
+
+  it('a body sent to no route (404) before it is sent, and closes the connection', async () => {
+    // fastify's default parsers would read and parse these, unauthenticated.
+    for (const line of ['POST /nope/deeper HTTP/1.1', 'PUT /TextPrompt HTTP/1.1']) {
+      const received = await sendHeadOnly(port, line, HUGE_JSON_BODY, '[1,')
+      expect(received).toMatch(/^HTTP\/1\.1 404 /)
+      expect(received.toLowerCase()).toContain('connection: close')
+    }
+  })
+
+  it('a URL that does not decode (400, fixed text, rate-limited and counted)', async () => {
+    const received = await sendHeadOnly(
+      port,
+      `GET /Dummy%ZZ${'<echo>'.repeat(100)} HTTP/1.1`,
+      { connection: 'close' },
+      '',
+    )
+    expect(received).toMatch(/^HTTP\/1\.1 400 /)
+    expect(received.endsWith(JSON.stringify({ message: rejectionMessage('bad_request') }))).toBe(
+      true,
+    )
+    expect(received).not.toContain('echo')
+    const metrics = await axon.metrics.registry.metrics()
+    expect(metrics).toMatch(/axon_rejections_total\{route="unknown",reason="bad_request"\} [1-9]/)
   })
 
   it('a flood from one hotkey (429), while another hotkey is still served', async () => {
@@ -166,6 +183,30 @@ describe('slow clients', () => {
     expect(elapsed).toBeGreaterThan(400)
     expect(elapsed).toBeLessThan(2500)
     expect(i).toBeLessThan(text.length)
+  })
+
+  it('keeps a late forward in its slot until it settles, so short deadlines cannot pile up work', async () => {
+    axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', concurrency: 1 })
+    let running = 0
+    let peak = 0
+    axon.attach(TextPrompt, {
+      // Ignores its signal, as a forward stuck in native code would.
+      forward: async (synapse) => {
+        peak = Math.max(peak, ++running)
+        await new Promise((resolve) => setTimeout(resolve, 300))
+        running--
+        return synapse
+      },
+    })
+    const port = await axon.start()
+    const late = await post(port, signed(bob, { port, timeout: 0.05 }))
+    expectRejected(late, 408, 'timeout')
+    const started = performance.now()
+    const next = await post(port, signed(bob, { port, timeout: 2 }))
+    expect(next.status).toBe(200)
+    // It waited for the first forward to finish, not just for its deadline.
+    expect(performance.now() - started).toBeGreaterThan(150)
+    expect(peak).toBe(1)
   })
 
   it('answers 408 when the forward overruns the synapse timeout', async () => {
@@ -266,6 +307,40 @@ describe('hooks and lifecycle', () => {
       const served = await send(alice)
       expect(served.statusCode).toBe(200)
       expect(await served.body.text()).toBe('ok')
+    } finally {
+      await axon.stop()
+    }
+  })
+
+  it('counts a signer once however its address is spelled, and reports whom the signature covers', async () => {
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+    axon.attachEpistula('/who', {
+      handler: ({ signedBy, signedFor }) => ({ body: { signedBy, signedFor } }),
+    })
+    const port = await axon.start()
+    try {
+      const body = '{"x":3}'
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...epistulaHeaders({ signer: alice, body, signedFor: miner.address }),
+        // Neither header is signed: a relay may rewrite both.
+        'Epistula-Signed-By': ss58Encode(alice.publicKey, 0),
+        'Epistula-Signed-For': bob.address,
+      }
+      const send = (signedBy: string) =>
+        request(`http://127.0.0.1:${port}/who`, {
+          method: 'POST',
+          headers: { ...headers, 'Epistula-Signed-By': signedBy },
+          body,
+        })
+      const first = await send(ss58Encode(alice.publicKey, 0))
+      expect(first.statusCode).toBe(200)
+      expect(await first.body.json()).toEqual({ signedBy: alice.address, signedFor: miner.address })
+      for (const prefix of [42, 2, 5]) {
+        const again = await send(ss58Encode(alice.publicKey, prefix))
+        expect(again.statusCode).toBe(401)
+        expect(await again.body.json()).toEqual({ message: rejectionMessage('epistula_replayed') })
+      }
     } finally {
       await axon.stop()
     }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { AxonError, WorkerPool } from '../src/index.js'
 
 function fib(n: number): number {
@@ -58,6 +58,45 @@ describe('WorkerPool', () => {
     } finally {
       await pool.close()
     }
+  })
+
+  it('refuses an input it cannot copy to a worker, and keeps serving', async () => {
+    const pool = WorkerPool.fromFunction((n: number) => n * 2, { size: 1 })
+    try {
+      const busy = pool.run(1)
+      // Queued behind a busy worker, then refused when it is handed over.
+      const queued = pool.run((() => 1) as unknown as number)
+      await expect(pool.run((() => 1) as unknown as number)).rejects.toMatchObject({
+        code: 'AXON_INVALID_INPUT',
+        field: 'input',
+      })
+      await expect(busy).resolves.toBe(2)
+      await expect(queued).rejects.toMatchObject({ code: 'AXON_INVALID_INPUT' })
+      await expect(pool.run(21)).resolves.toBe(42)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('closes itself, saying why, when its workers die before any task', async () => {
+    const pool = new WorkerPool({ source: 'throw new Error("no model file")' }, { size: 2 })
+    await vi.waitFor(() => expect(pool.size).toBe(0), { timeout: 10_000 })
+    const refused = await pool.run(1).catch((error: AxonError) => error)
+    expect(refused).toBeInstanceOf(AxonError)
+    expect(refused).toMatchObject({ code: 'AXON_WORKER_FAILED' })
+    expect((refused as AxonError).message).toMatch(/keep dying before any task/)
+    expect(((refused as AxonError).cause as Error).message).toBe('no model file')
+  })
+
+  it('refuses a function whose source does not stand alone', () => {
+    const methods = {
+      double(n: number) {
+        return n * 2
+      },
+    }
+    expect(() => WorkerPool.fromFunction(methods.double)).toThrow(
+      expect.objectContaining({ code: 'AXON_INVALID_INPUT', field: 'fn' }),
+    )
   })
 
   it('refuses work once closed, and when its queue is full', async () => {

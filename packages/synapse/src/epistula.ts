@@ -162,7 +162,9 @@ export type EpistulaVerdict = EpistulaAccepted | EpistulaRefused
 
 export interface EpistulaAccepted {
   valid: true
+  /** The signer, as a Bittensor (prefix 42) address whatever prefix the header used. */
   signedBy: string
+  /** The receiver the signature covers: the verifier's `ownHotkey`. */
   signedFor: string | null
   uuid: string
   timestampMs: bigint
@@ -236,8 +238,10 @@ export function beginEpistulaVerification(
     check: { message: signingBytes(message), signature: parsed.bytes, publicKey: key.publicKey },
     accepted: {
       valid: true,
-      signedBy: signedBy!,
-      signedFor: get(EpistulaHeader.SignedFor) ?? null,
+      // What the signature proves: the key (one spelling of it) and the receiver the
+      // message was rebuilt with, not what the unsigned Signed-For header claims.
+      signedBy: key.canonical,
+      signedFor: options.ownHotkey,
       uuid: uuid!,
       timestampMs: ts,
     },

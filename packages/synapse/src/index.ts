@@ -82,6 +82,7 @@ export {
 export {
   type AxonTarget,
   axonSigningMessage,
+  canonicalHotkey,
   dendriteSigningMessage,
   hotkeyPublicKey,
   type KeyCheckFailure,

@@ -4,7 +4,7 @@
  * texts.
  */
 import { toHex, utf8 } from '@taokit/core'
-import { KeyError, ss58DecodeAny, verify } from '@taokit/keys'
+import { KeyError, ss58DecodeAny, ss58Encode, verify } from '@taokit/keys'
 import { bodyHash } from './body-hash.js'
 import { invalidInput } from './errors.js'
 import { toHeaders } from './headers.js'
@@ -66,30 +66,38 @@ export interface KeyCheckFailure {
 }
 
 const PUBLIC_KEY_CACHE = 4096
-const publicKeys = new Map<string, Uint8Array>()
+const publicKeys = new Map<string, { publicKey: Uint8Array; canonical: string }>()
 
 /**
  * bittensor-wallet's `Keypair(ss58_address=hotkey)`: the public key of an SS58 address of any
- * registered network, or the error text it raises.
+ * registered network, or the error text it raises. `canonical` is the same key as a
+ * Bittensor (prefix 42) address: one key has many spellings, and limits must count it once.
  */
 export function hotkeyPublicKey(
   hotkey: string | null | undefined,
-): { ok: true; publicKey: Uint8Array } | KeyCheckFailure {
+): { ok: true; publicKey: Uint8Array; canonical: string } | KeyCheckFailure {
   if (hotkey === null || hotkey === undefined || hotkey === '') {
     return { ok: false, message: 'No SS58 formatted address or public key provided.' }
   }
   const known = publicKeys.get(hotkey)
-  if (known !== undefined) return { ok: true, publicKey: known }
+  if (known !== undefined) return { ok: true, ...known }
   try {
     const { publicKey } = ss58DecodeAny(hotkey)
+    const entry = { publicKey, canonical: ss58Encode(publicKey) }
     // Callers are a few hundred validators at most; the bound stops a flood of made-up keys.
     if (publicKeys.size >= PUBLIC_KEY_CACHE) publicKeys.clear()
-    publicKeys.set(hotkey, publicKey)
-    return { ok: true, publicKey }
+    publicKeys.set(hotkey, entry)
+    return { ok: true, ...entry }
   } catch (error) {
     if (!(error instanceof KeyError)) throw error
     return { ok: false, message: `Invalid SS58 address: ${ss58ErrorText(error.message)}` }
   }
+}
+
+/** `hotkey` as a Bittensor (prefix 42) address; itself when it is not an SS58 address. */
+export function canonicalHotkey(hotkey: string): string {
+  const key = hotkeyPublicKey(hotkey)
+  return key.ok ? key.canonical : hotkey
 }
 
 // sp-core's texts for the reasons @taokit/keys gives in its own words.

@@ -1,4 +1,4 @@
-import { Keypair, verify } from '@taokit/keys'
+import { Keypair, ss58Encode, verify } from '@taokit/keys'
 import { describeWithShared, loadEpistulaVectors } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
 import {
@@ -104,6 +104,17 @@ describe('signing Epistula requests', () => {
     ])
     expect(verifyEpistula(addressed, body, { ownHotkey: receiver, nowMs: 2000 }).valid).toBe(true)
     expect(verifyEpistula(addressed, body, { ownHotkey: null, nowMs: 2000 }).valid).toBe(false)
+    // The unsigned headers may be re-spelled or rewritten; the verdict says what was proven.
+    const rewritten = {
+      ...addressed,
+      'Epistula-Signed-By': ss58Encode(sender.publicKey, 0),
+      'Epistula-Signed-For': sender.address,
+    }
+    expect(verifyEpistula(rewritten, body, { ownHotkey: receiver, nowMs: 2000 })).toMatchObject({
+      valid: true,
+      signedBy: sender.address,
+      signedFor: receiver,
+    })
 
     const open = epistulaHeaders({
       signer: sender,
