@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Axon } from '@taokit/axon'
-import { addStake, burnedRegister, LiveMetagraph, Subtensor } from '@taokit/chain'
+import {
+  type AxonInfo,
+  addStake,
+  burnedRegister,
+  LiveMetagraph,
+  Subtensor,
+  serveAxon as serveOnChain,
+} from '@taokit/chain'
 import { Dendrite } from '@taokit/dendrite'
 import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
@@ -49,14 +56,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** The status `caller`'s signed Dummy gets from the axon on `port`. */
-async function statusFor(caller: Keypair, port: number): Promise<number | undefined> {
+/** The status `caller`'s signed Dummy gets from the miner's axon at `target` (or on `port`). */
+async function statusFor(caller: Keypair, target: AxonInfo | number): Promise<number | undefined> {
   const dendrite = new Dendrite({ keypair: caller })
   try {
-    const target = { ip: '127.0.0.1', port, hotkey: miner.address }
-    const batch = await dendrite.query([target], Dummy, Dummy.create({ dummy_input: 2 }), {
+    const axon =
+      typeof target === 'number' ? { ip: '127.0.0.1', port: target, hotkey: miner.address } : target
+    const batch = await dendrite.query([axon], Dummy, Dummy.create({ dummy_input: 2 }), {
       timeoutMs: 5000,
     })
+    expect(batch.results[0]?.axon).toBe(axon)
     return batch.results[0]?.status
   } finally {
     await dendrite.close()
@@ -66,14 +75,25 @@ async function statusFor(caller: Keypair, port: number): Promise<number | undefi
 describe('an axon whose default policy follows the chain', () => {
   it('serves the subnet validators only, and lets in a validator once its permit is on chain', async () => {
     const live = await LiveMetagraph.start(subtensor, NETUID, { refreshMs: 100 })
-    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', metagraph: live })
+    // The chain refuses 127.0.0.1 as an axon address, not the rest of 127.0.0.0/8.
+    const host = '127.0.0.2'
+    const axon = new Axon({ keypair: miner, port: 0, host, metagraph: live })
     axon.attach(Dummy, { forward: (s) => ({ ...s, dummy_output: s.dummy_input * 2 }) })
     const port = await axon.start()
     try {
-      expect(await statusFor(validator, port)).toBe(200)
+      // The validator's side: the miner's axon as the metagraph shows it, a target as it is.
+      ;(await serveOnChain(subtensor, miner, { netuid: NETUID, ip: host, port })).orThrow()
+      const uid = live.uidOf(miner.address)!
+      await vi.waitFor(() => expect(live.metagraph.axons[uid]?.port).toBe(port), {
+        timeout: 5_000,
+      })
+      const served = live.metagraph.axons[uid]!
+      expect(served).toMatchObject({ hotkey: miner.address, ip: host, port })
+
+      expect(await statusFor(validator, served)).toBe(200)
       // Registered without a permit, and not registered at all: refused before the body.
-      expect(await statusFor(miner, port)).toBe(403)
-      expect(await statusFor(stranger, port)).toBe(403)
+      expect(await statusFor(miner, served)).toBe(403)
+      expect(await statusFor(stranger, served)).toBe(403)
 
       const hotkey = stranger.address
       ;(await burnedRegister(subtensor, bob, { netuid: NETUID, hotkey })).orThrow()
@@ -86,7 +106,7 @@ describe('an axon whose default policy follows the chain', () => {
         },
         { timeout: 20_000, interval: 200 },
       )
-      await vi.waitFor(async () => expect(await statusFor(stranger, port)).toBe(200), {
+      await vi.waitFor(async () => expect(await statusFor(stranger, served)).toBe(200), {
         timeout: 5_000,
       })
     } finally {

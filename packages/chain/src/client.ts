@@ -251,10 +251,11 @@ export class Subtensor {
       hash,
     )) as Fields | undefined
     if (found === undefined) return undefined
+    const hotkey = ss58Encode(found.hotkey as Uint8Array)
     return {
       netuid,
       uid,
-      hotkey: ss58Encode(found.hotkey as Uint8Array),
+      hotkey,
       coldkey: ss58Encode(found.coldkey as Uint8Array),
       active: found.active === true,
       validatorPermit: found.validatorPermit === true,
@@ -268,7 +269,7 @@ export class Subtensor {
       validatorTrust: Number(found.validatorTrust),
       emission: BigInt(found.emission as bigint),
       lastUpdate: BigInt(found.lastUpdate as bigint),
-      axon: toAxon(found.axonInfo as Fields),
+      axon: toAxon(found.axonInfo as Fields, hotkey),
     }
   }
 

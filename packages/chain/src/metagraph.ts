@@ -4,7 +4,10 @@ import { ChainError, ChainErrorCode } from './errors.js'
 import type { RawReader } from './raw.js'
 import type { Decoded } from './scale.js'
 
+/** Where a neuron serves: with its hotkey, a dendrite target as it is. */
 export interface AxonInfo {
+  /** The neuron's hotkey, which requests to this axon are signed for. */
+  hotkey: string
   /** Dotted IPv4 or IPv6 text; `0.0.0.0` when the neuron never served. */
   ip: string
   port: number
@@ -109,6 +112,7 @@ export function toMetagraph(
   const n = Number(graph.numUids)
   const taoIn = Number(graph.taoIn)
   const alphaIn = Number(graph.alphaIn)
+  const hotkeys = (graph.hotkeys as Uint8Array[]).map((key) => ss58Encode(key))
   return {
     netuid: Number(graph.netuid),
     block: block.number,
@@ -120,9 +124,9 @@ export function toMetagraph(
     ownerHotkey: ss58Encode(graph.ownerHotkey as Uint8Array),
     ownerColdkey: ss58Encode(graph.ownerColdkey as Uint8Array),
     price: alphaIn === 0 ? 0 : taoIn / alphaIn,
-    hotkeys: (graph.hotkeys as Uint8Array[]).map((key) => ss58Encode(key)),
+    hotkeys,
     coldkeys: (graph.coldkeys as Uint8Array[]).map((key) => ss58Encode(key)),
-    axons: (graph.axons as Fields[]).map(toAxon),
+    axons: (graph.axons as Fields[]).map((axon, uid) => toAxon(axon, hotkeys[uid] ?? '')),
     stake: sized(graph.totalStake as BigUint64Array, n),
     alphaStake: sized(graph.alphaStake as BigUint64Array, n),
     taoStake: sized(graph.taoStake as BigUint64Array, n),
@@ -155,9 +159,10 @@ function text(value: Decoded): string {
   return ''
 }
 
-export function toAxon(axon: Fields): AxonInfo {
+export function toAxon(axon: Fields, hotkey: string): AxonInfo {
   const ipType = Number(axon.ipType)
   return {
+    hotkey,
     ip: formatIp(BigInt(axon.ip as bigint), ipType),
     port: Number(axon.port),
     ipType,

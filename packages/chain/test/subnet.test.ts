@@ -144,6 +144,7 @@ describe('writes return what happened', () => {
     })
     const uid = metagraph.hotkeys.indexOf(miner.ss58)
     expect(metagraph.axons[uid]).toMatchObject({
+      hotkey: miner.ss58,
       ip: '203.0.113.7',
       port: 8091,
       ipType: 4,
