@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import { STATUS_CODES } from 'node:http'
+import { isIP } from 'node:net'
+import { isTaokitError } from '@taokit/core'
 import {
   type AxonTarget,
   castPyFloat,
@@ -49,14 +52,48 @@ export interface DendriteOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 12_000
+/** Node's timers hold at most this; a longer delay fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
-function checkTimeout(timeoutMs: number | undefined): number {
-  const value = timeoutMs ?? DEFAULT_TIMEOUT_MS
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalidInput('timeoutMs', 'milliseconds, above 0')
+/** A whole number of `field` in 1..`max`, or `fallback` when undefined. */
+function checkCount(value: unknown, field: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+    throw invalidInput(field, `a whole number in 1..${max}`)
   }
   return value
 }
+
+interface CallOptions {
+  timeoutMs?: number
+  signal?: AbortSignal
+  deserialize?: unknown
+}
+
+/** The per-call options, checked before anything is sent: the deadline in milliseconds. */
+function checkCallOptions(options: CallOptions | undefined): number {
+  if (options === null || typeof options !== 'object') {
+    throw invalidInput('options', '{ timeoutMs?, signal?, ... }')
+  }
+  const value = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw invalidInput('timeoutMs', `milliseconds, above 0 and at most ${MAX_TIMER_MS}`)
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw invalidInput('signal', 'an AbortSignal')
+  }
+  if (options.deserialize !== undefined && typeof options.deserialize !== 'function') {
+    throw invalidInput('deserialize', 'a function')
+  }
+  return value
+}
+
+/** A header value node will send as it is: visible ASCII, no spaces. */
+const HEADER_TOKEN = /^[!-~]+$/
+
+/** Signs nothing: a synapse's request is built once with it to check the synapse. */
+const PROBE_SIGNER: Signer = { address: '', sign: () => new Uint8Array(64) }
+const PROBE_AXON: AxonTarget = { ip: '0.0.0.0', port: 0, hotkey: '' }
 
 function isTarget(axon: unknown): axon is AxonTarget {
   if (axon === null || typeof axon !== 'object') return false
@@ -108,6 +145,8 @@ export class Dendrite {
   readonly #agent: Agent
   readonly #maxResponseBytes: number
   readonly #version: number | undefined
+  /** Aborted by close(): every request in flight ends with it. */
+  readonly #lifetime = new AbortController()
   #closed = false
 
   constructor(options: DendriteOptions) {
@@ -118,22 +157,48 @@ export class Dendrite {
     if (keypair === null || typeof keypair !== 'object' || typeof keypair.sign !== 'function') {
       throw invalidInput('keypair', 'a Keypair or { address, sign(message) }')
     }
-    const connections = options.connections ?? 8
-    if (!Number.isInteger(connections) || connections < 1) {
-      throw invalidInput('connections', 'a whole number, at least 1')
+    const connections = checkCount(options.connections, 'connections', 8, 65_536)
+    const keepAliveTimeout = checkCount(
+      options.keepAliveTimeoutMs,
+      'keepAliveTimeoutMs',
+      30_000,
+      MAX_TIMER_MS,
+    )
+    const connectTimeout = checkCount(
+      options.connectTimeoutMs,
+      'connectTimeoutMs',
+      10_000,
+      MAX_TIMER_MS,
+    )
+    this.#maxResponseBytes = checkCount(
+      options.maxResponseBytes,
+      'maxResponseBytes',
+      16 * 1024 * 1024,
+      Number.MAX_SAFE_INTEGER,
+    )
+    const { uuid, version, externalIp } = options
+    if (uuid !== undefined && (typeof uuid !== 'string' || !HEADER_TOKEN.test(uuid))) {
+      throw invalidInput('uuid', 'a non-empty string of visible ASCII (a uuid)')
+    }
+    if (version !== undefined && (!Number.isSafeInteger(version) || version < 0)) {
+      throw invalidInput('version', 'a whole number, at least 0 (e.g. 10002000 for 10.2.0)')
+    }
+    if (externalIp !== undefined && (typeof externalIp !== 'string' || isIP(externalIp) === 0)) {
+      throw invalidInput('externalIp', 'an IPv4 or IPv6 address')
     }
     this.#signer = keypair
     this.hotkey = keypair.address
-    this.uuid = options.uuid ?? randomUUID()
-    this.externalIp = options.externalIp
-    this.#version = options.version
-    this.#maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024
+    this.uuid = uuid ?? randomUUID()
+    this.externalIp = externalIp
+    this.#version = version
+    // One listener per call in flight.
+    setMaxListeners(0, this.#lifetime.signal)
     this.#agent = new Agent({
       connections,
       // One request at a time per connection: a slow miner cannot stall others behind it.
       pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      keepAliveTimeout: keepAliveTimeout,
+      connect: { timeout: connectTimeout },
     })
   }
 
@@ -153,6 +218,55 @@ export class Dendrite {
 
   #assertOpen(): void {
     if (this.#closed) throw new DendriteError(DendriteErrorCode.Closed, 'the dendrite is closed')
+  }
+
+  /**
+   * One signal for a call's requests: aborted by the caller's `signal` or by close(). One
+   * listener on each source per call, however many targets.
+   */
+  #callSignal(signal: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+    const controller = new AbortController()
+    setMaxListeners(0, controller.signal)
+    const sources = [this.#lifetime.signal, ...(signal === undefined ? [] : [signal])]
+    const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason)
+    for (const source of sources) {
+      if (source.aborted) controller.abort(source.reason)
+      else source.addEventListener('abort', onAbort, { once: true })
+    }
+    const dispose = () => {
+      for (const source of sources) source.removeEventListener('abort', onAbort)
+    }
+    return { signal: controller.signal, dispose }
+  }
+
+  /**
+   * Builds `synapse`'s request once, unsigned, so that a synapse that cannot be sent is the
+   * caller's error, not a failure reported for every target.
+   */
+  #checkSynapse<F extends FieldMap>(type: SynapseType<F>, synapse: SynapseData<F>): void {
+    if (
+      type === null ||
+      typeof type !== 'object' ||
+      typeof type.name !== 'string' ||
+      typeof type.toJson !== 'function'
+    ) {
+      throw invalidInput('type', 'a synapse type, such as Dummy or one from defineSynapse')
+    }
+    try {
+      prepareSynapseRequest(type, synapse, {
+        signer: PROBE_SIGNER,
+        axon: PROBE_AXON,
+        uuid: 'probe',
+      })
+    } catch (error) {
+      if (isTaokitError(error)) throw error
+      const message = error instanceof Error ? error.message : String(error)
+      throw new DendriteError(
+        DendriteErrorCode.InvalidInput,
+        `synapse: cannot be sent as a ${type.name}: ${message}`,
+        { field: 'synapse', cause: error },
+      )
+    }
   }
 
   #prepare<F extends FieldMap>(
@@ -184,33 +298,35 @@ export class Dendrite {
   ): Promise<BatchResult<SynapseResult<F, T>>> {
     this.#assertOpen()
     if (!Array.isArray(axons)) throw invalidInput('axons', 'an array of { ip, port, hotkey }')
-    const timeoutMs = checkTimeout(options.timeoutMs)
+    const timeoutMs = checkCallOptions(options)
+    this.#checkSynapse(type, synapse)
     const startedAt = Date.now()
     const start = performance.now()
     // Sign everything first, then dispatch in one tight loop: the delivery spread is then
     // the time to hand requests to sockets, not to sign them.
     const prepared = axons.map((axon) => {
       try {
-        if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
-        return { ok: true as const, request: this.#prepare(type, synapse, axon, timeoutMs) }
+        const origin = this.#originOfTarget(axon)
+        return { ok: true as const, origin, request: this.#prepare(type, synapse, axon, timeoutMs) }
       } catch (error) {
         return { ok: false as const, error }
       }
     })
-    const pending = prepared.map((entry, i) =>
+    const call = this.#callSignal(options.signal)
+    const pending = prepared.map((entry) =>
       entry.ok
         ? post(this.#agent, {
-            origin: this.originOf(axons[i]!),
+            origin: entry.origin,
             path: entry.request.path,
             headers: { ...entry.request.headers, 'content-type': 'application/json' },
             body: entry.request.body,
             timeoutMs,
             maxResponseBytes: this.#maxResponseBytes,
-            signal: options.signal,
+            signal: call.signal,
           })
         : undefined,
     )
-    const exchanges = await Promise.all(pending)
+    const exchanges = await Promise.all(pending).finally(call.dispose)
     const results = exchanges.map((exchange, i) => {
       const entry = prepared[i]!
       const axon = axons[i]!
@@ -323,34 +439,38 @@ export class Dendrite {
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
       throw invalidInput('body', 'a string or Uint8Array')
     }
-    const timeoutMs = checkTimeout(options.timeoutMs)
+    const timeoutMs = checkCallOptions(options)
     const contentType = options.contentType ?? 'application/json'
+    if (typeof contentType !== 'string' || !/^[\t !-~]+$/.test(contentType)) {
+      throw invalidInput('contentType', 'a media type such as application/json')
+    }
     const startedAt = Date.now()
     const start = performance.now()
     const prepared = axons.map((axon) => {
       try {
-        if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
+        const origin = this.#originOfTarget(axon)
         const headers = epistulaHeaders({ signer: this.#signer, body, signedFor: axon.hotkey })
-        return { ok: true as const, headers: { ...headers, 'content-type': contentType } }
+        return { ok: true as const, origin, headers: { ...headers, 'content-type': contentType } }
       } catch (error) {
         return { ok: false as const, error }
       }
     })
+    const call = this.#callSignal(options.signal)
     const exchanges = await Promise.all(
-      prepared.map((entry, i) =>
+      prepared.map((entry) =>
         entry.ok
           ? post(this.#agent, {
-              origin: this.originOf(axons[i]!),
+              origin: entry.origin,
               path,
               headers: entry.headers,
               body,
               timeoutMs,
               maxResponseBytes: this.#maxResponseBytes,
-              signal: options.signal,
+              signal: call.signal,
             })
           : undefined,
       ),
-    )
+    ).finally(call.dispose)
     const results = exchanges.map((exchange, i): EpistulaResult<T> => {
       const axon = axons[i]!
       const entry = prepared[i]!
@@ -416,22 +536,40 @@ export class Dendrite {
   ): Promise<SynapseStream<F>> {
     this.#assertOpen()
     if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
-    const timeoutMs = checkTimeout(options.timeoutMs)
+    const timeoutMs = checkCallOptions(options)
+    this.#checkSynapse(type, synapse)
+    const origin = this.#originOfTarget(axon)
     const request = this.#prepare(type, synapse, axon, timeoutMs)
+    const call = this.#callSignal(options.signal)
     return openStream(this.#agent, {
-      origin: this.originOf(axon),
+      origin,
       axon,
       type,
       request,
       timeoutMs,
-      signal: options.signal,
+      maxResponseBytes: this.#maxResponseBytes,
+      signal: call.signal,
+      onSettled: call.dispose,
     })
   }
 
-  /** Closes every connection; in-flight requests fail. Idempotent. */
+  /** `originOf` a target entry, refused (for that target) unless it makes a valid URL. */
+  #originOfTarget(axon: unknown): string {
+    if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
+    const origin = this.originOf(axon)
+    if (!URL.canParse(origin)) throw invalidInput('axon', `an IP and port, got ${origin}`)
+    return origin
+  }
+
+  /**
+   * Closes every connection; requests and streams in flight end as cancelled. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    // undici's Agent can lose track of a request dispatched just after a timed-out one on
+    // the same origin, and destroy() would then leave it running: abort them all first.
+    this.#lifetime.abort(new Error('the dendrite was closed'))
     // destroy, not close: a request stuck connecting to a dead miner would hold close().
     await this.#agent.destroy()
   }

@@ -12,6 +12,8 @@ export const DendriteErrorCode = {
    * failed mid-stream. What arrived before is all there is.
    */
   StreamCut: 'DENDRITE_STREAM_CUT',
+  /** The caller's signal aborted a stream mid-way, or the dendrite was closed. */
+  Cancelled: 'DENDRITE_CANCELLED',
 } as const
 
 export type DendriteErrorCode = (typeof DendriteErrorCode)[keyof typeof DendriteErrorCode]

@@ -55,6 +55,7 @@ const PAYLOAD_CODES = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'UND_ERR_HEADERS_OVERFLOW',
   'HPE_INVALID_CONSTANT',
   'HPE_INVALID_CHUNK_SIZE',
   'HPE_INVALID_CONTENT_LENGTH',
@@ -76,7 +77,10 @@ export function classifyError(error: unknown): FailureKind {
   if (error instanceof DeadlineError) return 'timeout'
   if (error instanceof CancelledError) return 'aborted'
   if (error instanceof ResponseTooLargeError) return 'payload'
+  // undici's HTTPParserError carries no code (its lookup of llhttp's names misses).
+  if (error instanceof Error && error.name === 'HTTPParserError') return 'payload'
   const code = codeOf(error)
+  if (code === 'ERR_INVALID_URL') return 'client'
   if (code !== undefined) {
     if (CONNECT_CODES.has(code)) return 'connect'
     if (DISCONNECT_CODES.has(code)) return 'disconnected'

@@ -11,9 +11,16 @@ import {
   type SynapseData,
   type SynapseType,
 } from '@taokit/synapse'
-import type { Agent } from 'undici'
+import type { Dispatcher } from 'undici'
 import { DendriteError, DendriteErrorCode } from './errors.js'
-import { CancelledError, classifyError, DeadlineError, mapFailure } from './status.js'
+import {
+  CancelledError,
+  classifyError,
+  DeadlineError,
+  mapFailure,
+  ResponseTooLargeError,
+} from './status.js'
+import { flattenHeaders } from './transport.js'
 import type { AxonTarget, TargetResult } from './types.js'
 
 export interface StreamOptions {
@@ -24,8 +31,9 @@ export interface StreamOptions {
 
 /**
  * An open stream. Iterate it for the body chunks (only a 200 has any). The deadline covers
- * the whole stream: passing it mid-stream ends the iteration with a `DENDRITE_TIMEOUT`
- * error. `latencyMs` is the time to the response headers.
+ * the axon's sending of the whole stream: passing it before the axon has finished ends the
+ * iteration with a `DENDRITE_TIMEOUT` error, while a stream that arrived in time can be read
+ * at leisure. `latencyMs` is the time to the response headers.
  */
 export interface SynapseStream<F extends FieldMap = FieldMap>
   extends TargetResult,
@@ -44,6 +52,9 @@ export interface SynapseStream<F extends FieldMap = FieldMap>
    */
   text(): AsyncIterable<string>
 }
+
+/** Chunks the reader has not taken yet, beyond which the socket is paused. */
+const HIGH_WATER_BYTES = 256 * 1024
 
 async function* utf8Pieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder()
@@ -67,54 +78,163 @@ function streamedSynapse<F extends FieldMap>(
   }
 }
 
-/** `stream` with its `text()` view. */
 function withText<F extends FieldMap>(stream: Omit<SynapseStream<F>, 'text'>): SynapseStream<F> {
-  return Object.assign(stream, {
-    text: () => utf8Pieces(stream),
-  })
+  return Object.assign(stream, { text: () => utf8Pieces(stream) })
 }
 
-function flatten(headers: Record<string, string | string[] | undefined>) {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value
+/** What ends an iteration early, as the caller sees it. */
+function iterationError(reason: unknown, axon: AxonTarget, timeoutMs: number): DendriteError {
+  if (reason instanceof DeadlineError) {
+    return new DendriteError(DendriteErrorCode.Timeout, `stream not done within ${timeoutMs} ms`, {
+      cause: reason,
+    })
   }
-  return out
+  if (reason instanceof CancelledError) {
+    return new DendriteError(DendriteErrorCode.Cancelled, `stream cancelled: ${reason.message}`, {
+      cause: reason,
+    })
+  }
+  return new DendriteError(
+    DendriteErrorCode.StreamCut,
+    `the axon at ${axon.ip}:${axon.port} closed the stream before its end`,
+    { cause: reason },
+  )
 }
 
-export async function openStream<F extends FieldMap>(
-  agent: Agent,
+interface Head {
+  status: number
+  headers: Record<string, string>
+  latencyMs: number
+}
+
+/**
+ * One streaming POST on undici's dispatch API. The deadline runs until the axon has sent the
+ * last byte (undici's `onResponseEnd`), so chunks already received are never thrown away;
+ * the reader's pace is passed back to the socket (pause/resume). A non-200 answer is read
+ * whole, under `maxResponseBytes`, and merged as `query()` merges it.
+ */
+export function openStream<F extends FieldMap>(
+  dispatcher: Dispatcher,
   options: {
     origin: string
     axon: AxonTarget
     type: SynapseType<F>
     request: PreparedRequest<F>
     timeoutMs: number
-    signal?: AbortSignal | undefined
+    maxResponseBytes: number
+    signal: AbortSignal
+    /** Called once the stream is over, however it ended. */
+    onSettled: () => void
   },
 ): Promise<SynapseStream<F>> {
-  const { axon, type, request, timeoutMs } = options
+  const { axon, type, request, timeoutMs, signal } = options
   const start = performance.now()
-  const controller = new AbortController()
+  const chunks: Buffer[] = []
+  let buffered = 0
+  let received = 0
+  let ended = false
+  let failure: unknown
+  let cancelled = false
+  let controller: Dispatcher.DispatchController | undefined
+  let wake: (() => void) | undefined
+  let head: Head | undefined
+  let settleHead: ((head: Head | undefined) => void) | undefined
+  const headArrived = new Promise<Head | undefined>((resolve) => {
+    settleHead = resolve
+  })
+  let settled = false
+  const settle = () => {
+    if (settled) return
+    settled = true
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort)
+    options.onSettled()
+  }
+  const notify = () => {
+    const resume = wake
+    wake = undefined
+    resume?.()
+  }
+  const fail = (error: unknown) => {
+    if (ended || failure !== undefined) return
+    failure = error
+    settle()
+    if (controller !== undefined && !controller.aborted) controller.abort(error as Error)
+    settleHead?.(undefined)
+    notify()
+  }
+  const onAbort = () => fail(new CancelledError(signal.reason))
   const timer = setTimeout(
-    () => controller.abort(new DeadlineError(`no response within ${timeoutMs} ms`)),
+    () => fail(new DeadlineError(`no response within ${timeoutMs} ms`)),
     timeoutMs,
   )
-  const onAbort = () => controller.abort(new CancelledError(options.signal?.reason))
-  if (options.signal?.aborted) onAbort()
-  else options.signal?.addEventListener('abort', onAbort, { once: true })
-  const cleanup = () => {
-    clearTimeout(timer)
-    options.signal?.removeEventListener('abort', onAbort)
+  if (signal.aborted) onAbort()
+  else signal.addEventListener('abort', onAbort, { once: true })
+
+  const handler: Dispatcher.DispatchHandler = {
+    onRequestStart(c) {
+      controller = c
+      if (failure !== undefined) c.abort(failure as Error)
+    },
+    onResponseStart(_c, status, headers) {
+      head = { status, headers: flattenHeaders(headers), latencyMs: performance.now() - start }
+      // A refusal is read whole before it is reported; a stream is handed over at once.
+      if (status === 200) settleHead?.(head)
+    },
+    onResponseData(c, chunk) {
+      if (failure !== undefined) return
+      const streaming = head?.status === 200
+      received += chunk.length
+      // A refusal is buffered whole, so it is capped; a stream is paced by its reader.
+      if (!streaming && received > options.maxResponseBytes) {
+        fail(new ResponseTooLargeError(`response body over ${options.maxResponseBytes} bytes`))
+        return
+      }
+      chunks.push(chunk)
+      buffered += chunk.length
+      if (streaming && buffered > HIGH_WATER_BYTES) c.pause()
+      notify()
+    },
+    onResponseEnd() {
+      if (failure !== undefined) return
+      ended = true
+      settle()
+      settleHead?.(head)
+      notify()
+    },
+    onResponseError(_c, error) {
+      fail(error)
+    },
   }
+  try {
+    dispatcher.dispatch(
+      {
+        origin: options.origin,
+        path: request.path,
+        method: 'POST',
+        headers: { ...request.headers, 'content-type': 'application/json' },
+        body: request.body,
+        // The deadline above governs; undici's own timers would only race it.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      },
+      handler,
+    )
+  } catch (error) {
+    fail(error)
+  }
+
   const context = {
     ip: axon.ip,
     port: axon.port,
     name: type.name,
     timeoutSeconds: timeoutMs / 1000,
   }
+  const noChunks = {
+    cancel() {},
+    async *[Symbol.asyncIterator]() {},
+  }
   const failed = (error: unknown): SynapseStream<F> => {
-    cleanup()
     const mapped = mapFailure(classifyError(error), error, context)
     const synapse = structuredClone(request.synapse)
     synapse.dendrite!.status_code = mapped.status
@@ -127,100 +247,76 @@ export async function openStream<F extends FieldMap>(
       processTime: undefined,
       headers: {},
       synapse,
-      cancel() {},
-      async *[Symbol.asyncIterator]() {},
+      ...noChunks,
     })
   }
-  let response: Awaited<ReturnType<Agent['request']>>
-  try {
-    response = await agent.request({
-      origin: options.origin,
-      path: request.path,
-      method: 'POST',
-      headers: { ...request.headers, 'content-type': 'application/json' },
-      body: request.body,
-      signal: controller.signal,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    })
-  } catch (error) {
-    return failed(controller.signal.aborted ? controller.signal.reason : error)
-  }
-  const latencyMs = performance.now() - start
-  const headers = flatten(response.headers)
-  if (response.statusCode !== 200) {
-    let body: Uint8Array
-    try {
-      body = new Uint8Array(await response.body.arrayBuffer())
-    } catch (error) {
-      return failed(controller.signal.aborted ? controller.signal.reason : error)
-    }
-    cleanup()
+  const refused = (answer: Head): SynapseStream<F> => {
     let synapse: SynapseData<F>
     try {
-      synapse = mergeSynapseResponse(type, request.synapse, {
-        status: response.statusCode,
-        headers,
-        body,
-      })
+      const body = Buffer.concat(chunks, buffered)
+      synapse = mergeSynapseResponse(type, request.synapse, { ...answer, body })
     } catch (error) {
       return failed(error)
     }
-    const status = synapse.dendrite?.status_code ?? response.statusCode
+    const status = synapse.dendrite?.status_code ?? answer.status
     return withText({
       axon,
       status,
       statusMessage: synapse.dendrite?.status_message ?? STATUS_CODES[status] ?? '',
-      latencyMs,
+      latencyMs: answer.latencyMs,
       processTime: synapse.axon?.process_time ?? undefined,
-      headers,
+      headers: answer.headers,
       synapse,
-      cancel() {},
-      async *[Symbol.asyncIterator]() {},
+      ...noChunks,
     })
   }
-  const body = response.body
-  let cancelled = false
-  const synapse = streamedSynapse(request.synapse, headers)
-  return withText({
-    axon,
-    status: synapse.dendrite?.status_code ?? 200,
-    statusMessage: synapse.dendrite?.status_message ?? 'Success',
-    latencyMs,
-    processTime: synapse.axon?.process_time ?? undefined,
-    headers,
-    synapse,
-    cancel() {
-      cancelled = true
-      cleanup()
-      body.destroy()
-    },
-    async *[Symbol.asyncIterator]() {
-      try {
-        for await (const chunk of body) yield chunk as Uint8Array
-      } catch (error) {
-        // A stream the caller cancelled just ends.
-        if (cancelled) return
-        if (!controller.signal.aborted) {
-          throw new DendriteError(
-            DendriteErrorCode.StreamCut,
-            `the axon at ${axon.ip}:${axon.port} closed the stream before its end`,
-            { cause: error },
-          )
+  const streaming = (answer: Head): SynapseStream<F> => {
+    const synapse = streamedSynapse(request.synapse, answer.headers)
+    return withText({
+      axon,
+      status: synapse.dendrite?.status_code ?? 200,
+      statusMessage: synapse.dendrite?.status_message ?? 'Success',
+      latencyMs: answer.latencyMs,
+      processTime: synapse.axon?.process_time ?? undefined,
+      headers: answer.headers,
+      synapse,
+      cancel() {
+        if (ended || failure !== undefined) return
+        cancelled = true
+        chunks.length = 0
+        fail(new CancelledError('cancelled'))
+      },
+      async *[Symbol.asyncIterator]() {
+        try {
+          while (true) {
+            const chunk = chunks.shift()
+            if (chunk !== undefined) {
+              buffered -= chunk.length
+              if (controller?.paused && buffered <= HIGH_WATER_BYTES / 2) controller.resume()
+              yield chunk
+              continue
+            }
+            if (ended) return
+            if (failure !== undefined) {
+              if (cancelled) return
+              throw iterationError(failure, axon, timeoutMs)
+            }
+            await new Promise<void>((resolve) => {
+              wake = resolve
+            })
+          }
+        } finally {
+          // A reader that stops early lets the rest go.
+          if (!ended && failure === undefined) {
+            cancelled = true
+            fail(new CancelledError('the reader stopped'))
+          }
         }
-        const reason = controller.signal.reason
-        if (reason instanceof DeadlineError) {
-          throw new DendriteError(
-            DendriteErrorCode.Timeout,
-            `stream not done within ${timeoutMs} ms`,
-            { cause: reason },
-          )
-        }
-        throw reason
-      } finally {
-        cleanup()
-        body.destroy()
-      }
-    },
+      },
+    })
+  }
+  return headArrived.then((answer) => {
+    if (answer === undefined) return failed(failure)
+    return answer.status === 200 ? streaming(answer) : refused(answer)
   })
 }

@@ -8,7 +8,7 @@ import { CancelledError, DeadlineError, ResponseTooLargeError } from './status.j
 
 export interface RawResponse {
   status: number
-  /** Lowercase names; repeated headers joined with `, `. */
+  /** Lowercase names; of a repeated header, the last value (as a Python dict keeps it). */
   headers: Record<string, string>
   body: Uint8Array
 }
@@ -30,14 +30,19 @@ export interface PostOptions {
   body: string | Uint8Array
   timeoutMs: number
   maxResponseBytes: number
-  signal?: AbortSignal | undefined
+  signal: AbortSignal
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>) {
+/**
+ * Lowercase names, one value each. Of a repeated header the last value counts, as in the
+ * dict the SDK's dendrite reads headers into: joined values would not parse as one.
+ */
+export function flattenHeaders(headers: Record<string, string | string[] | undefined>) {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+    const last = Array.isArray(value) ? value.at(-1) : value
+    if (last !== undefined) out[name.toLowerCase()] = last
   }
   return out
 }
@@ -58,7 +63,7 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
       if (done) return
       done = true
       clearTimeout(timer)
-      options.signal?.removeEventListener('abort', onAbort)
+      options.signal.removeEventListener('abort', onAbort)
       resolve({ outcome, sentAt, latencyMs: performance.now() - start })
     }
     // Undici can only abort once the request reached a socket; before that, the request is
@@ -67,18 +72,16 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
       finish({ ok: false, error })
       if (controller !== undefined && !controller.aborted) controller.abort(error as Error)
     }
-    const onAbort = () => fail(new CancelledError(options.signal?.reason))
+    const onAbort = () => fail(new CancelledError(options.signal.reason))
     const timer = setTimeout(
       () => fail(new DeadlineError(`no response within ${options.timeoutMs} ms`)),
       options.timeoutMs,
     )
-    if (options.signal !== undefined) {
-      if (options.signal.aborted) {
-        fail(new CancelledError(options.signal.reason))
-        return
-      }
-      options.signal.addEventListener('abort', onAbort, { once: true })
+    if (options.signal.aborted) {
+      onAbort()
+      return
     }
+    options.signal.addEventListener('abort', onAbort, { once: true })
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {

@@ -1,0 +1,297 @@
+import type { AddressInfo } from 'node:net'
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net'
+import { Keypair } from '@taokit/keys'
+import { Dummy, TextPrompt } from '@taokit/synapse'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { Dendrite, DendriteErrorCode } from '../src/index.js'
+import { listen, synapseAxon, type TestServer } from './servers.js'
+
+const validator = Keypair.fromUri('//Alice')
+const miner = Keypair.fromUri('//Bob')
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const target = (port: number) => ({ ip: '127.0.0.1', port, hotkey: miner.address })
+
+const servers: TestServer[] = []
+const dendrites: Dendrite[] = []
+afterEach(async () => {
+  await Promise.all(dendrites.splice(0).map((dendrite) => dendrite.close()))
+  await Promise.all(servers.splice(0).map((server) => server.close()))
+})
+
+async function serve(handler: Parameters<typeof listen>[0]): Promise<number> {
+  const server = await listen(handler)
+  servers.push(server)
+  return server.port
+}
+
+function dendrite(options: Partial<ConstructorParameters<typeof Dendrite>[0]> = {}): Dendrite {
+  const created = new Dendrite({ keypair: validator, ...options })
+  dendrites.push(created)
+  return created
+}
+
+/** A server that answers every connection with `raw` bytes, whatever it was sent. */
+async function rawServer(raw: string): Promise<{ port: number; close(): Promise<void> }> {
+  const server: TcpServer = createTcpServer((socket) => {
+    socket.on('error', () => {})
+    socket.once('data', () => socket.end(raw))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+describe('a miner that misbehaves', () => {
+  it('cannot make a streamed refusal buffer past maxResponseBytes', async () => {
+    const port = await serve((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' })
+      const pad = Buffer.alloc(64 * 1024, 0x20)
+      const pump = () => {
+        while (!res.destroyed && res.write(pad)) {}
+        if (!res.destroyed) res.once('drain', pump)
+      }
+      pump()
+    })
+    const stream = await dendrite({ maxResponseBytes: 100_000 }).stream(
+      target(port),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'x' }),
+      { timeoutMs: 5000 },
+    )
+    expect(stream.status).toBe(400)
+    expect(stream.statusMessage).toBe('Payload error: response body over 100000 bytes')
+  })
+
+  it('cannot take back a stream it finished sending because the reader is slow', async () => {
+    const port = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      for (let i = 0; i < 4; i++) res.write(`data: ${i}\n\n`)
+      res.end()
+    })
+    const stream = await dendrite().stream(
+      target(port),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'x' }),
+      {
+        timeoutMs: 200,
+      },
+    )
+    const pieces: string[] = []
+    for await (const piece of stream.text()) {
+      pieces.push(piece)
+      await sleep(100)
+    }
+    expect(pieces.join('')).toBe('data: 0\n\ndata: 1\n\ndata: 2\n\ndata: 3\n\n')
+  })
+
+  it('gives a slow reader every byte of a stream longer than its buffer', async () => {
+    const port = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      let sent = 0
+      const pump = () => {
+        while (sent < 32) {
+          sent++
+          if (!res.write(Buffer.alloc(64 * 1024, sent))) {
+            res.once('drain', pump)
+            return
+          }
+        }
+        res.end()
+      }
+      pump()
+    })
+    const stream = await dendrite().stream(
+      target(port),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'x' }),
+      {
+        timeoutMs: 10_000,
+      },
+    )
+    let bytes = 0
+    for await (const chunk of stream) {
+      bytes += chunk.length
+      await sleep(2)
+    }
+    expect(bytes).toBe(32 * 64 * 1024)
+  })
+
+  it('is reported with 400 for malformed HTTP and oversized headers', async () => {
+    const notHttp = await rawServer('SSH-2.0-OpenSSH_9.6\r\n\r\n')
+    const hugeHeader = await rawServer(
+      `HTTP/1.1 200 OK\r\nx-pad: ${'a'.repeat(100_000)}\r\ncontent-length: 0\r\n\r\n`,
+    )
+    try {
+      const batch = await dendrite().query(
+        [target(notHttp.port), target(hugeHeader.port)],
+        Dummy,
+        Dummy.create({ dummy_input: 1 }),
+        { timeoutMs: 2000 },
+      )
+      expect(batch.results.map((r) => r.status)).toEqual([400, 400])
+      expect(batch.results[0]!.statusMessage).toMatch(/^Payload error: /)
+    } finally {
+      await notHttp.close()
+      await hugeHeader.close()
+    }
+  })
+
+  it('reads the last of a repeated header, as the SDK does', async () => {
+    const port = await serve((_req, res) => {
+      res.setHeader('bt_header_axon_status_code', ['500', '200'])
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ dummy_input: 1, dummy_output: 2 }))
+    })
+    const batch = await dendrite().query([target(port)], Dummy, Dummy.create({ dummy_input: 1 }), {
+      timeoutMs: 2000,
+    })
+    expect(batch.results[0]!.status).toBe(200)
+  })
+
+  it('gives 500 for a target whose address makes no URL, and serves the rest', async () => {
+    const good = await synapseAxon(miner.address)
+    servers.push(good)
+    const batch = await dendrite().query(
+      [{ ...target(good.port), ip: '300.1.1.1' }, target(good.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 1 }),
+      { timeoutMs: 2000 },
+    )
+    expect(batch.results[0]!.status).toBe(500)
+    expect(batch.results[0]!.statusMessage).toMatch(/^Client error: axon: expected an IP and port/)
+    expect(batch.results[1]!.status).toBe(200)
+  })
+})
+
+describe('the caller', () => {
+  it('can cancel a stream mid-way with its signal, and is told so', async () => {
+    const port = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('data: first\n\n')
+    })
+    const controller = new AbortController()
+    const stream = await dendrite().stream(
+      target(port),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'x' }),
+      {
+        timeoutMs: 5000,
+        signal: controller.signal,
+      },
+    )
+    const read = (async () => {
+      for await (const _chunk of stream) controller.abort(new Error('enough'))
+    })()
+    await expect(read).rejects.toMatchObject({
+      code: DendriteErrorCode.Cancelled,
+      message: 'stream cancelled: enough',
+    })
+  })
+
+  it('shares one listener on its signal across a fan-out', async () => {
+    const port = await serve((_req, res) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ dummy_input: 1, dummy_output: 2 }))
+    })
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      const batch = await dendrite().query(
+        Array.from({ length: 20 }, () => target(port)),
+        Dummy,
+        Dummy.create({ dummy_input: 1 }),
+        { timeoutMs: 5000, signal: new AbortController().signal },
+      )
+      expect(batch.results.every((r) => r.status === 200)).toBe(true)
+      await sleep(10)
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning')
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
+  it('closes a dendrite with requests in flight behind a timed-out one, ending them all', async () => {
+    const port = await serve(() => {})
+    const single = dendrite({ connections: 1 })
+    const late = await single.query([target(port)], Dummy, Dummy.create({ dummy_input: 1 }), {
+      timeoutMs: 100,
+    })
+    expect(late.results[0]!.status).toBe(408)
+    const pending = single.query([target(port)], Dummy, Dummy.create({ dummy_input: 1 }), {
+      timeoutMs: 3000,
+    })
+    await sleep(50)
+    const closedAt = performance.now()
+    await single.close()
+    const batch = await pending
+    expect(performance.now() - closedAt).toBeLessThan(1000)
+    expect(batch.results[0]!.statusMessage).toBe('Request cancelled: the dendrite was closed')
+  })
+
+  it('is told which option or argument is wrong, before anything is sent', async () => {
+    const good = await synapseAxon(miner.address)
+    servers.push(good)
+    const sane = dendrite()
+    const synapse = Dummy.create({ dummy_input: 1 })
+    const cases: Array<[() => unknown, string]> = [
+      [
+        () => new Dendrite({ keypair: validator, maxResponseBytes: Number.NaN }),
+        'maxResponseBytes',
+      ],
+      [() => new Dendrite({ keypair: validator, keepAliveTimeoutMs: -1 }), 'keepAliveTimeoutMs'],
+      [
+        () => new Dendrite({ keypair: validator, connectTimeoutMs: '5000' as unknown as number }),
+        'connectTimeoutMs',
+      ],
+      [() => new Dendrite({ keypair: validator, uuid: 'a b' }), 'uuid'],
+      [() => new Dendrite({ keypair: validator, version: 7.2 }), 'version'],
+      [() => new Dendrite({ keypair: validator, externalIp: '1.2.3.4\n' }), 'externalIp'],
+      [() => sane.query([target(good.port)], Dummy, synapse, { timeoutMs: 2 ** 31 }), 'timeoutMs'],
+      [
+        () =>
+          sane.query([target(good.port)], Dummy, synapse, {
+            signal: {} as unknown as AbortSignal,
+          }),
+        'signal',
+      ],
+      [
+        () =>
+          sane.query([target(good.port)], Dummy, synapse, {
+            deserialize: 'dummy_output' as unknown as () => number,
+          }),
+        'deserialize',
+      ],
+      [
+        () =>
+          sane.query([target(good.port)], Dummy, {
+            ...synapse,
+            dummy_input: 'four' as unknown as number,
+          }),
+        'synapse',
+      ],
+      [
+        () => sane.stream(target(good.port), Dummy, {} as typeof synapse, { timeoutMs: 1000 }),
+        'synapse',
+      ],
+      [() => sane.query([target(good.port)], {} as typeof Dummy, synapse), 'type'],
+    ]
+    for (const [call, field] of cases) {
+      const error = await (async () => call())().then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      )
+      expect({ field, error }).toMatchObject({
+        field,
+        error: { code: DendriteErrorCode.InvalidInput, field },
+      })
+    }
+    expect(good.verdicts).toEqual([])
+  })
+})
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()))
+})
