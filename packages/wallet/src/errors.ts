@@ -11,6 +11,8 @@ export const WalletErrorCode = {
   InvalidInput: 'WALLET_INVALID_INPUT',
   /** An encrypted key needs a password and no source gave one. */
   PasswordRequired: 'WALLET_PASSWORD_REQUIRED',
+  /** A key file the system will not read: permissions, or a file or folder in the way. */
+  Unreadable: 'WALLET_UNREADABLE',
 } as const
 
 /** A failure of wallet handling; keyfile problems keep their `KeyError` code. */

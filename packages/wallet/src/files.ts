@@ -87,6 +87,23 @@ export async function writeKeyfiles(files: KeyfileWrite[], overwrite: boolean): 
   }
 }
 
+const UNREADABLE: Record<string, string> = {
+  EACCES: 'permission denied (a wallet made with sudo?)',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a file stands where a folder on this path should be (check --wallet.path)',
+  EISDIR: 'it is a folder, not a key file',
+}
+
+/** The system's refusal to read `path`, as a WalletError; other errors as they are. */
+function readError(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const reason = code === undefined ? undefined : UNREADABLE[code]
+  if (reason === undefined) return error
+  return new WalletError(WalletErrorCode.Unreadable, `${path}: cannot read it: ${reason}`, {
+    cause: error,
+  })
+}
+
 /** The bytes of the key file at `path`. */
 export async function readKeyfileBytes(path: string): Promise<Uint8Array> {
   try {
@@ -95,7 +112,7 @@ export async function readKeyfileBytes(path: string): Promise<Uint8Array> {
     if (isCode(error, 'ENOENT')) {
       throw new WalletError(WalletErrorCode.NotFound, `${path}: no such key file`)
     }
-    throw error
+    throw readError(path, error)
   }
 }
 
@@ -105,6 +122,6 @@ export async function readKeyfileIfPresent(path: string): Promise<Uint8Array | u
     return await readFile(path)
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined
-    throw error
+    throw readError(path, error)
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KeyfileKey, Keypair, readKeyfile } from '@taokit/keys'
@@ -175,6 +175,20 @@ describeWithShared('reading existing wallets', () => {
     const error = await errorOf(new Wallet({ path: root, name: 'nope' }).coldkeypub())
     expect(error.code).toBe('WALLET_NOT_FOUND')
     expect(error.message).toContain(join(root, 'nope', 'coldkeypub.txt'))
+  })
+
+  it('says why a key file cannot be read: a file in the way, or a folder for a key', async () => {
+    const file = join(root, 'not-a-folder')
+    await writeFile(file, 'x')
+    const throughFile = await errorOf(new Wallet({ path: file, name: 'x' }).hotkey())
+    expect(throughFile.code).toBe('WALLET_UNREADABLE')
+    expect(throughFile.message).toMatch(/a file stands where a folder on this path should be/)
+    await mkdir(join(root, 'w', 'hotkeys', 'adir'), { recursive: true })
+    const folder = await errorOf(new Wallet({ path: root, name: 'w', hotkey: 'adir' }).hotkey())
+    expect(folder.code).toBe('WALLET_UNREADABLE')
+    expect(folder.message).toBe(
+      `${join(root, 'w', 'hotkeys', 'adir')}: cannot read it: it is a folder, not a key file`,
+    )
   })
 })
 
