@@ -106,6 +106,38 @@ export interface AxonOptions {
   nowMs?: () => number
   /** Serve Prometheus metrics at GET /metrics (default true). */
   metrics?: boolean
+  /**
+   * Told of every request once it is answered (or its caller left): for a request log.
+   * It runs on the request path, so it should be quick; what it throws is ignored.
+   */
+  onRequestEnd?: (record: AxonRequestRecord) => void
+}
+
+/** One answered request, as `onRequestEnd` is told of it. */
+export interface AxonRequestRecord {
+  method: string
+  /** The path, without the query. */
+  path: string
+  status: number
+  /** Why the axon refused it; undefined when the route answered. */
+  reason: AxonRejectionReason | undefined
+  /**
+   * The verified caller, else the hotkey the request claims (`bt_header_dendrite_hotkey`
+   * or `Epistula-Signed-By`, cut to 64 characters), else undefined.
+   */
+  hotkey: string | undefined
+  verified: boolean
+  ip: string
+  seconds: number
+}
+
+const CLAIMED_HOTKEY_CHARS = 64
+
+function claimedHotkey(headers: IncomingHttpHeaders): string | undefined {
+  const claimed = headers.bt_header_dendrite_hotkey ?? headers['epistula-signed-by']
+  return typeof claimed === 'string' && claimed !== ''
+    ? claimed.slice(0, CLAIMED_HOTKEY_CHARS)
+    : undefined
 }
 
 /** A forward's answer: the synapse with its outputs filled in, or a stream. */
@@ -428,9 +460,24 @@ export class Axon {
 
   #observe(request: FastifyRequest, status: number): void {
     const state = stateOf(request)[STATE]
-    if (state !== null && state.route !== 'metrics') {
-      const seconds = (performance.now() - state.start) / 1000
-      this.metrics.observe(state.route, status, seconds, state.reason)
+    if (state === null) return
+    const seconds = (performance.now() - state.start) / 1000
+    if (state.route !== 'metrics') this.metrics.observe(state.route, status, seconds, state.reason)
+    const onRequestEnd = this.#options.onRequestEnd
+    if (onRequestEnd === undefined) return
+    try {
+      onRequestEnd({
+        method: request.method,
+        path: request.url.split('?')[0] ?? '',
+        status,
+        reason: state.reason,
+        hotkey: state.hotkey ?? claimedHotkey(request.headers),
+        verified: state.hotkey !== undefined,
+        ip: request.ip,
+        seconds,
+      })
+    } catch {
+      // A log that fails must not fail the axon.
     }
   }
 
@@ -646,6 +693,7 @@ export class Axon {
         (await this.signatures.verify(check.message, check.signature, check.publicKey))
       const verified = finishRequestVerification(pending, valid, clock)
       if (!verified.ok) return this.#reject(request, reply, verified.reason)
+      state.hotkey = hotkey
       // Only verified hotkeys are counted, so nobody can spend another caller's tokens.
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(hotkey)) {
         return this.#reject(request, reply, 'rate_limited_hotkey')
@@ -656,7 +704,6 @@ export class Axon {
       ) {
         return this.#reject(request, reply, 'custom_verify')
       }
-      state.hotkey = hotkey
       state.headerSynapse = synapse
     }
 
@@ -776,6 +823,7 @@ export class Axon {
       if (!this.#epistulaSeen.accept(verdict.signedBy, verdict.uuid, expiresAtMs, nowMs)) {
         return this.#reject(request, reply, 'epistula_replayed')
       }
+      this.#state(request).hotkey = verdict.signedBy
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(verdict.signedBy)) {
         return this.#reject(request, reply, 'rate_limited_hotkey')
       }

@@ -1,6 +1,7 @@
 export {
   Axon,
   type AxonOptions,
+  type AxonRequestRecord,
   type EpistulaReply,
   type EpistulaRequest,
   type EpistulaRouteOptions,

@@ -1,7 +1,7 @@
 import { Dummy } from '@taokit/synapse'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Axon } from '../src/index.js'
+import { Axon, type AxonRequestRecord } from '../src/index.js'
 import { bob, miner, post, signedDummy } from './helpers.js'
 
 describe('GET /metrics', () => {
@@ -36,5 +36,58 @@ describe('GET /metrics', () => {
   it('keeps a registry per axon', () => {
     const other = new Axon({ keypair: miner, port: 0 })
     expect(other.metrics.registry).not.toBe(axon.metrics.registry)
+  })
+})
+
+describe('onRequestEnd', () => {
+  it('tells a request log of each answer: the caller, the status and why it was refused', async () => {
+    const records: AxonRequestRecord[] = []
+    const axon = new Axon({
+      keypair: miner,
+      port: 0,
+      host: '127.0.0.1',
+      onRequestEnd: (record) => {
+        records.push(record)
+        throw new Error('a broken log must not break the axon')
+      },
+    })
+    axon.attach(Dummy, { forward: (synapse) => synapse })
+    const port = await axon.start()
+    try {
+      expect((await post(port, signedDummy(bob, port))).status).toBe(200)
+      const bad = signedDummy(bob, port)
+      bad.headers.bt_header_dendrite_signature = ''
+      expect((await post(port, bad)).status).toBe(401)
+      await request(`http://127.0.0.1:${port}/metrics?x=1`).then((r) => r.body.dump())
+    } finally {
+      await axon.stop()
+    }
+    expect(records.map(({ seconds, ip, ...rest }) => rest)).toEqual([
+      {
+        method: 'POST',
+        path: '/Dummy',
+        status: 200,
+        reason: undefined,
+        hotkey: bob.address,
+        verified: true,
+      },
+      {
+        method: 'POST',
+        path: '/Dummy',
+        status: 401,
+        reason: 'missing_signature',
+        hotkey: bob.address,
+        verified: false,
+      },
+      {
+        method: 'GET',
+        path: '/metrics',
+        status: 200,
+        reason: undefined,
+        hotkey: undefined,
+        verified: false,
+      },
+    ])
+    expect(records.every((r) => r.ip === '127.0.0.1' && r.seconds >= 0)).toBe(true)
   })
 })
