@@ -50,9 +50,12 @@ it('npx taokit axon serve answers a signed Dummy, refuses one signed for another
     expect(wrong.results[0]?.status).toBe(401)
     expect(wrong.results[0]?.synapse?.dummy_output ?? null).toBeNull()
 
-    // One log line per request on stderr: route, caller, status, milliseconds.
+    // One log line per request on stderr: route, caller, status, why refused, milliseconds.
     await waitFor(axon.stderr, new RegExp(`POST /Dummy from ${alice.address} 200 [\\d.]+ms`))
-    await waitFor(axon.stderr, new RegExp(`POST /Dummy from ${alice.address} 401 [\\d.]+ms`))
+    await waitFor(
+      axon.stderr,
+      new RegExp(`POST /Dummy from ${alice.address} 401 \\(signature_mismatch\\) [\\d.]+ms`),
+    )
   } finally {
     await dendrite.close()
     void axon.interrupt()
@@ -65,6 +68,28 @@ it('npx taokit axon serve answers a signed Dummy, refuses one signed for another
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   expect(await accepts(port)).toBe(false)
+})
+
+it('npx taokit axon serve keeps serving when the reader of its log goes away', async () => {
+  const bob = Keypair.fromUri('//Bob')
+  const axon = await serveAxon(['--uri', '//Bob'])
+  const dendrite = new Dendrite({ keypair: Keypair.fromUri('//Alice') })
+  try {
+    axon.closeStderr()
+    for (let i = 0; i < 3; i++) {
+      const batch = await dendrite.query(
+        [{ ip: '127.0.0.1', port: axon.port, hotkey: bob.address }],
+        Dummy,
+        Dummy.create({ dummy_input: i }),
+        { timeoutMs: 5000 },
+      )
+      expect(batch.results[0]?.status).toBe(200)
+    }
+  } finally {
+    await dendrite.close()
+  }
+  const { code, signal } = await axon.interrupt()
+  expect(code === 0 || signal === 'SIGINT').toBe(true)
 })
 
 it('npx taokit axon serve refuses a port out of range with exit code 2, naming --port', () => {

@@ -8,6 +8,8 @@ export interface ServedAxon {
   hotkey: string
   /** Everything it has logged on stderr so far. */
   stderr(): string
+  /** Stops reading its stderr, as a closed pipe (`| head`) would: its writes then fail. */
+  closeStderr(): void
   /** Ctrl-C to the group, as a terminal sends it (once); resolves with how npx exited. */
   interrupt(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
@@ -41,7 +43,8 @@ export async function serveAxon(args: string[]): Promise<ServedAxon> {
       () => stdout,
       /axon listening on http:\/\/127\.0\.0\.1:(\d+) as (\w+)/,
     )
-    return { port: Number(port), hotkey: hotkey!, stderr: () => stderr, interrupt }
+    const closeStderr = () => child.stderr.destroy()
+    return { port: Number(port), hotkey: hotkey!, stderr: () => stderr, closeStderr, interrupt }
   } catch (error) {
     await interrupt()
     throw error

@@ -1,4 +1,5 @@
 import { isTaokitError, TaokitError } from '@taokit/core'
+import { WalletErrorCode } from '@taokit/wallet'
 
 /** A mistake in how the command was called or in what it was given: exit code 2. */
 export class UsageError extends TaokitError {
@@ -13,6 +14,12 @@ export class ExitWith {
   constructor(readonly code: number) {}
 }
 
+/** What to do next, for the errors that do not say it themselves. */
+const HINTS: Record<string, string> = {
+  [WalletErrorCode.NotFound]:
+    ' (check --wallet.path, --wallet.name and --wallet.hotkey; `taokit wallet create` makes a wallet)',
+}
+
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_BAD_INPUT = 2
@@ -24,7 +31,7 @@ export const EXIT_BAD_INPUT = 2
  */
 export function report(error: unknown, stderr: (line: string) => void): number {
   if (isTaokitError(error)) {
-    stderr(`taokit: ${error.message}`)
+    stderr(`taokit: ${error.message}${HINTS[error.code] ?? ''}`)
     return EXIT_BAD_INPUT
   }
   const message = error instanceof Error ? error.message : String(error)

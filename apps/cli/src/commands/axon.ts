@@ -1,8 +1,7 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { isIP, type Socket } from 'node:net'
-import { Axon } from '@taokit/axon'
-import { LiveMetagraph } from '@taokit/chain'
+import { isIP } from 'node:net'
+import { Axon, type AxonRequestRecord } from '@taokit/axon'
+import { ChainErrorCode, LiveMetagraph, resolveEndpoint } from '@taokit/chain'
+import { isTaokitError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
 import { Dummy } from '@taokit/synapse'
 import type { Command } from 'commander'
@@ -24,6 +23,7 @@ interface ServeOptions extends SignerOptions {
   maxBodyBytes?: string
   netuid?: string
   network?: string
+  timeout?: string
   json?: boolean
   quiet?: boolean
 }
@@ -34,8 +34,8 @@ interface ServeSettings {
   host: string
   externalIp?: string
   maxBodyBytes?: number
-  /** Only this subnet's validators are served. */
-  netuid?: number
+  /** Only this subnet's validators are served, as `endpoint` shows them. */
+  subnet?: { netuid: number; network: string; endpoint: string; timeout: string | undefined }
 }
 
 function settingsOf(options: ServeOptions): ServeSettings {
@@ -60,11 +60,18 @@ function settingsOf(options: ServeOptions): ServeSettings {
     settings.maxBodyBytes = max
   }
   if (options.netuid !== undefined) {
-    settings.netuid = parseInteger(options.netuid, '--netuid', 65535)
-  } else if (options.network !== undefined) {
+    const network = options.network ?? defaultNetwork()
+    settings.subnet = {
+      netuid: parseInteger(options.netuid, '--netuid', 65535),
+      network,
+      endpoint: resolveEndpoint(network, '--network'),
+      timeout: options.timeout,
+    }
+  } else if (options.network !== undefined || options.timeout !== undefined) {
+    const option = options.network !== undefined ? '--network' : '--timeout'
     throw new UsageError(
-      '--network: read only to find the validators of --netuid; add --netuid <subnet>',
-      'network',
+      `${option}: read only to find the validators of --netuid; add --netuid <subnet>`,
+      option.slice(2),
     )
   }
   return settings
@@ -80,11 +87,17 @@ function warn(out: Output, json: boolean, warning: string): void {
  * policy reads: only registered validators get in, higher stake first.
  */
 async function followSubnet(
-  netuid: number,
-  network: string,
+  subnet: NonNullable<ServeSettings['subnet']>,
   onRefreshError: (error: unknown, live: LiveMetagraph) => void,
 ): Promise<{ live: LiveMetagraph; close: () => Promise<void> }> {
-  const subtensor = await connectFrom({ network })
+  const { netuid, network, timeout } = subnet
+  const subtensor = await connectFrom(
+    timeout === undefined ? { network } : { network, timeout },
+  ).catch((error: unknown) => {
+    throw isTaokitError(error) && error.code === ChainErrorCode.Unreachable
+      ? new UsageError(`--network: ${error.message}`, 'network')
+      : error
+  })
   try {
     const live: LiveMetagraph = await LiveMetagraph.start(subtensor, netuid, {
       onError: (error) => onRefreshError(error, live),
@@ -96,7 +109,9 @@ async function followSubnet(
     return { live, close }
   } catch (error) {
     await subtensor.close()
-    throw error
+    throw isTaokitError(error) && error.code === ChainErrorCode.SubnetNotFound
+      ? new UsageError(`--netuid: ${error.message.replace(/^netuid: /, '')}`, 'netuid')
+      : error
   }
 }
 
@@ -120,53 +135,31 @@ function listenError(error: unknown, settings: ServeSettings): unknown {
   return error
 }
 
-interface RequestStart {
-  request: IncomingMessage
-  response: ServerResponse
-  socket: Socket
-}
-
-/**
- * Logs one line per request the server on `port` answers: method, route, the caller's
- * claimed hotkey, status and milliseconds. Node's `http.server.request.start` channel sees
- * every request, the ones the axon refuses included, without reaching into the axon.
- * Returns the unsubscribe function.
- */
-function logRequests(port: () => number | undefined, line: (entry: RequestLog) => void) {
-  const onStart = (message: unknown) => {
-    const { request, response, socket } = message as RequestStart
-    if (socket.localPort !== port()) return
-    const start = process.hrtime.bigint()
-    response.once('close', () => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6
-      const hotkey =
-        request.headers.bt_header_dendrite_hotkey ?? request.headers['epistula-signed-by']
-      line({
-        method: request.method ?? '?',
-        route: (request.url ?? '').split('?')[0] ?? '',
-        hotkey: typeof hotkey === 'string' && hotkey !== '' ? hotkey : null,
-        status: response.writableFinished ? response.statusCode : null,
-        ms: Math.round(ms * 100) / 100,
-      })
-    })
-  }
-  subscribe('http.server.request.start', onStart)
-  return () => unsubscribe('http.server.request.start', onStart)
-}
-
 interface RequestLog {
   method: string
   route: string
-  /** The `bt_header_dendrite_hotkey` (or Epistula signer) the caller claims; null if none. */
+  /** The verified caller, else the hotkey the request claims (cut short); null if none. */
   hotkey: string | null
-  /** The status sent; null when the connection closed before the response was finished. */
-  status: number | null
+  status: number
+  /** Why the axon refused the request (`rejectionMessage` has the text sent); null if served. */
+  reason: string | null
   ms: number
 }
 
+function logEntry(record: AxonRequestRecord): RequestLog {
+  return {
+    method: record.method,
+    route: record.path,
+    hotkey: record.hotkey ?? null,
+    status: record.status,
+    reason: record.reason ?? null,
+    ms: Math.round(record.seconds * 100_000) / 100,
+  }
+}
+
 function formatLog(entry: RequestLog): string {
-  const status = entry.status === null ? 'aborted' : String(entry.status)
-  return `${entry.method} ${entry.route} from ${entry.hotkey ?? '-'} ${status} ${entry.ms.toFixed(1)}ms`
+  const why = entry.reason === null ? '' : ` (${entry.reason})`
+  return `${entry.method} ${entry.route} from ${entry.hotkey ?? '-'} ${entry.status}${why} ${entry.ms.toFixed(1)}ms`
 }
 
 /** Resolves with the first SIGINT or SIGTERM; later ones get Node's default (exit at once). */
@@ -191,10 +184,14 @@ async function serve(options: ServeOptions, out: Output): Promise<void> {
   const settings = settingsOf(options)
   const keypair = await signerFrom(options, 'hotkey')
   const json = options.json === true
+  const { subnet: target } = settings
+  if (target !== undefined && options.quiet !== true && !json) {
+    out.stderr(`reading subnet ${target.netuid}'s metagraph from ${target.endpoint}…`)
+  }
   const subnet =
-    settings.netuid === undefined
+    target === undefined
       ? undefined
-      : await followSubnet(settings.netuid, options.network ?? defaultNetwork(), (error, live) => {
+      : await followSubnet(target, (error, live) => {
           const why = error instanceof Error ? error.message : String(error)
           const block = live.metagraph.block
           warn(out, json, `metagraph refresh failed (${why}); still using block ${block}'s`)
@@ -213,6 +210,8 @@ async function serveAxon(
   options: ServeOptions,
   out: Output,
 ): Promise<void> {
+  const json = options.json === true
+  const quiet = options.quiet === true
   const axon = new Axon({
     keypair,
     port: settings.port,
@@ -220,6 +219,14 @@ async function serveAxon(
     ...(settings.externalIp === undefined ? {} : { externalIp: settings.externalIp }),
     ...(settings.maxBodyBytes === undefined ? {} : { maxBodyBytes: settings.maxBodyBytes }),
     ...(metagraph === undefined ? {} : { metagraph }),
+    ...(quiet
+      ? {}
+      : {
+          onRequestEnd: (record: AxonRequestRecord) => {
+            const entry = logEntry(record)
+            out.stderr(json ? JSON.stringify(entry) : formatLog(entry))
+          },
+        }),
   })
   // The subnet template's miner: the SDK's Dummy forward.
   axon.attach(Dummy, {
@@ -227,14 +234,6 @@ async function serveAxon(
   })
 
   const stop = nextStopSignal()
-  const json = options.json === true
-  const quiet = options.quiet === true
-  const unlog = quiet
-    ? () => {}
-    : logRequests(
-        () => axon.port,
-        (entry) => out.stderr(json ? JSON.stringify(entry) : formatLog(entry)),
-      )
   try {
     let port: number
     try {
@@ -277,7 +276,6 @@ async function serveAxon(
     if (!quiet && !json) out.stderr(`${signal}: stopping the axon`)
   } finally {
     stop.cancel()
-    unlog()
     await axon.stop()
   }
 }
@@ -299,7 +297,7 @@ export function registerAxon(program: Command, out: Output): void {
           '',
           "With --netuid, only the subnet's registered validators (hotkeys holding a validator permit) are served; others get 403 before their body is read, and under load higher stake goes first. The metagraph is read from --network at start and every 12 s; if a read fails, the last one stays in use. Without --netuid, every caller whose signature verifies is served.",
           '',
-          "It prints its endpoint on stdout, then one line per request on stderr (method, route, the caller's hotkey, status, milliseconds) unless --quiet. Ctrl-C (SIGINT) or SIGTERM stops it.",
+          "It prints its endpoint on stdout, then one line per request on stderr (method, route, the caller's hotkey, status, the reason for a refusal, milliseconds) unless --quiet. Ctrl-C (SIGINT) or SIGTERM stops it.",
         ].join('\n'),
       )
       .option('--port <port>', 'TCP port to listen on (0 picks a free one)', '8091')
@@ -311,6 +309,10 @@ export function registerAxon(program: Command, out: Output): void {
         "serve only this subnet's registered validators (403 for anyone else), higher stake first, from its metagraph read every 12 s",
       )
       .option(NETWORK_FLAGS, `with --netuid: ${NETWORK_HELP}`)
+      .option(
+        '--timeout <ms>',
+        'with --netuid: deadline of each request to the node (default 15000)',
+      )
       .option('--json', 'print the endpoint as one JSON line, and the request log as JSON lines')
       .option('--quiet', 'print only the endpoint, not the requests'),
     'hotkey',

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { accessSync, constants, readFileSync } from 'node:fs'
+import { isTaokitError } from '@taokit/core'
 import { Keypair } from '@taokit/keys'
 import { type PasswordSource, Wallet, type WalletLocation } from '@taokit/wallet'
 import type { Command } from 'commander'
@@ -31,6 +32,24 @@ export function addWalletOptions(command: Command, hotkey = true): Command {
   if (hotkey)
     command.option('--wallet.hotkey <name>', 'the hotkey (default "default", or $BT_WALLET_HOTKEY)')
   return command
+}
+
+/** The wallet library's names for what the CLI's options set. */
+const WALLET_OPTION_OF: Record<string, string> = {
+  path: '--wallet.path',
+  name: '--wallet.name',
+  hotkey: '--wallet.hotkey',
+}
+
+/** The wallet the options name; a malformed name or path is refused naming its option. */
+export function walletAt(options: WalletOptions): Wallet {
+  try {
+    return new Wallet(locationOf(options))
+  } catch (error) {
+    const option = isTaokitError(error) ? WALLET_OPTION_OF[error.field ?? ''] : undefined
+    if (option === undefined || !isTaokitError(error)) throw error
+    throw new UsageError(`${option}${error.message.slice(error.field!.length)}`, option.slice(2))
+  }
 }
 
 export function locationOf(options: WalletOptions): WalletLocation {
@@ -66,8 +85,27 @@ export function passwordSource(
   if (options.passwordFile !== undefined && options.passwordEnv !== undefined) {
     throw new UsageError('give at most one of --password-file and --password-env', 'password')
   }
-  if (options.passwordFile !== undefined) return { file: options.passwordFile }
-  if (options.passwordEnv !== undefined) return { env: options.passwordEnv }
+  if (options.passwordFile !== undefined) {
+    try {
+      accessSync(options.passwordFile, constants.R_OK)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+      throw new UsageError(
+        `--password-file: cannot read ${options.passwordFile} (${code})`,
+        'password-file',
+      )
+    }
+    return { file: options.passwordFile }
+  }
+  if (options.passwordEnv !== undefined) {
+    if (process.env[options.passwordEnv] === undefined) {
+      throw new UsageError(
+        `--password-env: the environment variable ${options.passwordEnv} is not set`,
+        'password-env',
+      )
+    }
+    return { env: options.passwordEnv }
+  }
   if (!canPrompt()) return undefined
   return {
     prompt: (question) => (isNew ? askNewPassword(question) : ask(question, { hidden: true })),
@@ -129,8 +167,14 @@ export async function signerFrom(
   options: SignerOptions,
   key: 'coldkey' | 'hotkey',
 ): Promise<Keypair> {
-  if (options.uri !== undefined) return Keypair.fromUri(options.uri)
-  const wallet = new Wallet(locationOf(options))
+  if (options.uri !== undefined) {
+    // An empty URI is the public dev phrase: an unset $VARIABLE, not a key anyone meant.
+    if (options.uri.trim() === '') {
+      throw new UsageError('--uri: expected a secret URI such as //Alice, got nothing', 'uri')
+    }
+    return Keypair.fromUri(options.uri)
+  }
+  const wallet = walletAt(options)
   const password = passwordSource(options, false)
   const unlock = password === undefined ? {} : { password }
   return key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
@@ -138,5 +182,5 @@ export async function signerFrom(
 
 /** The address of the wallet's hotkey (no unlocking needed). */
 export async function walletHotkeyAddress(options: WalletOptions): Promise<string> {
-  return (await new Wallet(locationOf(options)).hotkeypub()).ss58
+  return (await walletAt(options).hotkeypub()).ss58
 }

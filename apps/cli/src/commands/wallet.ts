@@ -14,6 +14,7 @@ import {
   type SecretOptions,
   secretOf,
   type WalletOptions,
+  walletAt,
 } from './wallet-options.js'
 
 interface CommonOptions extends WalletOptions, PasswordOptions {
@@ -112,7 +113,7 @@ export function registerWallet(program: Command, out: Output): void {
         .option('--json', 'print JSON, mnemonics included'),
     ),
   ).action(async (options: CommonOptions & { nWords: string; usePassword?: boolean }) => {
-    const target = new Wallet(locationOf(options))
+    const target = walletAt(options)
     const password = newKeyPassword(options, 'coldkey')
     const { coldkey, hotkey } = await target.create({
       words: Number(options.nWords) as MnemonicWords,
@@ -159,7 +160,7 @@ export function registerWallet(program: Command, out: Output): void {
       false,
     ),
   ).action(async (options: CommonOptions & SecretOptions & { usePassword?: boolean }) => {
-    const target = new Wallet(locationOf(options))
+    const target = walletAt(options)
     const secret = await secretOf(options)
     const password = newKeyPassword(options, 'coldkey')
     const created = await target.regenerateColdkey(secret, {
@@ -184,7 +185,7 @@ export function registerWallet(program: Command, out: Output): void {
         .option('--json', 'print JSON'),
     ),
   ).action(async (options: CommonOptions & SecretOptions & { usePassword?: boolean }) => {
-    const target = new Wallet(locationOf(options))
+    const target = walletAt(options)
     const secret = await secretOf(options)
     const password = options.usePassword === true ? newKeyPassword(options, 'hotkey') : false
     const created = await target.regenerateHotkey(secret, {
@@ -222,7 +223,7 @@ export function registerWallet(program: Command, out: Output): void {
       .option('--json', 'print JSON (see the CLI README for the fields)'),
     false,
   ).action(async (options: WalletOptions & { json?: boolean }) => {
-    const info = await new Wallet(locationOf(options)).describe()
+    const info = await walletAt(options).describe()
     if (info.coldkey === null && info.coldkeypub === null && info.hotkeys.length === 0) {
       throw new UsageError(`no wallet at ${info.path}`, 'wallet.name')
     }

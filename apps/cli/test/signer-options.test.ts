@@ -1,0 +1,51 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { run } from '../src/program.js'
+
+async function cli(...argv: string[]) {
+  const stderr: string[] = []
+  const code = await run(argv, { stdout: () => {}, stderr: (t) => stderr.push(t) })
+  return { code, stderr: stderr.join('\n') }
+}
+
+it('names the option behind a wallet, password or URI the CLI cannot use', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'taokit-signer-'))
+  const file = join(root, 'a-file')
+  writeFileSync(file, 'x')
+  mkdirSync(join(root, 'w', 'hotkeys', 'adir'), { recursive: true })
+  const serve = ['axon', 'serve', '--port', '0', '--quiet']
+  const cases: Array<[string[], RegExp]> = [
+    [['--wallet.name', ''], /^taokit: --wallet\.name: expected a name without slashes/],
+    [['--wallet.hotkey', '..'], /^taokit: --wallet\.hotkey: expected a name/],
+    [
+      ['--wallet.path', file, '--wallet.name', 'x'],
+      /cannot read it: a file stands where a folder on this path should be/,
+    ],
+    [
+      ['--wallet.path', root, '--wallet.name', 'w', '--wallet.hotkey', 'adir'],
+      /adir: cannot read it: it is a folder, not a key file/,
+    ],
+    [
+      ['--wallet.path', root, '--wallet.name', 'nobody'],
+      /no such key file \(check --wallet\.path, --wallet\.name and --wallet\.hotkey; `taokit wallet create` makes a wallet\)/,
+    ],
+    [
+      ['--wallet.path', root, '--password-env', 'TAOKIT_TEST_UNSET_VARIABLE'],
+      /^taokit: --password-env: the environment variable TAOKIT_TEST_UNSET_VARIABLE is not set/,
+    ],
+    [
+      ['--wallet.path', root, '--password-file', join(root, 'missing')],
+      /^taokit: --password-file: cannot read .*missing \(ENOENT\)/,
+    ],
+    // An unset $VARIABLE would otherwise serve as the public dev phrase's key.
+    [['--uri', ' '], /^taokit: --uri: expected a secret URI such as \/\/Alice, got nothing/],
+  ]
+  for (const [args, message] of cases) {
+    const result = await cli(...serve, ...args)
+    expect({ args, code: result.code }).toEqual({ args, code: 2 })
+    expect(result.stderr).toMatch(message)
+    expect(result.stderr).not.toMatch(/internal error|\n\s+at /)
+  }
+})
