@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { STATUS_CODES } from 'node:http'
 import { isIP } from 'node:net'
-import { isTaokitError } from '@taokit/core'
 import {
   type AxonTarget,
   castPyFloat,
@@ -259,7 +258,6 @@ export class Dendrite {
         uuid: 'probe',
       })
     } catch (error) {
-      if (isTaokitError(error)) throw error
       const message = error instanceof Error ? error.message : String(error)
       throw new DendriteError(
         DendriteErrorCode.InvalidInput,

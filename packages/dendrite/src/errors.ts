@@ -12,6 +12,8 @@ export const DendriteErrorCode = {
    * failed mid-stream. What arrived before is all there is.
    */
   StreamCut: 'DENDRITE_STREAM_CUT',
+  /** More of a stream than `maxResponseBytes` arrived and was not read yet. */
+  TooLarge: 'DENDRITE_TOO_LARGE',
   /** The caller's signal aborted a stream mid-way, or the dendrite was closed. */
   Cancelled: 'DENDRITE_CANCELLED',
 } as const

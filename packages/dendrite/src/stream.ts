@@ -53,9 +53,6 @@ export interface SynapseStream<F extends FieldMap = FieldMap>
   text(): AsyncIterable<string>
 }
 
-/** Chunks the reader has not taken yet, beyond which the socket is paused. */
-const HIGH_WATER_BYTES = 256 * 1024
-
 async function* utf8Pieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder()
   for await (const chunk of chunks) {
@@ -89,6 +86,11 @@ function iterationError(reason: unknown, axon: AxonTarget, timeoutMs: number): D
       cause: reason,
     })
   }
+  if (reason instanceof ResponseTooLargeError) {
+    return new DendriteError(DendriteErrorCode.TooLarge, `stream: ${reason.message}`, {
+      cause: reason,
+    })
+  }
   if (reason instanceof CancelledError) {
     return new DendriteError(DendriteErrorCode.Cancelled, `stream cancelled: ${reason.message}`, {
       cause: reason,
@@ -109,9 +111,11 @@ interface Head {
 
 /**
  * One streaming POST on undici's dispatch API. The deadline runs until the axon has sent the
- * last byte (undici's `onResponseEnd`), so chunks already received are never thrown away;
- * the reader's pace is passed back to the socket (pause/resume). A non-200 answer is read
- * whole, under `maxResponseBytes`, and merged as `query()` merges it.
+ * last byte (undici's `onResponseEnd`), so chunks already received are never thrown away.
+ * The socket is never paused: undici 7 asserts, and takes the process down, when a paused
+ * socket is closed (nodejs/undici#5360). So what the reader has not taken yet is capped
+ * at `maxResponseBytes` instead. A non-200 answer is read whole, under the same cap, and
+ * merged as `query()` merges it.
  */
 export function openStream<F extends FieldMap>(
   dispatcher: Dispatcher,
@@ -130,13 +134,14 @@ export function openStream<F extends FieldMap>(
   const { axon, type, request, timeoutMs, signal } = options
   const start = performance.now()
   const chunks: Buffer[] = []
+  /** Bytes received and not yet taken by the reader. */
   let buffered = 0
-  let received = 0
   let ended = false
   let failure: unknown
   let cancelled = false
   let controller: Dispatcher.DispatchController | undefined
   let wake: (() => void) | undefined
+  let reading = false
   let head: Head | undefined
   let settleHead: ((head: Head | undefined) => void) | undefined
   const headArrived = new Promise<Head | undefined>((resolve) => {
@@ -181,18 +186,15 @@ export function openStream<F extends FieldMap>(
       // A refusal is read whole before it is reported; a stream is handed over at once.
       if (status === 200) settleHead?.(head)
     },
-    onResponseData(c, chunk) {
+    onResponseData(_c, chunk) {
       if (failure !== undefined) return
-      const streaming = head?.status === 200
-      received += chunk.length
-      // A refusal is buffered whole, so it is capped; a stream is paced by its reader.
-      if (!streaming && received > options.maxResponseBytes) {
-        fail(new ResponseTooLargeError(`response body over ${options.maxResponseBytes} bytes`))
+      buffered += chunk.length
+      if (buffered > options.maxResponseBytes) {
+        const what = head?.status === 200 ? 'unread stream' : 'response body'
+        fail(new ResponseTooLargeError(`${what} over ${options.maxResponseBytes} bytes`))
         return
       }
       chunks.push(chunk)
-      buffered += chunk.length
-      if (streaming && buffered > HIGH_WATER_BYTES) c.pause()
       notify()
     },
     onResponseEnd() {
@@ -206,22 +208,25 @@ export function openStream<F extends FieldMap>(
       fail(error)
     },
   }
-  try {
-    dispatcher.dispatch(
-      {
-        origin: options.origin,
-        path: request.path,
-        method: 'POST',
-        headers: { ...request.headers, 'content-type': 'application/json' },
-        body: request.body,
-        // The deadline above governs; undici's own timers would only race it.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      },
-      handler,
-    )
-  } catch (error) {
-    fail(error)
+  // A signal aborted before the call leaves nothing to send.
+  if (failure === undefined) {
+    try {
+      dispatcher.dispatch(
+        {
+          origin: options.origin,
+          path: request.path,
+          method: 'POST',
+          headers: { ...request.headers, 'content-type': 'application/json' },
+          body: request.body,
+          // The deadline above governs; undici's own timers would only race it.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      )
+    } catch (error) {
+      fail(error)
+    }
   }
 
   const context = {
@@ -281,18 +286,28 @@ export function openStream<F extends FieldMap>(
       headers: answer.headers,
       synapse,
       cancel() {
-        if (ended || failure !== undefined) return
         cancelled = true
         chunks.length = 0
-        fail(new CancelledError('cancelled'))
+        buffered = 0
+        if (ended || failure !== undefined) notify()
+        else fail(new CancelledError('cancelled'))
       },
       async *[Symbol.asyncIterator]() {
+        // One reader: a second loop would wait on a chunk the first one took.
+        if (reading) {
+          throw new DendriteError(
+            DendriteErrorCode.InvalidInput,
+            'stream: already being read; read it with one loop (or one text())',
+            { field: 'stream' },
+          )
+        }
+        reading = true
         try {
           while (true) {
+            if (cancelled) return
             const chunk = chunks.shift()
             if (chunk !== undefined) {
               buffered -= chunk.length
-              if (controller?.paused && buffered <= HIGH_WATER_BYTES / 2) controller.resume()
               yield chunk
               continue
             }
@@ -306,6 +321,7 @@ export function openStream<F extends FieldMap>(
             })
           }
         } finally {
+          reading = false
           // A reader that stops early lets the rest go.
           if (!ended && failure === undefined) {
             cancelled = true

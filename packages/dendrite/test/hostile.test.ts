@@ -118,6 +118,57 @@ describe('a miner that misbehaves', () => {
     expect(bytes).toBe(32 * 64 * 1024)
   })
 
+  it('cannot take the validator down by closing a long answer the reader lags behind', async () => {
+    // undici 7 asserts, uncatchably, when a paused socket closes: nothing may pause it.
+    const body = Buffer.alloc(300_000, 0x61)
+    const port = await serve((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'content-length': body.length,
+        connection: 'close',
+      })
+      res.end(body)
+    })
+    const stream = await dendrite().stream(
+      target(port),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'x' }),
+      {
+        timeoutMs: 5000,
+      },
+    )
+    await sleep(300)
+    let bytes = 0
+    for await (const chunk of stream) bytes += chunk.length
+    expect(bytes).toBe(body.length)
+  })
+
+  it('ends a stream the reader lets pile up past maxResponseBytes, after what it can hold', async () => {
+    const port = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      const pad = Buffer.alloc(16 * 1024, 0x62)
+      const pump = () => {
+        while (!res.destroyed && res.write(pad)) {}
+        if (!res.destroyed) res.once('drain', pump)
+      }
+      pump()
+    })
+    const stream = await dendrite({ maxResponseBytes: 200_000 }).stream(
+      target(port),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'x' }),
+      { timeoutMs: 5000 },
+    )
+    await sleep(300)
+    let bytes = 0
+    const read = (async () => {
+      for await (const chunk of stream) bytes += chunk.length
+    })()
+    await expect(read).rejects.toMatchObject({ code: DendriteErrorCode.TooLarge })
+    expect(bytes).toBeGreaterThan(0)
+    expect(bytes).toBeLessThanOrEqual(200_000)
+  })
+
   it('is reported with 400 for malformed HTTP and oversized headers', async () => {
     const notHttp = await rawServer('SSH-2.0-OpenSSH_9.6\r\n\r\n')
     const hugeHeader = await rawServer(
@@ -188,6 +239,31 @@ describe('the caller', () => {
       code: DendriteErrorCode.Cancelled,
       message: 'stream cancelled: enough',
     })
+  })
+
+  it('reads a stream with one loop: a second is refused, and cancel() ends the first', async () => {
+    const port = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.end('data: 1\n\ndata: 2\n\n')
+    })
+    const stream = await dendrite().stream(
+      target(port),
+      TextPrompt,
+      TextPrompt.create({ prompt: 'x' }),
+      {
+        timeoutMs: 5000,
+      },
+    )
+    await sleep(100)
+    const first = stream[Symbol.asyncIterator]()
+    expect((await first.next()).done).toBe(false)
+    await expect(stream.text()[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: DendriteErrorCode.InvalidInput,
+      field: 'stream',
+    })
+    // All of it arrived already; cancel() still ends the loop.
+    stream.cancel()
+    expect(await first.next()).toEqual({ done: true, value: undefined })
   })
 
   it('shares one listener on its signal across a fan-out', async () => {
