@@ -242,6 +242,8 @@ interface RequestState {
   headerSynapse?: SynapseData
   /** Counted by the stream's own end, not by fastify's onResponse. */
   streamed?: boolean
+  /** Counted already: each request is counted once, however it ended. */
+  observed?: boolean
 }
 
 const DEFAULT_TIMEOUT_S = 12
@@ -416,6 +418,13 @@ export class Axon {
     // Callback-style hooks: they never wait, and a promise per hook per request adds up.
     app.addHook('onRequest', (request, reply, done) => {
       stateOf(request)[STATE] = { route: 'unknown', start: performance.now() }
+      // fastify's onResponse never runs for a caller that left before the answer.
+      reply.raw.once('close', () => {
+        const state = stateOf(request)[STATE]
+        if (!reply.raw.writableFinished && state?.streamed !== true) {
+          this.#observe(request, CLIENT_CLOSED_REQUEST)
+        }
+      })
       if (this.#perIp !== undefined && !this.#perIp.take(request.ip)) {
         this.#reject(request, reply, 'rate_limited_ip')
       } else if (request.is404) {
@@ -460,7 +469,8 @@ export class Axon {
 
   #observe(request: FastifyRequest, status: number): void {
     const state = stateOf(request)[STATE]
-    if (state === null) return
+    if (state === null || state.observed === true) return
+    state.observed = true
     const seconds = (performance.now() - state.start) / 1000
     if (state.route !== 'metrics') this.metrics.observe(state.route, status, seconds, state.reason)
     const onRequestEnd = this.#options.onRequestEnd

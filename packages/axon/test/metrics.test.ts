@@ -90,4 +90,39 @@ describe('onRequestEnd', () => {
     ])
     expect(records.every((r) => r.ip === '127.0.0.1' && r.seconds >= 0)).toBe(true)
   })
+
+  it('counts a caller who left before the answer as 499, once', async () => {
+    const records: AxonRequestRecord[] = []
+    const axon = new Axon({
+      keypair: miner,
+      port: 0,
+      host: '127.0.0.1',
+      onRequestEnd: (record) => records.push(record),
+    })
+    axon.attach(Dummy, {
+      forward: async (synapse) => {
+        await new Promise((resolve) => setTimeout(resolve, 400))
+        return synapse
+      },
+    })
+    const port = await axon.start()
+    try {
+      const prepared = signedDummy(bob, port)
+      const left = request(`http://127.0.0.1:${port}${prepared.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...prepared.headers },
+        body: prepared.body,
+        signal: AbortSignal.timeout(100),
+      })
+      await expect(left).rejects.toThrow()
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(records.map((r) => [r.path, r.status, r.hotkey])).toEqual([
+        ['/Dummy', 499, bob.address],
+      ])
+      const text = await axon.metrics.registry.metrics()
+      expect(text).toContain('axon_requests_total{route="Dummy",status="499"} 1')
+    } finally {
+      await axon.stop()
+    }
+  })
 })
