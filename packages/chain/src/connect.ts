@@ -34,10 +34,11 @@ export interface Connection {
 /** Opens @polkadot/api on a {@link ResilientProvider}, or fails within the deadline. */
 export async function openConnection(options: ConnectOptions): Promise<Connection> {
   const timeoutMs = options.timeoutMs ?? 15_000
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+  // Node's timers fire at once past 2^31 - 1 ms.
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2 ** 31 - 1) {
     throw new ChainError(
       ChainErrorCode.InvalidInput,
-      `timeoutMs: expected a positive number of milliseconds, got ${String(timeoutMs)}`,
+      `timeoutMs: expected milliseconds in 1..2147483647, got ${String(timeoutMs)}`,
       { field: 'timeoutMs' },
     )
   }

@@ -6,11 +6,16 @@ export interface LiveMetagraphOptions {
   /** How often the metagraph is read again, in milliseconds (default 12,000: one block). */
   refreshMs?: number
   /**
-   * Told of each refresh that failed. The last metagraph read stays in use, and the next
-   * refresh is tried on schedule.
+   * Told of each refresh that failed. The last metagraph read stays in use (but a subnet
+   * that no longer exists has no validators), and the next refresh is tried on schedule.
    */
   onError?: (error: unknown) => void
+  /** Told of each refresh that succeeded. */
+  onRefresh?: (metagraph: Metagraph) => void
 }
+
+/** Reads in a row at an older block than the one in use, after which the node is believed. */
+const READS_BEHIND_BEFORE_RESET = 3
 
 const DEFAULT_REFRESH_MS = 12_000
 
@@ -24,6 +29,10 @@ export class LiveMetagraph {
   readonly #subtensor: Subtensor
   readonly #refreshMs: number
   readonly #onError: ((error: unknown) => void) | undefined
+  readonly #onRefresh: ((metagraph: Metagraph) => void) | undefined
+  /** Set while the chain says the subnet does not exist: then nobody is registered. */
+  #gone = false
+  #readsBehind = 0
   #metagraph: Metagraph
   #uids: Map<string, number>
   #updatedAt: number
@@ -36,12 +45,13 @@ export class LiveMetagraph {
     subtensor: Subtensor,
     metagraph: Metagraph,
     refreshMs: number,
-    onError: ((error: unknown) => void) | undefined,
+    options: LiveMetagraphOptions,
   ) {
     this.netuid = metagraph.netuid
     this.#subtensor = subtensor
     this.#refreshMs = refreshMs
-    this.#onError = onError
+    this.#onError = options.onError
+    this.#onRefresh = options.onRefresh
     this.#metagraph = metagraph
     this.#uids = uidsByHotkey(metagraph)
     this.#updatedAt = Date.now()
@@ -66,7 +76,7 @@ export class LiveMetagraph {
       )
     }
     const metagraph = await subtensor.metagraph(netuid)
-    return new LiveMetagraph(subtensor, metagraph, refreshMs, options.onError)
+    return new LiveMetagraph(subtensor, metagraph, refreshMs, options)
   }
 
   /** The metagraph last read. */
@@ -79,28 +89,36 @@ export class LiveMetagraph {
     return this.#updatedAt
   }
 
+  /** Whether the last read found no such subnet: then nobody is registered on it. */
+  get isGone(): boolean {
+    return this.#gone
+  }
+
   /** Why the last refresh failed, or undefined when it succeeded. */
   get lastError(): unknown {
     return this.#lastError
   }
 
   uidOf(hotkey: string): number | undefined {
-    return this.#uids.get(hotkey)
+    return this.#gone ? undefined : this.#uids.get(hotkey)
   }
 
   isRegistered(hotkey: string): boolean {
-    return this.#uids.has(hotkey)
+    return this.uidOf(hotkey) !== undefined
   }
 
   /** Registered, with a validator permit. */
   isValidator(hotkey: string): boolean {
-    const uid = this.#uids.get(hotkey)
+    const uid = this.uidOf(hotkey)
     return uid !== undefined && this.#metagraph.validatorPermit[uid] === 1
   }
 
-  /** The hotkey's stake weight in alpha rao (0 when unregistered); only its order is exact. */
+  /**
+   * The hotkey's stake weight in alpha rao (0 when unregistered), as a number: exact up
+   * to 2^53 rao (9 million TAO), which is what ordering callers by stake needs.
+   */
   stakeOf(hotkey: string): number {
-    const uid = this.#uids.get(hotkey)
+    const uid = this.uidOf(hotkey)
     return uid === undefined ? 0 : Number(this.#metagraph.stake[uid])
   }
 
@@ -128,30 +146,53 @@ export class LiveMetagraph {
     }
     try {
       const metagraph = await this.#subtensor.metagraph(this.netuid)
-      // An older block can come back after a reconnect to a lagging endpoint.
-      if (metagraph.block >= this.#metagraph.block) {
-        this.#metagraph = metagraph
-        this.#uids = uidsByHotkey(metagraph)
-        this.#updatedAt = Date.now()
+      // An older block comes back from a lagging endpoint after a reconnect, or from a
+      // chain that was reset: a few such reads in a row are taken as the latter.
+      if (metagraph.block < this.#metagraph.block) {
+        this.#readsBehind++
+        if (this.#readsBehind < READS_BEHIND_BEFORE_RESET) {
+          throw new ChainError(
+            ChainErrorCode.NodeError,
+            `the node answered block ${metagraph.block}, behind block ${this.#metagraph.block} already read; kept the latter`,
+          )
+        }
       }
+      this.#readsBehind = 0
+      this.#metagraph = metagraph
+      this.#uids = uidsByHotkey(metagraph)
+      this.#updatedAt = Date.now()
+      this.#gone = false
       this.#lastError = undefined
-      return this.#metagraph
+      return metagraph
     } catch (error) {
+      // A subnet that was dissolved has no validators left to serve.
+      if (error instanceof ChainError && error.code === ChainErrorCode.SubnetNotFound) {
+        this.#gone = true
+      }
       this.#lastError = error
       throw error
+    }
+  }
+
+  /** Calls a listener; what it throws or rejects with must not stop the refreshes. */
+  #tell<T>(listener: ((value: T) => unknown) | undefined, value: T): void {
+    if (this.#closed || listener === undefined) return
+    try {
+      Promise.resolve(listener(value)).catch(() => {})
+    } catch {
+      // Ignored, as above.
     }
   }
 
   #schedule(): void {
     if (this.#closed) return
     this.#timer = setTimeout(() => {
-      this.refresh().then(
-        () => this.#schedule(),
-        (error: unknown) => {
-          if (!this.#closed) this.#onError?.(error)
-          this.#schedule()
-        },
-      )
+      this.refresh()
+        .then(
+          (metagraph) => this.#tell(this.#onRefresh, metagraph),
+          (error: unknown) => this.#tell(this.#onError, error),
+        )
+        .finally(() => this.#schedule())
     }, this.#refreshMs)
     // An axon or a client keeps the process alive; a metagraph on its own should not.
     this.#timer.unref()

@@ -1,4 +1,7 @@
-import type { Devnet } from '@taokit/devnet'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { burnedRegister, ChainErrorCode, LiveMetagraph, Subtensor } from '../src/index.js'
@@ -105,5 +108,62 @@ describe('LiveMetagraph', () => {
     await expect(
       LiveMetagraph.start(subtensor, subnet.netuid, { refreshMs: 0 }),
     ).rejects.toMatchObject({ code: ChainErrorCode.InvalidInput, field: 'refreshMs' })
+  })
+})
+
+describe('LiveMetagraph across node restarts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'taokit-live-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  /** A fork-state file whose subnet 1 has `validator` staked (and so holding a permit). */
+  function subnetWith(validator: string): string {
+    const path = join(dir, `${validator.replace(/\W/g, '')}.json`)
+    const neurons = [{ hotkey: validator, coldkey: '//Bob', stake: '1000000000000' }]
+    const subnet = { owner: '//Alice', ownerHotkey: '//Alice//owner', tempo: 100, neurons }
+    writeFileSync(path, JSON.stringify({ subnets: [subnet] }))
+    return path
+  }
+
+  it('follows a chain that was reset, refuses everyone once the subnet is gone, and survives a throwing onError', async () => {
+    const first = await startDevnet({ forkState: subnetWith('//Bob//v') })
+    const port = first.port
+    let devnet: Devnet = first
+    const own = await Subtensor.connect({ network: first.url, timeoutMs: 2000 })
+    const errors: unknown[] = []
+    const live = await LiveMetagraph.start(own, 1, {
+      refreshMs: 50,
+      onError: (error) => {
+        errors.push(error)
+        throw new Error('a broken listener must not stop the refreshes')
+      },
+    })
+    const bobV = Keypair.fromUri('//Bob//v').ss58
+    const eve = Keypair.fromUri('//Eve//v').ss58
+    try {
+      await own.provider.send('dev_newBlock', [{ count: 10 }])
+      await vi.waitFor(() => expect(live.metagraph.block).toBeGreaterThanOrEqual(10), {
+        timeout: 10_000,
+      })
+      expect(live.isValidator(bobV)).toBe(true)
+
+      // The same endpoint now serves a new chain, at a lower block, where Eve validates.
+      await devnet.stop()
+      devnet = await startDevnet({ port, forkState: subnetWith('//Eve//v') })
+      await vi.waitFor(() => expect(live.isValidator(eve)).toBe(true), { timeout: 20_000 })
+      expect(live.isValidator(bobV)).toBe(false)
+      expect(live.metagraph.block).toBeLessThan(10)
+      expect(errors.some((e) => String((e as Error).message).includes('behind block'))).toBe(true)
+
+      // And then a chain without the subnet: nobody is a validator of it any more.
+      await devnet.stop()
+      devnet = await startDevnet({ port })
+      await vi.waitFor(() => expect(live.isRegistered(eve)).toBe(false), { timeout: 20_000 })
+      expect(live.isValidator(eve)).toBe(false)
+      expect(live.lastError).toMatchObject({ code: ChainErrorCode.SubnetNotFound })
+    } finally {
+      live.close()
+      await own.close()
+      await devnet.stop()
+    }
   })
 })
