@@ -39,8 +39,16 @@ it('names the option behind a wallet, password or URI the CLI cannot use', async
       ['--wallet.path', root, '--password-file', join(root, 'missing')],
       /^taokit: --password-file: cannot read .*missing \(ENOENT\)/,
     ],
+    [
+      ['--wallet.path', root, '--password-file', root],
+      /^taokit: --password-file: cannot read .* \(not a file\)/,
+    ],
+    [['--wallet.name', 'n'.repeat(300)], /cannot read it: the path is too long/],
     // An unset $VARIABLE would otherwise serve as the public dev phrase's key.
     [['--uri', ' '], /^taokit: --uri: expected a secret URI such as \/\/Alice, got nothing/],
+    [['--uri', 'not a phrase at all'], /^taokit: --uri: not a valid BIP39 mnemonic/],
+    [['--uri', '//Bob', '--netuid', '1', '--timeout', '3000000000'], /^taokit: --timeout: /],
+    [['--uri', '//Bob', '--netuid', '1', '--timeout', '0'], /^taokit: --timeout: /],
   ]
   for (const [args, message] of cases) {
     const result = await cli(...serve, ...args)

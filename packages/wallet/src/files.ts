@@ -92,6 +92,8 @@ const UNREADABLE: Record<string, string> = {
   EPERM: 'permission denied',
   ENOTDIR: 'a file stands where a folder on this path should be (check --wallet.path)',
   EISDIR: 'it is a folder, not a key file',
+  ENAMETOOLONG: 'the path is too long (a wallet or hotkey name that long?)',
+  ELOOP: 'symbolic links on this path loop',
 }
 
 /** The system's refusal to read `path`, as a WalletError; other errors as they are. */

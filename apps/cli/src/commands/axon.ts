@@ -10,10 +10,12 @@ import type { Output } from '../io.js'
 import {
   connectFrom,
   defaultNetwork,
+  MAX_TIMEOUT_MS,
   NETWORK_FLAGS,
   NETWORK_HELP,
   parseInteger,
 } from './chain-options.js'
+import { refreshReporter } from './refresh-report.js'
 import { addSignerOptions, type SignerOptions, signerFrom } from './wallet-options.js'
 
 interface ServeOptions extends SignerOptions {
@@ -65,7 +67,7 @@ function settingsOf(options: ServeOptions): ServeSettings {
       netuid: parseInteger(options.netuid, '--netuid', 65535),
       network,
       endpoint: resolveEndpoint(network, '--network'),
-      timeout: options.timeout,
+      timeout: options.timeout === undefined ? undefined : String(timeoutOf(options.timeout)),
     }
   } else if (options.network !== undefined || options.timeout !== undefined) {
     const option = options.network !== undefined ? '--network' : '--timeout'
@@ -75,6 +77,13 @@ function settingsOf(options: ServeOptions): ServeSettings {
     )
   }
   return settings
+}
+
+function timeoutOf(text: string): number {
+  const ms = parseInteger(text, '--timeout', MAX_TIMEOUT_MS)
+  if (ms < 1)
+    throw new UsageError(`--timeout: expected milliseconds in 1..${MAX_TIMEOUT_MS}`, 'timeout')
+  return ms
 }
 
 /** Prints a warning on stderr, as a JSON line under --json. */
@@ -88,7 +97,7 @@ function warn(out: Output, json: boolean, warning: string): void {
  */
 async function followSubnet(
   subnet: NonNullable<ServeSettings['subnet']>,
-  onRefreshError: (error: unknown, live: LiveMetagraph) => void,
+  report: ReturnType<typeof refreshReporter>,
 ): Promise<{ live: LiveMetagraph; close: () => Promise<void> }> {
   const { netuid, network, timeout } = subnet
   const subtensor = await connectFrom(
@@ -100,7 +109,8 @@ async function followSubnet(
   })
   try {
     const live: LiveMetagraph = await LiveMetagraph.start(subtensor, netuid, {
-      onError: (error) => onRefreshError(error, live),
+      onError: (error) => report.onError(error, live),
+      onRefresh: () => report.onRefresh(live),
     })
     const close = async () => {
       live.close()
@@ -189,13 +199,7 @@ async function serve(options: ServeOptions, out: Output): Promise<void> {
     out.stderr(`reading subnet ${target.netuid}'s metagraph from ${target.endpoint}…`)
   }
   const subnet =
-    target === undefined
-      ? undefined
-      : await followSubnet(target, (error, live) => {
-          const why = error instanceof Error ? error.message : String(error)
-          const block = live.metagraph.block
-          warn(out, json, `metagraph refresh failed (${why}); still using block ${block}'s`)
-        })
+    target === undefined ? undefined : await followSubnet(target, refreshReporter(out, json))
   try {
     await serveAxon(settings, keypair, subnet?.live, options, out)
   } finally {

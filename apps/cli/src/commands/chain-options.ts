@@ -32,12 +32,15 @@ export function addNetworkOptions(command: Command): Command {
     .option('--json', 'print JSON instead of text')
 }
 
+/** Node's timers hold at most this many milliseconds; a longer delay fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
 /** Connects as the options say; the caller closes. */
 export async function connectFrom(options: NetworkOptions): Promise<Subtensor> {
   const timeoutMs = Number(options.timeout ?? '15000')
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
     throw new UsageError(
-      `--timeout: expected a positive number of milliseconds, got ${options.timeout}`,
+      `--timeout: expected milliseconds in 1..${MAX_TIMEOUT_MS}, got ${options.timeout}`,
       'timeout',
     )
   }

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync } from 'node:fs'
+import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { isTaokitError } from '@taokit/core'
 import { Keypair } from '@taokit/keys'
 import { type PasswordSource, Wallet, type WalletLocation } from '@taokit/wallet'
@@ -86,12 +86,17 @@ export function passwordSource(
     throw new UsageError('give at most one of --password-file and --password-env', 'password')
   }
   if (options.passwordFile !== undefined) {
+    let reason: string | undefined
     try {
       accessSync(options.passwordFile, constants.R_OK)
+      const stat = statSync(options.passwordFile)
+      if (!stat.isFile() && !stat.isFIFO()) reason = 'not a file'
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+      reason = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+    }
+    if (reason !== undefined) {
       throw new UsageError(
-        `--password-file: cannot read ${options.passwordFile} (${code})`,
+        `--password-file: cannot read ${options.passwordFile} (${reason})`,
         'password-file',
       )
     }
@@ -172,7 +177,13 @@ export async function signerFrom(
     if (options.uri.trim() === '') {
       throw new UsageError('--uri: expected a secret URI such as //Alice, got nothing', 'uri')
     }
-    return Keypair.fromUri(options.uri)
+    try {
+      return Keypair.fromUri(options.uri)
+    } catch (error) {
+      if (!isTaokitError(error)) throw error
+      // The key library names its own argument; the secret itself is never in the message.
+      throw new UsageError(`--uri: ${error.message.replace(/^uri: /, '')}`, 'uri')
+    }
   }
   const wallet = walletAt(options)
   const password = passwordSource(options, false)
