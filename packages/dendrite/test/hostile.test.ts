@@ -24,6 +24,19 @@ async function serve(handler: Parameters<typeof listen>[0]): Promise<number> {
   return server.port
 }
 
+/** A miner that answers `status` and then sends bytes for as long as it is read. */
+function endless(status: number, contentType: string): Promise<number> {
+  return serve((_req, res) => {
+    res.writeHead(status, { 'content-type': contentType })
+    const pad = Buffer.alloc(16 * 1024, 0x20)
+    const pump = () => {
+      while (!res.destroyed && res.write(pad)) {}
+      if (!res.destroyed) res.once('drain', pump)
+    }
+    pump()
+  })
+}
+
 function dendrite(options: Partial<ConstructorParameters<typeof Dendrite>[0]> = {}): Dendrite {
   const created = new Dendrite({ keypair: validator, ...options })
   dendrites.push(created)
@@ -45,15 +58,7 @@ async function rawServer(raw: string): Promise<{ port: number; close(): Promise<
 
 describe('a miner that misbehaves', () => {
   it('cannot make a streamed refusal buffer past maxResponseBytes', async () => {
-    const port = await serve((_req, res) => {
-      res.writeHead(500, { 'content-type': 'application/json' })
-      const pad = Buffer.alloc(64 * 1024, 0x20)
-      const pump = () => {
-        while (!res.destroyed && res.write(pad)) {}
-        if (!res.destroyed) res.once('drain', pump)
-      }
-      pump()
-    })
+    const port = await endless(500, 'application/json')
     const stream = await dendrite({ maxResponseBytes: 100_000 }).stream(
       target(port),
       TextPrompt,
@@ -144,15 +149,7 @@ describe('a miner that misbehaves', () => {
   })
 
   it('ends a stream the reader lets pile up past maxResponseBytes, after what it can hold', async () => {
-    const port = await serve((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' })
-      const pad = Buffer.alloc(16 * 1024, 0x62)
-      const pump = () => {
-        while (!res.destroyed && res.write(pad)) {}
-        if (!res.destroyed) res.once('drain', pump)
-      }
-      pump()
-    })
+    const port = await endless(200, 'text/event-stream')
     const stream = await dendrite({ maxResponseBytes: 200_000 }).stream(
       target(port),
       TextPrompt,
