@@ -244,6 +244,8 @@ interface RequestState {
   streamed?: boolean
   /** Counted already: each request is counted once, however it ended. */
   observed?: boolean
+  /** The forward's deadline, once it has one: its signal also aborts if the caller leaves. */
+  deadline?: Deadline
 }
 
 const DEFAULT_TIMEOUT_S = 12
@@ -422,6 +424,8 @@ export class Axon {
       reply.raw.once('close', () => {
         const state = stateOf(request)[STATE]
         if (!reply.raw.writableFinished && state?.streamed !== true) {
+          // Nobody will read the answer: a forward that honours its signal can stop.
+          state?.deadline?.expire()
           this.#observe(request, CLIENT_CLOSED_REQUEST)
         }
       })
@@ -733,6 +737,7 @@ export class Axon {
         maxTimeoutS,
       )
       const deadline = new Deadline()
+      state.deadline = deadline
       const context = new SynapseForwardContext(
         caller.route,
         caller.ip,
@@ -840,6 +845,7 @@ export class Axon {
       const caller: CallerContext = { route: path, ip: request.ip }
       const rank = priority === undefined ? 0 : priority(verdict.signedBy, caller)
       const deadline = new Deadline()
+      this.#state(request).deadline = deadline
       const verified = new VerifiedEpistulaRequest(
         path,
         caller.ip,

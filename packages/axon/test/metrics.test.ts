@@ -91,8 +91,9 @@ describe('onRequestEnd', () => {
     expect(records.every((r) => r.ip === '127.0.0.1' && r.seconds >= 0)).toBe(true)
   })
 
-  it('counts a caller who left before the answer as 499, once', async () => {
+  it('counts a caller who left before the answer as 499, once, and aborts the forward', async () => {
     const records: AxonRequestRecord[] = []
+    let abortedWhenDone: boolean | undefined
     const axon = new Axon({
       keypair: miner,
       port: 0,
@@ -100,8 +101,9 @@ describe('onRequestEnd', () => {
       onRequestEnd: (record) => records.push(record),
     })
     axon.attach(Dummy, {
-      forward: async (synapse) => {
+      forward: async (synapse, context) => {
         await new Promise((resolve) => setTimeout(resolve, 400))
+        abortedWhenDone = context.signal.aborted
         return synapse
       },
     })
@@ -119,6 +121,8 @@ describe('onRequestEnd', () => {
       expect(records.map((r) => [r.path, r.status, r.hotkey])).toEqual([
         ['/Dummy', 499, bob.address],
       ])
+      // Its synapse timeout (12 s) was far off: the signal aborted because the caller left.
+      expect(abortedWhenDone).toBe(true)
       const text = await axon.metrics.registry.metrics()
       expect(text).toContain('axon_requests_total{route="Dummy",status="499"} 1')
     } finally {
