@@ -254,6 +254,11 @@ pub fn verify_batch(items: &[SignedMessage<'_>]) -> Vec<bool> {
 
 /// One batch equation over `items`, which are sorted by public key.
 fn verify_chunk(items: &[&SignedMessage<'_>]) -> Vec<bool> {
+    // The batch equation cannot use the basepoint's precomputed table, so one signature
+    // alone costs ~40% more that way than checked by itself (an axon under light load).
+    if items.len() < 2 {
+        return verify_each(items);
+    }
     let parsed: Option<Vec<(PublicKey, Signature)>> = items
         .iter()
         .map(|item| {
@@ -271,6 +276,10 @@ fn verify_chunk(items: &[&SignedMessage<'_>]) -> Vec<bool> {
             return vec![true; items.len()];
         }
     }
+    verify_each(items)
+}
+
+fn verify_each(items: &[&SignedMessage<'_>]) -> Vec<bool> {
     items
         .iter()
         .map(|item| verify(item.message, item.signature, item.public_key).unwrap_or(false))

@@ -59,6 +59,10 @@ fn batches_agree_with_single_verification() {
         .collect();
     let expected: Vec<bool> = cases.iter().map(|(_, valid)| *valid).collect();
     assert_eq!(verify_batch(&all), expected);
+    for (item, valid) in all.iter().zip(&expected) {
+        let alone = [SignedMessage { ..*item }];
+        assert_eq!(verify_batch(&alone), [*valid]);
+    }
     let valid_only: Vec<_> = all
         .into_iter()
         .zip(&expected)
