@@ -90,6 +90,7 @@ const fail = (path: string, expected: string, value: unknown) =>
 
 // str.isspace() in Python: JS's \s plus U+001C..U+001F and U+0085, minus U+FEFF.
 function isPySpace(code: number): boolean {
+  if (code > 0x20 && code < 0x7f) return false
   if (code === 0xfeff) return false
   if ((code >= 0x1c && code <= 0x1f) || code === 0x85) return true
   return /\s/.test(String.fromCharCode(code))
@@ -180,8 +181,16 @@ export function coercePyFloat(value: unknown, path: string): number {
   throw fail(path, 'a float', value)
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+
+/** Whether a Python int is exactly a JS number. */
+export function isSafeInt(int: bigint): boolean {
+  return int <= MAX_SAFE && int >= MIN_SAFE
+}
+
 function safeNumber(int: bigint, path: string): number {
-  if (int > BigInt(Number.MAX_SAFE_INTEGER) || int < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (!isSafeInt(int)) {
     throw validationError(path, `integer ${int} does not fit a JS number; declare field.bigint()`)
   }
   return Number(int)
@@ -267,7 +276,7 @@ export function coerceModel<F extends FieldMap>(
 ): ModelValue<F> {
   const entries = entriesOf(value)
   if (entries === undefined) throw fail(path, 'a dict', value)
-  const given = new Map<unknown, unknown>(entries)
+  const given = entries instanceof Map ? entries : new Map<unknown, unknown>(entries)
   const out: Record<string, unknown> = {}
   for (const [name, field] of Object.entries(fields)) {
     const where = path === '' ? name : `${path}.${name}`

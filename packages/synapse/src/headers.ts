@@ -69,8 +69,12 @@ export function headerValue(pairs: readonly [string, string][], name: string): s
   return undefined
 }
 
+const PLACEHOLDER_BASE64 = Object.fromEntries(
+  ['0', '0.0', '""', 'false', '[]', '{}'].map((json) => [json, btoa(json)]),
+) as Record<'0' | '0.0' | '""' | 'false' | '[]' | '{}', string>
+
 /** `type(value)()` as JSON: the placeholder `bt_header_input_obj_*` carries. */
-function placeholderJson(value: PyValue): string | undefined {
+function placeholderJson(value: PyValue): keyof typeof PLACEHOLDER_BASE64 | undefined {
   switch (typeof value) {
     case 'bigint':
       return '0'
@@ -102,9 +106,14 @@ export interface ToHeadersOptions {
   dumped?: PyDict
 }
 
-function terminalHeaders(out: Record<string, string>, prefix: string, info: TerminalInfo | null) {
+function terminalHeaders(
+  out: Record<string, string>,
+  prefix: string,
+  info: TerminalInfo | null,
+  dumpedInfo: PyValue | undefined,
+) {
   if (info === null) return
-  const dumped = dumpTerminal(info)
+  const dumped = dumpedInfo instanceof Map ? dumpedInfo : dumpTerminal(info)
   for (const key of TERMINAL_FIELDS) {
     const value = dumped.get(key)!
     if (value !== null) out[`${prefix}${key}`] = pyStr(value)
@@ -144,15 +153,15 @@ export function toHeaders<F extends FieldMap>(
     name: synapse.name,
     timeout: pyStr(synapse.timeout),
   }
-  terminalHeaders(headers, 'bt_header_axon_', synapse.axon)
-  terminalHeaders(headers, 'bt_header_dendrite_', synapse.dendrite)
   const dumped = options.dumped ?? type.dump(synapse)
+  terminalHeaders(headers, 'bt_header_axon_', synapse.axon, dumped.get('axon'))
+  terminalHeaders(headers, 'bt_header_dendrite_', synapse.dendrite, dumped.get('dendrite'))
   for (const name of type.requiredFields) {
     const value = dumped.get(name)
     if (value === undefined || value === null || Object.hasOwn(headers, name)) continue
     const json = placeholderJson(value)
     if (json === undefined) continue
-    headers[`bt_header_input_obj_${name}`] = Buffer.from(json, 'utf8').toString('base64')
+    headers[`bt_header_input_obj_${name}`] = PLACEHOLDER_BASE64[json]!
   }
   let headerSize = options.headerSize
   if (headerSize === undefined) {
@@ -209,13 +218,46 @@ const PLAIN_HEADERS = new Set([
   'computed_body_hash',
 ])
 
+/** `key.split(prefix)[1]` without the array: the text between the first two `prefix`es. */
+function afterPrefix(key: string, at: number, prefix: string): string {
+  const from = at + prefix.length
+  const to = key.indexOf(prefix, from)
+  return to === -1 ? key.slice(from) : key.slice(from, to)
+}
+
+// A dendrite sends the same few placeholders (`MA==` is `0`) on every request.
+const PLACEHOLDER_CACHE_SIZE = 256
+const PLACEHOLDER_MAX_LENGTH = 64
+const placeholders = new Map<string, PyValue>()
+
+/** A `bt_header_input_obj_*` value's JSON, or undefined when it does not decode. */
+function decodeInputObj(value: string): PyValue | undefined {
+  const cached = placeholders.get(value)
+  if (cached !== undefined) return cached
+  const bytes = pyBase64Decode(value)
+  const text = bytes === undefined ? undefined : decodeUtf8(bytes)
+  if (text === undefined) return undefined
+  let decoded: PyValue
+  try {
+    decoded = pyJsonLoads(text)
+  } catch {
+    // json.JSONDecodeError: logged and skipped by the SDK.
+    return undefined
+  }
+  // Only immutable values are shared between requests.
+  if (value.length <= PLACEHOLDER_MAX_LENGTH && (decoded === null || typeof decoded !== 'object')) {
+    if (placeholders.size >= PLACEHOLDER_CACHE_SIZE) placeholders.clear()
+    placeholders.set(value, decoded)
+  }
+  return decoded
+}
+
 /**
  * `parse_headers_to_inputs`: the dict `from_headers` builds, before validation. `axon` and
  * `dendrite` hold header strings; each `bt_header_input_obj_*` that decodes is its JSON
  * value; a header that does not decode is skipped, as the SDK skips it.
  */
 export function headerInputs(headers: HeaderInput): Map<string, unknown> {
-  const pairs = headerPairs(headers)
   const axon = new Map<string, string>()
   const dendrite = new Map<string, string>()
   const inputs = new Map<string, unknown>([
@@ -223,30 +265,41 @@ export function headerInputs(headers: HeaderInput): Map<string, unknown> {
     ['dendrite', dendrite],
   ])
   const plain = new Map<string, string>()
-  for (const [key, value] of pairs) {
+  // Substring matches and split()[1], exactly as the SDK reads them.
+  const take = (key: string, value: string) => {
     if (PLAIN_HEADERS.has(key)) {
       if (!plain.has(key)) plain.set(key, value)
-      continue
+      return
     }
-    // Substring matches and split()[1], exactly as the SDK reads them.
-    if (key.includes(AXON_PREFIX)) {
-      axon.set(key.split(AXON_PREFIX)[1]!, value)
-    } else if (key.includes(DENDRITE_PREFIX)) {
-      dendrite.set(key.split(DENDRITE_PREFIX)[1]!, value)
-    } else if (key.includes('bt_header_input_obj')) {
-      const parts = key.split(INPUT_PREFIX)
-      if (parts.length < 2) continue
-      const name = parts[1]!
-      if (inputs.has(name)) continue
-      const bytes = pyBase64Decode(value)
-      const text = bytes === undefined ? undefined : decodeUtf8(bytes)
-      if (text === undefined) continue
-      try {
-        inputs.set(name, pyJsonLoads(text))
-      } catch {
-        // json.JSONDecodeError: logged and skipped by the SDK.
-      }
+    let at = key.indexOf(AXON_PREFIX)
+    if (at !== -1) {
+      axon.set(afterPrefix(key, at, AXON_PREFIX), value)
+      return
     }
+    at = key.indexOf(DENDRITE_PREFIX)
+    if (at !== -1) {
+      dendrite.set(afterPrefix(key, at, DENDRITE_PREFIX), value)
+      return
+    }
+    at = key.indexOf(INPUT_PREFIX)
+    if (at === -1) return
+    const name = afterPrefix(key, at, INPUT_PREFIX)
+    if (inputs.has(name)) return
+    const decoded = decodeInputObj(value)
+    if (decoded !== undefined) inputs.set(name, decoded)
+  }
+  if (headers !== null && typeof headers === 'object' && !(Symbol.iterator in headers)) {
+    // A record (node's headers): read in place rather than as a list of pairs.
+    const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>
+    for (const name of Object.keys(record)) {
+      const value = record[name]
+      if (value === undefined) continue
+      const key = name.toLowerCase()
+      if (typeof value === 'string') take(key, value)
+      else for (const item of value) take(key, item)
+    }
+  } else {
+    for (const [key, value] of headerPairs(headers)) take(key, value)
   }
   for (const name of PLAIN_HEADERS) inputs.set(name, plain.get(name) ?? null)
   return inputs

@@ -38,7 +38,7 @@ function jsonError(message: string, text: string, pos: number): SynapseError {
   )
 }
 
-const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y
+const isDigit = (code: number) => code >= 48 && code <= 57
 const HEX4 = /^[0-9a-fA-F]{4}$/
 
 class Parser {
@@ -80,18 +80,40 @@ class Parser {
       this.pos += 9
       return Number.NEGATIVE_INFINITY
     }
-    NUMBER.lastIndex = this.pos
-    const match = NUMBER.exec(t)
-    if (match === null) throw jsonError('Expecting value', t, this.pos)
-    this.pos = NUMBER.lastIndex
-    const raw = match[0]
-    if (match[1] === undefined && match[2] === undefined) {
-      if (raw.replace('-', '').length > MAX_INT_DIGITS) {
-        throw limitError('Integer string too long', t, this.pos - raw.length)
-      }
-      return BigInt(raw)
+    return this.number()
+  }
+
+  /** A number as Python's scanner reads it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`. */
+  number(): bigint | number {
+    const t = this.text
+    const start = this.pos
+    let i = start
+    if (t.charCodeAt(i) === 45) i++
+    const lead = t.charCodeAt(i)
+    if (lead === 48) i++
+    else if (lead >= 49 && lead <= 57) i = this.digitsFrom(i + 1)
+    else throw jsonError('Expecting value', t, start)
+    const intEnd = i
+    if (t.charCodeAt(i) === 46 && isDigit(t.charCodeAt(i + 1))) i = this.digitsFrom(i + 2)
+    const e = t.charCodeAt(i)
+    if (e === 101 || e === 69) {
+      let j = i + 1
+      const sign = t.charCodeAt(j)
+      if (sign === 43 || sign === 45) j++
+      if (isDigit(t.charCodeAt(j))) i = this.digitsFrom(j + 1)
     }
-    return Number(raw)
+    this.pos = i
+    const raw = t.slice(start, i)
+    if (i !== intEnd) return Number(raw)
+    if (raw.length - (raw.charCodeAt(0) === 45 ? 1 : 0) > MAX_INT_DIGITS) {
+      throw limitError('Integer string too long', t, start)
+    }
+    return BigInt(raw)
+  }
+
+  digitsFrom(i: number): number {
+    while (isDigit(this.text.charCodeAt(i))) i++
+    return i
   }
 
   literal<T extends PyValue>(word: string, result: T): T {

@@ -9,6 +9,7 @@ import {
   dumpModel,
   type FieldMap,
   isPlainObject,
+  isSafeInt,
   type ModelInput,
   type ModelValue,
   parsePyFloat,
@@ -188,7 +189,7 @@ export function castPyFloat(value: unknown, path: string): number {
 
 function smallInt(value: unknown, path: string): number {
   const int = castPyInt(value, path)
-  if (int > BigInt(Number.MAX_SAFE_INTEGER) || int < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (!isSafeInt(int)) {
     throw validationError(path, `integer ${int} out of range`)
   }
   return Number(int)

@@ -294,8 +294,6 @@ function isJsonContentType(contentType: string | undefined): boolean {
   return main === 'application' && (sub === 'json' || sub.endsWith('+json'))
 }
 
-const UTF8_BOM = [0xef, 0xbb, 0xbf]
-
 /**
  * The body stage: FastAPI's JSON parsing (422 for a syntax error, 400 for bytes it cannot
  * decode), then the SDK's `verify_body_integrity` (500 when the body does not validate as
@@ -314,7 +312,7 @@ export function checkSynapseBody<F extends FieldMap>(
   let decoded: string | undefined
   if (bytes.length > 0 && isJsonContentType(contentType)) {
     // Starlette's request.json(): json.loads on bytes, which drops a UTF-8 BOM.
-    const start = UTF8_BOM.every((b, i) => bytes[i] === b) ? 3 : 0
+    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
     const text = decodeUtf8(bytes.subarray(start))
     if (text === undefined) {
       const message = 'There was an error parsing the body'
