@@ -142,6 +142,21 @@ describe("Python's json", () => {
     }
     expect(pyJsonLoads('"\\ud83c\\udf0d \\ud800"')).toBe('🌍 \ud800')
   })
+
+  it('ends a number where json.loads does, with its error texts', () => {
+    // What CPython 3.12's json.loads answers for each text.
+    expect(pyJsonLoads('[1.5e-3, -12, -0, 0.0, 2E-0, 1E5]')).toEqual([0.0015, -12n, 0n, 0, 2, 1e5])
+    const errors: [string, string][] = [
+      ['-', 'Expecting value: line 1 column 1 (char 0)'],
+      ['-a', 'Expecting value: line 1 column 1 (char 0)'],
+      ['[-]', 'Expecting value: line 1 column 2 (char 1)'],
+      ['1.', 'Extra data: line 1 column 2 (char 1)'],
+      ['1e+', 'Extra data: line 1 column 2 (char 1)'],
+      ['12.5.3', 'Extra data: line 1 column 5 (char 4)'],
+      ['0x1', 'Extra data: line 1 column 2 (char 1)'],
+    ]
+    for (const [text, message] of errors) expect(() => pyJsonLoads(text), text).toThrow(message)
+  })
 })
 
 it("computes the SDK's version_as_int", () => {

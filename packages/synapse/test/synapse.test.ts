@@ -227,6 +227,43 @@ describe('declaring a synapse', () => {
     expect(inputs.has('x')).toBe(false)
     expect(inputs.get('timeout')).toBe('1.0')
   })
+
+  it('reads header names by substring and split()[1], as parse_headers_to_inputs does', () => {
+    // The expected dict is what SDK 10.2 prints for the same headers.
+    const record = {
+      'x-bt_header_axon_ip': '1.2.3.4',
+      bt_header_dendrite_bt_header_dendrite_uuid: 'u',
+      Bt_Header_Axon_Port: '9',
+      bt_header_input_obj_l: 'W10=',
+      bt_header_input_obj_: 'MA==',
+      bt_header_input_objx: 'MA==',
+      bt_header_input_obj_axon: 'MA==',
+      bt_header_axon_ip_bt_header_axon_x: 'z',
+      timeout: '2',
+    }
+    const expected = new Map<string, unknown>([
+      [
+        'axon',
+        new Map([
+          ['ip', '1.2.3.4'],
+          ['port', '9'],
+          ['ip_', 'z'],
+        ]),
+      ],
+      ['dendrite', new Map([['', 'u']])],
+      ['l', []],
+      ['', 0n],
+      ['timeout', '2'],
+      ['name', null],
+      ['header_size', null],
+      ['total_size', null],
+      ['computed_body_hash', null],
+    ])
+    expect(headerInputs(record)).toEqual(expected)
+    expect(headerInputs(Object.entries(record))).toEqual(expected)
+    // A decoded list is the request's own, never shared with the next one.
+    expect(headerInputs(record).get('l')).not.toBe(headerInputs(record).get('l'))
+  })
 })
 
 describeWithShared('synapse.json requests: the dendrite side', () => {
