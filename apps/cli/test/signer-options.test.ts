@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Wallet } from '@taokit/wallet'
 import { expect, it } from 'vitest'
 import { run } from '../src/program.js'
 
@@ -57,3 +58,24 @@ it('names the option behind a wallet, password or URI the CLI cannot use', async
     expect(result.stderr).not.toMatch(/internal error|\n\s+at /)
   }
 })
+
+it('says so while an encrypted key unlocks, and nothing for a plain one', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'taokit-unlock-'))
+  const passwordFile = join(root, 'password')
+  writeFileSync(passwordFile, 'a password\n')
+  const wallet = new Wallet({ name: 'enc', path: root })
+  await wallet.create({ password: 'a password' })
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const sign = (...extra: string[]) =>
+    run(['sign', '--message', 'hi', '--wallet.path', root, '--wallet.name', 'enc', ...extra], {
+      stdout: (t) => stdout.push(t),
+      stderr: (t) => stderr.push(t),
+    })
+  expect(await sign('--password-file', passwordFile)).toBe(0)
+  expect(stderr).toEqual(['unlocking the coldkey (this takes a few seconds)…'])
+  stderr.length = 0
+  expect(await sign('--use-hotkey')).toBe(0)
+  expect(stderr).toEqual([])
+  expect(stdout).toHaveLength(2)
+}, 120_000)

@@ -72,6 +72,11 @@ export interface UnlockOptions {
    * WALLET_PASSWORD_REQUIRED.
    */
   password?: PasswordSource
+  /**
+   * Called once an encrypted key's password is read, before its key derivation (Argon2,
+   * seconds long) starts: time to tell a user why nothing seems to happen.
+   */
+  onDeriving?: () => void
 }
 
 /** A new or regenerated key: its address, and the mnemonic when one was generated. */
@@ -309,6 +314,7 @@ export class Wallet {
         )
       }
       try {
+        options.onDeriving?.()
         key = await KeyfileKey.derive(password)
       } finally {
         if (password !== options.password) password.fill(0)

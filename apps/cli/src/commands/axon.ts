@@ -192,8 +192,12 @@ function nextStopSignal(): { signal: Promise<NodeJS.Signals>; cancel: () => void
 
 async function serve(options: ServeOptions, out: Output): Promise<void> {
   const settings = settingsOf(options)
-  const keypair = await signerFrom(options, 'hotkey')
   const json = options.json === true
+  const notice =
+    options.quiet === true
+      ? undefined
+      : (text: string) => out.stderr(json ? JSON.stringify({ notice: text }) : text)
+  const keypair = await signerFrom(options, 'hotkey', notice)
   const { subnet: target } = settings
   if (target !== undefined && options.quiet !== true && !json) {
     out.stderr(`reading subnet ${target.netuid}'s metagraph from ${target.endpoint}…`)

@@ -42,7 +42,7 @@ export function registerRegister(program: Command, out: Output): void {
       async (options: NetworkOptions & SignerOptions & { netuid: string; hotkey?: string }) => {
         const netuid = parseInteger(options.netuid, '--netuid', 65535)
         const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
-        const coldkey = await signerFrom(options, 'coldkey')
+        const coldkey = await signerFrom(options, 'coldkey', out.stderr)
         await withChain(options, async (subtensor) => {
           const result = await burnedRegister(
             subtensor,

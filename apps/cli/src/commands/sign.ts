@@ -25,8 +25,8 @@ function messageOf(options: MessageOptions): Uint8Array {
   return bytes
 }
 
-function signerOf(options: SignerOptions & { useHotkey?: boolean }) {
-  return signerFrom(options, options.useHotkey === true ? 'hotkey' : 'coldkey')
+function signerOf(options: SignerOptions & { useHotkey?: boolean }, out: Output) {
+  return signerFrom(options, options.useHotkey === true ? 'hotkey' : 'coldkey', out.stderr)
 }
 
 const OPTION_OF_FIELD: Record<string, string> = {
@@ -61,7 +61,7 @@ export function registerSign(program: Command, out: Output): void {
   ).action(
     async (options: MessageOptions & SignerOptions & { useHotkey?: boolean; json?: boolean }) => {
       const message = messageOf(options)
-      const signer = await signerOf(options)
+      const signer = await signerOf(options, out)
       const signature = toHex(signer.sign(message))
       out.stdout(
         options.json === true

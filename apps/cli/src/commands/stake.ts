@@ -57,7 +57,7 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
     const limitPrice =
       options.limitPrice === undefined ? undefined : parseTao(options.limitPrice, '--limit-price')
     const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
-    const coldkey = await signerFrom(options, 'coldkey')
+    const coldkey = await signerFrom(options, 'coldkey', out.stderr)
     await withChain(options, async (subtensor) => {
       const params = {
         netuid,

@@ -74,7 +74,7 @@ export function registerSubnets(program: Command, out: Output): void {
       ['', 'Example:', '  $ taokit subnets create --uri //Alice --hotkey 5F…'].join('\n'),
     )
     .action(async (options: NetworkOptions & SignerOptions & { hotkey?: string }) => {
-      const coldkey = await signerFrom(options, 'coldkey')
+      const coldkey = await signerFrom(options, 'coldkey', out.stderr)
       const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
       await withChain(options, async (subtensor) => {
         const result = await registerNetwork(
@@ -107,7 +107,7 @@ export function registerSubnets(program: Command, out: Output): void {
     )
     .action(async (options: NetworkOptions & SignerOptions & { netuid: string }) => {
       const netuid = parseInteger(options.netuid, '--netuid', 65535)
-      const owner = await signerFrom(options, 'coldkey')
+      const owner = await signerFrom(options, 'coldkey', out.stderr)
       await withChain(options, async (subtensor) => {
         const call = ['subtensorModule', 'startCall', [netuid]] as const
         const result = await sendCall(subtensor, owner, call, progressTo(out, options.json))

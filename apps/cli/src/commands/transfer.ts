@@ -35,7 +35,7 @@ export function registerTransfer(program: Command, out: Output): void {
           SignerOptions & { dest: string; amount: string; allowDeath?: boolean },
       ) => {
         const amount = parseTao(options.amount, '--amount')
-        const from = await signerFrom(options, 'coldkey')
+        const from = await signerFrom(options, 'coldkey', out.stderr)
         await withChain(options, async (subtensor) => {
           const result = await transfer(
             subtensor,

@@ -167,10 +167,14 @@ export function addSignerOptions(command: Command, signs: 'coldkey' | 'hotkey'):
   )
 }
 
-/** The keypair that signs: `--uri`, else the wallet's coldkey (unlocked) or hotkey. */
+/**
+ * The keypair that signs: `--uri`, else the wallet's coldkey (unlocked) or hotkey. An
+ * encrypted key takes seconds to unlock; `notice` is told when that starts.
+ */
 export async function signerFrom(
   options: SignerOptions,
   key: 'coldkey' | 'hotkey',
+  notice: ((text: string) => void) | undefined,
 ): Promise<Keypair> {
   if (options.uri !== undefined) {
     // An empty URI is the public dev phrase: an unset $VARIABLE, not a key anyone meant.
@@ -187,7 +191,10 @@ export async function signerFrom(
   }
   const wallet = walletAt(options)
   const password = passwordSource(options, false)
-  const unlock = password === undefined ? {} : { password }
+  const unlock = {
+    ...(password === undefined ? {} : { password }),
+    onDeriving: () => notice?.(`unlocking the ${key} (this takes a few seconds)…`),
+  }
   return key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
 }
 

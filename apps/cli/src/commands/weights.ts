@@ -135,7 +135,7 @@ export function registerWeights(program: Command, out: Output): void {
     weights.command('set').summary('set weights (subnets without commit-reveal)'),
   ).action(async (options: WeightsOptions) => {
     const params = weightsParams(options)
-    const hotkey = await signerFrom(options, 'hotkey')
+    const hotkey = await signerFrom(options, 'hotkey', out.stderr)
     await withChain(options, async (subtensor) => {
       const result = await setWeights(subtensor, hotkey, params, progressTo(out, options.json))
       printResult(out, result, options.json, `set weights on subnet ${params.netuid}`)
@@ -150,7 +150,7 @@ export function registerWeights(program: Command, out: Output): void {
     )
     .action(async (options: WeightsOptions) => {
       const params = weightsParams(options)
-      const hotkey = await signerFrom(options, 'hotkey')
+      const hotkey = await signerFrom(options, 'hotkey', out.stderr)
       const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
       await withChain(options, async (subtensor) => {
         const { result, commit } = await commitWeights(
@@ -182,7 +182,7 @@ export function registerWeights(program: Command, out: Output): void {
     'hotkey',
   ).action(
     async (options: NetworkOptions & SignerOptions & { revealFile?: string; wait?: boolean }) => {
-      const hotkey = await signerFrom(options, 'hotkey')
+      const hotkey = await signerFrom(options, 'hotkey', out.stderr)
       const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
       await withChain(options, async (subtensor) => {
         const outcomes = await revealUntilDone(
