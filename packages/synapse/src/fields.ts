@@ -16,8 +16,26 @@ export interface FieldType<T> {
    * (`SYNAPSE_VALIDATION`) naming `path`.
    */
   coerce(value: unknown, path: string): T
-  /** `model_dump()` of the value. */
-  dump(value: T): PyValue
+  /** `model_dump()` of the value, or `model_dump(mode='json')` (see `DumpMode`). */
+  dump(value: T, mode?: DumpMode): PyValue
+}
+
+/**
+ * pydantic's `model_dump` modes. They differ in one place here: in `json` mode, NaN and
+ * ±Infinity held by an `Any` become null (a typed float keeps them, and JSON refuses them).
+ */
+export type DumpMode = 'python' | 'json'
+
+/** NaN and ±Infinity as null, at any depth: an `Any` value in `json` mode. */
+function nonFiniteToNull(value: PyValue): PyValue {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  if (Array.isArray(value)) return (value as readonly PyValue[]).map(nonFiniteToNull)
+  if (value instanceof Map) {
+    const out = new Map<PyKey, PyValue>()
+    for (const [key, item] of value) out.set(key, nonFiniteToNull(item))
+    return out
+  }
+  return value
 }
 
 /**
@@ -55,7 +73,7 @@ export class Field<T, HasDefault extends boolean = boolean> {
     const type: FieldType<T | null> = {
       annotation: `Optional[${inner.annotation}]`,
       coerce: (value, path) => (value === null ? null : inner.coerce(value, path)),
-      dump: (value) => (value === null ? null : inner.dump(value)),
+      dump: (value, mode) => (value === null ? null : inner.dump(value, mode)),
     }
     const make = this.#makeDefault
     return new Field<T | null, HasDefault>(type, this.hasDefault, make)
@@ -293,10 +311,14 @@ export function coerceModel<F extends FieldMap>(
 }
 
 /** `model_dump()` of a value of `fields`, in declaration order. */
-export function dumpModel<F extends FieldMap>(fields: F, value: ModelValue<F>): PyDict {
+export function dumpModel<F extends FieldMap>(
+  fields: F,
+  value: ModelValue<F>,
+  mode: DumpMode = 'python',
+): PyDict {
   const out = new Map<PyKey, PyValue>()
   for (const [name, field] of Object.entries(fields)) {
-    out.set(name, field.type.dump((value as Record<string, unknown>)[name]))
+    out.set(name, field.type.dump((value as Record<string, unknown>)[name], mode))
   }
   return out
 }
@@ -372,7 +394,7 @@ export const field = {
         if (!Array.isArray(value)) throw fail(path, 'a list', value)
         return value.map((v, i) => inner.coerce(v, `${path}[${i}]`))
       },
-      dump: (value) => value.map((v) => inner.dump(v)),
+      dump: (value, mode) => value.map((v) => inner.dump(v, mode)),
     })
   },
   /**
@@ -399,9 +421,9 @@ export const field = {
         }
         return out
       },
-      dump(map) {
+      dump(map, mode) {
         const out = new Map<PyKey, PyValue>()
-        for (const [k, v] of map) out.set(k, inner.dump(v))
+        for (const [k, v] of map) out.set(k, inner.dump(v, mode))
         return out
       },
     })
@@ -411,7 +433,11 @@ export const field = {
    * dict; plain objects given here become Maps).
    */
   any(): Field<PyValue, false> {
-    return make({ annotation: 'Any', coerce: toPyValue, dump: (value) => value })
+    return make({
+      annotation: 'Any',
+      coerce: toPyValue,
+      dump: (value, mode) => (mode === 'json' ? nonFiniteToNull(value) : value),
+    })
   },
   /** A nested pydantic model: dumped as a dict of its fields in declaration order. */
   model<F extends FieldMap>(fields: F): Field<ModelValue<F>, false> {
@@ -421,7 +447,7 @@ export const field = {
     return make({
       annotation,
       coerce: (value, path) => coerceModel(fields, value, path),
-      dump: (value) => dumpModel(fields, value),
+      dump: (value, mode) => dumpModel(fields, value, mode),
     })
   },
 }

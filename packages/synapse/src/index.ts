@@ -30,6 +30,7 @@ export {
 } from './epistula.js'
 export { SynapseError, SynapseErrorCode } from './errors.js'
 export {
+  type DumpMode,
   Field,
   type FieldType,
   type FieldValue,

@@ -4,9 +4,10 @@
  * synapse (`process_server_response`).
  */
 import { Synapse } from './builtin.js'
+import { SynapseError, SynapseErrorCode } from './errors.js'
 import { fromHeaders, type HeaderInput, toHeaders } from './headers.js'
 import { decodeUtf8, pyJsonDumps, pyJsonLoads } from './json.js'
-import type { PyKey, PyValue } from './python-str.js'
+import type { PyDict, PyKey, PyValue } from './python-str.js'
 import {
   emptyTerminal,
   type FieldMap,
@@ -40,6 +41,26 @@ function answered<F extends FieldMap>(synapse: SynapseData<F>, processTime: numb
 }
 
 /**
+ * The body FastAPI writes: `jsonable_encoder` dumps in `json` mode, which only differs when
+ * an `Any` holds NaN or ±Infinity, so that dump is made only when the usual one cannot be
+ * written. A typed float's NaN still cannot (a 500 in the SDK).
+ */
+function responseJson<F extends FieldMap>(
+  type: SynapseType<F>,
+  synapse: SynapseData<F>,
+  dumped: PyDict,
+): string {
+  try {
+    return pyJsonDumps(dumped, RESPONSE_JSON)
+  } catch (error) {
+    if (!(error instanceof SynapseError) || error.code !== SynapseErrorCode.Unencodable) {
+      throw error
+    }
+    return pyJsonDumps(type.dump(synapse, 'json'), RESPONSE_JSON)
+  }
+}
+
+/**
  * The axon's answer for a handled request (`synapse_to_response`): the answered synapse as
  * JSON, with its `to_headers()` (its hash recomputed, `total_size` the body's byte length).
  */
@@ -50,7 +71,7 @@ export function synapseResponse<F extends FieldMap>(
 ): SynapseResponse {
   const { synapse: out, status } = answered(synapse, options.processTime)
   const dumped = type.dump(out)
-  const body = pyJsonDumps(dumped, RESPONSE_JSON)
+  const body = responseJson(type, out, dumped)
   // The SDK's total_size is a CPython getsizeof no receiver reads; the body's length says more.
   const totalSize = Buffer.byteLength(body, 'utf8')
   return { status, headers: toHeaders(type, out, { dumped, totalSize }), body }

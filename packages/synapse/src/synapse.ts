@@ -6,6 +6,7 @@ import { invalidInput, SynapseError, SynapseErrorCode, validationError } from '.
 import {
   coerceModel,
   coercePyFloat,
+  type DumpMode,
   dumpModel,
   type FieldMap,
   isPlainObject,
@@ -124,8 +125,11 @@ export interface SynapseType<F extends FieldMap = FieldMap> {
    * ignores them.
    */
   parse(value: unknown): SynapseData<F>
-  /** `model_dump()`: base fields, then declared ones, as Python values. */
-  dump(synapse: SynapseData<F>): PyDict
+  /**
+   * `model_dump()`: base fields, then declared ones, as Python values; with `json`,
+   * `model_dump(mode='json')`, where an `Any`'s NaN and ±Infinity are null.
+   */
+  dump(synapse: SynapseData<F>, mode?: DumpMode): PyDict
   /**
    * `json.dumps(model_dump())`: by default with json.dumps's defaults, as the dendrite sends
    * it (`", "`/`": "`, non-ASCII escaped).
@@ -325,7 +329,7 @@ export function defineSynapse<F extends FieldMap>(
     return Object.assign(base, coerceModel(fields, own, '')) as SynapseData<F>
   }
 
-  const dump = (synapse: SynapseData<F>): PyDict => {
+  const dump = (synapse: SynapseData<F>, mode: DumpMode = 'python'): PyDict => {
     const out = new Map<PyKey, PyValue>()
       .set('name', synapse.name)
       .set('timeout', synapse.timeout)
@@ -334,7 +338,9 @@ export function defineSynapse<F extends FieldMap>(
       .set('dendrite', synapse.dendrite === null ? null : dumpTerminal(synapse.dendrite))
       .set('axon', synapse.axon === null ? null : dumpTerminal(synapse.axon))
       .set('computed_body_hash', synapse.computed_body_hash)
-    for (const [key, value] of dumpModel(fields, synapse as ModelValue<F>)) out.set(key, value)
+    for (const [key, value] of dumpModel(fields, synapse as ModelValue<F>, mode)) {
+      out.set(key, value)
+    }
     return out
   }
 

@@ -3,10 +3,13 @@ import { expect, it } from 'vitest'
 import {
   bodyHash,
   Dummy,
+  defineSynapse,
   errorResponse,
+  field,
   mergeStreamingResponse,
   mergeSynapseResponse,
   prepareSynapseRequest,
+  type SynapseInstance,
   streamingResponseHeaders,
   synapseResponse,
   TextPrompt,
@@ -31,6 +34,26 @@ it('answers a handled request with the synapse and its headers', () => {
   expect(response.headers.bt_header_axon_process_time).toBe('0.25')
   expect(response.body).toContain('"dummy_input":4,"dummy_output":8}')
   expect(response.body).toContain('"axon":{"status_code":200,"status_message":"Success"')
+})
+
+it("writes an Any's NaN and Infinity as null, as FastAPI does; a typed float's cannot be sent", () => {
+  // SDK 10.2's axon answers a=[nan, 1.5] with [null,1.5], and fails (500) on f=nan or l=[inf].
+  const Loose = defineSynapse('Loose', {
+    a: field.any().optional(),
+    f: field.float().default(0),
+    l: field.list(field.float()).default([]),
+    m: field.model({ inner: field.any() }).optional(),
+  })
+  const answer = (value: Partial<SynapseInstance<typeof Loose>>) =>
+    synapseResponse(Loose, { ...Loose.create({}), ...value }, { processTime: 0.1 })
+  const nan = answer({
+    a: [Number.NaN, 1.5, new Map([['x', Number.NEGATIVE_INFINITY]])],
+    m: { inner: Number.POSITIVE_INFINITY },
+  })
+  expect(nan.body).toContain('"a":[null,1.5,{"x":null}],"f":0.0,"l":[],"m":{"inner":null}}')
+  for (const bad of [{ f: Number.NaN }, { l: [Number.POSITIVE_INFINITY] }]) {
+    expect(() => answer(bad)).toThrow(expect.objectContaining({ code: 'SYNAPSE_UNENCODABLE' }))
+  }
 })
 
 it('starts a streamed answer with 200, text/event-stream and the synapse headers', () => {
