@@ -114,3 +114,35 @@ describe('taokit devnet, bad input', () => {
     expect(result.stderr).toMatch(message)
   })
 })
+
+describe('taokit wallet --json', () => {
+  it('gives each key of wallet create the fields of the regen command that writes it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'taokit-cli-wallet-'))
+    const at = ['--wallet.path', root, '--json']
+    const created = await cli('wallet', 'create', '--wallet.name', 'a', '--no-use-password', ...at)
+    expect(created.code).toBe(0)
+    const { coldkey, hotkey } = JSON.parse(created.stdout) as Record<string, { mnemonic: string }>
+    const cold = await cli(
+      'wallet',
+      'regen-coldkey',
+      '--wallet.name',
+      'b',
+      '--no-use-password',
+      '--mnemonic',
+      coldkey!.mnemonic,
+      ...at,
+    )
+    const hot = await cli(
+      'wallet',
+      'regen-hotkey',
+      '--wallet.name',
+      'b',
+      '--mnemonic',
+      hotkey!.mnemonic,
+      ...at,
+    )
+    const fields = (text: string) => Object.keys(JSON.parse(text) as object).sort()
+    expect(Object.keys(coldkey!).sort()).toEqual([...fields(cold.stdout), 'mnemonic'].sort())
+    expect(Object.keys(hotkey!).sort()).toEqual([...fields(hot.stdout), 'mnemonic'].sort())
+  })
+})

@@ -78,4 +78,10 @@ it('says so while an encrypted key unlocks, and nothing for a plain one', async 
   expect(await sign('--use-hotkey')).toBe(0)
   expect(stderr).toEqual([])
   expect(stdout).toHaveLength(2)
+  // No password option and no terminal to ask on: the message says which options to use.
+  expect(await sign()).toBe(2)
+  expect(stderr).toHaveLength(1)
+  expect(stderr[0]).toMatch(
+    /coldkey is encrypted .*: give --password-file FILE or --password-env VARIABLE, or run on a terminal/,
+  )
 }, 120_000)

@@ -1,7 +1,13 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { isTaokitError } from '@taokit/core'
 import { Keypair } from '@taokit/keys'
-import { type PasswordSource, Wallet, type WalletLocation } from '@taokit/wallet'
+import {
+  type PasswordSource,
+  Wallet,
+  WalletError,
+  WalletErrorCode,
+  type WalletLocation,
+} from '@taokit/wallet'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { ask, askNewPassword, canPrompt } from '../prompt.js'
@@ -195,7 +201,17 @@ export async function signerFrom(
     ...(password === undefined ? {} : { password }),
     onDeriving: () => notice?.(`unlocking the ${key} (this takes a few seconds)…`),
   }
-  return key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock)
+  try {
+    return await (key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock))
+  } catch (error) {
+    if (!(error instanceof WalletError) || error.code !== WalletErrorCode.PasswordRequired) {
+      throw error
+    }
+    throw new UsageError(
+      `${error.message}: give --password-file FILE or --password-env VARIABLE, or run on a terminal to be asked`,
+      'password',
+    )
+  }
 }
 
 /** The address of the wallet's hotkey (no unlocking needed). */

@@ -127,10 +127,12 @@ export function registerWallet(program: Command, out: Output): void {
           wallet: { name: target.name, path: target.path },
           coldkey: {
             ...keyJson(coldkey.keypair, target.coldkeyPath, encrypted),
+            coldkeypubPath: target.coldkeypubPath,
             mnemonic: coldkey.mnemonic,
           },
           hotkey: {
             ...keyJson(hotkey.keypair, target.hotkeyPath(), false),
+            name: target.hotkeyName,
             mnemonic: hotkey.mnemonic,
           },
         }),
