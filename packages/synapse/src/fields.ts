@@ -166,7 +166,7 @@ export function coercePyInt(value: unknown, path: string): bigint {
       return int
     }
     case 'string': {
-      const whole = /^([+-]?[0-9]+(?:_[0-9]+)*)(?:\.0*)?$/.exec(value.trim())
+      const whole = /^([+-]?[0-9]+(?:_[0-9]+)*)(?:\.0+)?$/.exec(value.trim())
       if (whole === null) {
         throw validationError(
           path,
@@ -376,8 +376,9 @@ export const field = {
         if (typeof value === 'boolean') return value
         if (value === 0 || value === 0n) return false
         if (value === 1 || value === 1n) return true
+        // pydantic does not strip these: ' yes ' is no bool.
         if (typeof value === 'string') {
-          const word = BOOL_STRINGS[value.trim().toLowerCase()]
+          const word = BOOL_STRINGS[value.toLowerCase()]
           if (word !== undefined) return word
         }
         throw fail(path, 'a bool', value)

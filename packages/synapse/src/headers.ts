@@ -16,9 +16,11 @@ import {
 } from './synapse.js'
 
 /**
- * Headers as a server framework hands them over: a record (node's `IncomingHttpHeaders`, with
- * arrays for repeated headers) or name/value pairs (`Headers`, undici's). Names are matched
- * case-insensitively, as Starlette matches them.
+ * Headers as a server framework hands them over: a record (node's `IncomingHttpHeaders`;
+ * an array value is a repeated header) or name/value pairs (`Headers`, undici's). Names are
+ * matched case-insensitively, as Starlette matches them. Node's record joins a repeated
+ * custom header's values with `, ` where Starlette takes the first; pass its `rawHeaders` as
+ * pairs to read them as the SDK does.
  */
 export type HeaderInput =
   | Readonly<Record<string, string | readonly string[] | undefined>>

@@ -109,6 +109,18 @@ describe('declaring a synapse', () => {
     const Flags = defineSynapse('Flags', { on: field.bool() })
     expect(Flags.fromJson('{"on": "yes"}').on).toBe(true)
     expect(Flags.fromJson('{"on": 0}').on).toBe(false)
+    // pydantic 2.14: ints from " 1.0 " and "1_0" but not "1."; bool words only unpadded.
+    const Counts = defineSynapse('Counts', { i: field.int(), on: field.bool().default(false) })
+    expect(Counts.fromJson('{"i": " 1.00 "}').i).toBe(1)
+    expect(Counts.fromJson('{"i": "1_0", "on": "YES"}')).toMatchObject({ i: 10, on: true })
+    for (const bad of [
+      '{"i": "1."}',
+      '{"i": "0."}',
+      '{"i": 1, "on": " yes "}',
+      '{"i": 1, "on": "true\\n"}',
+    ]) {
+      expect(() => Counts.fromJson(bad), bad).toThrow(SynapseError)
+    }
   })
 
   it('refuses what pydantic refuses, naming the field', () => {
