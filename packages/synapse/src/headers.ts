@@ -108,22 +108,41 @@ export interface ToHeadersOptions {
   dumped?: PyDict
 }
 
+// The names built once: constant keys let every header object share one shape.
+const headerNames = (prefix: string) =>
+  TERMINAL_FIELDS.map((key) => [key, `${prefix}${key}`] as const)
+const AXON_HEADERS = headerNames('bt_header_axon_')
+const DENDRITE_HEADERS = headerNames('bt_header_dendrite_')
+
 function terminalHeaders(
   out: Record<string, string>,
-  prefix: string,
+  names: readonly (readonly [string, string])[],
   info: TerminalInfo | null,
   dumpedInfo: PyValue | undefined,
 ) {
   if (info === null) return
   const dumped = dumpedInfo instanceof Map ? dumpedInfo : dumpTerminal(info)
-  for (const key of TERMINAL_FIELDS) {
+  for (const [key, name] of names) {
     const value = dumped.get(key)!
-    if (value !== null) out[`${prefix}${key}`] = pyStr(value)
+    if (value !== null) out[name] = pyStr(value)
   }
 }
 
+/** The UTF-8 length of `text` (a lone surrogate counts as U+FFFD), without a native call. */
 function byteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8')
+  let length = text.length
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) continue
+    if (unit < 0x800) {
+      length += 1
+      continue
+    }
+    const next = text.charCodeAt(i + 1)
+    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++
+    length += 2
+  }
+  return length
 }
 
 /**
@@ -156,8 +175,8 @@ export function toHeaders<F extends FieldMap>(
     timeout: pyStr(synapse.timeout),
   }
   const dumped = options.dumped ?? type.dump(synapse)
-  terminalHeaders(headers, 'bt_header_axon_', synapse.axon, dumped.get('axon'))
-  terminalHeaders(headers, 'bt_header_dendrite_', synapse.dendrite, dumped.get('dendrite'))
+  terminalHeaders(headers, AXON_HEADERS, synapse.axon, dumped.get('axon'))
+  terminalHeaders(headers, DENDRITE_HEADERS, synapse.dendrite, dumped.get('dendrite'))
   for (const name of type.requiredFields) {
     const value = dumped.get(name)
     if (value === undefined || value === null || Object.hasOwn(headers, name)) continue
@@ -168,7 +187,7 @@ export function toHeaders<F extends FieldMap>(
   let headerSize = options.headerSize
   if (headerSize === undefined) {
     headerSize = 0
-    for (const [key, value] of Object.entries(headers)) headerSize += key.length + byteLength(value)
+    for (const key in headers) headerSize += key.length + byteLength(headers[key]!)
   }
   headers.header_size = String(headerSize)
   headers.total_size = String(options.totalSize ?? selfSizedBodyLength(type, synapse))

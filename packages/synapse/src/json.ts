@@ -307,7 +307,25 @@ function escapeUnit(ch: string): string {
 
 // Per UTF-16 unit, as CPython's encoder writes astral characters: two \u escapes.
 const ASCII_ESCAPED = /[^ !#-[\]-~]/
-const UNICODE_ESCAPED = /["\\]|[^\u0020-\uffff]/
+// Quotes, backslashes and units below U+0020: one class is faster than an alternation.
+const UNICODE_ESCAPED = /[^ !#-[\]-\uffff]/
+
+// Dict keys are a synapse's few field names: each is escaped once per encoding.
+const KEY_CACHE_SIZE = 1024
+const encodedKeys = [new Map<string, string>(), new Map<string, string>()]
+
+function encodeKey(key: string, ensureAscii: boolean): string {
+  const cache = encodedKeys[ensureAscii ? 1 : 0]!
+  let encoded = cache.get(key)
+  if (encoded === undefined) {
+    encoded = encodeString(key, ensureAscii)
+    if (key.length <= 64) {
+      if (cache.size >= KEY_CACHE_SIZE) cache.clear()
+      cache.set(key, encoded)
+    }
+  }
+  return encoded
+}
 
 function encodeString(s: string, ensureAscii: boolean): string {
   const pattern = ensureAscii ? ASCII_ESCAPED : UNICODE_ESCAPED
@@ -352,8 +370,8 @@ export function pyJsonDumps(value: PyValue, options: PyJsonDumpsOptions = {}): s
     let out = '{'
     let first = true
     for (const [key, item] of v as ReadonlyMap<PyKey, PyValue>) {
-      const name = typeof key === 'string' ? key : key.toString()
-      out += `${first ? '' : itemSep}${encodeString(name, ensureAscii)}${keySep}${encode(item)}`
+      const name = typeof key === 'string' ? encodeKey(key, ensureAscii) : `"${key}"`
+      out += (first ? '' : itemSep) + name + keySep + encode(item)
       first = false
     }
     return `${out}}`
