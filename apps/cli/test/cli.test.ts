@@ -83,8 +83,15 @@ describe('taokit help and simulate', () => {
   it('teaches with examples', async () => {
     const result = await cli('epoch', '--help')
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/Examples:/)
+    expect(result.stdout).toMatch(/Examples:\n {2}\$ taokit epoch --input subnet.json/)
     expect(result.stdout).toMatch(/Exit codes: 0 done, 2 bad input/)
+    // Every command and command group the README lists shows examples.
+    const commands = ['simulate', 'wallet', 'sign', 'verify', 'devnet', 'demo', 'metagraph']
+    commands.push('subnets', 'register', 'weights', 'stake', 'transfer', 'axon serve')
+    for (const command of commands) {
+      const help = await cli(...command.split(' '), '--help')
+      expect(help.stdout, command).toMatch(new RegExp(`Examples:\\n {2}\\$ taokit ${command}`))
+    }
   })
 
   it('simulates the example subnet as a table and as JSON', async () => {

@@ -6,6 +6,7 @@ import type { Keypair } from '@taokit/keys'
 import { Dummy } from '@taokit/synapse'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   connectFrom,
@@ -327,13 +328,11 @@ export function registerAxon(program: Command, out: Output): void {
   )
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  taokit axon serve --wallet.name miner --wallet.hotkey default --port 8091',
-        '  taokit axon serve --uri //Bob --host 127.0.0.1 --port 0 --json',
-        '  taokit axon serve --wallet.name miner --netuid 1 --network finney',
-      ].join('\n'),
+      examples(
+        'taokit axon serve --wallet.name miner --wallet.hotkey default --port 8091',
+        'taokit axon serve --uri //Bob --host 127.0.0.1 --port 0 --json',
+        'taokit axon serve --wallet.name miner --netuid 1 --network finney',
+      ),
     )
     .action((options: ServeOptions) => serve(options, out))
 }

@@ -17,6 +17,7 @@ import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
 import { Wallet } from '@taokit/wallet'
 import type { Command } from 'commander'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import { parseInteger } from './chain-options.js'
 import { alpha, percent, renderTable } from './table.js'
@@ -276,6 +277,7 @@ export function registerDemo(program: Command, out: Output): void {
       ].join('\n'),
     )
     .option('--epochs <n>', 'how many epochs to run', '5')
+    .addHelpText('after', examples('taokit demo', 'taokit demo --epochs 10'))
     .action(async (options: { epochs: string }) => {
       const epochs = parseInteger(options.epochs, '--epochs', 100)
       await runDemo(out, Math.max(1, epochs))

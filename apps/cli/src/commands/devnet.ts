@@ -1,6 +1,7 @@
 import { DevnetError, parseBlockTime, runDevnet } from '@taokit/devnet'
 import type { Command } from 'commander'
 import { ExitWith, UsageError } from '../errors.js'
+import { examples } from '../help.js'
 
 interface DevnetCliOptions {
   port: string
@@ -52,13 +53,11 @@ export function registerDevnet(program: Command): void {
     .option('--quiet', 'print only the endpoint, not the accounts and blocks')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  taokit devnet',
-        '  taokit devnet --block-time 250ms --data-dir .devnet',
-        '  taokit devnet --port 0 --fork-state subnets.json --quiet',
-      ].join('\n'),
+      examples(
+        'taokit devnet',
+        'taokit devnet --block-time 250ms --data-dir .devnet',
+        'taokit devnet --port 0 --fork-state subnets.json --quiet',
+      ),
     )
     .action(async (options: DevnetCliOptions) => {
       const port = Number(options.port)

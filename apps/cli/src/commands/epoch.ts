@@ -2,6 +2,7 @@ import { previewEpoch } from '@taokit/chain'
 import { epochBatchSync, epochSync, outputToJson } from '@taokit/yuma'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import { type NetworkOptions, parseInteger, withChain } from './chain-options.js'
 import { readEpochInputs } from './epoch-input.js'
@@ -47,16 +48,12 @@ export function registerEpoch(program: Command, out: Output): void {
     .option('--json', 'the same as --format json')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  $ taokit epoch --input subnet.json',
-        '  $ taokit epoch --input ../shared/vectors/yuma/subtensor_test_bonds.json --case 3 --pretty',
-        '  $ curl -s https://example.org/state.json | taokit epoch --input - --format table',
-        '  $ taokit epoch --netuid 1 --network local --format table',
-        '',
-        'Exit codes: 0 done, 2 bad input (the message names the field), 1 internal error.',
-      ].join('\n'),
+      `${examples(
+        'taokit epoch --input subnet.json',
+        'taokit epoch --input ../shared/vectors/yuma/subtensor_test_bonds.json --case 3 --pretty',
+        'curl -s https://example.org/state.json | taokit epoch --input - --format table',
+        'taokit epoch --netuid 1 --network local --format table',
+      )}\n\nExit codes: 0 done, 2 bad input (the message names the field), 1 internal error.`,
     )
     .action(async (options: EpochOptions) => {
       if (options.json) options.format = 'json'

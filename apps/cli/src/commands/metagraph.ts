@@ -1,5 +1,6 @@
 import { formatTao, type Metagraph } from '@taokit/chain'
 import type { Command } from 'commander'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import { addNetworkOptions, type NetworkOptions, parseInteger, withChain } from './chain-options.js'
 import { percent, renderTable } from './table.js'
@@ -79,12 +80,10 @@ export function registerMetagraph(program: Command, out: Output): void {
   )
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  $ taokit metagraph --netuid 1',
-        '  $ taokit metagraph --netuid 18 --network finney --block 4000000 --json',
-      ].join('\n'),
+      examples(
+        'taokit metagraph --netuid 1',
+        'taokit metagraph --netuid 18 --network finney --block 4000000 --json',
+      ),
     )
     .action(
       async (

@@ -1,5 +1,6 @@
 import { burnedRegister } from '@taokit/chain'
 import type { Command } from 'commander'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
@@ -31,12 +32,10 @@ export function registerRegister(program: Command, out: Output): void {
   )
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  $ taokit register --netuid 1 --wallet.name miner --wallet.hotkey default',
-        '  $ taokit register --netuid 1 --uri //Bob --hotkey 5F…   # on the devnet',
-      ].join('\n'),
+      examples(
+        'taokit register --netuid 1 --wallet.name miner --wallet.hotkey default',
+        'taokit register --netuid 1 --uri //Bob --hotkey 5F…   # on the devnet',
+      ),
     )
     .action(
       async (options: NetworkOptions & SignerOptions & { netuid: string; hotkey?: string }) => {

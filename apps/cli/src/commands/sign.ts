@@ -2,6 +2,7 @@ import { fromHex, toHex, utf8 } from '@taokit/core'
 import { KeyError, verify } from '@taokit/keys'
 import type { Command } from 'commander'
 import { EXIT_FAILURE, ExitWith, UsageError } from '../errors.js'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addPasswordOptions,
@@ -56,7 +57,14 @@ export function registerSign(program: Command, out: Output): void {
         .option('--hex', 'the message is hex')
         .option('--use-hotkey', 'sign with the hotkey instead of the coldkey')
         .option('--uri <uri>', 'sign with a development key such as //Alice instead of a wallet')
-        .option('--json', 'print JSON: { ss58, message (hex), signature (hex) }'),
+        .option('--json', 'print JSON: { ss58, message (hex), signature (hex) }')
+        .addHelpText(
+          'after',
+          examples(
+            'taokit sign --message hello --wallet.name validator --use-hotkey',
+            'taokit sign --message 0x1234 --hex --uri //Alice --json',
+          ),
+        ),
     ),
   ).action(
     async (options: MessageOptions & SignerOptions & { useHotkey?: boolean; json?: boolean }) => {
@@ -83,6 +91,10 @@ export function registerSign(program: Command, out: Output): void {
       'do not also accept a signature of <Bytes>message</Bytes> (polkadot-js signRaw)',
     )
     .option('--json', 'print JSON: { valid, address }')
+    .addHelpText(
+      'after',
+      examples('taokit verify --message hello --signature 0x… --address 5GrwvaEF…utQY'),
+    )
     .action(
       (
         options: MessageOptions & {

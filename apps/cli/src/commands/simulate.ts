@@ -1,6 +1,7 @@
 import { type EpochInput, type EpochOutput, outputToJson, simulateSync } from '@taokit/yuma'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import { readEpochInput } from './epoch-input.js'
 import { exampleScenario } from './example-subnet.js'
@@ -31,12 +32,10 @@ export function registerSimulate(program: Command, out: Output): void {
     .option('--json', 'the same as --format json')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  $ taokit simulate --example --steps 5',
-        '  $ taokit simulate --input subnet.json --steps 20 --json > run.json',
-      ].join('\n'),
+      examples(
+        'taokit simulate --example --steps 5',
+        'taokit simulate --input subnet.json --steps 20 --json > run.json',
+      ),
     )
     .action(
       (options: {

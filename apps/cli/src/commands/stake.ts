@@ -1,5 +1,6 @@
 import { addStake, formatTao, removeStake } from '@taokit/chain'
 import type { Command } from 'commander'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
@@ -86,13 +87,11 @@ export function registerStake(program: Command, out: Output): void {
     .summary('add or remove stake')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  $ taokit stake add --netuid 1 --amount 10 --hotkey 5F… --wallet.name default',
-        '  $ taokit stake add --netuid 1 --amount 100 --limit-price 0.02 --allow-partial',
-        '  $ taokit stake remove --netuid 1 --amount 5',
-      ].join('\n'),
+      examples(
+        'taokit stake add --netuid 1 --amount 10 --hotkey 5F… --wallet.name default',
+        'taokit stake add --netuid 1 --amount 100 --limit-price 0.02 --allow-partial',
+        'taokit stake remove --netuid 1 --amount 5',
+      ),
     )
   addStakeCommand(stake, 'add', out)
   addStakeCommand(stake, 'remove', out)

@@ -1,5 +1,6 @@
 import { formatTao, registerNetwork, type SubnetSummary, sendCall } from '@taokit/chain'
 import type { Command } from 'commander'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
@@ -43,12 +44,7 @@ export function registerSubnets(program: Command, out: Output): void {
       .enablePositionalOptions()
       .option('--block <number|hash>', 'read at this block instead of the latest'),
   )
-    .addHelpText(
-      'after',
-      ['', 'Examples:', '  $ taokit subnets', '  $ taokit subnets --network finney --json'].join(
-        '\n',
-      ),
-    )
+    .addHelpText('after', examples('taokit subnets', 'taokit subnets --network finney --json'))
     .action(async (options: NetworkOptions & { block?: string }) => {
       const block = parseBlock(options.block)
       const list = await withChain(options, (subtensor) =>
@@ -69,10 +65,7 @@ export function registerSubnets(program: Command, out: Output): void {
     ),
     'coldkey',
   )
-    .addHelpText(
-      'after',
-      ['', 'Example:', '  $ taokit subnets create --uri //Alice --hotkey 5F…'].join('\n'),
-    )
+    .addHelpText('after', examples('taokit subnets create --uri //Alice --hotkey 5F…'))
     .action(async (options: NetworkOptions & SignerOptions & { hotkey?: string }) => {
       const coldkey = await signerFrom(options, 'coldkey', out.stderr)
       const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
@@ -101,10 +94,7 @@ export function registerSubnets(program: Command, out: Output): void {
     ),
     'coldkey',
   )
-    .addHelpText(
-      'after',
-      ['', 'Example:', '  $ taokit subnets start --netuid 1 --uri //Alice'].join('\n'),
-    )
+    .addHelpText('after', examples('taokit subnets start --netuid 1 --uri //Alice'))
     .action(async (options: NetworkOptions & SignerOptions & { netuid: string }) => {
       const netuid = parseInteger(options.netuid, '--netuid', 65535)
       const owner = await signerFrom(options, 'coldkey', out.stderr)

@@ -1,5 +1,6 @@
 import { formatTao, transfer } from '@taokit/chain'
 import type { Command } from 'commander'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
@@ -23,12 +24,7 @@ export function registerTransfer(program: Command, out: Output): void {
     ),
     'coldkey',
   )
-    .addHelpText(
-      'after',
-      ['', 'Example:', '  $ taokit transfer --dest 5F… --amount 1.5 --wallet.name default'].join(
-        '\n',
-      ),
-    )
+    .addHelpText('after', examples('taokit transfer --dest 5F… --amount 1.5 --wallet.name default'))
     .action(
       async (
         options: NetworkOptions &

@@ -3,6 +3,7 @@ import type { KeyfileFormat, Keypair, MnemonicWords } from '@taokit/keys'
 import { type CreatedKey, Wallet, type WalletInfo } from '@taokit/wallet'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addPasswordOptions,
@@ -98,6 +99,15 @@ export function registerWallet(program: Command, out: Output): void {
         'Passwords come from --password-file, --password-env or a prompt on the terminal.',
         "To unlock, bittensor-wallet's BT_PW_<PATH> variables work too.",
       ].join('\n'),
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'taokit wallet create --wallet.name validator --password-file ./pw',
+        'taokit wallet regen-hotkey --wallet.name validator --wallet.hotkey miner1 --mnemonic -',
+        'taokit wallet list',
+        'taokit wallet show --wallet.name validator --json',
+      ),
     )
 
   addPasswordOptions(

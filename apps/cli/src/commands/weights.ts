@@ -11,6 +11,7 @@ import {
 import type { Keypair } from '@taokit/keys'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
+import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
@@ -124,12 +125,12 @@ export function registerWeights(program: Command, out: Output): void {
         'Weights are converted to u16 exactly as the Python SDK does (max = 65535, zeros dropped).',
         'Checks that the chain would fail (rate limit, permit, version key, minimum count,',
         'commit-reveal state) are made before anything is paid.',
-        '',
-        'Examples:',
-        '  $ taokit weights set --netuid 1 --uids 3,4,5 --weights 0.2,0.3,0.5 --wallet.name validator',
-        '  $ taokit weights commit --netuid 1 --uids 3,4,5 --weights 1,1,2',
-        '  $ taokit weights reveal --wait',
-      ].join('\n'),
+      ].join('\n') +
+        examples(
+          'taokit weights set --netuid 1 --uids 3,4,5 --weights 0.2,0.3,0.5 --wallet.name validator',
+          'taokit weights commit --netuid 1 --uids 3,4,5 --weights 1,1,2',
+          'taokit weights reveal --wait',
+        ),
     )
   addWeightsOptions(
     weights.command('set').summary('set weights (subnets without commit-reveal)'),
