@@ -149,6 +149,15 @@ export function parsePyFloat(text: string): number | undefined {
 const I64_MIN = -(2n ** 63n)
 const I64_MAX = 2n ** 63n - 1n
 
+// Rust's char::is_whitespace, which pydantic-core strips: JS's trim() also strips U+FEFF
+// and keeps U+0085.
+const RUST_SPACE = '\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const RUST_TRIM = new RegExp(`^[${RUST_SPACE}]+|[${RUST_SPACE}]+$`, 'g')
+
+function rustTrim(text: string): string {
+  return text.replace(RUST_TRIM, '')
+}
+
 /** pydantic's lax `int`: ints, bools, integral floats, and strings of an int (or `N.000`). */
 export function coercePyInt(value: unknown, path: string): bigint {
   switch (typeof value) {
@@ -166,7 +175,7 @@ export function coercePyInt(value: unknown, path: string): bigint {
       return int
     }
     case 'string': {
-      const whole = /^([+-]?[0-9]+(?:_[0-9]+)*)(?:\.0+)?$/.exec(value.trim())
+      const whole = /^([+-]?[0-9]+(?:_[0-9]+)*)(?:\.0+)?$/.exec(rustTrim(value))
       if (whole === null) {
         throw validationError(
           path,
@@ -214,20 +223,21 @@ function safeNumber(int: bigint, path: string): number {
   return Number(int)
 }
 
-const BOOL_STRINGS: Record<string, boolean> = {
-  '0': false,
-  off: false,
-  f: false,
-  false: false,
-  n: false,
-  no: false,
-  '1': true,
-  on: true,
-  t: true,
-  true: true,
-  y: true,
-  yes: true,
-}
+// A Map, not an object literal: "constructor" must be no bool.
+const BOOL_STRINGS = new Map<string, boolean>([
+  ['0', false],
+  ['off', false],
+  ['f', false],
+  ['false', false],
+  ['n', false],
+  ['no', false],
+  ['1', true],
+  ['on', true],
+  ['t', true],
+  ['true', true],
+  ['y', true],
+  ['yes', true],
+])
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false
@@ -378,7 +388,7 @@ export const field = {
         if (value === 1 || value === 1n) return true
         // pydantic does not strip these: ' yes ' is no bool.
         if (typeof value === 'string') {
-          const word = BOOL_STRINGS[value.toLowerCase()]
+          const word = BOOL_STRINGS.get(value.toLowerCase())
           if (word !== undefined) return word
         }
         throw fail(path, 'a bool', value)

@@ -312,19 +312,26 @@ const UNICODE_ESCAPED = /[^ !#-[\]-\uffff]/
 
 // Dict keys are a synapse's few field names: each is escaped once per encoding.
 const KEY_CACHE_SIZE = 1024
+const KEY_MAX_LENGTH = 64
 const encodedKeys = [new Map<string, string>(), new Map<string, string>()]
 
 function encodeKey(key: string, ensureAscii: boolean): string {
   const cache = encodedKeys[ensureAscii ? 1 : 0]!
   let encoded = cache.get(key)
-  if (encoded === undefined) {
-    encoded = encodeString(key, ensureAscii)
-    if (key.length <= 64) {
-      if (cache.size >= KEY_CACHE_SIZE) cache.clear()
-      cache.set(key, encoded)
-    }
-  }
+  if (encoded !== undefined) return encoded
+  if (key.length > KEY_MAX_LENGTH) return encodeString(key, ensureAscii)
+  if (cache.size >= KEY_CACHE_SIZE) cache.clear()
+  // A key parsed from a body is a slice of the whole body text: the cache keeps a copy, or
+  // it would keep the body.
+  const own = ownCopy(key)
+  encoded = encodeString(own, ensureAscii)
+  cache.set(own, encoded)
   return encoded
+}
+
+/** `text` in a string of its own, not a view into the larger string it was cut from. */
+function ownCopy(text: string): string {
+  return [...text].join('')
 }
 
 function encodeString(s: string, ensureAscii: boolean): string {

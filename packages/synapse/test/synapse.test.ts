@@ -113,7 +113,12 @@ describe('declaring a synapse', () => {
     const Counts = defineSynapse('Counts', { i: field.int(), on: field.bool().default(false) })
     expect(Counts.fromJson('{"i": " 1.00 "}').i).toBe(1)
     expect(Counts.fromJson('{"i": "1_0", "on": "YES"}')).toMatchObject({ i: 10, on: true })
+    // pydantic-core strips as Rust's str::trim does: U+0085 yes, U+FEFF no.
+    expect(Counts.fromJson('{"i": "\\u00851"}').i).toBe(1)
     for (const bad of [
+      '{"i": "\\ufeff1"}',
+      '{"i": 1, "on": "constructor"}',
+      '{"i": 1, "on": "__proto__"}',
       '{"i": "1."}',
       '{"i": "0."}',
       '{"i": 1, "on": " yes "}',
