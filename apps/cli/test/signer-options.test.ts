@@ -75,9 +75,12 @@ it('says so while an encrypted key unlocks, and nothing for a plain one', async 
   expect(await sign('--password-file', passwordFile)).toBe(0)
   expect(stderr).toEqual(['unlocking the coldkey (this takes a few seconds)…'])
   stderr.length = 0
+  // Under --json, stderr is kept for errors, as the chain commands keep it.
+  expect(await sign('--password-file', passwordFile, '--json')).toBe(0)
+  expect(stderr).toEqual([])
   expect(await sign('--use-hotkey')).toBe(0)
   expect(stderr).toEqual([])
-  expect(stdout).toHaveLength(2)
+  expect(stdout).toHaveLength(3)
   // No password option and no terminal to ask on: the message says which options to use.
   expect(await sign()).toBe(2)
   expect(stderr).toHaveLength(1)

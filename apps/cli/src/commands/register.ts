@@ -14,6 +14,7 @@ import {
   addSignerOptions,
   type SignerOptions,
   signerFrom,
+  unlockNotice,
   walletHotkeyAddress,
 } from './wallet-options.js'
 
@@ -41,7 +42,7 @@ export function registerRegister(program: Command, out: Output): void {
       async (options: NetworkOptions & SignerOptions & { netuid: string; hotkey?: string }) => {
         const netuid = parseInteger(options.netuid, '--netuid', 65535)
         const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
-        const coldkey = await signerFrom(options, 'coldkey', out.stderr)
+        const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
         await withChain(options, async (subtensor) => {
           const result = await burnedRegister(
             subtensor,

@@ -9,6 +9,7 @@ import {
   addWalletOptions,
   type SignerOptions,
   signerFrom,
+  unlockNotice,
 } from './wallet-options.js'
 
 interface MessageOptions {
@@ -26,8 +27,12 @@ function messageOf(options: MessageOptions): Uint8Array {
   return bytes
 }
 
-function signerOf(options: SignerOptions & { useHotkey?: boolean }, out: Output) {
-  return signerFrom(options, options.useHotkey === true ? 'hotkey' : 'coldkey', out.stderr)
+function signerOf(options: SignerOptions & { useHotkey?: boolean; json?: boolean }, out: Output) {
+  return signerFrom(
+    options,
+    options.useHotkey === true ? 'hotkey' : 'coldkey',
+    unlockNotice(out, options.json),
+  )
 }
 
 const OPTION_OF_FIELD: Record<string, string> = {

@@ -15,6 +15,7 @@ import {
   addSignerOptions,
   type SignerOptions,
   signerFrom,
+  unlockNotice,
   walletHotkeyAddress,
 } from './wallet-options.js'
 
@@ -58,7 +59,7 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
     const limitPrice =
       options.limitPrice === undefined ? undefined : parseTao(options.limitPrice, '--limit-price')
     const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
-    const coldkey = await signerFrom(options, 'coldkey', out.stderr)
+    const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
     await withChain(options, async (subtensor) => {
       const params = {
         netuid,

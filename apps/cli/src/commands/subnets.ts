@@ -16,6 +16,7 @@ import {
   addSignerOptions,
   type SignerOptions,
   signerFrom,
+  unlockNotice,
   walletHotkeyAddress,
 } from './wallet-options.js'
 
@@ -67,7 +68,7 @@ export function registerSubnets(program: Command, out: Output): void {
   )
     .addHelpText('after', examples('taokit subnets create --uri //Alice --hotkey 5F…'))
     .action(async (options: NetworkOptions & SignerOptions & { hotkey?: string }) => {
-      const coldkey = await signerFrom(options, 'coldkey', out.stderr)
+      const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
       const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
       await withChain(options, async (subtensor) => {
         const result = await registerNetwork(
@@ -97,7 +98,7 @@ export function registerSubnets(program: Command, out: Output): void {
     .addHelpText('after', examples('taokit subnets start --netuid 1 --uri //Alice'))
     .action(async (options: NetworkOptions & SignerOptions & { netuid: string }) => {
       const netuid = parseInteger(options.netuid, '--netuid', 65535)
-      const owner = await signerFrom(options, 'coldkey', out.stderr)
+      const owner = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
       await withChain(options, async (subtensor) => {
         const call = ['subtensorModule', 'startCall', [netuid]] as const
         const result = await sendCall(subtensor, owner, call, progressTo(out, options.json))

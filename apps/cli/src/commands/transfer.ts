@@ -10,7 +10,7 @@ import {
   progressTo,
   withChain,
 } from './chain-options.js'
-import { addSignerOptions, type SignerOptions, signerFrom } from './wallet-options.js'
+import { addSignerOptions, type SignerOptions, signerFrom, unlockNotice } from './wallet-options.js'
 
 export function registerTransfer(program: Command, out: Output): void {
   addSignerOptions(
@@ -31,7 +31,7 @@ export function registerTransfer(program: Command, out: Output): void {
           SignerOptions & { dest: string; amount: string; allowDeath?: boolean },
       ) => {
         const amount = parseTao(options.amount, '--amount')
-        const from = await signerFrom(options, 'coldkey', out.stderr)
+        const from = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
         await withChain(options, async (subtensor) => {
           const result = await transfer(
             subtensor,

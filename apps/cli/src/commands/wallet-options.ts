@@ -10,6 +10,7 @@ import {
 } from '@taokit/wallet'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
+import type { Output } from '../io.js'
 import { ask, askNewPassword, canPrompt } from '../prompt.js'
 
 /** btcli's spellings of the wallet options; `run` rewrites them to the dotted form. */
@@ -171,6 +172,14 @@ export function addSignerOptions(command: Command, signs: 'coldkey' | 'hotkey'):
       `sign with a development key such as //Alice instead of the wallet's ${signs}`,
     ),
   )
+}
+
+/** Where `signerFrom` says it is unlocking: stderr, unless --json keeps it for errors. */
+export function unlockNotice(
+  out: Pick<Output, 'stderr'>,
+  json: boolean | undefined,
+): ((text: string) => void) | undefined {
+  return json === true ? undefined : out.stderr
 }
 
 /**

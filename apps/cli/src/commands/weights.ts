@@ -22,7 +22,7 @@ import {
   progressTo,
   withChain,
 } from './chain-options.js'
-import { addSignerOptions, type SignerOptions, signerFrom } from './wallet-options.js'
+import { addSignerOptions, type SignerOptions, signerFrom, unlockNotice } from './wallet-options.js'
 
 interface WeightsOptions extends NetworkOptions, SignerOptions {
   netuid: string
@@ -136,7 +136,7 @@ export function registerWeights(program: Command, out: Output): void {
     weights.command('set').summary('set weights (subnets without commit-reveal)'),
   ).action(async (options: WeightsOptions) => {
     const params = weightsParams(options)
-    const hotkey = await signerFrom(options, 'hotkey', out.stderr)
+    const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
     await withChain(options, async (subtensor) => {
       const result = await setWeights(subtensor, hotkey, params, progressTo(out, options.json))
       printResult(out, result, options.json, `set weights on subnet ${params.netuid}`)
@@ -151,7 +151,7 @@ export function registerWeights(program: Command, out: Output): void {
     )
     .action(async (options: WeightsOptions) => {
       const params = weightsParams(options)
-      const hotkey = await signerFrom(options, 'hotkey', out.stderr)
+      const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
       const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
       await withChain(options, async (subtensor) => {
         const { result, commit } = await commitWeights(
@@ -183,7 +183,7 @@ export function registerWeights(program: Command, out: Output): void {
     'hotkey',
   ).action(
     async (options: NetworkOptions & SignerOptions & { revealFile?: string; wait?: boolean }) => {
-      const hotkey = await signerFrom(options, 'hotkey', out.stderr)
+      const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
       const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
       await withChain(options, async (subtensor) => {
         const outcomes = await revealUntilDone(
