@@ -1,4 +1,4 @@
-import v8 from 'node:v8'
+import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Keypair } from '@taokit/keys'
 import { expect, it } from 'vitest'
@@ -61,7 +61,7 @@ it("writes an Any's NaN and Infinity as null, as FastAPI does; a typed float's c
 
 it('keeps no request body alive after answering it', () => {
   // Dict keys parsed from a body are slices of its text; caching one kept the whole body.
-  v8.setFlagsFromString('--expose-gc')
+  setFlagsFromString('--expose-gc')
   const gc = runInNewContext('gc') as () => void
   const Tagged = defineSynapse('Tagged', {
     scores: field.dict(field.float()).default(new Map()),
