@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KeyfileKey, readKeyfile, verify } from '@taokit/keys'
-import { describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
+import { argon2Timeout, describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { npxTaokit } from './npx.js'
 
@@ -43,43 +43,47 @@ describeWithShared('npx taokit wallet makes the folder btcli makes', () => {
     'bt-test-wallet',
   ]
 
-  it('regen-coldkey writes the coldkey and coldkeypub.txt, and show --json reads them', async () => {
-    const passwordFile = join(dir, 'password')
-    await writeFile(passwordFile, `${expected.coldkey.password}\n`)
-    const out = ok([
-      'wallet',
-      'regen-coldkey',
-      ...walletArgs(),
-      '--mnemonic',
-      expected.coldkey.mnemonic,
-      '--password-file',
-      passwordFile,
-      '--json',
-    ])
-    const folder = join(dir, 'wallets', 'bt-test-wallet')
-    expect(JSON.parse(out)).toMatchObject({ ss58: expected.coldkey.ss58, encrypted: true })
-    expect(await readFile(join(folder, 'coldkeypub.txt'), 'utf8')).toBe(
-      await shared('coldkeypub.txt'),
-    )
-    const key = await KeyfileKey.derive(expected.coldkey.password)
-    const coldkey = await readFile(join(folder, 'coldkey'))
-    expect(readKeyfile(coldkey, key).ss58).toBe(expected.coldkey.ss58)
-    expect((await stat(join(folder, 'coldkey'))).mode & 0o777).toBe(0o600)
-    expect(out).not.toContain(expected.coldkey.mnemonic.split(' ')[0])
+  it(
+    'regen-coldkey writes the coldkey and coldkeypub.txt, and show --json reads them',
+    async () => {
+      const passwordFile = join(dir, 'password')
+      await writeFile(passwordFile, `${expected.coldkey.password}\n`)
+      const out = ok([
+        'wallet',
+        'regen-coldkey',
+        ...walletArgs(),
+        '--mnemonic',
+        expected.coldkey.mnemonic,
+        '--password-file',
+        passwordFile,
+        '--json',
+      ])
+      const folder = join(dir, 'wallets', 'bt-test-wallet')
+      expect(JSON.parse(out)).toMatchObject({ ss58: expected.coldkey.ss58, encrypted: true })
+      expect(await readFile(join(folder, 'coldkeypub.txt'), 'utf8')).toBe(
+        await shared('coldkeypub.txt'),
+      )
+      const key = await KeyfileKey.derive(expected.coldkey.password)
+      const coldkey = await readFile(join(folder, 'coldkey'))
+      expect(readKeyfile(coldkey, key).ss58).toBe(expected.coldkey.ss58)
+      expect((await stat(join(folder, 'coldkey'))).mode & 0o777).toBe(0o600)
+      expect(out).not.toContain(expected.coldkey.mnemonic.split(' ')[0])
 
-    const show = JSON.parse(ok(['wallet', 'show', ...walletArgs(), '--json']))
-    expect(show).toEqual({
-      name: 'bt-test-wallet',
-      path: folder,
-      coldkey: { path: join(folder, 'coldkey'), encryption: 'nacl' },
-      coldkeypub: {
-        ss58: expected.coldkey.ss58,
-        publicKey: expect.stringMatching(/^0x[0-9a-f]{64}$/),
-        path: join(folder, 'coldkeypub.txt'),
-      },
-      hotkeys: [],
-    })
-  }, 90_000)
+      const show = JSON.parse(ok(['wallet', 'show', ...walletArgs(), '--json']))
+      expect(show).toEqual({
+        name: 'bt-test-wallet',
+        path: folder,
+        coldkey: { path: join(folder, 'coldkey'), encryption: 'nacl' },
+        coldkeypub: {
+          ss58: expected.coldkey.ss58,
+          publicKey: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+          path: join(folder, 'coldkeypub.txt'),
+        },
+        hotkeys: [],
+      })
+    },
+    argon2Timeout(2),
+  )
 
   it('regen-hotkey writes the hotkey files byte for byte, taking the mnemonic from stdin', async () => {
     const hotkey = expected.hotkeys.miner1!

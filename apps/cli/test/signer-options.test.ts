@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { argon2Timeout } from '@taokit/testing'
 import { Wallet } from '@taokit/wallet'
 import { expect, it } from 'vitest'
 import { run } from '../src/program.js'
@@ -59,32 +60,36 @@ it('names the option behind a wallet, password or URI the CLI cannot use', async
   }
 })
 
-it('says so while an encrypted key unlocks, and nothing for a plain one', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'taokit-unlock-'))
-  const passwordFile = join(root, 'password')
-  writeFileSync(passwordFile, 'a password\n')
-  const wallet = new Wallet({ name: 'enc', path: root })
-  await wallet.create({ password: 'a password' })
-  const stdout: string[] = []
-  const stderr: string[] = []
-  const sign = (...extra: string[]) =>
-    run(['sign', '--message', 'hi', '--wallet.path', root, '--wallet.name', 'enc', ...extra], {
-      stdout: (t) => stdout.push(t),
-      stderr: (t) => stderr.push(t),
-    })
-  expect(await sign('--password-file', passwordFile)).toBe(0)
-  expect(stderr).toEqual(['unlocking the coldkey (this takes a few seconds)…'])
-  stderr.length = 0
-  // Under --json, stderr is kept for errors, as the chain commands keep it.
-  expect(await sign('--password-file', passwordFile, '--json')).toBe(0)
-  expect(stderr).toEqual([])
-  expect(await sign('--use-hotkey')).toBe(0)
-  expect(stderr).toEqual([])
-  expect(stdout).toHaveLength(3)
-  // No password option and no terminal to ask on: the message says which options to use.
-  expect(await sign()).toBe(2)
-  expect(stderr).toHaveLength(1)
-  expect(stderr[0]).toMatch(
-    /coldkey is encrypted .*: give --password-file FILE or --password-env VARIABLE, or run on a terminal/,
-  )
-}, 120_000)
+it(
+  'says so while an encrypted key unlocks, and nothing for a plain one',
+  async () => {
+    const root = mkdtempSync(join(tmpdir(), 'taokit-unlock-'))
+    const passwordFile = join(root, 'password')
+    writeFileSync(passwordFile, 'a password\n')
+    const wallet = new Wallet({ name: 'enc', path: root })
+    await wallet.create({ password: 'a password' })
+    const stdout: string[] = []
+    const stderr: string[] = []
+    const sign = (...extra: string[]) =>
+      run(['sign', '--message', 'hi', '--wallet.path', root, '--wallet.name', 'enc', ...extra], {
+        stdout: (t) => stdout.push(t),
+        stderr: (t) => stderr.push(t),
+      })
+    expect(await sign('--password-file', passwordFile)).toBe(0)
+    expect(stderr).toEqual(['unlocking the coldkey (this takes a few seconds)…'])
+    stderr.length = 0
+    // Under --json, stderr is kept for errors, as the chain commands keep it.
+    expect(await sign('--password-file', passwordFile, '--json')).toBe(0)
+    expect(stderr).toEqual([])
+    expect(await sign('--use-hotkey')).toBe(0)
+    expect(stderr).toEqual([])
+    expect(stdout).toHaveLength(3)
+    // No password option and no terminal to ask on: the message says which options to use.
+    expect(await sign()).toBe(2)
+    expect(stderr).toHaveLength(1)
+    expect(stderr[0]).toMatch(
+      /coldkey is encrypted .*: give --password-file FILE or --password-env VARIABLE, or run on a terminal/,
+    )
+  },
+  argon2Timeout(3),
+)

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import { isTaokitError } from '@taokit/core'
+import { argon2Timeout } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
 import {
   encryptKeyfile,
@@ -110,29 +111,35 @@ describe('bad input gives a typed error naming the field', () => {
 })
 
 describe('keyfiles', () => {
-  it('tells a wrong password and a tampered file apart from bad JSON, without the password', async () => {
-    const keypair = Keypair.fromMnemonic(MNEMONIC)
-    const key = await KeyfileKey.derive('correct horse')
-    const plaintext = keypair.keyfileJson()
-    const file = encryptKeyfile(plaintext, key)
-    plaintext.fill(0)
-    expect(readKeyfile(file, key).ss58).toBe(keypair.ss58)
+  it(
+    'tells a wrong password and a tampered file apart from bad JSON, without the password',
+    async () => {
+      const keypair = Keypair.fromMnemonic(MNEMONIC)
+      const [key, wrong] = await Promise.all([
+        KeyfileKey.derive('correct horse'),
+        KeyfileKey.derive('wrong horse'),
+      ])
+      const plaintext = keypair.keyfileJson()
+      const file = encryptKeyfile(plaintext, key)
+      plaintext.fill(0)
+      expect(readKeyfile(file, key).ss58).toBe(keypair.ss58)
 
-    const wrong = await KeyfileKey.derive('wrong horse')
-    const wrongPassword = errorOf(() => readKeyfile(file, wrong))
-    expect(wrongPassword.code).toBe('KEYFILE_WRONG_PASSWORD')
-    expect(wrongPassword.message).not.toContain('horse')
+      const wrongPassword = errorOf(() => readKeyfile(file, wrong))
+      expect(wrongPassword.code).toBe('KEYFILE_WRONG_PASSWORD')
+      expect(wrongPassword.message).not.toContain('horse')
 
-    const tampered = file.slice()
-    tampered[60]! ^= 1
-    expect(errorOf(() => readKeyfile(tampered, key)).code).toBe('KEYFILE_WRONG_PASSWORD')
-    expect(errorOf(() => readKeyfile(file.slice(0, 20), key)).code).toBe('KEYFILE_CORRUPT')
-    expect(errorOf(() => readKeyfile(file)).code).toBe('KEYFILE_PASSWORD_REQUIRED')
-    const notJson = new TextEncoder().encode('{"secretSeed": 12345}')
-    expect(errorOf(() => readKeyfile(notJson)).code).toBe('KEYFILE_CORRUPT')
-    const vault = new TextEncoder().encode('$ANSIBLE_VAULT;1.1;AES256\n3031')
-    expect(errorOf(() => readKeyfile(vault, key)).code).toBe('KEYFILE_UNSUPPORTED')
-  }, 60_000)
+      const tampered = file.slice()
+      tampered[60]! ^= 1
+      expect(errorOf(() => readKeyfile(tampered, key)).code).toBe('KEYFILE_WRONG_PASSWORD')
+      expect(errorOf(() => readKeyfile(file.slice(0, 20), key)).code).toBe('KEYFILE_CORRUPT')
+      expect(errorOf(() => readKeyfile(file)).code).toBe('KEYFILE_PASSWORD_REQUIRED')
+      const notJson = new TextEncoder().encode('{"secretSeed": 12345}')
+      expect(errorOf(() => readKeyfile(notJson)).code).toBe('KEYFILE_CORRUPT')
+      const vault = new TextEncoder().encode('$ANSIBLE_VAULT;1.1;AES256\n3031')
+      expect(errorOf(() => readKeyfile(vault, key)).code).toBe('KEYFILE_UNSUPPORTED')
+    },
+    argon2Timeout(2),
+  )
 
   it('prints a keypair as its address only', () => {
     const keypair = Keypair.fromMnemonic(MNEMONIC)

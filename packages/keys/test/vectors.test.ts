@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fromHex, toHex } from '@taokit/core'
-import { describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
+import { argon2Timeout, describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
 import { beforeAll, expect, it } from 'vitest'
 import {
   KeyError,
@@ -284,12 +284,9 @@ describeWithShared('keyfiles/', () => {
 
   beforeAll(async () => {
     // Argon2i over 512 MiB takes seconds; derive each distinct password once.
-    for (const c of vectors.load_cases) {
-      if (c.password !== null && !keys.has(c.password)) {
-        keys.set(c.password, await KeyfileKey.derive(c.password))
-      }
-    }
-  }, 120_000)
+    const passwords = new Set(vectors.load_cases.flatMap((c) => c.password ?? []))
+    for (const password of passwords) keys.set(password, await KeyfileKey.derive(password))
+  }, argon2Timeout(2))
 
   it('loads what bittensor-wallet loads and refuses the rest with a typed error', () => {
     for (const c of vectors.load_cases) {

@@ -9,4 +9,5 @@ export {
   type SynapseVectors,
   sampleHotkeyMnemonic,
 } from './synapse-vectors.js'
+export { argon2Timeout } from './timeouts.js'
 export { loadYumaCases, type YumaCase } from './yuma-vectors.js'

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KeyfileKey, Keypair, readKeyfile } from '@taokit/keys'
-import { describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
+import { argon2Timeout, describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readPassword, Wallet, WalletError } from '../src/index.js'
 
@@ -20,7 +20,7 @@ afterEach(async () => {
 })
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777
-const SLOW = 90_000 // each coldkey password costs seconds of Argon2i
+const SLOW = argon2Timeout(2)
 
 async function errorOf(promise: Promise<unknown>): Promise<WalletError> {
   const error = await promise.then(
