@@ -77,6 +77,7 @@ describe('connecting', () => {
     await client.close()
   })
 
+  // Local CI runs took 55–84 s for the 200 cycles; the official CI machine is slower still.
   it('leaves no socket, timer or listener behind after 200 connect/close cycles', async () => {
     const before = liveResources()
     for (let i = 0; i < 200; i++) {
@@ -90,7 +91,7 @@ describe('connecting', () => {
     for (const [kind, count] of Object.entries(after)) {
       expect({ kind, count }).toEqual({ kind, count: Math.min(count, before[kind] ?? 0) })
     }
-  }, 180_000)
+  }, 300_000)
 
   it('fails fast and says so when used after close()', async () => {
     const client = await Subtensor.connect({ network: devnet.url })
