@@ -283,9 +283,12 @@ describeWithShared('keyfiles/', () => {
   const keys = new Map<string, KeyfileKey>()
 
   beforeAll(async () => {
-    // Argon2i over 512 MiB takes seconds; derive each distinct password once.
-    const passwords = new Set(vectors.load_cases.flatMap((c) => c.password ?? []))
-    for (const password of passwords) keys.set(password, await KeyfileKey.derive(password))
+    // Argon2i over 512 MiB takes seconds; derive each distinct password once, all at once.
+    const passwords = [...new Set(vectors.load_cases.flatMap((c) => c.password ?? []))]
+    const derived = await Promise.all(
+      passwords.map(async (password) => [password, await KeyfileKey.derive(password)] as const),
+    )
+    for (const [password, key] of derived) keys.set(password, key)
   }, argon2Timeout(2))
 
   it('loads what bittensor-wallet loads and refuses the rest with a typed error', () => {
