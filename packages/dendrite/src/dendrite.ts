@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { STATUS_CODES } from 'node:http'
 import { isIP } from 'node:net'
+import { ss58DecodeAny } from '@taokit/keys'
 import {
   type AxonTarget,
   castPyFloat,
@@ -16,6 +17,7 @@ import {
 } from '@taokit/synapse'
 import { Agent } from 'undici'
 import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
+import { Lanes } from './lanes.js'
 import { classifyError, mapFailure } from './status.js'
 import { openStream, type StreamOptions, type SynapseStream } from './stream.js'
 import { type Exchange, post } from './transport.js'
@@ -90,16 +92,70 @@ function checkCallOptions(options: CallOptions | undefined): number {
 /** A header value node will send as it is: visible ASCII, no spaces. */
 const HEADER_TOKEN = /^[!-~]+$/
 
+/** A request path undici will send: it fails later, holding a connection, on anything else. */
+const REQUEST_PATH = /^\/[!-~]*$/
+
+/**
+ * `keypair`, with its signatures checked: a signer that answers with a promise (a remote
+ * signer) or with the wrong bytes would otherwise send requests every axon refuses.
+ */
+function checkedSigner(keypair: Signer): Signer {
+  const expected = 'a Keypair or { address: an SS58 address, sign(message): its 64-byte signature }'
+  if (keypair === null || typeof keypair !== 'object' || typeof keypair.sign !== 'function') {
+    throw invalidInput('keypair', expected)
+  }
+  const { address } = keypair
+  try {
+    ss58DecodeAny(address)
+  } catch {
+    throw invalidInput('keypair', expected)
+  }
+  return {
+    address,
+    sign(message) {
+      const signature: unknown = keypair.sign(message)
+      if (signature instanceof Uint8Array && signature.length === 64) return signature
+      throw invalidInput(
+        'keypair',
+        `sign(message) to return a 64-byte signature synchronously, got ${signature instanceof Promise ? 'a promise' : describe(signature)}`,
+      )
+    },
+  }
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Uint8Array) return `${value.length} bytes`
+  return value === null ? 'null' : typeof value
+}
+
+/** A signer's failure is the caller's to fix, not a result for every target: it throws. */
+function throwSignerError(prepared: readonly ({ ok: true } | { ok: false; error: unknown })[]) {
+  for (const entry of prepared) {
+    if (!entry.ok && entry.error instanceof DendriteError && entry.error.field === 'keypair') {
+      throw entry.error
+    }
+  }
+}
+
 /** Signs nothing: a synapse's request is built once with it to check the synapse. */
 const PROBE_SIGNER: Signer = { address: '', sign: () => new Uint8Array(64) }
 const PROBE_AXON: AxonTarget = { ip: '0.0.0.0', port: 0, hotkey: '' }
 
+const TARGET = '{ ip: an IPv4 or IPv6 address, port: 0 to 65535, hotkey: an SS58 address }'
+
+/**
+ * An IP literal (never a name to look up in DNS, whose answer the signature would not
+ * cover), and a hotkey undici can send as a header: a bad header value fails inside undici
+ * after it has taken one of the origin's connections, which it then never gives back.
+ */
 function isTarget(axon: unknown): axon is AxonTarget {
   if (axon === null || typeof axon !== 'object') return false
   const { ip, port, hotkey } = axon as Record<string, unknown>
   return (
     typeof ip === 'string' &&
+    isIP(ip) !== 0 &&
     typeof hotkey === 'string' &&
+    HEADER_TOKEN.test(hotkey) &&
     typeof port === 'number' &&
     Number.isInteger(port) &&
     port >= 0 &&
@@ -144,6 +200,7 @@ export class Dendrite {
   readonly #agent: Agent
   readonly #maxResponseBytes: number
   readonly #version: number | undefined
+  readonly #lanes: Lanes
   /** Aborted by close(): every request in flight ends with it. */
   readonly #lifetime = new AbortController()
   #closed = false
@@ -152,10 +209,7 @@ export class Dendrite {
     if (options === null || typeof options !== 'object') {
       throw invalidInput('options', '{ keypair, ... }')
     }
-    const { keypair } = options
-    if (keypair === null || typeof keypair !== 'object' || typeof keypair.sign !== 'function') {
-      throw invalidInput('keypair', 'a Keypair or { address, sign(message) }')
-    }
+    const signer = checkedSigner(options.keypair)
     const connections = checkCount(options.connections, 'connections', 8, 65_536)
     const keepAliveTimeout = checkCount(
       options.keepAliveTimeoutMs,
@@ -185,9 +239,10 @@ export class Dendrite {
     if (externalIp !== undefined && (typeof externalIp !== 'string' || isIP(externalIp) === 0)) {
       throw invalidInput('externalIp', 'an IPv4 or IPv6 address')
     }
-    this.#signer = keypair
-    this.hotkey = keypair.address
+    this.#signer = signer
+    this.hotkey = signer.address
     this.uuid = uuid ?? randomUUID()
+    this.#lanes = new Lanes(this.uuid)
     this.externalIp = externalIp
     this.#version = version
     // One listener per call in flight.
@@ -252,6 +307,9 @@ export class Dendrite {
       throw invalidInput('type', 'a synapse type, such as Dummy or one from defineSynapse')
     }
     try {
+      // parse() checks each field against its type, naming the field; the request then
+      // checks what a synapse must be to be sent.
+      type.parse(synapse)
       prepareSynapseRequest(type, synapse, {
         signer: PROBE_SIGNER,
         axon: PROBE_AXON,
@@ -272,11 +330,12 @@ export class Dendrite {
     synapse: SynapseData<F>,
     axon: AxonTarget,
     timeoutMs: number,
+    uuid: string,
   ): PreparedRequest<F> {
     return prepareSynapseRequest(type, synapse, {
       signer: this.#signer,
       axon: { ip: axon.ip, port: axon.port, hotkey: axon.hotkey },
-      uuid: this.uuid,
+      uuid,
       timeout: timeoutMs / 1000,
       ...(this.externalIp === undefined ? {} : { externalIp: this.externalIp }),
       ...(this.#version === undefined ? {} : { version: this.#version }),
@@ -303,13 +362,18 @@ export class Dendrite {
     // Sign everything first, then dispatch in one tight loop: the delivery spread is then
     // the time to hand requests to sockets, not to sign them.
     const prepared = axons.map((axon) => {
+      let lane: ReturnType<Lanes['take']> | undefined
       try {
         const origin = this.#originOfTarget(axon)
-        return { ok: true as const, origin, request: this.#prepare(type, synapse, axon, timeoutMs) }
+        lane = this.#lanes.take(origin)
+        const request = this.#prepare(type, synapse, axon, timeoutMs, lane.uuid)
+        return { ok: true as const, origin, request, release: lane.release }
       } catch (error) {
+        lane?.release()
         return { ok: false as const, error }
       }
     })
+    throwSignerError(prepared)
     const call = this.#callSignal(options.signal)
     const pending = prepared.map((entry) =>
       entry.ok
@@ -321,7 +385,7 @@ export class Dendrite {
             timeoutMs,
             maxResponseBytes: this.#maxResponseBytes,
             signal: call.signal,
-          })
+          }).finally(entry.release)
         : undefined,
     )
     const exchanges = await Promise.all(pending).finally(call.dispose)
@@ -431,8 +495,11 @@ export class Dendrite {
   ): Promise<BatchResult<EpistulaResult<T>>> {
     this.#assertOpen()
     if (!Array.isArray(axons)) throw invalidInput('axons', 'an array of { ip, port, hotkey }')
-    if (typeof path !== 'string' || !path.startsWith('/')) {
-      throw invalidInput('path', 'a path starting with /')
+    if (typeof path !== 'string' || !REQUEST_PATH.test(path)) {
+      throw invalidInput(
+        'path',
+        'a path starting with /, in visible ASCII (percent-encode the rest)',
+      )
     }
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
       throw invalidInput('body', 'a string or Uint8Array')
@@ -453,6 +520,7 @@ export class Dendrite {
         return { ok: false as const, error }
       }
     })
+    throwSignerError(prepared)
     const call = this.#callSignal(options.signal)
     const exchanges = await Promise.all(
       prepared.map((entry) =>
@@ -533,11 +601,18 @@ export class Dendrite {
     options: StreamOptions = {},
   ): Promise<SynapseStream<F>> {
     this.#assertOpen()
-    if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
+    if (!isTarget(axon)) throw invalidInput('axon', TARGET)
     const timeoutMs = checkCallOptions(options)
     this.#checkSynapse(type, synapse)
     const origin = this.#originOfTarget(axon)
-    const request = this.#prepare(type, synapse, axon, timeoutMs)
+    const lane = this.#lanes.take(origin)
+    let request: PreparedRequest<F>
+    try {
+      request = this.#prepare(type, synapse, axon, timeoutMs, lane.uuid)
+    } catch (error) {
+      lane.release()
+      throw error
+    }
     const call = this.#callSignal(options.signal)
     return openStream(this.#agent, {
       origin,
@@ -547,13 +622,16 @@ export class Dendrite {
       timeoutMs,
       maxResponseBytes: this.#maxResponseBytes,
       signal: call.signal,
-      onSettled: call.dispose,
+      onSettled: () => {
+        call.dispose()
+        lane.release()
+      },
     })
   }
 
   /** `originOf` a target entry, refused (for that target) unless it makes a valid URL. */
   #originOfTarget(axon: unknown): string {
-    if (!isTarget(axon)) throw invalidInput('axon', '{ ip, port, hotkey }')
+    if (!isTarget(axon)) throw invalidInput('axon', TARGET)
     const origin = this.originOf(axon)
     if (!URL.canParse(origin)) throw invalidInput('axon', `an IP and port, got ${origin}`)
     return origin

@@ -208,8 +208,34 @@ describe('a miner that misbehaves', () => {
       { timeoutMs: 2000 },
     )
     expect(batch.results[0]!.status).toBe(500)
-    expect(batch.results[0]!.statusMessage).toMatch(/^Client error: axon: expected an IP and port/)
+    expect(batch.results[0]!.statusMessage).toMatch(
+      /^Client error: axon: expected \{ ip: an IPv4 or IPv6 address/,
+    )
     expect(batch.results[1]!.status).toBe(200)
+  })
+
+  it('is not reached through a target undici cannot send to, which would hold a connection for good', async () => {
+    const good = await synapseAxon(miner.address)
+    servers.push(good)
+    const single = dendrite({ connections: 2 })
+    const bad = [
+      { ...target(good.port), hotkey: `${miner.address}\n` },
+      { ...target(good.port), ip: 'localhost' },
+    ]
+    const synapse = Dummy.create({ dummy_input: 1 })
+    for (let i = 0; i < 3; i++) {
+      const batch = await single.query([...bad, ...bad], Dummy, synapse, { timeoutMs: 2000 })
+      expect(batch.results.map((r) => r.status)).toEqual([500, 500, 500, 500])
+    }
+    const bodies = ['/v1/score?q=a b', '/é', '/x\r\ny: z']
+    for (const path of bodies) {
+      await expect(
+        single.queryEpistula([target(good.port)], path, '{}', { timeoutMs: 2000 }),
+      ).rejects.toMatchObject({ code: DendriteErrorCode.InvalidInput, field: 'path' })
+    }
+    const after = await single.query([target(good.port)], Dummy, synapse, { timeoutMs: 2000 })
+    expect(after.results[0]!.status).toBe(200)
+    await single.close()
   })
 })
 
@@ -350,6 +376,33 @@ describe('the caller', () => {
         'synapse',
       ],
       [() => sane.query([target(good.port)], {} as typeof Dummy, synapse), 'type'],
+      [
+        () =>
+          sane.query([target(good.port)], TextPrompt, {
+            ...TextPrompt.create({ prompt: 'hi' }),
+            prompt: 5 as unknown as string,
+          }),
+        'synapse',
+      ],
+      [() => new Dendrite({ keypair: { sign: validator.sign } as unknown as Keypair }), 'keypair'],
+      [
+        () => new Dendrite({ keypair: { address: 42, sign: () => new Uint8Array(64) } as never }),
+        'keypair',
+      ],
+      [
+        () =>
+          new Dendrite({
+            keypair: { address: validator.address, sign: async () => new Uint8Array(64) } as never,
+          }).query([target(good.port)], Dummy, synapse),
+        'keypair',
+      ],
+      [
+        () =>
+          new Dendrite({
+            keypair: { address: validator.address, sign: () => new Uint8Array(3) },
+          }).queryEpistula([target(good.port)], '/score', '{}'),
+        'keypair',
+      ],
     ]
     for (const [call, field] of cases) {
       const error = await (async () => call())().then(

@@ -118,6 +118,30 @@ describe('fan-out and failures', () => {
     await Promise.all(servers.map((s) => s.close()))
   })
 
+  it('is served whole when many requests to one axon are in flight at once, in any order', async () => {
+    const axon = await synapseAxon(miner.address)
+    servers.push(axon)
+    const own = new Dendrite({ keypair: validator, connections: 4 })
+    const synapse = Dummy.create({ dummy_input: 2 })
+    const one = () => own.query([target(axon.port)], Dummy, synapse, { timeoutMs: 5000 })
+    // A warm socket: undici sends the last request signed on it while the others connect.
+    expect((await one()).results[0]!.status).toBe(200)
+    const batches = await Promise.all([
+      ...Array.from({ length: 10 }, one),
+      own.query(Array(10).fill(target(axon.port)), Dummy, synapse, { timeoutMs: 5000 }),
+    ])
+    const statuses = batches.flatMap((b) => b.results.map((r) => r.status))
+    expect(statuses).toEqual(Array(20).fill(200))
+    // Each request in flight had a uuid of its own; alone again, the dendrite's own.
+    const uuids = axon.verdicts.map((v) => (v.ok ? v.headerSynapse.dendrite!.uuid : undefined))
+    expect(uuids[0]).toBe(own.uuid)
+    expect(new Set(uuids).size).toBeLessThanOrEqual(20)
+    await one()
+    const last = axon.verdicts.at(-1)!
+    expect(last.ok && last.headerSynapse.dendrite!.uuid).toBe(own.uuid)
+    await own.close()
+  })
+
   it('reaches 64 axons at once, and records the delivery spread', async () => {
     const axons = await Promise.all(Array.from({ length: 64 }, () => synapseAxon(miner.address)))
     servers.push(...axons)
