@@ -250,6 +250,8 @@ interface RequestState {
 
 const DEFAULT_TIMEOUT_S = 12
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+/** The SDK and Epistula send 36-character uuids; the nonce and replay memories key by them. */
+const MAX_UUID_LENGTH = 128
 /**
  * Where a request's state lives: a property declared up front with decorateRequest, so
  * every request object keeps one shape (a WeakMap entry per request costs more GC work).
@@ -388,6 +390,8 @@ export class Axon {
     const headersTimeout = Math.min(o.headersTimeoutMs ?? 10_000, requestTimeout)
     const app = Fastify({
       logger: false,
+      // A HEAD of a synapse route would pass the checks, spend its nonce and answer nothing.
+      exposeHeadRoutes: false,
       // A URL fastify cannot decode is answered before any hook runs; without this, its
       // answer would echo the URL, and no rate limit or metric would see the request.
       frameworkErrors: (_error, request, reply) => {
@@ -430,7 +434,7 @@ export class Axon {
         }
       })
       if (this.#perIp !== undefined && !this.#perIp.take(request.ip)) {
-        this.#reject(request, reply, 'rate_limited_ip')
+        this.#refuseUnread(request, reply, 'rate_limited_ip')
       } else if (request.is404) {
         // Refused here, before fastify's default parsers would read and parse its body.
         this.#refuseUnread(request, reply, unroutedReason(request.url))
@@ -672,6 +676,14 @@ export class Axon {
     })
   }
 
+  #longestEpistulaDeltaMs(): number {
+    let longest = 0
+    for (const { options } of this.#epistula.values()) {
+      longest = Math.max(longest, options.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS)
+    }
+    return longest
+  }
+
   #synapseRoute(scope: FastifyInstance, route: SynapseRoute): void {
     const { type, handlers } = route
     const registry = new Map([[type.name, type]])
@@ -684,13 +696,17 @@ export class Axon {
       const state = this.#state(request)
       state.route = type.name
       const parsed = parseSynapseRequest({ path: request.url, headers: request.headers }, registry)
-      if (!parsed.ok) return this.#reject(request, reply, parsed.reason)
+      if (!parsed.ok) return this.#refuseUnread(request, reply, parsed.reason)
       const synapse = parsed.synapse
+      // The axon keeps a nonce per (hotkey, uuid): a uuid of any length would make each cost more.
+      if ((synapse.dendrite?.uuid?.length ?? 0) > MAX_UUID_LENGTH) {
+        return this.#refuseUnread(request, reply, 'bad_request')
+      }
       // One key has an address per SS58 prefix; policy and limits see one of them.
       const hotkey = canonicalHotkey(synapse.dendrite?.hotkey ?? '')
       const caller: CallerContext = { route: type.name, ip: request.ip }
       if (blacklist !== undefined && (await blacklist(hotkey, caller))) {
-        return this.#reject(request, reply, 'blacklisted')
+        return this.#refuseUnread(request, reply, 'blacklisted')
       }
       const clock = {
         nonces: this.nonces,
@@ -700,23 +716,23 @@ export class Axon {
         nonceWindowMaxTimeoutS,
       }
       const pending = beginRequestVerification(synapse, clock)
-      if (!pending.ok) return this.#reject(request, reply, pending.reason)
+      if (!pending.ok) return this.#refuseUnread(request, reply, pending.reason)
       const { check } = pending
       const valid =
         check === null ||
         (await this.signatures.verify(check.message, check.signature, check.publicKey))
       const verified = finishRequestVerification(pending, valid, clock)
-      if (!verified.ok) return this.#reject(request, reply, verified.reason)
+      if (!verified.ok) return this.#refuseUnread(request, reply, verified.reason)
       state.hotkey = hotkey
       // Only verified hotkeys are counted, so nobody can spend another caller's tokens.
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(hotkey)) {
-        return this.#reject(request, reply, 'rate_limited_hotkey')
+        return this.#refuseUnread(request, reply, 'rate_limited_hotkey')
       }
       if (
         handlers.verify !== undefined &&
         !(await handlers.verify(synapse, { ...caller, hotkey }))
       ) {
-        return this.#reject(request, reply, 'custom_verify')
+        return this.#refuseUnread(request, reply, 'custom_verify')
       }
       state.headerSynapse = synapse
     }
@@ -798,10 +814,25 @@ export class Axon {
     /** The claimed signer, or undefined once the request is refused for lacking one. */
     const signer = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
       this.#state(request).route = path
-      const signedBy = request.headers['epistula-signed-by']
-      if (typeof signedBy === 'string' && signedBy !== '') return canonicalHotkey(signedBy)
-      this.#reject(request, reply, 'epistula_missing_header')
-      return undefined
+      const { headers } = request
+      const signedBy = headers['epistula-signed-by']
+      const uuid = headers['epistula-uuid']
+      // What needs no body is refused before any of it is read.
+      if (
+        typeof signedBy !== 'string' ||
+        signedBy === '' ||
+        typeof uuid !== 'string' ||
+        headers['epistula-timestamp'] === undefined ||
+        headers['epistula-request-signature'] === undefined
+      ) {
+        this.#refuseUnread(request, reply, 'epistula_missing_header')
+        return undefined
+      }
+      if (uuid.length > MAX_UUID_LENGTH) {
+        this.#refuseUnread(request, reply, 'bad_request')
+        return undefined
+      }
+      return canonicalHotkey(signedBy)
     }
     // Without a blacklist nothing here waits, so the hook takes a callback, not a promise.
     const onRequest =
@@ -816,7 +847,7 @@ export class Axon {
               signedBy !== undefined &&
               (await blacklist(signedBy, { route: path, ip: request.ip }))
             ) {
-              return this.#reject(request, reply, 'blacklisted')
+              return this.#refuseUnread(request, reply, 'blacklisted')
             }
           }
 
@@ -834,7 +865,9 @@ export class Axon {
       const valid = await this.signatures.verify(message, signature, publicKey)
       const verdict = finishEpistulaVerification(pending, valid)
       if (!verdict.valid) return this.#reject(request, reply, `epistula_${verdict.reason}`)
-      const expiresAtMs = Number(verdict.timestampMs) + allowedDeltaMs
+      // Kept for the longest window of any route: the signature covers no path, so a
+      // request accepted here could otherwise be replayed on a route with a longer one.
+      const expiresAtMs = Number(verdict.timestampMs) + this.#longestEpistulaDeltaMs()
       if (!this.#epistulaSeen.accept(verdict.signedBy, verdict.uuid, expiresAtMs, nowMs)) {
         return this.#reject(request, reply, 'epistula_replayed')
       }

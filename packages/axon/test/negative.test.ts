@@ -119,6 +119,40 @@ describe('a strict axon refuses', () => {
     }
   })
 
+  it('before reading a body, and closes the connection rather than drain it', async () => {
+    const unsigned = signedDummy(bob, port)
+    delete unsigned.headers.bt_header_dendrite_signature
+    const longUuid = signedDummy(bob, port)
+    longUuid.headers.bt_header_dendrite_uuid = 'u'.repeat(129)
+    const cases: [string, Record<string, string>, string][] = [
+      ['Dummy', unsigned.headers, '401'],
+      ['TextPrompt', signed(bob, { port, axonHotkey: alice.address }).headers, '401'],
+      ['Dummy', longUuid.headers, '400'],
+    ]
+    for (const [name, headers, status] of cases) {
+      const received = await sendHeadOnly(
+        port,
+        `POST /${name} HTTP/1.1`,
+        { ...HUGE_JSON_BODY, ...headers },
+        '{',
+      )
+      expect(received.slice(0, 12)).toBe(`HTTP/1.1 ${status}`)
+      expect(received.toLowerCase()).toContain('connection: close')
+    }
+  })
+
+  it('HEAD on a synapse route (404), which would spend the nonce of a request never answered', async () => {
+    // Its own caller: the per-hotkey budget the other cases share may be spent.
+    const prepared = signedDummy(Keypair.fromUri('//Eve'), port)
+    const head = await request(`http://127.0.0.1:${port}/Dummy`, {
+      method: 'HEAD',
+      headers: prepared.headers,
+    })
+    await head.body.dump()
+    expect(head.statusCode).toBe(404)
+    expect((await post(port, prepared)).status).toBe(200)
+  })
+
   it('a URL that does not decode (400, fixed text, rate-limited and counted)', async () => {
     const received = await sendHeadOnly(
       port,
@@ -341,6 +375,57 @@ describe('hooks and lifecycle', () => {
         expect(again.statusCode).toBe(401)
         expect(await again.body.json()).toEqual({ message: rejectionMessage('epistula_replayed') })
       }
+    } finally {
+      await axon.stop()
+    }
+  })
+
+  it('refuses an Epistula request without its headers, or with a uuid too long, before its body', async () => {
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
+    axon.attachEpistula('/score', { handler: () => ({ body: 'ok' }) })
+    const port = await axon.start()
+    try {
+      const headers = epistulaHeaders({ signer: alice, body: '{}', signedFor: miner.address })
+      const { 'Epistula-Timestamp': _, ...noTimestamp } = headers
+      const longUuid = { ...headers, 'Epistula-Uuid': 'u'.repeat(129) }
+      for (const [sent, status] of [
+        [noTimestamp, '401'],
+        [longUuid, '400'],
+      ] as const) {
+        const line = 'POST /score HTTP/1.1'
+        const received = await sendHeadOnly(port, line, { ...HUGE_JSON_BODY, ...sent }, '{')
+        expect(received.slice(0, 12)).toBe(`HTTP/1.1 ${status}`)
+        expect(received.toLowerCase()).toContain('connection: close')
+      }
+    } finally {
+      await axon.stop()
+    }
+  })
+
+  it('remembers an Epistula request for the longest window of any route, since no path is signed', async () => {
+    let now = Date.now()
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', nowMs: () => now })
+    axon.attachEpistula('/quick', { handler: () => ({ body: 'ok' }), allowedDeltaMs: 8_000 })
+    axon.attachEpistula('/slow', { handler: () => ({ body: 'ok' }), allowedDeltaMs: 60_000 })
+    const port = await axon.start()
+    try {
+      const body = '{"x":4}'
+      const headers = {
+        'content-type': 'application/json',
+        ...epistulaHeaders({ signer: alice, body, signedFor: miner.address, timestampMs: now }),
+      }
+      const send = async (path: string) => {
+        const response = await request(`http://127.0.0.1:${port}${path}`, {
+          method: 'POST',
+          headers,
+          body,
+        })
+        await response.body.dump()
+        return response.statusCode
+      }
+      expect(await send('/quick')).toBe(200)
+      now += 9_000
+      expect(await send('/slow')).toBe(401)
     } finally {
       await axon.stop()
     }

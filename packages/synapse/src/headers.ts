@@ -279,6 +279,18 @@ function decodeInputObj(value: string): PyValue | undefined {
  * value; a header that does not decode is skipped, as the SDK skips it.
  */
 export function headerInputs(headers: HeaderInput): Map<string, unknown> {
+  return collectHeaderInputs(headers, undefined)
+}
+
+/**
+ * `headerInputs`, decoding only the `bt_header_input_obj_*` headers of `fields`: the others
+ * would be dropped by validation anyway, and decoding them is work an unverified caller
+ * could ask for in bulk before the blacklist runs.
+ */
+function collectHeaderInputs(
+  headers: HeaderInput,
+  fields: FieldMap | undefined,
+): Map<string, unknown> {
   const axon = new Map<string, string>()
   const dendrite = new Map<string, string>()
   const inputs = new Map<string, unknown>([
@@ -305,7 +317,7 @@ export function headerInputs(headers: HeaderInput): Map<string, unknown> {
     at = key.indexOf(INPUT_PREFIX)
     if (at === -1) return
     const name = afterPrefix(key, at, INPUT_PREFIX)
-    if (inputs.has(name)) return
+    if (inputs.has(name) || (fields !== undefined && !Object.hasOwn(fields, name))) return
     const decoded = decodeInputObj(value)
     if (decoded !== undefined) inputs.set(name, decoded)
   }
@@ -335,5 +347,5 @@ export function fromHeaders<F extends FieldMap>(
   type: SynapseType<F>,
   headers: HeaderInput,
 ): SynapseData<F> {
-  return type.parse(headerInputs(headers))
+  return type.parse(collectHeaderInputs(headers, type.fields))
 }

@@ -234,6 +234,18 @@ describe('declaring a synapse', () => {
     expect(rebuilt.d).toEqual(new Map())
   })
 
+  it('skips input headers that name no field, as validation would drop them', () => {
+    const headers = toHeaders(Dummy, Dummy.create({ dummy_input: 5 }))
+    const junk = {
+      ...headers,
+      bt_header_input_obj_junk: Buffer.from(JSON.stringify([{}, [1, 2], 'x'])).toString('base64'),
+      bt_header_input_obj_bad: '!!not base64 nor json',
+    }
+    expect(fromHeaders(Dummy, junk)).toEqual(fromHeaders(Dummy, headers))
+    // headerInputs is parse_headers_to_inputs: every input that decodes, named or not.
+    expect(headerInputs(junk).get('junk')).toBeDefined()
+  })
+
   it('reads base64 as leniently as Python', () => {
     expect(Buffer.from(pyBase64Decode('MA==')!).toString()).toBe('0')
     expect(Buffer.from(pyBase64Decode('M A\n==')!).toString()).toBe('0')
