@@ -54,7 +54,9 @@ it('npx taokit axon serve answers a signed Dummy, refuses one signed for another
     await waitFor(axon.stderr, new RegExp(`POST /Dummy from ${alice.address} 200 [\\d.]+ms`))
     await waitFor(
       axon.stderr,
-      new RegExp(`POST /Dummy from ${alice.address} 401 \\(signature_mismatch\\) [\\d.]+ms`),
+      new RegExp(
+        `POST /Dummy from ${alice.address} \\(unverified\\) 401 \\(signature_mismatch\\) [\\d.]+ms`,
+      ),
     )
   } finally {
     await dendrite.close()

@@ -151,17 +151,23 @@ interface RequestLog {
   route: string
   /** The verified caller, else the hotkey the request claims (cut short); null if none. */
   hotkey: string | null
+  /** Whether `hotkey` signed the request; a claimed one is the caller's to choose. */
+  verified: boolean
   status: number
   /** Why the axon refused the request (`rejectionMessage` has the text sent); null if served. */
   reason: string | null
   ms: number
 }
 
+/** Control characters from the caller would rewrite a terminal; they show as `?`. */
+const printable = (text: string) => text.replace(/\p{Cc}/gu, '?')
+
 function logEntry(record: AxonRequestRecord): RequestLog {
   return {
     method: record.method,
-    route: record.path,
-    hotkey: record.hotkey ?? null,
+    route: printable(record.path),
+    hotkey: record.hotkey === undefined ? null : printable(record.hotkey),
+    verified: record.verified,
     status: record.status,
     reason: record.reason ?? null,
     ms: Math.round(record.seconds * 100_000) / 100,
@@ -170,7 +176,9 @@ function logEntry(record: AxonRequestRecord): RequestLog {
 
 function formatLog(entry: RequestLog): string {
   const why = entry.reason === null ? '' : ` (${entry.reason})`
-  return `${entry.method} ${entry.route} from ${entry.hotkey ?? '-'} ${entry.status}${why} ${entry.ms.toFixed(1)}ms`
+  const from =
+    entry.hotkey === null ? '-' : `${entry.hotkey}${entry.verified ? '' : ' (unverified)'}`
+  return `${entry.method} ${entry.route} from ${from} ${entry.status}${why} ${entry.ms.toFixed(1)}ms`
 }
 
 /** Resolves with the first SIGINT or SIGTERM; later ones get Node's default (exit at once). */
