@@ -352,6 +352,11 @@ export class Axon {
     return this.#port
   }
 
+  /** Requests waiting in the priority queue for a forward slot. */
+  get waiting(): number {
+    return this.#gate.waiting
+  }
+
   /** Starts listening; resolves with the bound port. */
   async start(): Promise<number> {
     this.#assertStopped()
@@ -593,11 +598,16 @@ export class Axon {
     const started = performance.now()
     let release = this.#gate.tryAcquire()
     if (release === undefined) {
-      const slot = await this.#gate.acquire(priority, deadlineMs)
+      const slot = await this.#gate.acquire(priority, deadlineMs, deadline.signal)
       if (!slot.ok) {
         return { ok: false, reason: slot.reason === 'timeout' ? 'timeout' : 'queue_full' }
       }
       release = slot.release
+    }
+    // The caller left while the request waited: nobody would read the answer.
+    if (deadline.expired) {
+      release()
+      return { ok: false, reason: 'timeout' }
     }
     let timer: NodeJS.Timeout | undefined
     let held = false

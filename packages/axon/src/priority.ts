@@ -42,10 +42,14 @@ export class PriorityGate {
     return this.#releaser()
   }
 
-  /** Waits for a slot, up to `timeoutMs`. */
-  acquire(priority: number, timeoutMs: number): Promise<GateResult> {
+  /**
+   * Waits for a slot, up to `timeoutMs`. A waiter whose `signal` aborts (its caller left)
+   * gives up its place at once, with `timeout`.
+   */
+  acquire(priority: number, timeoutMs: number, signal?: AbortSignal): Promise<GateResult> {
     const release = this.tryAcquire()
     if (release !== undefined) return Promise.resolve({ ok: true, release })
+    if (signal?.aborted === true) return Promise.resolve({ ok: false, reason: 'timeout' })
     const p = Number.isFinite(priority) ? priority : 0
     if (this.#queue.length >= this.maxQueue) {
       const lowest = this.#queue[this.#queue.length - 1]
@@ -57,12 +61,23 @@ export class PriorityGate {
       lowest.resolve({ ok: false, reason: 'queue_full' })
     }
     return new Promise<GateResult>((resolve) => {
-      const waiter: Waiter = { priority: p, seq: this.#seq++, resolve, timer: undefined }
-      waiter.timer = setTimeout(() => {
+      const leave = () => {
+        clearTimeout(waiter.timer)
         const index = this.#queue.indexOf(waiter)
         if (index >= 0) this.#queue.splice(index, 1)
-        resolve({ ok: false, reason: 'timeout' })
-      }, timeoutMs)
+        waiter.resolve({ ok: false, reason: 'timeout' })
+      }
+      const waiter: Waiter = {
+        priority: p,
+        seq: this.#seq++,
+        resolve: (result) => {
+          signal?.removeEventListener('abort', leave)
+          resolve(result)
+        },
+        timer: undefined,
+      }
+      waiter.timer = setTimeout(leave, timeoutMs)
+      signal?.addEventListener('abort', leave, { once: true })
       let index = this.#queue.findIndex((w) => w.priority < p)
       if (index < 0) index = this.#queue.length
       this.#queue.splice(index, 0, waiter)

@@ -19,6 +19,11 @@ export class Deadline {
     return this.#controller.signal
   }
 
+  /** Whether the deadline passed or the caller left. */
+  get expired(): boolean {
+    return this.#expired
+  }
+
   expire(): void {
     this.#expired = true
     this.#controller?.abort()

@@ -1,4 +1,5 @@
 import { Dummy } from '@taokit/synapse'
+import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Axon, PriorityGate, rejectionMessage } from '../src/index.js'
 import { alice, bob, miner, post, signedDummy } from './helpers.js'
@@ -27,6 +28,20 @@ describe('PriorityGate', () => {
     await Promise.all([mid, high])
     expect(order).toEqual([9, 5])
     expect(gate.running).toBe(0)
+  })
+
+  it('lets a waiter whose caller left give up its place at once', async () => {
+    const gate = new PriorityGate(1, 1)
+    const held = await gate.acquire(0, 1000)
+    const left = new AbortController()
+    const leaving = gate.acquire(5, 1000, left.signal)
+    left.abort()
+    expect(await leaving).toEqual({ ok: false, reason: 'timeout' })
+    expect(gate.waiting).toBe(0)
+    // Its place is free: a lower-priority newcomer waits instead of being refused.
+    const next = gate.acquire(0, 1000)
+    if (held.ok) held.release()
+    expect((await next).ok).toBe(true)
   })
 
   it('times out a waiter', async () => {
@@ -82,5 +97,49 @@ describe('priority by stake under load', () => {
     expect((await busy).status).toBe(200)
     expect((await high).status).toBe(200)
     expect(served).toEqual([miner.address, alice.address])
+  })
+})
+
+describe('callers who leave while queued', () => {
+  let release: () => void = () => {}
+  const served: string[] = []
+  const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', concurrency: 1, maxQueue: 2 })
+  axon.attach(Dummy, {
+    forward: async (synapse, context) => {
+      served.push(context.hotkey)
+      if (served.length === 1) await new Promise<void>((resolve) => (release = resolve))
+      return synapse
+    },
+  })
+  let port = 0
+  beforeAll(async () => {
+    port = await axon.start()
+  })
+  afterAll(() => axon.stop())
+
+  it('give up their place in the queue, and their forwards never run', async () => {
+    const busy = post(port, signedDummy(miner, port))
+    while (served.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const leaving = new AbortController()
+    const left = [1, 2].map(() => {
+      const { headers, body } = signedDummy(bob, port)
+      return request(`http://127.0.0.1:${port}/Dummy`, {
+        method: 'POST',
+        headers,
+        body,
+        signal: leaving.signal,
+      }).catch(() => undefined)
+    })
+    while (axon.waiting < 2) await new Promise((resolve) => setTimeout(resolve, 5))
+    leaving.abort()
+    await Promise.all(left)
+    while (axon.waiting > 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    // Both places are free again: two more callers wait rather than get 503.
+    const waiting = [post(port, signedDummy(alice, port)), post(port, signedDummy(alice, port))]
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    release()
+    expect((await busy).status).toBe(200)
+    expect((await Promise.all(waiting)).map((r) => r.status)).toEqual([200, 200])
+    expect(served).toEqual([miner.address, alice.address, alice.address])
   })
 })
