@@ -10,16 +10,17 @@ describe('ReplayGuard', () => {
     expect(guard.accept('5Alice', 'u1', 2_000, 1_001)).toBe(true)
   })
 
-  it('stays within its capacity, dropping stale entries first, then the oldest', () => {
-    const guard = new ReplayGuard(3)
-    guard.accept('a', '1', 10, 0)
-    guard.accept('a', '2', 100, 0)
-    guard.accept('a', '3', 100, 0)
-    guard.accept('a', '4', 100, 50)
-    expect(guard.size).toBe(3)
+  it('stays within its capacity, dropping stale entries first, then the oldest, a tenth at once', () => {
+    const guard = new ReplayGuard(10)
+    guard.accept('a', 'stale', 10, 0)
+    for (let i = 1; i <= 9; i++) guard.accept('a', String(i), 100, 0)
+    expect(guard.size).toBe(10)
+    guard.accept('a', '10', 100, 50)
+    // Over capacity: the stale entry goes, then the oldest down to 90%, so the next
+    // requests cost no scan until the guard is full again.
+    expect(guard.size).toBe(9)
     expect(guard.accept('a', '2', 100, 60)).toBe(false)
-    guard.accept('a', '5', 100, 60)
-    expect(guard.size).toBe(3)
-    expect(guard.accept('a', '2', 100, 60)).toBe(true)
+    expect(guard.accept('a', '1', 100, 60)).toBe(true)
+    expect(guard.size).toBe(10)
   })
 })
