@@ -20,7 +20,7 @@ import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
 import { Lanes } from './lanes.js'
 import { classifyError, mapFailure } from './status.js'
 import { openStream, type StreamOptions, type SynapseStream } from './stream.js'
-import { type Exchange, post } from './transport.js'
+import { type Exchange, isEventStream, post } from './transport.js'
 import type {
   BatchResult,
   EpistulaQueryOptions,
@@ -188,10 +188,6 @@ function headerFloat(headers: Record<string, string>, name: string): number | un
  * A validator's client: signs synapses (or Epistula requests) and fans them out to axons
  * over a keep-alive pool, each target with its own deadline and its own result.
  */
-function isEventStream(headers: Record<string, string>): boolean {
-  return (headers['content-type'] ?? '').toLowerCase().startsWith('text/event-stream')
-}
-
 export class Dendrite {
   readonly uuid: string
   readonly hotkey: string
@@ -385,6 +381,7 @@ export class Dendrite {
             timeoutMs,
             maxResponseBytes: this.#maxResponseBytes,
             signal: call.signal,
+            endOnEventStream: true,
           }).finally(entry.release)
         : undefined,
     )

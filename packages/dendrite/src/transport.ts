@@ -31,6 +31,15 @@ export interface PostOptions {
   timeoutMs: number
   maxResponseBytes: number
   signal: AbortSignal
+  /**
+   * End with the headers when the answer is `text/event-stream`, with an empty body: a
+   * stream read whole would hold the call (and the socket) until the deadline.
+   */
+  endOnEventStream?: boolean
+}
+
+export function isEventStream(headers: Record<string, string>): boolean {
+  return (headers['content-type'] ?? '').toLowerCase().startsWith('text/event-stream')
 }
 
 /**
@@ -92,9 +101,13 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
         }
         sentAt = performance.now()
       },
-      onResponseStart(_c, statusCode, responseHeaders) {
+      onResponseStart(c, statusCode, responseHeaders) {
         status = statusCode
         headers = flattenHeaders(responseHeaders)
+        if (options.endOnEventStream === true && isEventStream(headers)) {
+          finish({ ok: true, response: { status, headers, body: new Uint8Array(0) } })
+          c.abort(new Error('a stream is not read by query()'))
+        }
       },
       onResponseData(_c, chunk) {
         if (done) return

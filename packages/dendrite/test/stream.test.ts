@@ -115,6 +115,18 @@ describe('stream', () => {
     )
   })
 
+  it("gives query()'s 422 for a stream longer than the deadline, as soon as it starts", async () => {
+    // Nine words 200 ms apart: the stream outlasts the 1 s deadline.
+    const { results } = await dendrite.query(
+      [axon()],
+      TextPrompt,
+      TextPrompt.create({ prompt: 'slow a b c d e f g h' }),
+      { timeoutMs: 1000 },
+    )
+    expect(results[0]?.status).toBe(422)
+    expect(results[0]?.statusMessage).toMatch(/read it with stream\(\)$/)
+  })
+
   it('reports a refusal as a status, with no chunks', async () => {
     const stream = await dendrite.stream(axon(), Dummy, Dummy.create({ dummy_input: 1 }), {
       timeoutMs: 5000,
