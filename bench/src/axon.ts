@@ -1,7 +1,8 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
-import { availableParallelism } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -18,8 +19,10 @@ const DURATION_S = 5
 const ROUNDS = 3
 /** The rate rows swing by ±15% from one round to the next here: five rounds steady their medians. */
 const RATE_ROUNDS = 5
-/** The Python axon's unsigned rate (FastAPI on uvicorn), per issue 6. */
+/** The Python axon's unsigned rate (FastAPI on uvicorn) as issue 6 quotes it, when none is measured. */
 const PYTHON_AXON_RATE = 3_300
+/** Warm-up requests for the Python SDK axon, which serves a few dozen a second here. */
+const PYTHON_WARMUP = 50
 const FIXED_RATE = 1_000
 const FAN_OUT = 256
 const HOST = '127.0.0.1'
@@ -48,6 +51,12 @@ const CLIENT_CORE = 1
 
 const serversScript = join(dirname(fileURLToPath(import.meta.url)), 'axon-servers.js')
 const pacedScript = join(dirname(fileURLToPath(import.meta.url)), 'paced-load.js')
+const baselinesScript = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'python',
+  'baselines.py',
+)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Pinning needs taskset and two cores (one for the servers, one for the clients). */
@@ -105,23 +114,26 @@ interface Servers {
  * `pin`), and waits for the ports it serves on. The child exits when its stdin closes,
  * so it does not outlive this process.
  */
-async function startServers(
-  args: string[],
-  pin: boolean,
-  nodeFlags: string[] = [],
-): Promise<Servers> {
-  const node = [process.execPath, ...nodeFlags, serversScript, ...args]
+function startServers(args: string[], pin: boolean, nodeFlags: string[] = []): Promise<Servers> {
+  return startChild([process.execPath, ...nodeFlags, serversScript, ...args], pin)
+}
+
+/**
+ * Starts `command`, which prints `{"targets": [...]}` once it listens and exits when its
+ * stdin closes; when `asks`, it answers each question on stdin with one line.
+ */
+async function startChild(command: string[], pin: boolean, asks = true): Promise<Servers> {
   const child: ChildProcess = pin
-    ? spawn('taskset', ['-c', String(SERVER_CORE), ...node], {
+    ? spawn('taskset', ['-c', String(SERVER_CORE), ...command], {
         stdio: ['pipe', 'pipe', 'inherit'],
       })
-    : spawn(node[0]!, node.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] })
   const exited = once(child, 'exit')
   const lines = createInterface({ input: child.stdout! })
   const first = await Promise.race([
     once(lines, 'line').then(([line]) => String(line)),
     exited.then(([code]) => {
-      throw new Error(`axon-servers.js ${args.join(' ')} exited (${code}) before listening`)
+      throw new Error(`${command.slice(1).join(' ')} exited (${code}) before listening`)
     }),
   ])
   const { targets } = JSON.parse(first) as { targets: { port: number; hotkey: string }[] }
@@ -141,7 +153,7 @@ async function startServers(
   return {
     targets: targets.map((t) => ({ ip: HOST, port: t.port, hotkey: t.hotkey })),
     latency: async () => (await ask('latency')).latency!,
-    refusals: async () => (await ask('refusals')).refusals!,
+    refusals: async () => (asks ? (await ask('refusals')).refusals! : {}),
     async stop() {
       child.stdin!.end()
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
@@ -314,13 +326,21 @@ class SignedSet {
     this.warmup = signLanes(protocol, signer, target, warmupCount)
   }
 
-  /** Warms `axon` up, then measures one round; returns its rate. */
-  async round(axon: Servers): Promise<number> {
+  /**
+   * Warms `axon` up, then measures one round; returns its rate. The rate is kept, and any
+   * refusals reported, only for `rates` and `problems` given (the axon's own by default).
+   */
+  async round(
+    axon: Servers,
+    warmup = this.warmupCount,
+    rates = this.rates,
+    problems = this.problems,
+  ): Promise<number> {
     const url = `http://${HOST}:${axon.targets[0]!.port}`
     const probe = await cannon({
       ...base,
       url,
-      amount: this.warmupCount,
+      amount: warmup,
       requests: laneRequests(new Lanes(this.warmup.lanes)),
     })
     if (this.main === undefined) {
@@ -346,12 +366,33 @@ class SignedSet {
       const why = Object.entries(after)
         .filter(([key, n]) => n > (before[key] ?? 0))
         .map(([key, n]) => `${key}×${n - (before[key] ?? 0)}`)
-      this.problems.add(
-        `${failures(result)}${why.length > 0 ? ` (refused: ${why.join(', ')})` : ''}`,
-      )
+      problems.add(`${failures(result)}${why.length > 0 ? ` (refused: ${why.join(', ')})` : ''}`)
     }
-    this.rates.push(acceptedRateOf(result))
+    rates.push(acceptedRateOf(result))
     return acceptedRateOf(result)
+  }
+}
+
+/** The Python that runs the FastAPI and SDK axon baselines, or why there is none. */
+type PythonBaselines = { python: string; versions: string; bittensor: string } | { skipped: string }
+
+const PYTHON_PROBE = `import importlib.util as u, platform, bittensor, fastapi, pydantic, uvicorn
+print(bittensor.__version__, platform.python_version(), pydantic.VERSION, fastapi.__version__, uvicorn.__version__, 'httptools' if u.find_spec('httptools') else 'h11', 'uvloop' if u.find_spec('uvloop') else 'asyncio')`
+
+/** TAOKIT_PYTHON (or python3), when it has bittensor 10.x; as test/python-sdk.test.ts finds it. */
+function pythonBaselines(): PythonBaselines {
+  const python = process.env.TAOKIT_PYTHON ?? 'python3'
+  const probe = spawnSync(python, ['-c', PYTHON_PROBE], { encoding: 'utf8' })
+  const [bittensor, python3, pydantic, fastapi, uvicorn, http, loop] = (probe.stdout ?? '')
+    .trim()
+    .split(' ')
+  if (probe.status !== 0 || !bittensor?.startsWith('10.')) {
+    return { skipped: `${python} has no bittensor 10.x with fastapi and uvicorn (TAOKIT_PYTHON)` }
+  }
+  return {
+    python,
+    bittensor,
+    versions: `Python ${python3}, bittensor ${bittensor}, pydantic ${pydantic}, FastAPI ${fastapi}, uvicorn ${uvicorn} on ${http} and ${loop}`,
   }
 }
 
@@ -376,9 +417,19 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
   const floorRates = { synapse: [] as number[], epistula: [] as number[] }
   const plainProblems = new Set<string>()
   const batches = { batches: 0, signatures: 0 }
+  const py = pythonBaselines()
+  const pyRates = { hello: [] as number[], axon: [] as number[] }
+  const pyProblems = new Set<string>()
+  const pyWallets = mkdtempSync(join(tmpdir(), 'taokit-bench-python-'))
   const plain = await startServers(['fastify'], pin)
   const floor = await startServers(['fastify-protocols'], pin)
+  const pyHello =
+    'python' in py
+      ? await startChild([py.python, baselinesScript, 'fastapi'], pin, false)
+      : undefined
   try {
+    const pyHelloUrl = pyHello && `http://${HOST}:${pyHello.targets[0]!.port}/`
+    if (pyHelloUrl) await cannon({ ...base, url: pyHelloUrl, duration: 1 })
     const plainUrl = `http://${HOST}:${plain.targets[0]!.port}/`
     // One static signed request per protocol: the floor server checks nothing, so it may repeat.
     const floorOptions = (protocol: Protocol) => {
@@ -415,10 +466,28 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
         batches.batches += stats.batches
         batches.signatures += stats.signatures
       }
+      if ('python' in py && pyHelloUrl) {
+        const { result } = await cannon({ ...base, url: pyHelloUrl, duration: DURATION_S })
+        pyRates.hello.push(rateOf(result))
+        if (result.non2xx + result.errors > 0) pyProblems.add(`hello world: ${failures(result)}`)
+        // A fresh SDK axon each round, as for ours: its nonce store has seen none of the requests.
+        const sdk = await startChild(
+          [py.python, baselinesScript, 'axon', AXON_URI, pyWallets],
+          pin,
+          false,
+        )
+        try {
+          await sets.synapse.round(sdk, PYTHON_WARMUP, pyRates.axon, pyProblems)
+        } finally {
+          await sdk.stop()
+        }
+      }
     }
   } finally {
     await plain.stop()
     await floor.stop()
+    await pyHello?.stop()
+    rmSync(pyWallets, { recursive: true, force: true })
   }
   const plainRate = median(plainRates)
   const percent = (x: number) => `${Math.round(x * 1000) / 10}%`
@@ -427,6 +496,15 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
     : 'unpinned (no taskset)'
   const settings = `autocannon ${CONNECTIONS} connections × ${DURATION_S} s, loopback; ${pinning}`
   const perBatch = round(batches.signatures / Math.max(1, batches.batches))
+  const python = (rate: number, protocol: Protocol) => {
+    if (!('python' in py)) {
+      return `${times(PYTHON_AXON_RATE, rate)} the Python axon's ~3,300 req/s unsigned as issue 6 quotes it (target ≥ 3×; not measured here: ${py.skipped})`
+    }
+    const hello = `${times(median(pyRates.hello), rate)} FastAPI on uvicorn's hello world in this run, the Python axon's unsigned rate (target ≥ 3×)`
+    return protocol === 'synapse'
+      ? `${hello}; ${times(median(pyRates.axon), rate)} the Python SDK axon's signed Dummy rate in this run`
+      : hello
+  }
   const signedRow = (set: SignedSet, name: string, how: string) => {
     const rate = median(set.rates)
     const shares = set.rates.map((r, i) => r / plainRates[i]!)
@@ -436,7 +514,7 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
       set.rates,
       [
         `${percent(rate / plainRate)} of plain fastify in this run, median over median; the median of the per-round ratios (each round against its own hello world) is ${percent(median(shares))}; per round ${shares.map(percent).join('/')}; target ≥ 40%`,
-        `${times(PYTHON_AXON_RATE, rate)} the Python axon's ~3,300 req/s unsigned (target ≥ 3×)`,
+        python(rate, set.protocol),
         set.problems.size > 0 ? [...set.problems].join('; ') : 'non-2xx=0, errors=0',
         `every request fresh: ${set.main!.count.toLocaleString('en')} pre-signed ${how} (${round(set.main!.usPerRequest)} µs each)${set.exhausted > 0 ? `; ran out ${set.exhausted} times (replays sent)` : ''}`,
         `sr25519 verification on (${perBatch} signatures per batch equation on average over the axon's life), rate limits off, metrics on; a fresh axon child per round, warmed with ${warmupCount.toLocaleString('en')} requests`,
@@ -444,6 +522,23 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
       ].join('; '),
     )
   }
+  const pythonRows =
+    'python' in py
+      ? [
+          timed(
+            'FastAPI on uvicorn hello world (Python, GET /)',
+            'req/s',
+            pyRates.hello,
+            `the issue's "Python axon's unsigned rate" (quoted there as ~3,300 req/s), measured in the same rounds; ${py.versions}; access log off; ${settings}`,
+          ),
+          timed(
+            `Python SDK axon: signed, verified Dummy requests (bittensor ${py.bittensor}, POST /Dummy)`,
+            'req/s',
+            pyRates.axon,
+            `the same pre-signed requests as the taokit axon's Dummy row; a fresh SDK axon per round (its nonce store), warmed with ${PYTHON_WARMUP} requests; the SDK's default verify (sr25519 and nonce), no blacklist or priority; most of its time goes to Synapse.to_headers, which builds the synapse's pydantic JSON schema for every response; ${py.versions}; ${pyProblems.size > 0 ? [...pyProblems].join('; ') : 'non-2xx=0, errors=0'}; ${settings}`,
+          ),
+        ]
+      : []
   return [
     timed(
       'plain fastify hello world (GET /, the ceiling)',
@@ -473,6 +568,7 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
       'signed, verified Epistula v2 requests (POST /score, axon)',
       `with epistulaHeaders (${Buffer.byteLength(EPISTULA_BODY)}-byte JSON body, a fresh uuid each, no secret signatures; the route accepts timestamps up to 10 minutes old, since the requests are signed before the clock starts)`,
     ),
+    ...pythonRows,
   ]
 }
 

@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
 import type { Keypair } from '@taokit/keys'
 import {
   beginEpistulaVerification,
@@ -71,6 +71,12 @@ export interface AxonOptions {
   headersTimeoutMs?: number
   /** An idle connection is closed after this (default 60 s). */
   idleTimeoutMs?: number
+  /**
+   * Open connections from one IP at once (default 64; a dendrite opens up to 8). A caller
+   * past it has its new connection closed at once, so that one host cannot hold every
+   * socket (or, with bodies in flight, much memory).
+   */
+  maxConnectionsPerIp?: number
   /** The synapse's `timeout` header is honoured up to this many seconds (default 60). */
   maxTimeoutS?: number
   /** Forwards running at once (default 8). */
@@ -250,6 +256,28 @@ interface RequestState {
 
 const DEFAULT_TIMEOUT_S = 12
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+const DEFAULT_MAX_CONNECTIONS_PER_IP = 64
+
+/** Closes each new connection from an IP that already holds `max` open ones. */
+function limitConnectionsPerIp(server: Server, max: number, onRefused: () => void): void {
+  const open = new Map<string, number>()
+  server.on('connection', (socket: Socket) => {
+    const ip = socket.remoteAddress ?? ''
+    const count = (open.get(ip) ?? 0) + 1
+    if (count > max) {
+      onRefused()
+      socket.destroy()
+      return
+    }
+    open.set(ip, count)
+    socket.once('close', () => {
+      const left = open.get(ip)! - 1
+      if (left === 0) open.delete(ip)
+      else open.set(ip, left)
+    })
+  })
+}
+
 /** The SDK and Epistula send 36-character uuids; the nonce and replay memories key by them. */
 const MAX_UUID_LENGTH = 128
 /**
@@ -421,6 +449,9 @@ export class Axon {
           handler,
         )
         server.setTimeout(o.idleTimeoutMs ?? 60_000)
+        limitConnectionsPerIp(server, o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP, () =>
+          this.metrics.refusedConnections.inc(),
+        )
         return server
       },
     })

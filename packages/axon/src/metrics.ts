@@ -6,6 +6,7 @@ export class AxonMetrics {
   readonly requests: Counter<'route' | 'status'>
   readonly latency: Histogram<'route'>
   readonly rejections: Counter<'route' | 'reason'>
+  readonly refusedConnections: Counter
 
   constructor(prefix = 'axon_') {
     this.requests = new Counter({
@@ -25,6 +26,11 @@ export class AxonMetrics {
       name: `${prefix}rejections_total`,
       help: 'Refused requests, by route and reason',
       labelNames: ['route', 'reason'],
+      registers: [this.registry],
+    })
+    this.refusedConnections = new Counter({
+      name: `${prefix}connections_refused_total`,
+      help: 'Connections closed on arrival: their IP held maxConnectionsPerIp already',
       registers: [this.registry],
     })
   }

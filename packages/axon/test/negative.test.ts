@@ -1,4 +1,5 @@
-import { connect } from 'node:net'
+import { once } from 'node:events'
+import { connect, type Socket } from 'node:net'
 import { Keypair, ss58Encode } from '@taokit/keys'
 import { Dummy, epistulaHeaders, TextPrompt, timeNs } from '@taokit/synapse'
 import { request } from 'undici'
@@ -258,6 +259,48 @@ describe('slow clients', () => {
     const port = await axon.start()
     const result = await post(port, signed(bob, { port, timeout: 0.2 }))
     expectRejected(result, 408, 'timeout')
+  })
+})
+
+describe('connections per IP', () => {
+  it('closes a new connection from an IP that holds maxConnectionsPerIp, and counts it', async () => {
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', maxConnectionsPerIp: 2 })
+    axon.attach(Dummy, { forward: (synapse) => synapse })
+    const port = await axon.start()
+    const open = async () => {
+      const socket = connect(port, '127.0.0.1')
+      socket.on('error', () => {})
+      await once(socket, 'connect')
+      return socket
+    }
+    try {
+      const held = [await open(), await open()]
+      const third = await open()
+      await once(third, 'close')
+      const metrics = await axon.metrics.registry.metrics()
+      expect(metrics).toMatch(/^axon_connections_refused_total 1$/m)
+      const answers = async (socket: Socket) => {
+        socket.write('GET /nope HTTP/1.1\r\nhost: x\r\n\r\n')
+        const [answer] = await once(socket, 'data')
+        return String(answer).slice(0, 12)
+      }
+      // The held ones still serve, and a place frees when one closes.
+      expect(await answers(held[1]!)).toBe('HTTP/1.1 404')
+      held[0]!.destroy()
+      // The axon sees the close a moment after this side does.
+      let served: string | undefined
+      for (let attempt = 0; served === undefined && attempt < 50; attempt++) {
+        const socket = await open()
+        const closed = once(socket, 'close').then(() => undefined)
+        served = await Promise.race([answers(socket), closed])
+        socket.destroy()
+        if (served === undefined) await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(served).toBe('HTTP/1.1 404')
+      held[1]!.destroy()
+    } finally {
+      await axon.stop()
+    }
   })
 })
 
