@@ -129,7 +129,7 @@ describe('an axon whose default policy follows the chain', () => {
       await waitFor(served.stderr, /only validators of subnet 1 are served/)
       expect(await statusFor(validator, served.port)).toBe(200)
       expect(await statusFor(Keypair.fromUri('//Ferdie//nobody'), served.port)).toBe(403)
-      await waitFor(served.stderr, /POST \/Dummy from \w+ 403/)
+      await waitFor(served.stderr, /POST \/Dummy from \w+ \(unverified\) 403 \(blacklisted\)/)
       expect(served.stderr()).not.toMatch(/not registered on subnet 1/)
     } finally {
       await served.interrupt()
