@@ -1,7 +1,7 @@
 import { Dummy } from '@taokit/synapse'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Axon, PriorityGate, rejectionMessage } from '../src/index.js'
+import { Axon, type AxonOptions, PriorityGate, rejectionMessage } from '../src/index.js'
 import { alice, bob, miner, post, signedDummy } from './helpers.js'
 
 describe('PriorityGate', () => {
@@ -52,48 +52,61 @@ describe('PriorityGate', () => {
   })
 })
 
+/**
+ * An axon with one forward slot whose first forward waits for `release()`: the requests
+ * after it queue. `served` lists the callers whose forwards ran.
+ */
+function oneSlotAxon(options: Partial<AxonOptions>) {
+  const state = { release: () => {}, served: [] as string[], port: 0 }
+  const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', concurrency: 1, ...options })
+  axon.attach(Dummy, {
+    forward: async (synapse, context) => {
+      state.served.push(context.hotkey)
+      if (state.served.length === 1) {
+        await new Promise<void>((resolve) => {
+          state.release = resolve
+        })
+      }
+      return synapse
+    },
+  })
+  beforeAll(async () => {
+    state.port = await axon.start()
+  })
+  afterAll(() => axon.stop())
+  /** Sends a request that takes the slot, and waits until its forward runs. */
+  const occupy = async () => {
+    const busy = post(state.port, signedDummy(miner, state.port))
+    while (state.served.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    return { busy }
+  }
+  return { axon, state, occupy }
+}
+
 describe('priority by stake under load', () => {
   const stakes = new Map([
     [alice.address, 1000],
     [bob.address, 10],
     [miner.address, 10],
   ])
-  let release: () => void = () => {}
-  const served: string[] = []
-  const axon = new Axon({
-    keypair: miner,
-    port: 0,
-    host: '127.0.0.1',
-    concurrency: 1,
+  const { state, occupy } = oneSlotAxon({
     maxQueue: 1,
     metagraph: {
       isValidator: () => true,
       stakeOf: (hotkey) => stakes.get(hotkey) ?? 0,
     },
   })
-  axon.attach(Dummy, {
-    forward: async (synapse, context) => {
-      served.push(context.hotkey)
-      if (served.length === 1) await new Promise<void>((resolve) => (release = resolve))
-      return synapse
-    },
-  })
-  let port = 0
-  beforeAll(async () => {
-    port = await axon.start()
-  })
-  afterAll(() => axon.stop())
 
   it('serves the high-stake caller, and drops the low-stake waiter with 503', async () => {
-    const busy = post(port, signedDummy(miner, port))
-    while (served.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const { port, served } = state
+    const { busy } = await occupy()
     const low = post(port, signedDummy(bob, port))
     await new Promise((resolve) => setTimeout(resolve, 50))
     const high = post(port, signedDummy(alice, port))
     const dropped = await low
     expect(dropped.status).toBe(503)
     expect(dropped.json.message).toBe(rejectionMessage('queue_full'))
-    release()
+    state.release()
     expect((await busy).status).toBe(200)
     expect((await high).status).toBe(200)
     expect(served).toEqual([miner.address, alice.address])
@@ -101,25 +114,11 @@ describe('priority by stake under load', () => {
 })
 
 describe('callers who leave while queued', () => {
-  let release: () => void = () => {}
-  const served: string[] = []
-  const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', concurrency: 1, maxQueue: 2 })
-  axon.attach(Dummy, {
-    forward: async (synapse, context) => {
-      served.push(context.hotkey)
-      if (served.length === 1) await new Promise<void>((resolve) => (release = resolve))
-      return synapse
-    },
-  })
-  let port = 0
-  beforeAll(async () => {
-    port = await axon.start()
-  })
-  afterAll(() => axon.stop())
+  const { axon, state, occupy } = oneSlotAxon({ maxQueue: 2 })
 
   it('give up their place in the queue, and their forwards never run', async () => {
-    const busy = post(port, signedDummy(miner, port))
-    while (served.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const { port, served } = state
+    const { busy } = await occupy()
     const leaving = new AbortController()
     const left = [1, 2].map(() => {
       const { headers, body } = signedDummy(bob, port)
@@ -137,7 +136,7 @@ describe('callers who leave while queued', () => {
     // Both places are free again: two more callers wait rather than get 503.
     const waiting = [post(port, signedDummy(alice, port)), post(port, signedDummy(alice, port))]
     await new Promise((resolve) => setTimeout(resolve, 50))
-    release()
+    state.release()
     expect((await busy).status).toBe(200)
     expect((await Promise.all(waiting)).map((r) => r.status)).toEqual([200, 200])
     expect(served).toEqual([miner.address, alice.address, alice.address])
