@@ -92,6 +92,9 @@ function checkCallOptions(options: CallOptions | undefined): number {
 /** A header value node will send as it is: visible ASCII, no spaces. */
 const HEADER_TOKEN = /^[!-~]+$/
 
+/** Axons refuse longer uuids: they key their nonce memory by them. */
+const MAX_UUID_LENGTH = 128
+
 /** A request path undici will send: it fails later, holding a connection, on anything else. */
 const REQUEST_PATH = /^\/[!-~]*$/
 
@@ -115,12 +118,51 @@ function checkedSigner(keypair: Signer): Signer {
     sign(message) {
       const signature: unknown = keypair.sign(message)
       if (signature instanceof Uint8Array && signature.length === 64) return signature
+      // One made in another realm (a vm context, some worker bridges) is copied in.
+      if (isForeignBytes(signature) && signature.length === 64) return Uint8Array.from(signature)
       throw invalidInput(
         'keypair',
         `sign(message) to return a 64-byte signature synchronously, got ${signature instanceof Promise ? 'a promise' : describe(signature)}`,
       )
     },
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/**
+ * An async `deserialize` is awaited: its value becomes the result's, and its failure the
+ * result's 422, as a `deserialize` that throws is (never an unhandled rejection).
+ */
+async function settleDeserialized(
+  results: (TargetResult & { deserialized?: unknown })[],
+  name: string,
+  timeoutSeconds: number,
+): Promise<void> {
+  await Promise.all(
+    results.map(async (result) => {
+      if (!isThenable(result.deserialized)) return
+      try {
+        result.deserialized = await result.deserialized
+      } catch (error) {
+        const { ip, port } = result.axon
+        const mapped = mapFailure('parse', error, { ip, port, name, timeoutSeconds })
+        result.status = mapped.status
+        result.statusMessage = mapped.message
+        delete result.deserialized
+      }
+    }),
+  )
+}
+
+function isForeignBytes(value: unknown): value is Uint8Array {
+  return Object.prototype.toString.call(value) === '[object Uint8Array]'
 }
 
 function describe(value: unknown): string {
@@ -153,7 +195,7 @@ function isTarget(axon: unknown): axon is AxonTarget {
   const { ip, port, hotkey } = axon as Record<string, unknown>
   return (
     typeof ip === 'string' &&
-    isIP(ip) !== 0 &&
+    isIP(ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip) !== 0 &&
     typeof hotkey === 'string' &&
     HEADER_TOKEN.test(hotkey) &&
     typeof port === 'number' &&
@@ -226,8 +268,14 @@ export class Dendrite {
       Number.MAX_SAFE_INTEGER,
     )
     const { uuid, version, externalIp } = options
-    if (uuid !== undefined && (typeof uuid !== 'string' || !HEADER_TOKEN.test(uuid))) {
-      throw invalidInput('uuid', 'a non-empty string of visible ASCII (a uuid)')
+    if (
+      uuid !== undefined &&
+      (typeof uuid !== 'string' || !HEADER_TOKEN.test(uuid) || uuid.length > MAX_UUID_LENGTH)
+    ) {
+      throw invalidInput(
+        'uuid',
+        `a string of 1 to ${MAX_UUID_LENGTH} visible ASCII characters (a uuid)`,
+      )
     }
     if (version !== undefined && (!Number.isSafeInteger(version) || version < 0)) {
       throw invalidInput('version', 'a whole number, at least 0 (e.g. 10002000 for 10.2.0)')
@@ -369,7 +417,12 @@ export class Dendrite {
         return { ok: false as const, error }
       }
     })
-    throwSignerError(prepared)
+    try {
+      throwSignerError(prepared)
+    } catch (error) {
+      for (const entry of prepared) if (entry.ok) entry.release()
+      throw error
+    }
     const call = this.#callSignal(options.signal)
     const pending = prepared.map((entry) =>
       entry.ok
@@ -402,6 +455,7 @@ export class Dendrite {
       }
       return this.#synapseResult(type, axon, entry.request, exchange, timeoutMs, options)
     })
+    await settleDeserialized(results, type.name, timeoutMs / 1000)
     return {
       results,
       startedAt,
@@ -465,7 +519,7 @@ export class Dendrite {
     }
     if (status === 200 && options.deserialize !== undefined) {
       try {
-        result.deserialized = options.deserialize(synapse)
+        result.deserialized = options.deserialize(synapse) as T
       } catch (error) {
         const mapped = mapFailure('parse', error, {
           ip: axon.ip,
@@ -570,7 +624,7 @@ export class Dendrite {
       }
       if (response.status >= 200 && response.status < 300 && options.deserialize !== undefined) {
         try {
-          result.deserialized = options.deserialize(response.body)
+          result.deserialized = options.deserialize(response.body) as T
         } catch (error) {
           const mapped = mapFailure('parse', error, context)
           result.status = mapped.status
@@ -579,6 +633,7 @@ export class Dendrite {
       }
       return result
     })
+    await settleDeserialized(results, path, timeoutMs / 1000)
     return {
       results,
       startedAt,
@@ -631,7 +686,9 @@ export class Dendrite {
     if (!isTarget(axon)) throw invalidInput('axon', TARGET)
     const origin = this.originOf(axon)
     if (!URL.canParse(origin)) throw invalidInput('axon', `an IP and port, got ${origin}`)
-    return origin
+    // One spelling per address (::1 and 0:0:0:0:0:0:0:1 are one axon): the lanes and the
+    // connection pool are keyed by it.
+    return new URL(origin).origin
   }
 
   /**

@@ -54,8 +54,11 @@ export interface BatchResult<R extends TargetResult> {
 export interface QueryOptions<F extends FieldMap = FieldMap, T = unknown> {
   /** The deadline per target, in milliseconds; also sent as the synapse's `timeout`. Default 12000. */
   timeoutMs?: number
-  /** Turns a successful synapse into what the caller wants (the SDK's `deserialize()`). */
-  deserialize?: (synapse: SynapseData<F>) => T
+  /**
+   * Turns a successful synapse into what the caller wants (the SDK's `deserialize()`). An
+   * async one is awaited; a failure, thrown or rejected, makes the result a 422.
+   */
+  deserialize?: (synapse: SynapseData<F>) => T | PromiseLike<T>
   /** Cancels the whole query; unfinished targets report 408. */
   signal?: AbortSignal
 }
@@ -66,6 +69,7 @@ export interface EpistulaQueryOptions<T = unknown> {
   /** Default `application/json`. */
   contentType?: string
   /** Turns a 2xx body into what the caller wants, e.g. `(b) => JSON.parse(Buffer.from(b).toString())`. */
-  deserialize?: (body: Uint8Array) => T
+  /** As for `query`: an async one is awaited, a failure makes the result a 422. */
+  deserialize?: (body: Uint8Array) => T | PromiseLike<T>
   signal?: AbortSignal
 }

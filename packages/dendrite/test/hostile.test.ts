@@ -346,6 +346,7 @@ describe('the caller', () => {
         'connectTimeoutMs',
       ],
       [() => new Dendrite({ keypair: validator, uuid: 'a b' }), 'uuid'],
+      [() => new Dendrite({ keypair: validator, uuid: 'u'.repeat(129) }), 'uuid'],
       [() => new Dendrite({ keypair: validator, version: 7.2 }), 'version'],
       [() => new Dendrite({ keypair: validator, externalIp: '1.2.3.4\n' }), 'externalIp'],
       [() => sane.query([target(good.port)], Dummy, synapse, { timeoutMs: 2 ** 31 }), 'timeoutMs'],

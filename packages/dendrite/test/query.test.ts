@@ -142,6 +142,62 @@ describe('fan-out and failures', () => {
     await own.close()
   })
 
+  it('keeps to one lane set per axon however its address is written, and frees lanes a failed signer took', async () => {
+    const axon = await synapseAxon(miner.address)
+    servers.push(axon)
+    let signatures = 0
+    let failAfter = Number.POSITIVE_INFINITY
+    const own = new Dendrite({
+      keypair: {
+        address: validator.address,
+        sign: (message: Uint8Array) => {
+          if (++signatures > failAfter) return new Uint8Array(3)
+          return validator.sign(message)
+        },
+      },
+    })
+    const synapse = Dummy.create({ dummy_input: 1 })
+    // Two spellings of one IPv4-mapped address, and the bracketed form of one.
+    const spellings = ['::ffff:127.0.0.1', '::ffff:7f00:1', '[::ffff:7f00:1]']
+    const targets = Array.from({ length: 12 }, (_, i) => ({
+      ...target(axon.port),
+      ip: spellings[i % 3]!,
+    }))
+    const batch = await own.query(targets, Dummy, synapse, { timeoutMs: 5000 })
+    expect(batch.results.map((r) => r.status)).toEqual(Array(12).fill(200))
+    // All twelve were in flight to one axon at once: twelve lanes, whatever the spelling.
+    const uuids = axon.verdicts.map((v) => v.ok && v.headerSynapse.dendrite!.uuid)
+    expect(new Set(uuids).size).toBe(12)
+    // A signer that fails on the third target: the call throws, and the two lanes it took
+    // are free again, so a lone query goes out under the dendrite's own uuid.
+    failAfter = signatures + 2
+    await expect(
+      own.query(targets.slice(0, 3), Dummy, synapse, { timeoutMs: 5000 }),
+    ).rejects.toMatchObject({ field: 'keypair' })
+    failAfter = Number.POSITIVE_INFINITY
+    expect((await own.query([targets[0]!], Dummy, synapse)).results[0]!.status).toBe(200)
+    const last = axon.verdicts.at(-1)!
+    expect(last.ok && last.headerSynapse.dendrite!.uuid).toBe(own.uuid)
+    await own.close()
+  })
+
+  it('awaits an async deserialize, and makes its rejection a 422', async () => {
+    const axon = await synapseAxon(miner.address)
+    servers.push(axon)
+    const synapse = Dummy.create({ dummy_input: 3 })
+    const ok = await dendrite.query([target(axon.port)], Dummy, synapse, {
+      deserialize: async (s) => s.dummy_output,
+    })
+    expect(ok.results[0]!.deserialized).toBe(6)
+    const failed = await dendrite.query([target(axon.port)], Dummy, synapse, {
+      deserialize: async () => {
+        throw new Error('no')
+      },
+    })
+    expect(failed.results[0]!.status).toBe(422)
+    expect(failed.results[0]!.deserialized).toBeUndefined()
+  })
+
   it('reaches 64 axons at once, and records the delivery spread', async () => {
     const axons = await Promise.all(Array.from({ length: 64 }, () => synapseAxon(miner.address)))
     servers.push(...axons)
