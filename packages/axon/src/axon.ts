@@ -72,11 +72,12 @@ export interface AxonOptions {
   /** An idle connection is closed after this (default 60 s). */
   idleTimeoutMs?: number
   /**
-   * Open connections from one IP at once (default 64; a dendrite opens up to 8). A caller
-   * past it has its new connection closed at once, so that one host cannot hold every
-   * socket (or, with bodies in flight, much memory).
+   * Open connections from one IP at once (default 256; `false` for no limit). A new
+   * connection past it is closed at once, so that one host cannot hold every socket (or,
+   * with bodies in flight, much memory). Behind a reverse proxy every caller shares the
+   * proxy's IP: raise it or turn it off there.
    */
-  maxConnectionsPerIp?: number
+  maxConnectionsPerIp?: number | false
   /** The synapse's `timeout` header is honoured up to this many seconds (default 60). */
   maxTimeoutS?: number
   /** Forwards running at once (default 8). */
@@ -256,7 +257,8 @@ interface RequestState {
 
 const DEFAULT_TIMEOUT_S = 12
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
-const DEFAULT_MAX_CONNECTIONS_PER_IP = 64
+// A dendrite keeps 8 connections per axon by default, the SDK's aiohttp up to 100 in all.
+const DEFAULT_MAX_CONNECTIONS_PER_IP = 256
 
 /** Closes each new connection from an IP that already holds `max` open ones. */
 function limitConnectionsPerIp(server: Server, max: number, onRefused: () => void): void {
@@ -449,9 +451,10 @@ export class Axon {
           handler,
         )
         server.setTimeout(o.idleTimeoutMs ?? 60_000)
-        limitConnectionsPerIp(server, o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP, () =>
-          this.metrics.refusedConnections.inc(),
-        )
+        const perIp = o.maxConnectionsPerIp ?? DEFAULT_MAX_CONNECTIONS_PER_IP
+        if (perIp !== false) {
+          limitConnectionsPerIp(server, perIp, () => this.metrics.refusedConnections.inc())
+        }
         return server
       },
     })
@@ -560,14 +563,20 @@ export class Axon {
     return Buffer.concat(chunks, size)
   }
 
-  /** Refuses a request whose body nothing will read: closing beats draining it. */
+  /**
+   * Refuses a request whose body nothing will read. A body within the cap is left to node
+   * to drain, as an accepted one would be read: a client that sends its whole body before
+   * reading (Python's requests) then gets the answer. A larger or unknown-length one costs
+   * more than any accepted request, so the connection is closed instead.
+   */
   #refuseUnread(
     request: FastifyRequest,
     reply: FastifyReply,
     reason: AxonRejectionReason,
   ): FastifyReply {
     const headers = request.headers
-    if (headers['transfer-encoding'] !== undefined || Number(headers['content-length']) > 0) {
+    const limit = this.#options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+    if (headers['transfer-encoding'] !== undefined || Number(headers['content-length']) > limit) {
       reply.header('connection', 'close')
     }
     return this.#reject(request, reply, reason)

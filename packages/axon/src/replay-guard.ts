@@ -38,7 +38,7 @@ export class ReplayGuard {
     for (const [key, expiry] of this.#expiries) {
       if (expiry < nowMs) this.#expiries.delete(key)
     }
-    const target = Math.floor(this.#capacity * 0.9)
+    const target = Math.max(1, Math.floor(this.#capacity * 0.9))
     for (const key of this.#expiries.keys()) {
       if (this.#expiries.size <= target) break
       this.#expiries.delete(key)

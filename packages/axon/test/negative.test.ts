@@ -120,7 +120,7 @@ describe('a strict axon refuses', () => {
     }
   })
 
-  it('before reading a body, and closes the connection rather than drain it', async () => {
+  it('before reading a body over the cap, and closes the connection rather than drain it', async () => {
     const unsigned = signedDummy(bob, port)
     delete unsigned.headers.bt_header_dendrite_signature
     const longUuid = signedDummy(bob, port)
@@ -140,6 +140,34 @@ describe('a strict axon refuses', () => {
       expect(received.slice(0, 12)).toBe(`HTTP/1.1 ${status}`)
       expect(received.toLowerCase()).toContain('connection: close')
     }
+  })
+
+  it('a request with a body within the cap, answered after the whole body, on a connection kept open', async () => {
+    // A client that writes its whole body before it reads (Python's requests) must still
+    // get the answer, so such a body is drained, not cut off.
+    const unsigned = signedDummy(bob, port)
+    delete unsigned.headers.bt_header_dendrite_signature
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    const body = '{"dummy_input": 3}'.padEnd(900)
+    const head = (path: string, headers: Record<string, string>, length: number) =>
+      [
+        `POST ${path} HTTP/1.1`,
+        'host: 127.0.0.1',
+        ...Object.entries({ ...headers, 'content-length': String(length) }).map(
+          ([name, value]) => `${name}: ${value}`,
+        ),
+        '',
+        '',
+      ].join('\r\n')
+    socket.write(`${head('/Dummy', unsigned.headers, body.length)}${body}`)
+    const [first] = await once(socket, 'data')
+    expect(String(first).slice(0, 12)).toBe('HTTP/1.1 401')
+    expect(String(first).toLowerCase()).not.toContain('connection: close')
+    socket.write(`${head('/nope', {}, 2)}{}`)
+    const [second] = await once(socket, 'data')
+    expect(String(second).slice(0, 12)).toBe('HTTP/1.1 404')
+    socket.destroy()
   })
 
   it('HEAD on a synapse route (404), which would spend the nonce of a request never answered', async () => {

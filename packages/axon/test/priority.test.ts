@@ -135,7 +135,7 @@ describe('callers who leave while queued', () => {
     while (axon.waiting > 0) await new Promise((resolve) => setTimeout(resolve, 5))
     // Both places are free again: two more callers wait rather than get 503.
     const waiting = [post(port, signedDummy(alice, port)), post(port, signedDummy(alice, port))]
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    while (axon.waiting < 2) await new Promise((resolve) => setTimeout(resolve, 5))
     state.release()
     expect((await busy).status).toBe(200)
     expect((await Promise.all(waiting)).map((r) => r.status)).toEqual([200, 200])

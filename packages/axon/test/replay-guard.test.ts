@@ -23,4 +23,11 @@ describe('ReplayGuard', () => {
     expect(guard.accept('a', '1', 100, 60)).toBe(true)
     expect(guard.size).toBe(10)
   })
+
+  it('keeps the request it just accepted, even with room for one', () => {
+    const guard = new ReplayGuard(1)
+    expect(guard.accept('a', '1', 100, 0)).toBe(true)
+    expect(guard.accept('a', '2', 100, 0)).toBe(true)
+    expect(guard.accept('a', '2', 100, 0)).toBe(false)
+  })
 })
