@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { STATUS_CODES } from 'node:http'
 import { isIP } from 'node:net'
-import { ss58DecodeAny } from '@taokit/keys'
 import {
   type AxonTarget,
   castPyFloat,
@@ -16,8 +15,10 @@ import {
   type SynapseType,
 } from '@taokit/synapse'
 import { Agent } from 'undici'
+import { settleDeserialized } from './deserialize.js'
 import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
 import { Lanes } from './lanes.js'
+import { checkedSigner, signerErrorOf } from './signer.js'
 import { classifyError, mapFailure } from './status.js'
 import { openStream, type StreamOptions, type SynapseStream } from './stream.js'
 import { type Exchange, isEventStream, post } from './transport.js'
@@ -97,87 +98,6 @@ const MAX_UUID_LENGTH = 128
 
 /** A request path undici will send: it fails later, holding a connection, on anything else. */
 const REQUEST_PATH = /^\/[!-~]*$/
-
-/**
- * `keypair`, with its signatures checked: a signer that answers with a promise (a remote
- * signer) or with the wrong bytes would otherwise send requests every axon refuses.
- */
-function checkedSigner(keypair: Signer): Signer {
-  const expected = 'a Keypair or { address: an SS58 address, sign(message): its 64-byte signature }'
-  if (keypair === null || typeof keypair !== 'object' || typeof keypair.sign !== 'function') {
-    throw invalidInput('keypair', expected)
-  }
-  const { address } = keypair
-  try {
-    ss58DecodeAny(address)
-  } catch {
-    throw invalidInput('keypair', expected)
-  }
-  return {
-    address,
-    sign(message) {
-      const signature: unknown = keypair.sign(message)
-      if (signature instanceof Uint8Array && signature.length === 64) return signature
-      // One made in another realm (a vm context, some worker bridges) is copied in.
-      if (isForeignBytes(signature) && signature.length === 64) return Uint8Array.from(signature)
-      throw invalidInput(
-        'keypair',
-        `sign(message) to return a 64-byte signature synchronously, got ${signature instanceof Promise ? 'a promise' : describe(signature)}`,
-      )
-    },
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
-}
-
-/**
- * An async `deserialize` is awaited: its value becomes the result's, and its failure the
- * result's 422, as a `deserialize` that throws is (never an unhandled rejection).
- */
-async function settleDeserialized(
-  results: (TargetResult & { deserialized?: unknown })[],
-  name: string,
-  timeoutSeconds: number,
-): Promise<void> {
-  await Promise.all(
-    results.map(async (result) => {
-      if (!isThenable(result.deserialized)) return
-      try {
-        result.deserialized = await result.deserialized
-      } catch (error) {
-        const { ip, port } = result.axon
-        const mapped = mapFailure('parse', error, { ip, port, name, timeoutSeconds })
-        result.status = mapped.status
-        result.statusMessage = mapped.message
-        delete result.deserialized
-      }
-    }),
-  )
-}
-
-function isForeignBytes(value: unknown): value is Uint8Array {
-  return Object.prototype.toString.call(value) === '[object Uint8Array]'
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Uint8Array) return `${value.length} bytes`
-  return value === null ? 'null' : typeof value
-}
-
-/** A signer's failure is the caller's to fix, not a result for every target: it throws. */
-function throwSignerError(prepared: readonly ({ ok: true } | { ok: false; error: unknown })[]) {
-  for (const entry of prepared) {
-    if (!entry.ok && entry.error instanceof DendriteError && entry.error.field === 'keypair') {
-      throw entry.error
-    }
-  }
-}
 
 /** Signs nothing: a synapse's request is built once with it to check the synapse. */
 const PROBE_SIGNER: Signer = { address: '', sign: () => new Uint8Array(64) }
@@ -417,11 +337,10 @@ export class Dendrite {
         return { ok: false as const, error }
       }
     })
-    try {
-      throwSignerError(prepared)
-    } catch (error) {
+    const signerError = signerErrorOf(prepared)
+    if (signerError !== undefined) {
       for (const entry of prepared) if (entry.ok) entry.release()
-      throw error
+      throw signerError
     }
     const call = this.#callSignal(options.signal)
     const pending = prepared.map((entry) =>
@@ -571,7 +490,8 @@ export class Dendrite {
         return { ok: false as const, error }
       }
     })
-    throwSignerError(prepared)
+    const signerError = signerErrorOf(prepared)
+    if (signerError !== undefined) throw signerError
     const call = this.#callSignal(options.signal)
     const exchanges = await Promise.all(
       prepared.map((entry) =>
