@@ -45,15 +45,15 @@ describeWithShared('writing the btcli layout', () => {
     async () => {
       const wallet = new Wallet({ path: root, name: 'bt-test-wallet' })
       const { coldkey } = expected
-      const created = await wallet.regenerateColdkey(
-        { mnemonic: coldkey.mnemonic },
-        { password: coldkey.password },
-      )
+      // Two Argon2 derivations, at once: the wallet's, and the one that checks its file.
+      const [created, key] = await Promise.all([
+        wallet.regenerateColdkey({ mnemonic: coldkey.mnemonic }, { password: coldkey.password }),
+        KeyfileKey.derive(coldkey.password),
+      ])
       expect(created.keypair.ss58).toBe(coldkey.ss58)
       expect(await readFile(wallet.coldkeypubPath, 'utf8')).toBe(await shared('coldkeypub.txt'))
       const file = await readFile(wallet.coldkeyPath)
       expect(file.subarray(0, 5).toString()).toBe('$NACL')
-      const key = await KeyfileKey.derive(coldkey.password)
       expect(readKeyfile(file, key).ss58).toBe(coldkey.ss58)
       expect(await mode(wallet.coldkeyPath)).toBe(0o600)
       expect(await mode(wallet.coldkeypubPath)).toBe(0o600)
@@ -152,13 +152,13 @@ describeWithShared('reading existing wallets', () => {
       const password = Buffer.from('Bittensor-Test-Pa55word!')
       const xored = password.map((byte, i) => byte ^ variable.charCodeAt(i % variable.length))
       const env = { [variable]: Buffer.from(xored).toString('base64') }
-      const unlocked = await new Wallet(
-        { path: wallets, name: 'bt-test-wallet' },
-        env,
-      ).unlockColdkey()
+      // Two Argon2 derivations, at once.
+      const [unlocked, wrong] = await Promise.all([
+        new Wallet({ path: wallets, name: 'bt-test-wallet' }, env).unlockColdkey(),
+        errorOf(wallet.unlockColdkey({ password: 'wrong-password' })),
+      ])
       expect(unlocked.ss58).toBe('5GQV6UBXfWCRVPpv7hSmi7vtzqtJ5u94ZLagT12mtsxtyjAT')
 
-      const wrong = await errorOf(wallet.unlockColdkey({ password: 'wrong-password' }))
       expect(wrong.code).toBe('KEYFILE_WRONG_PASSWORD')
       expect(wrong.message).toContain(wallet.coldkeyPath)
       expect(wrong.message).not.toContain('wrong-password')
