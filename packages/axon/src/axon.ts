@@ -716,8 +716,9 @@ export class Axon {
       headers: answer.headers,
       deadlineMs: run.remainingMs,
       stop: () => deadline.expire(),
+      // The slot is held while the source works, as a late forward holds it (see #run).
+      onSourceDone: run.release,
       onEnd: (outcome, began) => {
-        run.release()
         if (outcome === 'timeout' || outcome === 'failed') {
           state.reason = outcome === 'timeout' ? 'timeout' : 'forward_failed'
         }

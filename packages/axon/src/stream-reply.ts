@@ -82,12 +82,15 @@ function drained(response: ServerResponse, connection: Socket): Promise<void> {
 }
 
 /**
- * Whether node can send `status` and `headers` (a status of three digits; header names and
- * values without line breaks or characters above U+00FF). Checked before a stream takes the
- * response over, while a refusal can still be sent instead.
+ * Whether node can send `status` and `headers` as the head of a stream (a status of three
+ * digits that carries a body: not 1xx, 204 or 304, whose bodies node drops, so a stream
+ * would never wait; header names and values without line breaks or characters above
+ * U+00FF). Checked before a stream takes the response over, while a refusal can still be
+ * sent instead.
  */
 export function isSendableHead(status: number, headers: Record<string, string>): boolean {
-  if (!Number.isInteger(status) || status < 100 || status > 999) return false
+  if (!Number.isInteger(status) || status < 200 || status > 999) return false
+  if (status === 204 || status === 304) return false
   try {
     for (const [name, value] of Object.entries(headers)) {
       validateHeaderName(name)
@@ -105,11 +108,14 @@ export function isSendableHead(status: number, headers: Record<string, string>):
  * the SDK's streaming response sends them; then each chunk as it comes, with backpressure.
  *
  * At `deadlineMs` the connection is cut, so the caller sees a truncated answer, not a
- * complete one; a source that fails, or yields something that is not text or bytes, cuts it
- * too. `stop` runs as soon as the stream is cut or the caller leaves, since a source busy in
- * an `await` only stops when that settles. `onEnd` runs exactly once, when the response is
- * over for whatever reason: also when the caller had left before the stream began, and for a
- * pipelined response still waiting for its turn on a connection that closes.
+ * complete one, as it does when the connection sits idle past the server's idle timeout; a
+ * source that fails, or yields something that is not text or bytes, cuts it too, after the
+ * chunks it yielded before. `stop` runs as soon as the stream is cut or the caller leaves,
+ * since a source busy in an `await` only stops when that settles. `onEnd` runs exactly once,
+ * when the response is over for whatever reason: also when the caller had left before the
+ * stream began, and for a pipelined response still waiting for its turn on a connection that
+ * closes. `onSourceDone` runs once the source has finished or been closed: a source still
+ * working after the response ended is work in progress, and keeps its forward slot.
  */
 export function sendStream(
   reply: FastifyReply,
@@ -121,6 +127,7 @@ export function sendStream(
     stop: () => void
     /** `began`: whether the status and headers were sent. */
     onEnd: (outcome: StreamOutcome, began: boolean) => void
+    onSourceDone: () => void
   },
 ): FastifyReply {
   reply.hijack()
@@ -142,35 +149,65 @@ export function sendStream(
   }
   const cut = (how: StreamOutcome) => {
     outcome ??= how
-    // A pipelined response not yet given the connection closes only with the connection.
-    if (response.socket === null) connection.destroy()
-    else response.destroy()
+    // A pipelined response still waiting for the connection is cut when it gets it: the
+    // responses ahead of it on that connection are not cut with it.
+    response.destroy()
+  }
+  /**
+   * Cuts once what was written has left: node holds a response's writes until the next
+   * turn, and destroying it at once would drop the chunks the source yielded before it
+   * failed. A stalled reader is cut at the deadline instead.
+   */
+  const cutAfterWrites = (how: StreamOutcome) => {
+    outcome ??= how
+    const written = response.writableNeedDrain ? drained(response, connection) : Promise.resolve()
+    void written.then(() => setImmediate(() => cut(how)))
   }
   if (response.destroyed || connection.destroyed) {
     discardChunks(chunks)
     settle()
+    options.onSourceDone()
     return reply
   }
   response.once('close', settle)
   connection.once('close', settle)
+  // The server's idle timeout destroys the socket right after this; the stream was cut.
+  const onIdle = () => {
+    outcome ??= 'timeout'
+  }
+  connection.once('timeout', onIdle)
   timer = setTimeout(() => cut('timeout'), options.deadlineMs)
   response.writeHead(options.status, options.headers)
   response.flushHeaders()
   began = true
   void (async () => {
+    let sinceYield = 0
     try {
       for await (const chunk of chunks) {
         if (settled) return
-        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) return cut('failed')
+        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+          return cutAfterWrites('failed')
+        }
         if (!response.write(chunk)) await drained(response, connection)
+        else if (++sinceYield === YIELD_EVERY) {
+          // A source that never waits (and chunks the socket always takes) would otherwise
+          // keep the event loop to itself: no timer, not even the deadline, would fire.
+          sinceYield = 0
+          await new Promise((resolve) => setImmediate(resolve))
+        }
       }
       if (settled) return
       outcome ??= 'done'
       clearTimeout(timer)
       response.end()
     } catch {
-      cut('failed')
+      cutAfterWrites('failed')
+    } finally {
+      connection.off('timeout', onIdle)
+      options.onSourceDone()
     }
   })()
   return reply
 }
+
+const YIELD_EVERY = 64

@@ -235,3 +235,117 @@ describe('a streamed answer', () => {
     expect(() => streamReply(TextPrompt.create({ prompt: 'x' }), 'x')).toThrow(AxonError)
   })
 })
+
+describe('a streamed answer, under a misbehaving source', () => {
+  const axon = new Axon({
+    keypair: miner,
+    port: 0,
+    host: '127.0.0.1',
+    concurrency: 1,
+    rateLimit: { perIp: false, perHotkey: false },
+  })
+  const modelDone = gate()
+  let modelsRunning = 0
+  axon.attach(TextPrompt, {
+    forward: (synapse) => {
+      async function* chunks() {
+        if (synapse.prompt === 'five then fail') {
+          for (let i = 1; i <= 5; i++) yield `data: ${i}\n\n`
+          throw new Error('the model crashed')
+        }
+        // 'deaf': one chunk, then model work that ignores the signal.
+        yield 'data: one\n\n'
+        modelsRunning++
+        await modelDone.opened
+        modelsRunning--
+      }
+      return streamReply({ ...synapse, completion: 'streamed' }, chunks())
+    },
+  })
+  axon.attachEpistula('/no-content', {
+    handler: () => ({
+      status: 204,
+      body: (async function* () {
+        yield 'never sent'
+      })(),
+    }),
+  })
+  axon.attachEpistula('/busy', {
+    timeoutMs: 300,
+    handler: () => ({
+      body: (async function* () {
+        for (;;) yield 'x'
+      })(),
+    }),
+  })
+  let port = 0
+  beforeAll(async () => {
+    port = await axon.start()
+  })
+  afterAll(async () => {
+    modelDone.open()
+    await axon.stop()
+  })
+
+  function open(prompt: string) {
+    const prepared = signed(bob, { port, prompt, timeout: 30 })
+    return request(`http://127.0.0.1:${port}${prepared.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...prepared.headers },
+      body: prepared.body,
+    })
+  }
+
+  function postEpistula(path: string) {
+    const body = '{}'
+    return request(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: {
+        ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
+        'content-type': 'application/json',
+      },
+      body,
+    })
+  }
+
+  it('delivers the chunks a source yielded before it failed, then cuts', async () => {
+    const response = await open('five then fail')
+    let text = ''
+    const read = (async () => {
+      for await (const chunk of response.body) text += Buffer.from(chunk).toString('utf8')
+    })()
+    await expect(read).rejects.toThrow()
+    expect(text).toBe('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: 5\n\n')
+  })
+
+  it('keeps the forward slot while a source that ignores its signal still works', async () => {
+    const first = await open('deaf')
+    const iterator = first.body[Symbol.asyncIterator]()
+    await iterator.next()
+    first.body.destroy()
+    // The caller left, but the model still runs: concurrency 1 holds the next request back.
+    const next = open('deaf')
+    await expect.poll(() => axon.waiting, { timeout: 5_000 }).toBe(1)
+    expect(modelsRunning).toBe(1)
+    modelDone.open()
+    const served = await next
+    expect(served.statusCode).toBe(200)
+    await served.body.dump()
+  })
+
+  it('refuses a stream under a status without a body, and cuts a source that never waits', async () => {
+    const noContent = await postEpistula('/no-content')
+    expect(noContent.statusCode).toBe(500)
+    await noContent.body.dump()
+    // Were the event loop starved, neither the deadline nor this test's timers would fire.
+    const busy = await postEpistula('/busy')
+    expect(busy.statusCode).toBe(200)
+    await expect(
+      (async () => {
+        for await (const _ of busy.body) {
+          // Read to the cut.
+        }
+      })(),
+    ).rejects.toThrow()
+  })
+})
