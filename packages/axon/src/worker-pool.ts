@@ -6,9 +6,10 @@ import { AxonError, AxonErrorCode } from './errors.js'
  * A fixed pool of worker threads with a FIFO queue, for CPU-heavy forwards (inference,
  * scoring) that would otherwise stall the event loop and every other request.
  *
- * Each worker runs one task at a time. The protocol: the worker gets `{ id, input }` and
- * posts back `{ id, ok: true, value }` or `{ id, ok: false, error }`. `WorkerPool.fromFunction`
- * writes that loop for a self-contained function; a script made with `serveTasks` works too.
+ * Each worker runs one task at a time. The protocol: the worker posts `{ ready: true }` once
+ * it listens, gets `{ id, input }` and posts back `{ id, ok: true, value }` or
+ * `{ id, ok: false, error }`. `WorkerPool.fromFunction` writes that loop for a
+ * self-contained function; a script made with `serveTasks` works too.
  */
 export interface WorkerPoolOptions {
   /** Threads (default 2). */
@@ -27,22 +28,41 @@ interface Slot {
   worker: Worker
   task: Task | undefined
   id: number
+  /** It said it was ready, or answered a task: its script loaded. */
+  ready: boolean
 }
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string }
+type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string }
+  | { ready: true }
+
+/** The reply when a task's result cannot be structured-cloned (its text is not repeated). */
+const UNCLONEABLE_RESULT = 'the result cannot be copied out of the worker thread'
 
 const LOOP = `
 const { parentPort } = require('node:worker_threads')
 parentPort.on('message', async ({ id, input }) => {
+  let value
   try {
-    parentPort.postMessage({ id, ok: true, value: await fn(input) })
+    value = await fn(input)
   } catch (error) {
     parentPort.postMessage({ id, ok: false, error: String(error && error.message || error) })
+    return
   }
-})`
+  try {
+    parentPort.postMessage({ id, ok: true, value })
+  } catch {
+    parentPort.postMessage({ id, ok: false, error: ${JSON.stringify(UNCLONEABLE_RESULT)} })
+  }
+})
+parentPort.postMessage({ ready: true })`
 
-/** Workers dying idle this many times in a row close the pool instead of respawning forever. */
-const MAX_IDLE_DEATHS = 3
+/**
+ * Workers dying before they were ready this many times in a row close the pool instead of
+ * respawning forever: the script itself fails (under load as when idle).
+ */
+const MAX_EARLY_DEATHS = 3
 
 export class WorkerPool<I = unknown, O = unknown> {
   readonly #create: () => Worker
@@ -51,8 +71,8 @@ export class WorkerPool<I = unknown, O = unknown> {
   readonly #maxQueue: number
   #closed = false
   #seq = 0
-  /** Workers in a row that died without a task: the script itself fails. */
-  #idleDeaths = 0
+  /** Workers in a row that died before they were ready: the script itself fails. */
+  #earlyDeaths = 0
   /** Set once the script is known to fail: every task is refused with it. */
   #broken: AxonError | undefined
 
@@ -65,7 +85,17 @@ export class WorkerPool<I = unknown, O = unknown> {
       typeof script === 'object' && 'source' in script
         ? () => new Worker(script.source, { eval: true })
         : () => new Worker(script)
-    this.#maxQueue = options.maxQueue ?? 1024
+    const maxQueue = options.maxQueue ?? 1024
+    if (!Number.isSafeInteger(maxQueue) || maxQueue < 0) {
+      throw new AxonError(
+        AxonErrorCode.InvalidInput,
+        'maxQueue must be a whole number, 0 or more',
+        {
+          field: 'maxQueue',
+        },
+      )
+    }
+    this.#maxQueue = maxQueue
     this.#start(options.size ?? 2)
   }
 
@@ -100,12 +130,20 @@ export class WorkerPool<I = unknown, O = unknown> {
   }
 
   #spawn(): Slot {
-    const slot: Slot = { worker: this.#create(), task: undefined, id: -1 }
-    slot.worker.on('message', (reply: Reply) => {
+    const slot: Slot = { worker: this.#create(), task: undefined, id: -1, ready: false }
+    slot.worker.on('message', (reply: Reply | null) => {
+      // Anything else a task posts is not the protocol's, and is ignored.
+      if (reply === null || typeof reply !== 'object') return
+      if ('ready' in reply) {
+        slot.ready = true
+        this.#earlyDeaths = 0
+        return
+      }
       const task = slot.task
       if (task === undefined || reply.id !== slot.id) return
       slot.task = undefined
-      this.#idleDeaths = 0
+      slot.ready = true
+      this.#earlyDeaths = 0
       if (reply.ok) task.resolve(reply.value)
       else task.reject(new AxonError(AxonErrorCode.WorkerFailed, reply.error))
       this.#next(slot)
@@ -122,18 +160,22 @@ export class WorkerPool<I = unknown, O = unknown> {
     if (index < 0) return
     const task = slot.task
     slot.task = undefined
+    if (this.#closed) {
+      // Terminated by close(): neither the task's failure nor the script's.
+      task?.reject(this.#broken ?? new AxonError(AxonErrorCode.WorkerFailed, 'the pool is closed'))
+      this.#slots.splice(index, 1)
+      return
+    }
     task?.reject(new AxonError(AxonErrorCode.WorkerFailed, 'the worker failed', { cause }))
-    if (task === undefined) this.#idleDeaths++
-    if (this.#idleDeaths >= MAX_IDLE_DEATHS && this.#broken === undefined) {
+    if (!slot.ready) this.#earlyDeaths++
+    if (this.#earlyDeaths >= MAX_EARLY_DEATHS) {
       this.#broken = new AxonError(
         AxonErrorCode.WorkerFailed,
-        `the pool's workers keep dying before any task (${MAX_IDLE_DEATHS} in a row); it is closed`,
+        `the pool's workers keep dying before they are ready (${MAX_EARLY_DEATHS} in a row); it is closed`,
         { cause },
       )
-      void this.close()
-    }
-    if (this.#closed) {
       this.#slots.splice(index, 1)
+      void this.close()
       return
     }
     slot.worker.removeAllListeners()
@@ -155,11 +197,11 @@ export class WorkerPool<I = unknown, O = unknown> {
   #dispatch(slot: Slot, task: Task): void {
     try {
       slot.worker.postMessage({ id: this.#seq, input: task.input })
-    } catch (cause) {
+    } catch {
+      // Without the clone error as cause: its message quotes the input.
       task.reject(
         new AxonError(AxonErrorCode.InvalidInput, 'input: cannot be copied to a worker thread', {
           field: 'input',
-          cause,
         }),
       )
       this.#next(slot)
@@ -215,14 +257,22 @@ export function serveTasks<I, O>(fn: (input: I) => O | Promise<O>): void {
     throw new AxonError(AxonErrorCode.InvalidState, 'serveTasks runs inside a worker thread')
   }
   port.on('message', async ({ id, input }: { id: number; input: I }) => {
+    let value: O
     try {
-      port.postMessage({ id, ok: true, value: await fn(input) })
+      value = await fn(input)
     } catch (error) {
       port.postMessage({
         id,
         ok: false,
         error: error instanceof Error ? error.message : String(error),
       })
+      return
+    }
+    try {
+      port.postMessage({ id, ok: true, value })
+    } catch {
+      port.postMessage({ id, ok: false, error: UNCLONEABLE_RESULT })
     }
   })
+  port.postMessage({ ready: true })
 }

@@ -84,8 +84,51 @@ describe('WorkerPool', () => {
     const refused = await pool.run(1).catch((error: AxonError) => error)
     expect(refused).toBeInstanceOf(AxonError)
     expect(refused).toMatchObject({ code: 'AXON_WORKER_FAILED' })
-    expect((refused as AxonError).message).toMatch(/keep dying before any task/)
+    expect((refused as AxonError).message).toMatch(/keep dying before they are ready/)
     expect(((refused as AxonError).cause as Error).message).toBe('no model file')
+  })
+
+  it('closes itself just as soon when tasks keep its workers busy', async () => {
+    const pool = new WorkerPool({ source: 'throw new Error("no model file")' }, { size: 2 })
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, () => pool.run(1).catch((error: AxonError) => error.message)),
+    )
+    // At most the first three workers' tasks fail as such; the rest are refused with why.
+    const failed = outcomes.filter((message) => message === 'the worker failed')
+    expect(failed.length).toBeLessThanOrEqual(3)
+    expect(outcomes.filter((m) => /keep dying before they are ready/.test(String(m))).length).toBe(
+      30 - failed.length,
+    )
+  })
+
+  it('ignores what is not a reply, and says the pool is closed, not that it failed', async () => {
+    const pool = WorkerPool.fromFunction(
+      (n: number) => {
+        const { parentPort } = require('node:worker_threads')
+        parentPort.postMessage(null)
+        if (n === 0) return () => 'secret result'
+        return new Promise((resolve) => setTimeout(() => resolve(n), n))
+      },
+      { size: 3 },
+    )
+    await expect(pool.run(1)).resolves.toBe(1)
+    const uncloneable = await pool.run(0).catch((error: AxonError) => error)
+    expect(uncloneable).toMatchObject({ code: 'AXON_WORKER_FAILED' })
+    expect((uncloneable as AxonError).message).toBe(
+      'the result cannot be copied out of the worker thread',
+    )
+    const running = pool.run(5_000).catch((error: AxonError) => error.message)
+    await pool.close()
+    expect(await running).toBe('the pool is closed')
+    await expect(pool.run(1)).rejects.toThrow('the pool is closed')
+  })
+
+  it('refuses a queue bound that is not a whole number', () => {
+    for (const maxQueue of [Number.NaN, -1, 1.5, 'x' as unknown as number]) {
+      expect(() => WorkerPool.fromFunction((n: number) => n, { maxQueue })).toThrow(
+        expect.objectContaining({ code: 'AXON_INVALID_INPUT', field: 'maxQueue' }),
+      )
+    }
   })
 
   it('refuses a function whose source does not stand alone', () => {
