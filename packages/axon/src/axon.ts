@@ -46,8 +46,8 @@ import { Deadline, SynapseForwardContext, VerifiedEpistulaRequest } from './requ
 import { SignatureBatcher } from './signature-batch.js'
 import {
   discardChunks,
-  isAsyncChunkSource,
   isSendableHead,
+  isStreamBody,
   type StreamChunks,
   SynapseStreamReply,
   sendStream,
@@ -204,9 +204,9 @@ export interface EpistulaReply {
   status?: number
   headers?: Record<string, string>
   /**
-   * A string or bytes are sent as they are; an async iterable of strings or bytes (an async
-   * generator, say) is streamed, as `text/event-stream` unless `headers` name another
-   * type; anything else is sent as JSON.
+   * A string or bytes are sent as they are; an async iterable or a generator of strings or
+   * bytes is streamed, as `text/event-stream` unless `headers` name another type; anything
+   * else (an array too) is sent as JSON.
    */
   body?: unknown
 }
@@ -946,11 +946,11 @@ export class Axon {
         timeoutMs,
         deadline,
         () => options.handler(verified),
-        (out) => (isAsyncChunkSource(out.body) ? out.body : undefined),
+        (out) => (isStreamBody(out.body) ? out.body : undefined),
       )
       if (!result.ok) return this.#reject(request, reply, result.reason)
       const out = result.value
-      if (isAsyncChunkSource(out.body)) {
+      if (isStreamBody(out.body)) {
         const headers = withDefaultType(out.headers, 'text/event-stream')
         const status = out.status ?? 200
         return this.#stream(request, reply, { status, headers, chunks: out.body }, result, deadline)

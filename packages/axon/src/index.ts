@@ -30,4 +30,4 @@ export {
   SynapseStreamReply,
   streamReply,
 } from './stream-reply.js'
-export { serveTasks, WorkerPool, type WorkerPoolOptions } from './worker-pool.js'
+export { type RunOptions, serveTasks, WorkerPool, type WorkerPoolOptions } from './worker-pool.js'

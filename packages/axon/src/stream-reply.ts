@@ -43,9 +43,15 @@ export function streamReply<S extends SynapseData>(
   return new SynapseStreamReply(synapse, chunks)
 }
 
-/** An Epistula handler's body that is sent as a stream: an async iterable, not an array. */
-export function isAsyncChunkSource(body: unknown): body is AsyncIterable<string | Uint8Array> {
-  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body
+/**
+ * An Epistula handler's body that is sent as a stream: an async iterable, or a generator
+ * (not an array or another plain iterable, which are sent as JSON).
+ */
+export function isStreamBody(body: unknown): body is StreamChunks {
+  if (typeof body !== 'object' || body === null) return false
+  return (
+    Symbol.asyncIterator in body || Object.prototype.toString.call(body) === '[object Generator]'
+  )
 }
 
 /** Lets a source nobody will read go: a generator's `finally` runs, a stream is destroyed. */

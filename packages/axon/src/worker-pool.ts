@@ -1,5 +1,5 @@
 import { Script } from 'node:vm'
-import { parentPort, Worker } from 'node:worker_threads'
+import { parentPort, type ResourceLimits, Worker } from 'node:worker_threads'
 import { AxonError, AxonErrorCode } from './errors.js'
 
 /**
@@ -16,12 +16,24 @@ export interface WorkerPoolOptions {
   size?: number
   /** Tasks waiting beyond the busy workers; more are refused (default 1024). */
   maxQueue?: number
+  /** Each worker's heap and stack limits; a task past them fails, and its worker is replaced. */
+  resourceLimits?: ResourceLimits
+}
+
+export interface RunOptions {
+  /**
+   * Abandons the task: a queued one leaves the queue, and a running one's worker is
+   * terminated (and replaced), since a thread cannot be interrupted otherwise. Pass a
+   * forward's `context.signal` so that work nobody waits for stops.
+   */
+  signal?: AbortSignal
 }
 
 interface Task {
   input: unknown
   resolve: (value: unknown) => void
   reject: (error: Error) => void
+  signal: AbortSignal | undefined
 }
 
 interface Slot {
@@ -81,10 +93,12 @@ export class WorkerPool<I = unknown, O = unknown> {
    * or `{ source }`, CommonJS source text evaluated in each worker.
    */
   constructor(script: string | URL | { source: string }, options: WorkerPoolOptions = {}) {
+    const { resourceLimits } = options
+    const limits = resourceLimits === undefined ? {} : { resourceLimits }
     this.#create =
       typeof script === 'object' && 'source' in script
-        ? () => new Worker(script.source, { eval: true })
-        : () => new Worker(script)
+        ? () => new Worker(script.source, { eval: true, ...limits })
+        : () => new Worker(script, limits)
     const maxQueue = options.maxQueue ?? 1024
     if (!Number.isSafeInteger(maxQueue) || maxQueue < 0) {
       throw new AxonError(
@@ -126,7 +140,17 @@ export class WorkerPool<I = unknown, O = unknown> {
         field: 'size',
       })
     }
-    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn())
+    try {
+      for (let i = 0; i < size; i++) this.#slots.push(this.#spawn())
+    } catch (cause) {
+      // node refuses a relative path without ./ (and other forms) before any worker runs.
+      for (const slot of this.#slots.splice(0)) void slot.worker.terminate()
+      throw new AxonError(
+        AxonErrorCode.InvalidInput,
+        'script: expected an absolute path, a ./ or ../ relative one, a file URL, or { source }',
+        { field: 'script', cause },
+      )
+    }
   }
 
   #spawn(): Slot {
@@ -155,7 +179,8 @@ export class WorkerPool<I = unknown, O = unknown> {
     return slot
   }
 
-  #replace(slot: Slot, cause: unknown): void {
+  /** `scriptsFault`: whether a death before the worker was ready counts against the script. */
+  #replace(slot: Slot, cause: unknown, scriptsFault = true): void {
     const index = this.#slots.indexOf(slot)
     if (index < 0) return
     const task = slot.task
@@ -167,7 +192,7 @@ export class WorkerPool<I = unknown, O = unknown> {
       return
     }
     task?.reject(new AxonError(AxonErrorCode.WorkerFailed, 'the worker failed', { cause }))
-    if (!slot.ready) this.#earlyDeaths++
+    if (scriptsFault && !slot.ready) this.#earlyDeaths++
     if (this.#earlyDeaths >= MAX_EARLY_DEATHS) {
       this.#broken = new AxonError(
         AxonErrorCode.WorkerFailed,
@@ -212,15 +237,45 @@ export class WorkerPool<I = unknown, O = unknown> {
     slot.worker.ref()
   }
 
+  /** The task's caller gave up: it leaves the queue, or its worker is replaced. */
+  #abandon(task: Task): void {
+    const queued = this.#queue.indexOf(task)
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1)
+      task.reject(abandoned(task.signal))
+      return
+    }
+    const slot = this.#slots.find((s) => s.task === task)
+    if (slot === undefined) return
+    slot.task = undefined
+    task.reject(abandoned(task.signal))
+    this.#replace(slot, new Error('task abandoned'), false)
+  }
+
   /** Runs one task; resolves with the worker's result. */
-  run(input: I): Promise<O> {
+  run(input: I, options: RunOptions = {}): Promise<O> {
     if (this.#closed) {
       return Promise.reject(
         this.#broken ?? new AxonError(AxonErrorCode.WorkerFailed, 'the pool is closed'),
       )
     }
+    const { signal } = options
+    if (signal?.aborted === true) return Promise.reject(abandoned(signal))
     return new Promise<O>((resolve, reject) => {
-      const task: Task = { input, resolve: resolve as (value: unknown) => void, reject }
+      const onAbort = () => this.#abandon(task)
+      const settle =
+        <T>(then: (value: T) => void) =>
+        (value: T) => {
+          signal?.removeEventListener('abort', onAbort)
+          then(value)
+        }
+      const task: Task = {
+        input,
+        resolve: settle(resolve as (value: unknown) => void),
+        reject: settle(reject),
+        signal,
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
       const idle = this.#slots.find((slot) => slot.task === undefined)
       if (idle !== undefined) return this.#dispatch(idle, task)
       if (this.#queue.length >= this.#maxQueue) {
@@ -248,6 +303,12 @@ export class WorkerPool<I = unknown, O = unknown> {
     }
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()))
   }
+}
+
+function abandoned(signal: AbortSignal | undefined): AxonError {
+  return new AxonError(AxonErrorCode.WorkerFailed, 'the task was abandoned', {
+    cause: signal?.reason,
+  })
 }
 
 /** Call inside a worker script: answers the pool's tasks with `fn`. */

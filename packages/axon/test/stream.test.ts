@@ -270,6 +270,15 @@ describe('a streamed answer, under a misbehaving source', () => {
       })(),
     }),
   })
+  axon.attachEpistula('/sync', {
+    handler: () => ({
+      body: (function* () {
+        yield 'data: a\n\n'
+        yield 'data: b\n\n'
+      })(),
+    }),
+  })
+  axon.attachEpistula('/array', { handler: () => ({ body: ['a', 'b'] }) })
   axon.attachEpistula('/busy', {
     timeoutMs: 300,
     handler: () => ({
@@ -331,6 +340,14 @@ describe('a streamed answer, under a misbehaving source', () => {
     const served = await next
     expect(served.statusCode).toBe(200)
     await served.body.dump()
+  })
+
+  it('streams a generator body, and sends an array as JSON', async () => {
+    const sync = await postEpistula('/sync')
+    expect(sync.headers['content-type']).toBe('text/event-stream')
+    expect(await sync.body.text()).toBe('data: a\n\ndata: b\n\n')
+    const array = await postEpistula('/array')
+    expect(await array.body.json()).toEqual(['a', 'b'])
   })
 
   it('refuses a stream under a status without a body, and cuts a source that never waits', async () => {

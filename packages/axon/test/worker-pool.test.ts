@@ -123,6 +123,58 @@ describe('WorkerPool', () => {
     await expect(pool.run(1)).rejects.toThrow('the pool is closed')
   })
 
+  it('abandons a task whose signal aborts: queued, it leaves the queue; running, its worker is replaced', async () => {
+    const pool = WorkerPool.fromFunction(
+      (ms: number) => {
+        if (ms < 0) for (;;) {} // a task that never yields
+        return ms
+      },
+      { size: 1 },
+    )
+    try {
+      const stuck = new AbortController()
+      const running = pool.run(-1, { signal: stuck.signal }).catch((e: AxonError) => e.message)
+      const waiting = new AbortController()
+      const queued = pool.run(2, { signal: waiting.signal }).catch((e: AxonError) => e.message)
+      expect(pool.pending).toBe(1)
+      waiting.abort()
+      expect(await queued).toBe('the task was abandoned')
+      expect(pool.pending).toBe(0)
+      stuck.abort()
+      expect(await running).toBe('the task was abandoned')
+      // The spinning worker was replaced: the pool serves again, and stays open.
+      await expect(pool.run(7)).resolves.toBe(7)
+      await expect(pool.run(1, { signal: AbortSignal.abort() })).rejects.toThrow('abandoned')
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('bounds each worker by resourceLimits, replacing one that runs out', async () => {
+    const pool = WorkerPool.fromFunction(
+      (n: number) => {
+        if (n === 0) {
+          const hog: number[][] = []
+          for (;;) hog.push(new Array(1e6).fill(1))
+        }
+        return n
+      },
+      { size: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } },
+    )
+    try {
+      await expect(pool.run(0)).rejects.toMatchObject({ code: 'AXON_WORKER_FAILED' })
+      await expect(pool.run(3)).resolves.toBe(3)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('names the script when node cannot load it as given', () => {
+    expect(() => new WorkerPool('worker.js')).toThrow(
+      expect.objectContaining({ code: 'AXON_INVALID_INPUT', field: 'script' }),
+    )
+  })
+
   it('refuses a queue bound that is not a whole number', () => {
     for (const maxQueue of [Number.NaN, -1, 1.5, 'x' as unknown as number]) {
       expect(() => WorkerPool.fromFunction((n: number) => n, { maxQueue })).toThrow(
