@@ -16,7 +16,8 @@ function gate() {
   return { open, opened }
 }
 
-describe('a streamed answer', () => {
+/** An axon with one forward slot and no rate limits, started and stopped with its block. */
+function oneSlotAxon(): { axon: Axon; port: () => number } {
   const axon = new Axon({
     keypair: miner,
     port: 0,
@@ -24,6 +25,39 @@ describe('a streamed answer', () => {
     concurrency: 1,
     rateLimit: { perIp: false, perHotkey: false },
   })
+  let port = 0
+  beforeAll(async () => {
+    port = await axon.start()
+  })
+  afterAll(() => axon.stop())
+  return { axon, port: () => port }
+}
+
+function postEpistula(port: number, path: string) {
+  const body = '{}'
+  return request(`http://127.0.0.1:${port}${path}`, {
+    method: 'POST',
+    headers: {
+      ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
+      'content-type': 'application/json',
+    },
+    body,
+  })
+}
+
+/** Opens a signed TextPrompt request for `prompt`. */
+function openPrompt(port: number, prompt: string, timeout?: number, signal?: AbortSignal) {
+  const prepared = signed(bob, { port, prompt, ...(timeout === undefined ? {} : { timeout }) })
+  return request(`http://127.0.0.1:${port}${prepared.path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...prepared.headers },
+    body: prepared.body,
+    ...(signal === undefined ? {} : { signal }),
+  })
+}
+
+describe('a streamed answer', () => {
+  const { axon, port: portOf } = oneSlotAxon()
   // What each request's generator should do, by prompt; what happened to it, by prompt.
   const secondChunk = gate()
   const finished = new Map<string, { signalAborted: boolean }>()
@@ -75,33 +109,8 @@ describe('a streamed answer', () => {
       })(),
     }),
   })
-  let port = 0
-  beforeAll(async () => {
-    port = await axon.start()
-  })
-  afterAll(() => axon.stop())
-
-  function postEpistula(path: string) {
-    const body = '{}'
-    return request(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST',
-      headers: {
-        ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
-        'content-type': 'application/json',
-      },
-      body,
-    })
-  }
-
-  async function open(prompt: string, timeout?: number, signal?: AbortSignal) {
-    const prepared = signed(bob, { port, prompt, ...(timeout === undefined ? {} : { timeout }) })
-    return request(`http://127.0.0.1:${port}${prepared.path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...prepared.headers },
-      body: prepared.body,
-      ...(signal === undefined ? {} : { signal }),
-    })
-  }
+  const open = (prompt: string, timeout?: number, signal?: AbortSignal) =>
+    openPrompt(portOf(), prompt, timeout, signal)
 
   it('starts with 200, text/event-stream and the synapse headers, and sends chunks as they come', async () => {
     const response = await open('count')
@@ -195,12 +204,12 @@ describe('a streamed answer', () => {
 
   it('frees the forward slots of pipelined streams when their connection closes', async () => {
     const wire = (prompt: string) => {
-      const prepared = signed(bob, { port, prompt, timeout: 30 })
+      const prepared = signed(bob, { port: portOf(), prompt, timeout: 30 })
       const headers = { ...prepared.headers, 'content-type': 'application/json' }
       const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`)
       return `POST ${prepared.path} HTTP/1.1\r\nhost: 127.0.0.1\r\n${lines.join('')}content-length: ${Buffer.byteLength(prepared.body)}\r\n\r\n${prepared.body}`
     }
-    const socket = connect(port, '127.0.0.1')
+    const socket = connect(portOf(), '127.0.0.1')
     await once(socket, 'connect')
     // Two streams on one connection: the second waits for the first, which stalls.
     socket.write(wire('stall') + wire('count'))
@@ -215,14 +224,14 @@ describe('a streamed answer', () => {
 
   it("answers 500 at once when a stream's headers cannot be sent", async () => {
     const started = performance.now()
-    const response = await postEpistula('/bad-head')
+    const response = await postEpistula(portOf(), '/bad-head')
     expect(response.statusCode).toBe(500)
     expect(await response.body.text()).not.toContain('never sent')
     expect(performance.now() - started).toBeLessThan(1_000)
   })
 
   it('streams an Epistula handler body that is an async iterable, with the type it names', async () => {
-    const response = await postEpistula('/tokens')
+    const response = await postEpistula(portOf(), '/tokens')
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toBe('application/x-ndjson')
     expect(await response.body.text()).toBe('data: {"token":"hel"}\n\ndata: {"token":"lo"}\n\n')
@@ -237,13 +246,7 @@ describe('a streamed answer', () => {
 })
 
 describe('a streamed answer, under a misbehaving source', () => {
-  const axon = new Axon({
-    keypair: miner,
-    port: 0,
-    host: '127.0.0.1',
-    concurrency: 1,
-    rateLimit: { perIp: false, perHotkey: false },
-  })
+  const { axon, port: portOf } = oneSlotAxon()
   const modelDone = gate()
   let modelsRunning = 0
   axon.attach(TextPrompt, {
@@ -287,35 +290,9 @@ describe('a streamed answer, under a misbehaving source', () => {
       })(),
     }),
   })
-  let port = 0
-  beforeAll(async () => {
-    port = await axon.start()
-  })
-  afterAll(async () => {
-    modelDone.open()
-    await axon.stop()
-  })
-
-  function open(prompt: string) {
-    const prepared = signed(bob, { port, prompt, timeout: 30 })
-    return request(`http://127.0.0.1:${port}${prepared.path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...prepared.headers },
-      body: prepared.body,
-    })
-  }
-
-  function postEpistula(path: string) {
-    const body = '{}'
-    return request(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST',
-      headers: {
-        ...epistulaHeaders({ signer: bob, body, signedFor: miner.address }),
-        'content-type': 'application/json',
-      },
-      body,
-    })
-  }
+  // Before the axon stops: a stop waits for nothing, but the model work would linger.
+  afterAll(() => modelDone.open())
+  const open = (prompt: string) => openPrompt(portOf(), prompt, 30)
 
   it('delivers the chunks a source yielded before it failed, then cuts', async () => {
     const response = await open('five then fail')
@@ -343,19 +320,19 @@ describe('a streamed answer, under a misbehaving source', () => {
   })
 
   it('streams a generator body, and sends an array as JSON', async () => {
-    const sync = await postEpistula('/sync')
+    const sync = await postEpistula(portOf(), '/sync')
     expect(sync.headers['content-type']).toBe('text/event-stream')
     expect(await sync.body.text()).toBe('data: a\n\ndata: b\n\n')
-    const array = await postEpistula('/array')
+    const array = await postEpistula(portOf(), '/array')
     expect(await array.body.json()).toEqual(['a', 'b'])
   })
 
   it('refuses a stream under a status without a body, and cuts a source that never waits', async () => {
-    const noContent = await postEpistula('/no-content')
+    const noContent = await postEpistula(portOf(), '/no-content')
     expect(noContent.statusCode).toBe(500)
     await noContent.body.dump()
     // Were the event loop starved, neither the deadline nor this test's timers would fire.
-    const busy = await postEpistula('/busy')
+    const busy = await postEpistula(portOf(), '/busy')
     expect(busy.statusCode).toBe(200)
     await expect(
       (async () => {
