@@ -187,7 +187,7 @@ class Parser {
     }
   }
 
-  array(depth: number): PyValue[] {
+  array(depth: number, keep = true): PyValue[] {
     const t = this.text
     this.pos++
     const out: PyValue[] = []
@@ -198,7 +198,8 @@ class Parser {
     }
     for (;;) {
       this.ws()
-      out.push(this.value(depth + 1))
+      if (keep) out.push(this.value(depth + 1))
+      else this.skip(depth + 1)
       this.ws()
       const c = t[this.pos]
       if (c === ']') {
@@ -210,7 +211,11 @@ class Parser {
     }
   }
 
-  object(depth: number): Map<PyKey, PyValue> {
+  /**
+   * An object; with `keys`, only those keys are built, and the others' values are read as
+   * `skip` reads them. `keys` of an empty set reads the whole object without building it.
+   */
+  object(depth: number, keys?: ReadonlySet<string>): Map<PyKey, PyValue> {
     const t = this.text
     this.pos++
     const out = new Map<PyKey, PyValue>()
@@ -231,7 +236,8 @@ class Parser {
       this.ws()
       // Map.set keeps a repeated key where it first appeared and takes the last value:
       // what a Python dict does.
-      out.set(key, this.value(depth + 1))
+      if (keys === undefined || keys.has(key)) out.set(key, this.value(depth + 1))
+      else this.skip(depth + 1)
       this.ws()
       const c = t[this.pos]
       if (c === '}') {
@@ -242,13 +248,31 @@ class Parser {
       this.pos++
     }
   }
+
+  /**
+   * A value nobody will read, checked as `value` checks it (the same errors at the same
+   * places) without building its arrays and objects: a miner's 15 MiB of `[{},{},…]` under
+   * an unknown key would otherwise cost a second of parsing and a gigabyte of Maps.
+   */
+  skip(depth: number): void {
+    if (depth > MAX_DEPTH) throw limitError('Nesting too deep', this.text, this.pos)
+    const c = this.text[this.pos]
+    if (c === '[') this.array(depth, false)
+    else if (c === '{') this.object(depth, NO_KEYS)
+    else this.value(depth)
+  }
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set()
 
 /**
  * `json.loads(text)`: ints as bigint, floats as number, objects as Maps in document order,
- * `NaN`/`Infinity` accepted, lone surrogates kept.
+ * `NaN`/`Infinity` accepted, lone surrogates kept. With `keys`, for readers such as
+ * `Cls(**body)` that read only those keys of a top-level object: the other values are checked
+ * (a JSON error in one is still the same error) but never built, and a top-level value that
+ * is not an object is checked and read as null.
  */
-export function pyJsonLoads(text: string): PyValue {
+export function pyJsonLoads(text: string, keys?: ReadonlySet<string>): PyValue {
   if (typeof text !== 'string') {
     throw new SynapseError(SynapseErrorCode.InvalidInput, 'text: expected a string', {
       field: 'text',
@@ -259,7 +283,12 @@ export function pyJsonLoads(text: string): PyValue {
     throw jsonError('Unexpected UTF-8 BOM (decode using utf-8-sig)', text, 0)
   }
   parser.ws()
-  const value = parser.value(0)
+  const value =
+    keys === undefined
+      ? parser.value(0)
+      : parser.text[parser.pos] === '{'
+        ? parser.object(0, keys)
+        : (parser.skip(0), null)
   parser.ws()
   if (parser.pos !== text.length) throw jsonError('Extra data', text, parser.pos)
   return value

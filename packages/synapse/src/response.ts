@@ -178,11 +178,13 @@ export function mergeStreamingResponse<F extends FieldMap>(
   return mergeTerminalHeaders(out, headers)
 }
 
+const MESSAGE_KEY: ReadonlySet<string> = new Set(['message'])
+
 function errorMessageOf(body: string | Uint8Array): string | null {
   const text = typeof body === 'string' ? body : decodeUtf8(body)
   if (text === undefined) return null
   try {
-    const json = pyJsonLoads(text)
+    const json = pyJsonLoads(text, MESSAGE_KEY)
     const message = json instanceof Map ? json.get('message') : undefined
     return typeof message === 'string' ? message : null
   } catch {

@@ -117,6 +117,8 @@ export interface SynapseType<F extends FieldMap = FieldMap> {
    * `Optional[X]` without a default counts), in declaration order.
    */
   readonly requiredFields: readonly string[]
+  /** The keys `parse` reads from a dict: the base fields, then the declared ones. */
+  readonly keys: ReadonlySet<string>
   /** A new synapse from TS values, with defaults filled in (validated as pydantic would). */
   create(input: SynapseInput<F>): SynapseData<F>
   /**
@@ -308,6 +310,8 @@ export function defineSynapse<F extends FieldMap>(
     .filter(([, f]) => !f.hasDefault)
     .map(([key]) => key)
 
+  const keys: ReadonlySet<string> = new Set([...BASE_FIELDS, ...Object.keys(fields)])
+
   const parse = (value: unknown): SynapseData<F> => {
     const get = lookup(value)
     if (get === undefined) throw validationError(name, 'expected a dict of fields')
@@ -349,6 +353,7 @@ export function defineSynapse<F extends FieldMap>(
     fields,
     requiredHashFields: Object.freeze(hashFields),
     requiredFields: Object.freeze(requiredFields),
+    keys,
     create: (input: SynapseInput<F>) => parse(input),
     parse,
     dump,
@@ -359,7 +364,7 @@ export function defineSynapse<F extends FieldMap>(
       if (decoded === undefined) {
         throw new SynapseError(SynapseErrorCode.InvalidJson, 'text: not valid UTF-8')
       }
-      return parse(pyJsonLoads(decoded))
+      return parse(pyJsonLoads(decoded, keys))
     },
   })
 }

@@ -320,7 +320,8 @@ export function checkSynapseBody<F extends FieldMap>(
     }
     if (start === 0) decoded = text
     try {
-      const value = pyJsonLoads(text)
+      // Cls(**body) reads only the class's keys: the others are checked, never built.
+      const value = pyJsonLoads(text, type.keys)
       if (start === 0) parsedByFastApi = value
     } catch (error) {
       if (!(error instanceof SynapseError)) throw error
@@ -343,7 +344,7 @@ export function checkSynapseBody<F extends FieldMap>(
   let parsed: PyValue
   let synapse: SynapseData<F>
   try {
-    parsed = parsedByFastApi ?? pyJsonLoads(text)
+    parsed = parsedByFastApi ?? pyJsonLoads(text, type.keys)
     if (!(parsed instanceof Map)) {
       return internalError('body_invalid', 'body is not a JSON object', options.errorId)
     }

@@ -157,6 +157,38 @@ describe("Python's json", () => {
     ]
     for (const [text, message] of errors) expect(() => pyJsonLoads(text), text).toThrow(message)
   })
+
+  it('builds only the keys a reader asked for, and checks the others as json.loads does', () => {
+    const keys = new Set(['a'])
+    const text = '{"x": [{}, {"y": [1, "s", null]}], "a": {"b": [1.0]}, "z": "\\u00e9", "a": 2}'
+    expect(pyJsonLoads(text, keys)).toEqual(new Map([['a', 2n]]))
+    expect(pyJsonLoads('[{"a": 1}]', keys)).toBeNull()
+    expect(pyJsonLoads('7', keys)).toBeNull()
+    // Every error in a value nobody reads is still json.loads's error, at the same place.
+    const deep = `${'['.repeat(1100)}${']'.repeat(1100)}`
+    const bad = [
+      '{"x": [1,]}',
+      '{"x": {"y" 1}}',
+      '{"x": "\x01"}',
+      '{"x": "\\q"}',
+      '{"x": [01]}',
+      '{"x": {}} 1',
+      `{"x": ${'9'.repeat(4301)}}`,
+      `{"x": ${deep}}`,
+      deep,
+    ]
+    for (const text of bad) {
+      const message = (() => {
+        try {
+          pyJsonLoads(text)
+        } catch (e) {
+          return (e as Error).message
+        }
+      })()
+      expect(message, text.slice(0, 40)).toBeDefined()
+      expect(() => pyJsonLoads(text, keys), text.slice(0, 40)).toThrow(message)
+    }
+  })
 })
 
 it("computes the SDK's version_as_int", () => {

@@ -1,6 +1,7 @@
 import { describeWithShared, loadSynapseVectors } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
 import {
+  BASE_FIELDS,
   bodyHash,
   Dummy,
   defineSynapse,
@@ -126,6 +127,15 @@ describe('declaring a synapse', () => {
     ]) {
       expect(() => Counts.fromJson(bad), bad).toThrow(SynapseError)
     }
+  })
+
+  it('reads only its own keys from JSON, as Cls(**body) does', () => {
+    expect([...Dummy.keys]).toEqual([...BASE_FIELDS, 'dummy_input', 'dummy_output'])
+    const junk = `[${'{}, '.repeat(1000)}{}]`
+    const parsed = Dummy.fromJson(`{"dummy_input": 3, "junk": ${junk}, "axon": {"ip": "1.2.3.4"}}`)
+    expect(parsed).toMatchObject({ dummy_input: 3, axon: { ip: '1.2.3.4' } })
+    expect(parsed).not.toHaveProperty('junk')
+    expect(() => Dummy.fromJson('{"dummy_input": 3, "junk": [1,]}')).toThrow(SynapseError)
   })
 
   it('refuses what pydantic refuses, naming the field', () => {
