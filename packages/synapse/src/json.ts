@@ -283,12 +283,10 @@ export function pyJsonLoads(text: string, keys?: ReadonlySet<string>): PyValue {
     throw jsonError('Unexpected UTF-8 BOM (decode using utf-8-sig)', text, 0)
   }
   parser.ws()
-  const value =
-    keys === undefined
-      ? parser.value(0)
-      : parser.text[parser.pos] === '{'
-        ? parser.object(0, keys)
-        : (parser.skip(0), null)
+  let value: PyValue = null
+  if (keys === undefined) value = parser.value(0)
+  else if (text[parser.pos] === '{') value = parser.object(0, keys)
+  else parser.skip(0)
   parser.ws()
   if (parser.pos !== text.length) throw jsonError('Extra data', text, parser.pos)
   return value
