@@ -138,4 +138,26 @@ describe('signing Epistula requests', () => {
     expect(verdict(headers).valid).toBe(true)
     expect(verdict(headers, { maxFutureMs: 1000 })).toMatchObject({ reason: 'future' })
   })
+
+  it('takes clocks and windows with fractions or as bigints, and refuses ones that are not numbers', () => {
+    const headers = epistulaHeaders({ signer: sender, body, timestampMs: 5000 })
+    const verdict = (extra: object) =>
+      verifyEpistula(headers, body, { ownHotkey: null, nowMs: 5000, ...extra })
+    expect(verdict({ nowMs: 13_000.5 })).toMatchObject({ reason: 'stale' })
+    expect(verdict({ nowMs: 13_000.5, allowedDeltaMs: 8000.5 }).valid).toBe(true)
+    expect(verdict({ nowMs: 4000.5, maxFutureMs: 999 })).toMatchObject({ reason: 'future' })
+    expect(verdict({ nowMs: 4000.5, maxFutureMs: 999.5 }).valid).toBe(true)
+    expect(verdict({ nowMs: 13_000n }).valid).toBe(true)
+    for (const [field, value] of [
+      ['nowMs', Number.NaN],
+      ['allowedDeltaMs', Number.NaN],
+      ['allowedDeltaMs', Number.POSITIVE_INFINITY],
+      ['maxFutureMs', -1],
+      ['maxFutureMs', '1000'],
+    ] as const) {
+      expect(() => verdict({ [field]: value }), `${field} ${value}`).toThrow(
+        expect.objectContaining({ code: 'SYNAPSE_INVALID_INPUT', field }),
+      )
+    }
+  })
 })
