@@ -38,6 +38,7 @@ import {
 } from './blacklist.js'
 import { AxonError, AxonErrorCode } from './errors.js'
 import { AxonMetrics } from './metrics.js'
+import { checkAxonOptions, checkEpistulaRouteOptions, checkSynapseHandlers } from './options.js'
 import { PriorityGate } from './priority.js'
 import { type RateLimit, TokenBuckets } from './rate-limit.js'
 import { type AxonRejectionReason, rejectionMessage, rejectionStatus } from './rejections.js'
@@ -220,7 +221,12 @@ export interface EpistulaRouteOptions {
    * unaddressed requests.
    */
   ownHotkey?: string | null
+  /** How old a timestamp may be (default 8 s, as the reference verifiers allow). */
   allowedDeltaMs?: number
+  /**
+   * How far ahead of this clock a timestamp may be (default 60 s). The replay memory keeps a
+   * request until its timestamp goes stale, so this also bounds how long it must be kept.
+   */
   maxFutureMs?: number
   /** The handler's deadline (default 12 s), queue wait included. */
   timeoutMs?: number
@@ -257,6 +263,12 @@ interface RequestState {
 
 const DEFAULT_TIMEOUT_S = 12
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+/** A route's `config`: its label in the metrics and the request log. */
+interface RouteLabel {
+  label?: string
+}
+const DEFAULT_EPISTULA_MAX_FUTURE_MS = 60_000
 // A dendrite keeps 8 connections per axon by default, the SDK's aiohttp up to 100 in all.
 const DEFAULT_MAX_CONNECTIONS_PER_IP = 256
 
@@ -336,6 +348,7 @@ export class Axon {
         field: 'keypair',
       })
     }
+    checkAxonOptions(options)
     this.#options = options
     this.hotkey = options.keypair.address
     const capacity = options.maxRememberedCallers ?? 100_000
@@ -354,6 +367,7 @@ export class Axon {
   /** Serves `type` at `/<name>` (GET and POST, as the SDK registers it). */
   attach<F extends FieldMap>(type: SynapseType<F>, handlers: SynapseHandlers<F>): this {
     this.#assertStopped()
+    checkSynapseHandlers(handlers as unknown as SynapseHandlers<never>)
     if (this.#synapses.has(type.name)) {
       throw new AxonError(AxonErrorCode.RouteConflict, `synapse ${type.name} is already attached`)
     }
@@ -373,6 +387,7 @@ export class Axon {
         field: 'path',
       })
     }
+    checkEpistulaRouteOptions(options)
     this.#epistula.set(path, { kind: 'epistula', path, options })
     return this
   }
@@ -462,7 +477,9 @@ export class Axon {
     app.decorateRequest(STATE as unknown as string, null)
     // Callback-style hooks: they never wait, and a promise per hook per request adds up.
     app.addHook('onRequest', (request, reply, done) => {
-      stateOf(request)[STATE] = { route: 'unknown', start: performance.now() }
+      // The route's label from the start, so that a per-IP refusal is counted on its route.
+      const route = (request.routeOptions.config as RouteLabel).label ?? 'unknown'
+      stateOf(request)[STATE] = { route, start: performance.now() }
       // fastify's onResponse never runs for a caller that left before the answer.
       reply.raw.once('close', () => {
         const state = stateOf(request)[STATE]
@@ -494,8 +511,8 @@ export class Axon {
     })
 
     if (o.metrics ?? true) {
-      app.get('/metrics', async (request, reply) => {
-        this.#state(request).route = 'metrics'
+      const config: RouteLabel = { label: 'metrics' }
+      app.get('/metrics', { config }, async (_request, reply) => {
         const text = await this.metrics.registry.metrics()
         return reply.type(this.metrics.registry.contentType).send(text)
       })
@@ -745,7 +762,6 @@ export class Axon {
 
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       const state = this.#state(request)
-      state.route = type.name
       const parsed = parseSynapseRequest({ path: request.url, headers: request.headers }, registry)
       if (!parsed.ok) return this.#refuseUnread(request, reply, parsed.reason)
       const synapse = parsed.synapse
@@ -850,7 +866,7 @@ export class Axon {
 
     const path = `/${type.name}`
     for (const method of ['GET', 'POST'] as const) {
-      scope.route({ method, url: path, onRequest, handler })
+      scope.route({ method, url: path, config: { label: type.name }, onRequest, handler })
     }
   }
 
@@ -860,11 +876,11 @@ export class Axon {
     const priority = this.#priorityOf(options.priority)
     const ownHotkey = options.ownHotkey === undefined ? this.hotkey : options.ownHotkey
     const allowedDeltaMs = options.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS
+    const maxFutureMs = options.maxFutureMs ?? DEFAULT_EPISTULA_MAX_FUTURE_MS
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000
 
     /** The claimed signer, or undefined once the request is refused for lacking one. */
     const signer = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
-      this.#state(request).route = path
       const { headers } = request
       const signedBy = headers['epistula-signed-by']
       const uuid = headers['epistula-uuid']
@@ -906,8 +922,7 @@ export class Axon {
       const body = Buffer.isBuffer(request.body) ? request.body : await this.#unparsedBody(request)
       if (body === undefined) return this.#tooLarge(request, reply)
       const nowMs = this.#nowMs()
-      const verifyOptions: EpistulaVerifyOptions = { ownHotkey, nowMs, allowedDeltaMs }
-      if (options.maxFutureMs !== undefined) verifyOptions.maxFutureMs = options.maxFutureMs
+      const verifyOptions: EpistulaVerifyOptions = { ownHotkey, nowMs, allowedDeltaMs, maxFutureMs }
       const pending = beginEpistulaVerification(request.headers, body, verifyOptions)
       if (pending.valid === false) {
         return this.#reject(request, reply, `epistula_${pending.reason}`)
@@ -923,7 +938,10 @@ export class Axon {
         return this.#reject(request, reply, 'epistula_replayed')
       }
       this.#state(request).hotkey = verdict.signedBy
+      // A request refused before its handler ran was not served: the caller may send it again.
+      const forget = () => this.#epistulaSeen.forget(verdict.signedBy, verdict.uuid)
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(verdict.signedBy)) {
+        forget()
         return this.#reject(request, reply, 'rate_limited_hotkey')
       }
       const caller: CallerContext = { route: path, ip: request.ip }
@@ -941,14 +959,21 @@ export class Axon {
         verdict.timestampMs,
         deadline,
       )
+      let ran = false
       const result = await this.#run(
         rank,
         timeoutMs,
         deadline,
-        () => options.handler(verified),
+        () => {
+          ran = true
+          return options.handler(verified)
+        },
         (out) => (isStreamBody(out.body) ? out.body : undefined),
       )
-      if (!result.ok) return this.#reject(request, reply, result.reason)
+      if (!result.ok) {
+        if (!ran) forget()
+        return this.#reject(request, reply, result.reason)
+      }
       const out = result.value
       if (isStreamBody(out.body)) {
         const headers = withDefaultType(out.headers, 'text/event-stream')
@@ -962,6 +987,7 @@ export class Axon {
       return reply.type('application/json').send(JSON.stringify(out.body ?? null))
     }
 
-    scope.route({ method: options.method ?? 'POST', url: path, onRequest, handler })
+    const config: RouteLabel = { label: path }
+    scope.route({ method: options.method ?? 'POST', url: path, config, onRequest, handler })
   }
 }

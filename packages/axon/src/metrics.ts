@@ -19,7 +19,9 @@ export class AxonMetrics {
       name: `${prefix}request_duration_seconds`,
       help: 'Time from the request to the response, by route',
       labelNames: ['route'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 12],
+      buckets: [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 12, 30, 60,
+      ],
       registers: [this.registry],
     })
     this.rejections = new Counter({

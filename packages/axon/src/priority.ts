@@ -50,7 +50,9 @@ export class PriorityGate {
     const release = this.tryAcquire()
     if (release !== undefined) return Promise.resolve({ ok: true, release })
     if (signal?.aborted === true) return Promise.resolve({ ok: false, reason: 'timeout' })
-    const p = Number.isFinite(priority) ? priority : 0
+    // ±Infinity order as they read ("always first", "always last"); NaN or a value that is
+    // not a number (a user's function in plain JS) has no place, and counts as 0.
+    const p = typeof priority === 'number' && !Number.isNaN(priority) ? priority : 0
     if (this.#queue.length >= this.maxQueue) {
       const lowest = this.#queue[this.#queue.length - 1]
       if (lowest === undefined || lowest.priority >= p) {

@@ -12,11 +12,16 @@ interface Bucket {
 // Past this many tracked keys, buckets that have refilled completely are forgotten: a full
 // bucket is what a new key gets anyway, so dropping it changes no verdict.
 const PRUNE_ABOVE = 10_000
+// A slow refill can leave most buckets unfilled, so a prune may free little. The next one
+// waits until the map has doubled (each scan is paid for by as many new keys), and past
+// this many keys the oldest buckets go: their keys start again from a full bucket.
+const MAX_KEYS = 100_000
 
 export class TokenBuckets {
   readonly #limit: RateLimit
   readonly #now: () => number
   readonly #buckets = new Map<string, Bucket>()
+  #pruneAt = PRUNE_ABOVE
 
   constructor(limit: RateLimit, now: () => number = () => performance.now()) {
     this.#limit = limit
@@ -29,7 +34,7 @@ export class TokenBuckets {
     const { burst, perSecond } = this.#limit
     let bucket = this.#buckets.get(key)
     if (bucket === undefined) {
-      if (this.#buckets.size >= PRUNE_ABOVE) this.#prune(now)
+      if (this.#buckets.size >= this.#pruneAt) this.#prune(now)
       bucket = { tokens: burst, at: now }
       this.#buckets.set(key, bucket)
     } else {
@@ -47,8 +52,14 @@ export class TokenBuckets {
 
   #prune(now: number): void {
     const { burst, perSecond } = this.#limit
-    for (const [key, bucket] of this.#buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * perSecond >= burst) this.#buckets.delete(key)
+    const buckets = this.#buckets
+    for (const [key, bucket] of buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * perSecond >= burst) buckets.delete(key)
     }
+    for (const key of buckets.keys()) {
+      if (buckets.size < MAX_KEYS * 0.9) break
+      buckets.delete(key)
+    }
+    this.#pruneAt = Math.min(MAX_KEYS, Math.max(PRUNE_ABOVE, buckets.size * 2))
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Remembers each accepted Epistula request, by signer and uuid, until its timestamp leaves
  * the freshness window: a signed request captured on the wire cannot be sent again while it
- * would still pass as fresh.
+ * would still pass as fresh, unless more than the capacity's worth of fresh requests came in
+ * after it (then the oldest are forgotten first).
  */
 export class ReplayGuard {
   readonly #expiries = new Map<string, number>()
@@ -23,6 +24,11 @@ export class ReplayGuard {
     this.#expiries.set(key, expiresAtMs)
     if (this.#expiries.size > this.#capacity) this.#evict(nowMs)
     return true
+  }
+
+  /** Forgets a request that was accepted but not served, so that it may be sent again. */
+  forget(signedBy: string, uuid: string): void {
+    this.#expiries.delete(`${signedBy}:${uuid}`)
   }
 
   get size(): number {

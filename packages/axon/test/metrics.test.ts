@@ -33,6 +33,25 @@ describe('GET /metrics', () => {
     expect(text).not.toContain('route="metrics"')
   })
 
+  it('counts a per-IP refusal on the route it was sent to', async () => {
+    const limited = new Axon({
+      keypair: miner,
+      port: 0,
+      host: '127.0.0.1',
+      rateLimit: { perIp: { burst: 1, perSecond: 0.001 } },
+    })
+    limited.attach(Dummy, { forward: (synapse) => synapse })
+    const limitedPort = await limited.start()
+    try {
+      expect((await post(limitedPort, signedDummy(bob, limitedPort))).status).toBe(200)
+      expect((await post(limitedPort, signedDummy(bob, limitedPort))).status).toBe(429)
+      const text = await limited.metrics.registry.metrics()
+      expect(text).toContain('axon_rejections_total{route="Dummy",reason="rate_limited_ip"} 1')
+    } finally {
+      await limited.stop()
+    }
+  })
+
   it('keeps a registry per axon', () => {
     const other = new Axon({ keypair: miner, port: 0 })
     expect(other.metrics.registry).not.toBe(axon.metrics.registry)

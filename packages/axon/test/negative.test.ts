@@ -502,6 +502,63 @@ describe('hooks and lifecycle', () => {
     }
   })
 
+  it('lets a caller send again an Epistula request refused before its handler ran (429)', async () => {
+    const axon = new Axon({
+      keypair: miner,
+      port: 0,
+      host: '127.0.0.1',
+      rateLimit: { perHotkey: { burst: 1, perSecond: 1 } },
+    })
+    axon.attachEpistula('/score', { handler: () => ({ body: 'ok' }) })
+    const port = await axon.start()
+    try {
+      const send = (headers: Record<string, string>) =>
+        request(`http://127.0.0.1:${port}/score`, { method: 'POST', headers, body: '{}' })
+      const sign = () => epistulaHeaders({ signer: alice, body: '{}', signedFor: miner.address })
+      expect((await send(sign())).statusCode).toBe(200)
+      const retried = sign()
+      const limited = await send(retried)
+      expect([limited.statusCode, await limited.body.json()]).toEqual([
+        429,
+        { message: rejectionMessage('rate_limited_hotkey') },
+      ])
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      // Not "already received": it was never served.
+      const again = await send(retried)
+      expect([again.statusCode, await again.body.text()]).toEqual([200, 'ok'])
+      expect((await send(retried)).statusCode).toBe(401)
+    } finally {
+      await axon.stop()
+    }
+  })
+
+  it('refuses Epistula timestamps more than a minute ahead by default', async () => {
+    let now = 1_000_000
+    const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1', nowMs: () => now })
+    axon.attachEpistula('/score', { handler: () => ({ body: 'ok' }) })
+    axon.attachEpistula('/later', { maxFutureMs: 3_600_000, handler: () => ({ body: 'ok' }) })
+    const port = await axon.start()
+    try {
+      const send = (path: string, timestampMs: number) =>
+        request(`http://127.0.0.1:${port}${path}`, {
+          method: 'POST',
+          headers: epistulaHeaders({
+            signer: alice,
+            body: '',
+            signedFor: miner.address,
+            timestampMs,
+          }),
+        }).then((r) => r.statusCode)
+      expect(await send('/score', now + 60_000)).toBe(200)
+      expect(await send('/score', now + 60_001)).toBe(401)
+      expect(await send('/later', now + 3_600_000)).toBe(200)
+      now += 0.5
+      expect(await send('/score', Math.floor(now) + 1)).toBe(200)
+    } finally {
+      await axon.stop()
+    }
+  })
+
   it('refuses a replayed Epistula request while it is still fresh', async () => {
     const axon = new Axon({ keypair: miner, port: 0, host: '127.0.0.1' })
     axon.attachEpistula('/score', { handler: () => ({ body: 'ok' }) })

@@ -30,6 +30,23 @@ describe('PriorityGate', () => {
     expect(gate.running).toBe(0)
   })
 
+  it('puts an infinite priority first, a negative infinite one last, and NaN at 0', async () => {
+    const gate = new PriorityGate(1, 8)
+    const first = await gate.acquire(0, 1000)
+    const order: number[] = []
+    const wait = (p: number) =>
+      gate.acquire(p, 1000).then((r) => {
+        if (r.ok) {
+          order.push(p)
+          r.release()
+        }
+      })
+    const all = [-Infinity, 1, Number.NaN, Infinity, -1].map(wait)
+    if (first.ok) first.release()
+    await Promise.all(all)
+    expect(order).toEqual([Infinity, 1, Number.NaN, -1, -Infinity])
+  })
+
   it('lets a waiter whose caller left give up its place at once', async () => {
     const gate = new PriorityGate(1, 1)
     const held = await gate.acquire(0, 1000)

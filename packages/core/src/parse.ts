@@ -57,6 +57,14 @@ export class Reader {
     return value
   }
 
+  /** A finite number in `min..max`. */
+  finite(field: string, value: unknown, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      this.fail(field, `a finite number in ${min}..${max}`, value)
+    }
+    return value
+  }
+
   boolean(field: string, value: unknown): boolean {
     if (typeof value !== 'boolean') this.fail(field, 'true or false', value)
     return value
