@@ -37,6 +37,7 @@ import {
   stakePriority,
 } from './blacklist.js'
 import { AxonError, AxonErrorCode } from './errors.js'
+import { hostKey } from './host-key.js'
 import { AxonMetrics } from './metrics.js'
 import { checkAxonOptions, checkEpistulaRouteOptions, checkSynapseHandlers } from './options.js'
 import { PriorityGate } from './priority.js'
@@ -73,7 +74,7 @@ export interface AxonOptions {
   /** An idle connection is closed after this (default 60 s). */
   idleTimeoutMs?: number
   /**
-   * Open connections from one IP at once (default 256; `false` for no limit). A new
+   * Open connections from one IP (an IPv6 /64) at once (default 256; `false` for no limit). A new
    * connection past it is closed at once, so that one host cannot hold every socket (or,
    * with bodies in flight, much memory). Behind a reverse proxy every caller shares the
    * proxy's IP: raise it or turn it off there.
@@ -85,7 +86,10 @@ export interface AxonOptions {
   concurrency?: number
   /** Requests waiting for a forward slot; beyond it the lowest priority gets 503 (default 64). */
   maxQueue?: number
-  /** Token buckets per caller IP and per (verified) hotkey; `false` turns one off. */
+  /**
+   * Token buckets per caller IP (an IPv6 caller by its /64) and per (verified) hotkey;
+   * `false` turns one off.
+   */
   rateLimit?: { perIp?: RateLimit | false; perHotkey?: RateLimit | false }
   /**
    * The default blacklist (registered validators only) and priority (stake). Without it
@@ -276,7 +280,7 @@ const DEFAULT_MAX_CONNECTIONS_PER_IP = 256
 function limitConnectionsPerIp(server: Server, max: number, onRefused: () => void): void {
   const open = new Map<string, number>()
   server.on('connection', (socket: Socket) => {
-    const ip = socket.remoteAddress ?? ''
+    const ip = hostKey(socket.remoteAddress ?? '')
     const count = (open.get(ip) ?? 0) + 1
     if (count > max) {
       onRefused()
@@ -489,7 +493,7 @@ export class Axon {
           this.#observe(request, CLIENT_CLOSED_REQUEST)
         }
       })
-      if (this.#perIp !== undefined && !this.#perIp.take(request.ip)) {
+      if (this.#perIp !== undefined && !this.#perIp.take(hostKey(request.ip))) {
         this.#refuseUnread(request, reply, 'rate_limited_ip')
       } else if (request.is404) {
         // Refused here, before fastify's default parsers would read and parse its body.
