@@ -1,3 +1,4 @@
+import { ChainErrorCode } from '@taokit/chain'
 import { isTaokitError, TaokitError } from '@taokit/core'
 import { WalletErrorCode } from '@taokit/wallet'
 
@@ -23,16 +24,38 @@ const HINTS: Record<string, string> = {
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_BAD_INPUT = 2
+/** The node could not be reached, or did not answer in time: worth retrying, unlike 2. */
+export const EXIT_UNAVAILABLE = 3
+
+const UNAVAILABLE = new Set<string>([ChainErrorCode.Unreachable, ChainErrorCode.Timeout])
 
 /**
- * Every error a user can cause (a `TaokitError`) is one line on stderr and exit code 2; no
- * stack trace. Anything else is a bug in taokit: exit code 1, with the stack under
- * TAOKIT_DEBUG=1.
+ * Runs `action`, naming the command-line option in the input errors of the packages it
+ * calls: their `field` is the API's name (`to`), where the user typed `--dest`.
+ */
+export async function withOptionNames<T>(
+  optionOfField: Record<string, string>,
+  action: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await action()
+  } catch (error) {
+    const option = isTaokitError(error) ? optionOfField[error.field ?? ''] : undefined
+    if (option === undefined) throw error
+    const message = (error as Error).message.replace(/^[^:]+:/, `${option}:`)
+    throw new UsageError(message, option.replace(/^--/, ''))
+  }
+}
+
+/**
+ * Every error a user can cause (a `TaokitError`) is one line on stderr and exit code 2, or 3
+ * when the node could not be reached; no stack trace. Anything else is a bug in taokit: exit
+ * code 1, with the stack under TAOKIT_DEBUG=1.
  */
 export function report(error: unknown, stderr: (line: string) => void): number {
   if (isTaokitError(error)) {
     stderr(`taokit: ${error.message}${HINTS[error.code] ?? ''}`)
-    return EXIT_BAD_INPUT
+    return UNAVAILABLE.has(error.code) ? EXIT_UNAVAILABLE : EXIT_BAD_INPUT
   }
   const message = error instanceof Error ? error.message : String(error)
   stderr(`taokit: internal error: ${message}`)

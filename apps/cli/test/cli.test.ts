@@ -88,6 +88,9 @@ describe('taokit help and simulate', () => {
     // Every command and command group the README lists shows examples.
     const commands = ['simulate', 'wallet', 'sign', 'verify', 'devnet', 'demo', 'metagraph']
     commands.push('subnets', 'register', 'weights', 'stake', 'transfer', 'axon serve')
+    commands.push('wallet create', 'wallet regen-coldkey', 'wallet regen-hotkey', 'wallet list')
+    commands.push('wallet show', 'weights set', 'weights commit', 'weights reveal', 'stake add')
+    commands.push('stake remove', 'subnets create', 'subnets start')
     for (const command of commands) {
       const help = await cli(...command.split(' '), '--help')
       expect(help.stdout, command).toMatch(new RegExp(`Examples:\\n {2}\\$ taokit ${command}`))
@@ -104,6 +107,12 @@ describe('taokit help and simulate', () => {
     expect(outputs).toHaveLength(2)
   })
 
+  it('asks for --input or --example when given neither', async () => {
+    const result = await cli('simulate')
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe('taokit: give exactly one of --input <file> and --example')
+  })
+
   it('rejects a bad step count', async () => {
     const result = await cli('simulate', '--example', '--steps', 'many')
     expect(result.code).toBe(2)
@@ -111,7 +120,68 @@ describe('taokit help and simulate', () => {
   })
 })
 
+describe('chain commands, bad input', () => {
+  // Nothing listens on port 9: each input is checked before connecting, or the command
+  // would end with exit code 3 after the timeout.
+  const offline = ['--network', 'ws://127.0.0.1:9', '--timeout', '2000']
+  it.each([
+    [
+      ['transfer', '--dest', '5Fbad', '--amount', '1', '--uri', '//Alice'],
+      '--dest: expected an SS58 address',
+    ],
+    [
+      ['stake', 'add', '--netuid', '1', '--amount', '1', '--hotkey', 'x', '--uri', '//Alice'],
+      '--hotkey: expected an SS58 address',
+    ],
+    [
+      ['register', '--netuid', '1', '--hotkey', 'x', '--uri', '//Alice'],
+      '--hotkey: expected an SS58 address',
+    ],
+    [
+      ['subnets', 'create', '--hotkey', 'x', '--uri', '//Alice'],
+      '--hotkey: expected an SS58 address',
+    ],
+    [['demo', '--epochs', '0'], '--epochs: expected an integer in 1..100'],
+  ])('%j exits 2 naming the option, before connecting', async (args, message) => {
+    const result = await cli(...args, ...(args[0] === 'demo' ? [] : offline))
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(new RegExp(`^taokit: ${message.replace(/\./g, '\\.')}`))
+  })
+
+  it('names --network for an unknown network, and exits 3 when the node cannot be reached', async () => {
+    const unknown = await cli('metagraph', '--netuid', '1', '--network', 'foo')
+    expect([unknown.code, unknown.stderr]).toEqual([
+      2,
+      'taokit: --network: expected one of finney, test, archive, local or a ws:// or wss:// URL, got "foo"',
+    ])
+    const unreachable = await cli(
+      'metagraph',
+      '--netuid',
+      '1',
+      '--network',
+      'ws://127.0.0.1:9',
+      '--timeout',
+      '500',
+    )
+    expect(unreachable.code).toBe(3)
+    expect(unreachable.stderr).toMatch(
+      /^taokit: could not connect to ws:\/\/127\.0\.0\.1:9 within 500 ms/,
+    )
+  })
+})
+
 describe('taokit devnet, bad input', () => {
+  it('exits 2 for a fork state it cannot read', async () => {
+    const result = await cli(
+      'devnet',
+      '--port',
+      '0',
+      '--fork-state',
+      join(tmpdir(), 'no-such-fork.json'),
+    )
+    expect(result.code).toBe(2)
+  })
+
   it.each([
     [['--block-time', 'soon'], /^taokit: --block-time: expected instant, manual, or a duration/],
     [['--port', '70000'], /^taokit: --port: expected 0\.\.65535/],
@@ -148,6 +218,20 @@ describe('taokit wallet --json', () => {
       hotkey!.mnemonic,
       ...at,
     )
+    const badMnemonic = await cli(
+      'wallet',
+      'regen-coldkey',
+      '--wallet.name',
+      'c',
+      '--no-use-password',
+      '--mnemonic',
+      'not twelve words',
+      ...at,
+    )
+    expect([badMnemonic.code, badMnemonic.stderr]).toEqual([
+      2,
+      'taokit: --mnemonic: not a valid BIP39 mnemonic (English words, 12 to 24 of them, with a valid checksum)',
+    ])
     const fields = (text: string) => Object.keys(JSON.parse(text) as object).sort()
     expect(Object.keys(coldkey!).sort()).toEqual([...fields(cold.stdout), 'mnemonic'].sort())
     expect(Object.keys(hotkey!).sort()).toEqual([...fields(hot.stdout), 'mnemonic'].sort())

@@ -6,6 +6,7 @@ use taokit_devnet::chain::Chain;
 use taokit_devnet::config::{self, Config};
 use taokit_devnet::genesis::{dev_account, genesis_state, DEV_ACCOUNTS, TAO};
 use taokit_devnet::node::Node;
+use taokit_devnet::storage::State;
 use taokit_devnet::store::Store;
 
 fn print_banner(config: &Config, url: &str) {
@@ -23,14 +24,12 @@ fn print_banner(config: &Config, url: &str) {
     }
 }
 
-fn open_chain(config: &Config) -> Result<Chain, Box<dyn std::error::Error>> {
-    let genesis = || match &config.fork_state {
-        Some(path) => taokit_devnet::fork::load(path),
-        None => Ok(genesis_state()),
-    };
+/// The chain in `--data-dir`, or a new one from `genesis` (read before, so that a bad
+/// `--fork-state` is reported as bad input even when the data dir already holds a chain).
+fn open_chain(config: &Config, genesis: State) -> Result<Chain, Box<dyn std::error::Error>> {
     match &config.data_dir {
-        Some(dir) => Ok(Chain::persistent(Store::open(dir)?, genesis)?),
-        None => Ok(Chain::new(genesis()?)),
+        Some(dir) => Ok(Chain::persistent(Store::open(dir)?, || Ok(genesis))?),
+        None => Ok(Chain::new(genesis)),
     }
 }
 
@@ -101,7 +100,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let chain = match open_chain(&config) {
+    let genesis = match &config.fork_state {
+        Some(path) => match taokit_devnet::fork::load(path) {
+            Ok(state) => state,
+            Err(message) => {
+                eprintln!("taokit-devnet: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        None => genesis_state(),
+    };
+    let chain = match open_chain(&config, genesis) {
         Ok(chain) => chain,
         Err(error) => {
             eprintln!("taokit-devnet: {error}");

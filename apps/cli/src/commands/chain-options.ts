@@ -1,4 +1,11 @@
-import { type ExtrinsicResult, formatTao, type SubmitOptions, Subtensor } from '@taokit/chain'
+import {
+  type ExtrinsicResult,
+  formatTao,
+  resolveEndpoint,
+  type SubmitOptions,
+  Subtensor,
+} from '@taokit/chain'
+import { ss58DecodeAny } from '@taokit/keys'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
@@ -44,7 +51,21 @@ export async function connectFrom(options: NetworkOptions): Promise<Subtensor> {
       'timeout',
     )
   }
+  resolveEndpoint(options.network, '--network')
   return Subtensor.connect({ network: options.network, timeoutMs })
+}
+
+/** An SS58 address option, checked before anything connects or unlocks. */
+export function parseAddress(text: string, option: string): string {
+  try {
+    ss58DecodeAny(text)
+  } catch {
+    throw new UsageError(
+      `${option}: expected an SS58 address, got ${JSON.stringify(text)}`,
+      option.replace(/^--/, ''),
+    )
+  }
+  return text
 }
 
 /** Runs `body` with a connection that is closed afterwards, whatever happens. */
@@ -73,11 +94,16 @@ export function parseTao(text: string, option: string): bigint {
   return BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'))
 }
 
-export function parseInteger(text: string, option: string, max = Number.MAX_SAFE_INTEGER): number {
+export function parseInteger(
+  text: string,
+  option: string,
+  max = Number.MAX_SAFE_INTEGER,
+  min = 0,
+): number {
   const value = Number(text)
-  if (!/^\d+$/.test(text.trim()) || value > max) {
+  if (!/^\d+$/.test(text.trim()) || value > max || value < min) {
     throw new UsageError(
-      `${option}: expected an integer in 0..${max}, got ${JSON.stringify(text)}`,
+      `${option}: expected an integer in ${min}..${max}, got ${JSON.stringify(text)}`,
       option.replace(/^--/, ''),
     )
   }

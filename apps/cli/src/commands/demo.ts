@@ -279,7 +279,6 @@ export function registerDemo(program: Command, out: Output): void {
     .option('--epochs <n>', 'how many epochs to run', '5')
     .addHelpText('after', examples('taokit demo', 'taokit demo --epochs 10'))
     .action(async (options: { epochs: string }) => {
-      const epochs = parseInteger(options.epochs, '--epochs', 100)
-      await runDemo(out, Math.max(1, epochs))
+      await runDemo(out, parseInteger(options.epochs, '--epochs', 100, 1))
     })
 }

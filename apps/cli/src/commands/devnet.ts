@@ -1,6 +1,6 @@
-import { DevnetError, parseBlockTime, runDevnet } from '@taokit/devnet'
+import { parseBlockTime, runDevnet } from '@taokit/devnet'
 import type { Command } from 'commander'
-import { ExitWith, UsageError } from '../errors.js'
+import { ExitWith, withOptionNames } from '../errors.js'
 import { examples } from '../help.js'
 
 interface DevnetCliOptions {
@@ -18,17 +18,6 @@ const OPTION_OF_FIELD: Record<string, string> = {
   blockTime: '--block-time',
   dataDir: '--data-dir',
   forkState: '--fork-state',
-}
-
-/** Runs `start`, naming the command-line option in its input errors. */
-async function withOptionNames<T>(start: () => Promise<T>): Promise<T> {
-  try {
-    return await start()
-  } catch (error) {
-    const option = error instanceof DevnetError ? OPTION_OF_FIELD[error.field ?? ''] : undefined
-    if (option === undefined || !(error instanceof DevnetError)) throw error
-    throw new UsageError(error.message.replace(/^[^:]+:/, `${option}:`), error.field)
-  }
 }
 
 export function registerDevnet(program: Command): void {
@@ -61,7 +50,7 @@ export function registerDevnet(program: Command): void {
     )
     .action(async (options: DevnetCliOptions) => {
       const port = Number(options.port)
-      const code = await withOptionNames(() =>
+      const code = await withOptionNames(OPTION_OF_FIELD, () =>
         runDevnet({
           port,
           blockTime: parseBlockTime(options.blockTime),

@@ -53,7 +53,7 @@ export function registerEpoch(program: Command, out: Output): void {
         'taokit epoch --input ../shared/vectors/yuma/subtensor_test_bonds.json --case 3 --pretty',
         'curl -s https://example.org/state.json | taokit epoch --input - --format table',
         'taokit epoch --netuid 1 --network local --format table',
-      )}\n\nExit codes: 0 done, 2 bad input (the message names the field), 1 internal error.`,
+      )}\n\nExit codes: 0 done, 2 bad input (the message names the field), 3 node unreachable, 1 internal error.`,
     )
     .action(async (options: EpochOptions) => {
       if (options.json) options.format = 'json'

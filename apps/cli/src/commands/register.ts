@@ -12,10 +12,10 @@ import {
 } from './chain-options.js'
 import {
   addSignerOptions,
+  hotkeyOption,
   type SignerOptions,
   signerFrom,
   unlockNotice,
-  walletHotkeyAddress,
 } from './wallet-options.js'
 
 export function registerRegister(program: Command, out: Output): void {
@@ -41,7 +41,7 @@ export function registerRegister(program: Command, out: Output): void {
     .action(
       async (options: NetworkOptions & SignerOptions & { netuid: string; hotkey?: string }) => {
         const netuid = parseInteger(options.netuid, '--netuid', 65535)
-        const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
+        const hotkey = await hotkeyOption(options)
         const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
         await withChain(options, async (subtensor) => {
           const result = await burnedRegister(

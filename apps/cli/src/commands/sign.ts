@@ -1,7 +1,7 @@
 import { fromHex, toHex, utf8 } from '@taokit/core'
-import { KeyError, verify } from '@taokit/keys'
+import { verify } from '@taokit/keys'
 import type { Command } from 'commander'
-import { EXIT_FAILURE, ExitWith, UsageError } from '../errors.js'
+import { EXIT_FAILURE, ExitWith, UsageError, withOptionNames } from '../errors.js'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
@@ -39,17 +39,6 @@ const OPTION_OF_FIELD: Record<string, string> = {
   signer: '--address',
   signature: '--signature',
   message: '--message',
-}
-
-/** Runs `check`, naming the command-line option in its input errors. */
-function withOptionNames<T>(check: () => T): T {
-  try {
-    return check()
-  } catch (error) {
-    const option = error instanceof KeyError ? OPTION_OF_FIELD[error.field ?? ''] : undefined
-    if (option === undefined || !(error instanceof KeyError)) throw error
-    throw new UsageError(error.message.replace(/^[^:]+:/, `${option}:`), error.field)
-  }
 }
 
 export function registerSign(program: Command, out: Output): void {
@@ -101,7 +90,7 @@ export function registerSign(program: Command, out: Output): void {
       examples('taokit verify --message hello --signature 0x… --address 5GrwvaEF…utQY'),
     )
     .action(
-      (
+      async (
         options: MessageOptions & {
           signature: string
           address: string
@@ -112,7 +101,7 @@ export function registerSign(program: Command, out: Output): void {
         if (!options.signature.startsWith('0x')) {
           throw new UsageError('--signature: expected 0x followed by 128 hex digits', 'signature')
         }
-        const valid = withOptionNames(() =>
+        const valid = await withOptionNames(OPTION_OF_FIELD, () =>
           verify(messageOf(options), options.signature, options.address, {
             wrapped: options.exact !== true,
           }),

@@ -46,7 +46,7 @@ export function registerSimulate(program: Command, out: Output): void {
         format: string
         json?: boolean
       }) => {
-        if (options.example === (options.input !== undefined)) {
+        if ((options.example === true) === (options.input !== undefined)) {
           throw new UsageError('give exactly one of --input <file> and --example', 'input')
         }
         if (

@@ -1,6 +1,6 @@
 import { addStake, formatTao, removeStake } from '@taokit/chain'
 import type { Command } from 'commander'
-import { examples } from '../help.js'
+import { examples, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
@@ -13,10 +13,10 @@ import {
 } from './chain-options.js'
 import {
   addSignerOptions,
+  hotkeyOption,
   type SignerOptions,
   signerFrom,
   unlockNotice,
-  walletHotkeyAddress,
 } from './wallet-options.js'
 
 interface StakeOptions extends NetworkOptions, SignerOptions {
@@ -58,7 +58,7 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
     const amount = parseTao(options.amount, '--amount')
     const limitPrice =
       options.limitPrice === undefined ? undefined : parseTao(options.limitPrice, '--limit-price')
-    const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
+    const hotkey = await hotkeyOption(options)
     const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
     await withChain(options, async (subtensor) => {
       const params = {
@@ -86,14 +86,14 @@ export function registerStake(program: Command, out: Output): void {
   const stake = program
     .command('stake')
     .summary('add or remove stake')
-    .addHelpText(
-      'after',
-      examples(
-        'taokit stake add --netuid 1 --amount 10 --hotkey 5F… --wallet.name default',
-        'taokit stake add --netuid 1 --amount 100 --limit-price 0.02 --allow-partial',
-        'taokit stake remove --netuid 1 --amount 5',
-      ),
-    )
+    .addHelpText('after', examples(...STAKE_EXAMPLES))
   addStakeCommand(stake, 'add', out)
   addStakeCommand(stake, 'remove', out)
+  shareExamples(stake, STAKE_EXAMPLES)
 }
+
+const STAKE_EXAMPLES = [
+  'taokit stake add --netuid 1 --amount 10 --hotkey 5F… --wallet.name default',
+  'taokit stake add --netuid 1 --amount 100 --limit-price 0.02 --allow-partial',
+  'taokit stake remove --netuid 1 --amount 5',
+]

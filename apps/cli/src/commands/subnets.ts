@@ -14,10 +14,10 @@ import { parseBlock } from './metagraph.js'
 import { renderTable } from './table.js'
 import {
   addSignerOptions,
+  hotkeyOption,
   type SignerOptions,
   signerFrom,
   unlockNotice,
-  walletHotkeyAddress,
 } from './wallet-options.js'
 
 function renderSubnets(subnets: SubnetSummary[]): string {
@@ -68,8 +68,8 @@ export function registerSubnets(program: Command, out: Output): void {
   )
     .addHelpText('after', examples('taokit subnets create --uri //Alice --hotkey 5F…'))
     .action(async (options: NetworkOptions & SignerOptions & { hotkey?: string }) => {
+      const hotkey = await hotkeyOption(options)
       const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
-      const hotkey = options.hotkey ?? (await walletHotkeyAddress(options))
       await withChain(options, async (subtensor) => {
         const result = await registerNetwork(
           subtensor,

@@ -5,6 +5,7 @@ import type { Output } from '../io.js'
 import {
   addNetworkOptions,
   type NetworkOptions,
+  parseAddress,
   parseTao,
   printResult,
   progressTo,
@@ -31,12 +32,13 @@ export function registerTransfer(program: Command, out: Output): void {
           SignerOptions & { dest: string; amount: string; allowDeath?: boolean },
       ) => {
         const amount = parseTao(options.amount, '--amount')
+        const to = parseAddress(options.dest, '--dest')
         const from = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
         await withChain(options, async (subtensor) => {
           const result = await transfer(
             subtensor,
             from,
-            { to: options.dest, amount, keepAlive: options.allowDeath !== true },
+            { to, amount, keepAlive: options.allowDeath !== true },
             progressTo(out, options.json),
           )
           printResult(out, result, options.json, `sent ${formatTao(amount)} to ${options.dest}`)

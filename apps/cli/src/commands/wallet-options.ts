@@ -12,6 +12,7 @@ import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
 import { ask, askNewPassword, canPrompt } from '../prompt.js'
+import { parseAddress } from './chain-options.js'
 
 /** btcli's spellings of the wallet options; `run` rewrites them to the dotted form. */
 export const WALLET_OPTION_ALIASES: Record<string, string> = {
@@ -226,4 +227,11 @@ export async function signerFrom(
 /** The address of the wallet's hotkey (no unlocking needed). */
 export async function walletHotkeyAddress(options: WalletOptions): Promise<string> {
   return (await walletAt(options).hotkeypub()).ss58
+}
+
+/** `--hotkey`, checked, or else the wallet's hotkey address. */
+export async function hotkeyOption(options: WalletOptions & { hotkey?: string }): Promise<string> {
+  return options.hotkey === undefined
+    ? walletHotkeyAddress(options)
+    : parseAddress(options.hotkey, '--hotkey')
 }

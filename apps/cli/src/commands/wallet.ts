@@ -2,8 +2,8 @@ import { toHex } from '@taokit/core'
 import type { KeyfileFormat, Keypair, MnemonicWords } from '@taokit/keys'
 import { type CreatedKey, Wallet, type WalletInfo } from '@taokit/wallet'
 import { type Command, Option } from 'commander'
-import { UsageError } from '../errors.js'
-import { examples } from '../help.js'
+import { UsageError, withOptionNames } from '../errors.js'
+import { examples, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addPasswordOptions,
@@ -85,6 +85,16 @@ function renderWallet(info: WalletInfo): string {
 
 const WORDS = ['12', '15', '18', '21', '24']
 
+const SECRET_OPTIONS = { mnemonic: '--mnemonic', seed: '--seed' }
+
+const WALLET_EXAMPLES = [
+  'taokit wallet create --wallet.name validator --password-file ./pw',
+  'taokit wallet regen-coldkey --wallet.name validator --mnemonic - --password-file ./pw',
+  'taokit wallet regen-hotkey --wallet.name validator --wallet.hotkey miner1 --mnemonic -',
+  'taokit wallet list',
+  'taokit wallet show --wallet.name validator --json',
+]
+
 export function registerWallet(program: Command, out: Output): void {
   const wallet = program
     .command('wallet')
@@ -100,15 +110,7 @@ export function registerWallet(program: Command, out: Output): void {
         "To unlock, bittensor-wallet's BT_PW_<PATH> variables work too.",
       ].join('\n'),
     )
-    .addHelpText(
-      'after',
-      examples(
-        'taokit wallet create --wallet.name validator --password-file ./pw',
-        'taokit wallet regen-hotkey --wallet.name validator --wallet.hotkey miner1 --mnemonic -',
-        'taokit wallet list',
-        'taokit wallet show --wallet.name validator --json',
-      ),
-    )
+    .addHelpText('after', examples(...WALLET_EXAMPLES))
 
   addPasswordOptions(
     addWalletOptions(
@@ -175,10 +177,9 @@ export function registerWallet(program: Command, out: Output): void {
     const target = walletAt(options)
     const secret = await secretOf(options)
     const password = newKeyPassword(options, 'coldkey')
-    const created = await target.regenerateColdkey(secret, {
-      password,
-      overwrite: options.overwrite === true,
-    })
+    const created = await withOptionNames(SECRET_OPTIONS, () =>
+      target.regenerateColdkey(secret, { password, overwrite: options.overwrite === true }),
+    )
     reportKey(
       out,
       options.json === true,
@@ -200,10 +201,9 @@ export function registerWallet(program: Command, out: Output): void {
     const target = walletAt(options)
     const secret = await secretOf(options)
     const password = options.usePassword === true ? newKeyPassword(options, 'hotkey') : false
-    const created = await target.regenerateHotkey(secret, {
-      password,
-      overwrite: options.overwrite === true,
-    })
+    const created = await withOptionNames(SECRET_OPTIONS, () =>
+      target.regenerateHotkey(secret, { password, overwrite: options.overwrite === true }),
+    )
     reportKey(
       out,
       options.json === true,
@@ -241,4 +241,5 @@ export function registerWallet(program: Command, out: Output): void {
     }
     out.stdout(options.json === true ? JSON.stringify(info) : renderWallet(info))
   })
+  shareExamples(wallet, WALLET_EXAMPLES)
 }

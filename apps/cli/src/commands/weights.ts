@@ -11,7 +11,7 @@ import {
 import type { Keypair } from '@taokit/keys'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
-import { examples } from '../help.js'
+import { examples, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
@@ -114,6 +114,12 @@ async function revealUntilDone(
   }
 }
 
+const WEIGHTS_EXAMPLES = [
+  'taokit weights set --netuid 1 --uids 3,4,5 --weights 0.2,0.3,0.5 --wallet.name validator',
+  'taokit weights commit --netuid 1 --uids 3,4,5 --weights 1,1,2',
+  'taokit weights reveal --wait',
+]
+
 export function registerWeights(program: Command, out: Output): void {
   const weights = program
     .command('weights')
@@ -125,12 +131,7 @@ export function registerWeights(program: Command, out: Output): void {
         'Weights are converted to u16 exactly as the Python SDK does (max = 65535, zeros dropped).',
         'Checks that the chain would fail (rate limit, permit, version key, minimum count,',
         'commit-reveal state) are made before anything is paid.',
-      ].join('\n') +
-        examples(
-          'taokit weights set --netuid 1 --uids 3,4,5 --weights 0.2,0.3,0.5 --wallet.name validator',
-          'taokit weights commit --netuid 1 --uids 3,4,5 --weights 1,1,2',
-          'taokit weights reveal --wait',
-        ),
+      ].join('\n') + examples(...WEIGHTS_EXAMPLES),
     )
   addWeightsOptions(
     weights.command('set').summary('set weights (subnets without commit-reveal)'),
@@ -219,4 +220,5 @@ export function registerWeights(program: Command, out: Output): void {
       })
     },
   )
+  shareExamples(weights, WEIGHTS_EXAMPLES)
 }
