@@ -76,7 +76,8 @@ const publicKeys = new Map<string, { publicKey: Uint8Array; canonical: string }>
 export function hotkeyPublicKey(
   hotkey: string | null | undefined,
 ): { ok: true; publicKey: Uint8Array; canonical: string } | KeyCheckFailure {
-  if (hotkey === null || hotkey === undefined || hotkey === '') {
+  // An empty header is an address all the same (its length is bad); only a missing one is none.
+  if (hotkey === null || hotkey === undefined) {
     return { ok: false, message: 'No SS58 formatted address or public key provided.' }
   }
   const known = publicKeys.get(hotkey)
@@ -129,10 +130,42 @@ export function parseSignatureText(
   // Buffer stops at the first pair that is not hex, so a short result means bad digits.
   const bytes = Buffer.from(digits, 'hex')
   if (digits.length % 2 !== 0 || bytes.length * 2 !== digits.length) {
-    return { ok: false, message: 'Invalid hex string' }
+    return { ok: false, message: `Invalid hex string: ${hexErrorText(digits)}` }
   }
   if (digits.length !== 128) return { ok: false, message: 'Invalid signature' }
   return { ok: true, bytes }
+}
+
+/**
+ * The Rust `hex` crate's error, as bittensor-wallet words it: it reads the UTF-8 bytes of the
+ * text, an odd count first, then the first byte that is not a hex digit, shown as Rust's
+ * `Debug` shows that byte as a char.
+ */
+function hexErrorText(digits: string): string {
+  const bytes = Buffer.from(digits, 'utf8')
+  if (bytes.length % 2 !== 0) return 'OddLength'
+  const index = bytes.findIndex(
+    (b) => !((b >= 48 && b <= 57) || ((b | 32) >= 97 && (b | 32) <= 102)),
+  )
+  return `InvalidHexCharacter { c: '${rustCharDebug(bytes[index]!)}', index: ${index} }`
+}
+
+const RUST_CHAR_ESCAPES: Record<number, string> = {
+  0: '\\0',
+  9: '\\t',
+  10: '\\n',
+  13: '\\r',
+  39: "\\'",
+  92: '\\\\',
+}
+
+/** Rust's `char::escape_debug` for U+0000..U+00FF: controls and the soft hyphen as `\u{..}`. */
+function rustCharDebug(code: number): string {
+  const escaped = RUST_CHAR_ESCAPES[code]
+  if (escaped !== undefined) return escaped
+  if (code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0xad)
+    return `\\u{${code.toString(16)}}`
+  return String.fromCharCode(code)
 }
 
 /**

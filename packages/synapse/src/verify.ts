@@ -282,8 +282,9 @@ export function verifySynapseRequest(
 
 export interface CheckBodyOptions extends ParseRequestOptions {
   /**
-   * The request's `content-type`. JSON (or none) is parsed first as FastAPI parses it (a
-   * syntax error is a 422); anything else reaches only the body-hash check (a 500).
+   * The request's `content-type`. JSON (or none, as FastAPI before 0.132 and the shared
+   * vectors take it) is parsed first as FastAPI parses it (a syntax error is a 422); any other
+   * type is refused with a 500, after the body-hash check, as the SDK's route fails on it.
    */
   contentType?: string
 }
@@ -364,6 +365,11 @@ export function checkSynapseBody<F extends FieldMap>(
   if (hash !== claimed) {
     const detail = `Hash mismatch between header body hash ${claimed} and parsed body hash ${hash}`
     return internalError('body_hash_mismatch', detail, options.errorId)
+  }
+  // FastAPI hands the SDK's route the raw bytes of a body of another type, and the route
+  // fails on them (a 500) after the hash was checked.
+  if (!isJsonContentType(contentType)) {
+    return internalError('body_invalid', 'content-type: not JSON', options.errorId)
   }
   return { ok: true, synapse }
 }

@@ -12,8 +12,10 @@ import {
   checkSynapseBody,
   createNonceClock,
   Dummy,
+  hotkeyPublicKey,
   MemoryNonceStore,
   nonceWindowStart,
+  parseSignatureText,
   parseSynapseRequest,
   prepareSynapseRequest,
   processSynapseRequest,
@@ -230,6 +232,11 @@ describeWithShared('a taokit dendrite request through the axon checks', () => {
     expect(status(run(''))).toEqual([500, 'body_invalid'])
     expect(status(run('[1, 2]'))).toEqual([500, 'body_invalid'])
     expect(status(run('{"prompt": ', 'text/plain'))).toEqual([500, 'body_invalid'])
+    // A valid body with its hash, sent as another type: FastAPI hands the SDK's route the
+    // raw bytes, and the synapse cannot be made of them.
+    expect(status(run(request.body, 'text/plain'))).toEqual([500, 'body_invalid'])
+    expect(status(run(request.body, 'application/json; charset=utf-8'))).toBe(200)
+    expect(status(run(request.body))).toBe(200)
     // A UTF-8 BOM passes FastAPI but not the SDK's own json.loads(body.decode()).
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(request.body)])
     expect(status(run(bom))).toEqual([500, 'body_invalid'])
@@ -318,5 +325,36 @@ describe('nonce rules', () => {
     for (let i = 1; i < readings.length; i++) expect(readings[i]! > readings[i - 1]!).toBe(true)
     const wall = BigInt(Date.now()) * 1_000_000n
     expect(readings[0]! - wall < 1_000_000_000n && wall - readings[0]! < 1_000_000_000n).toBe(true)
+  })
+})
+
+describe("bittensor-wallet's texts for a bad hotkey or signature header", () => {
+  it('tells a missing hotkey from an empty one, as the SDK does', () => {
+    expect(hotkeyPublicKey(undefined)).toEqual({
+      ok: false,
+      message: 'No SS58 formatted address or public key provided.',
+    })
+    expect(hotkeyPublicKey('')).toEqual({
+      ok: false,
+      message: 'Invalid SS58 address: Length is bad',
+    })
+  })
+
+  it('words a malformed hex signature as the Rust hex crate does, counting UTF-8 bytes', () => {
+    const text = (signature: string) => {
+      const parsed = parseSignatureText(signature)
+      return parsed.ok ? 'ok' : parsed.message
+    }
+    expect(text('0xabc')).toBe('Invalid hex string: OddLength')
+    expect(text('0xzz')).toBe("Invalid hex string: InvalidHexCharacter { c: 'z', index: 0 }")
+    expect(text(`0x${'ab'.repeat(3)}q1`)).toBe(
+      "Invalid hex string: InvalidHexCharacter { c: 'q', index: 6 }",
+    )
+    expect(text("0xa'")).toBe("Invalid hex string: InvalidHexCharacter { c: '\\'', index: 1 }")
+    // é is two bytes in UTF-8: an even count, and its first byte (0xc3) is shown as a char.
+    expect(text('0xé')).toBe("Invalid hex string: InvalidHexCharacter { c: 'Ã', index: 0 }")
+    expect(text('0xa\u0085')).toBe('Invalid hex string: OddLength')
+    expect(text('0xa\tbc')).toBe("Invalid hex string: InvalidHexCharacter { c: '\\t', index: 1 }")
+    expect(text(`0x${'ab'.repeat(32)}`)).toBe('Invalid signature')
   })
 })
