@@ -24,6 +24,9 @@ export interface SynapseResponse {
   body: string
 }
 
+/** With the u flag, a pair is one code point: only a lone surrogate is of category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u
+
 const RESPONSE_JSON = { separators: 'compact', ensureAscii: false, allowNan: false } as const
 
 /**
@@ -50,14 +53,21 @@ function responseJson<F extends FieldMap>(
   synapse: SynapseData<F>,
   dumped: PyDict,
 ): string {
+  let text: string
   try {
-    return pyJsonDumps(dumped, RESPONSE_JSON)
+    text = pyJsonDumps(dumped, RESPONSE_JSON)
   } catch (error) {
     if (!(error instanceof SynapseError) || error.code !== SynapseErrorCode.Unencodable) {
       throw error
     }
-    return pyJsonDumps(type.dump(synapse, 'json'), RESPONSE_JSON)
+    text = pyJsonDumps(type.dump(synapse, 'json'), RESPONSE_JSON)
   }
+  // Starlette encodes the text as UTF-8, which a lone surrogate fails (a 500 in the SDK);
+  // node would send U+FFFD in its place.
+  if (LONE_SURROGATE.test(text)) {
+    throw new SynapseError(SynapseErrorCode.Unencodable, 'body: a lone surrogate cannot be UTF-8')
+  }
+  return text
 }
 
 /**

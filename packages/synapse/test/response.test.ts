@@ -153,3 +153,10 @@ it('folds responses into the dendrite synapse as the SDK does', () => {
   })
   expect(refused.completion).toBeNull()
 })
+
+it('refuses to answer with a lone surrogate, which Starlette cannot encode as UTF-8 (a 500)', () => {
+  const answer = (completion: string) =>
+    synapseResponse(TextPrompt, TextPrompt.create({ prompt: 'p', completion }), { processTime: 0 })
+  expect(() => answer('a\ud800b')).toThrow(expect.objectContaining({ code: 'SYNAPSE_UNENCODABLE' }))
+  expect(JSON.parse(answer('🌍 \u00e9').body).completion).toBe('🌍 \u00e9')
+})
