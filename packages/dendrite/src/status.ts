@@ -81,6 +81,8 @@ export function classifyError(error: unknown): FailureKind {
   if (error instanceof Error && error.name === 'HTTPParserError') return 'payload'
   const code = codeOf(error)
   if (code === 'ERR_INVALID_URL') return 'client'
+  // undici asserts, rather than reporting, on a 101 answer to a request that asked none.
+  if (code === 'ERR_ASSERTION') return 'payload'
   if (code !== undefined) {
     if (CONNECT_CODES.has(code)) return 'connect'
     if (DISCONNECT_CODES.has(code)) return 'disconnected'
@@ -96,6 +98,9 @@ export function classifyError(error: unknown): FailureKind {
 }
 
 function textOf(error: unknown): string {
+  if (codeOf(error) === 'ERR_ASSERTION') {
+    return 'the answer is not valid HTTP for this request (an upgrade nobody asked for)'
+  }
   return error instanceof Error ? error.message : String(error)
 }
 

@@ -186,6 +186,28 @@ describe('a miner that misbehaves', () => {
     }
   })
 
+  it('is reported with 400, in its own words, for a 101 answer to a request that asked no upgrade', async () => {
+    const upgrade = await rawServer(
+      'HTTP/1.1 101 Switching Protocols\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+    )
+    try {
+      const batch = await dendrite().query(
+        [target(upgrade.port)],
+        Dummy,
+        Dummy.create({ dummy_input: 1 }),
+        {
+          timeoutMs: 2000,
+        },
+      )
+      expect([batch.results[0]!.status, batch.results[0]!.statusMessage]).toEqual([
+        400,
+        'Payload error: the answer is not valid HTTP for this request (an upgrade nobody asked for)',
+      ])
+    } finally {
+      await upgrade.close()
+    }
+  })
+
   it('reads the last of a repeated header, as the SDK does', async () => {
     const port = await serve((_req, res) => {
       res.setHeader('bt_header_axon_status_code', ['500', '200'])
