@@ -130,7 +130,7 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
       [['metagraph', '--netuid', '7'], /subnet 7 does not exist/],
       [
         ['transfer', '--dest', 'nowhere', '--amount', '1', '--uri', '//Alice'],
-        /to: expected an SS58 address/,
+        /--dest: expected an SS58 address, got "nowhere"/,
       ],
     ]
     for (const [args, message] of cases) {
@@ -141,7 +141,7 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
     }
     const unknown = npxTaokit(['metagraph', '--netuid', '1', '--network', 'finny'])
     expect(unknown.status).toBe(2)
-    expect(unknown.stderr).toMatch(/network: expected one of finney, test, archive, local/)
+    expect(unknown.stderr).toMatch(/--network: expected one of finney, test, archive, local/)
   })
 })
 
