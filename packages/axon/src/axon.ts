@@ -481,9 +481,8 @@ export class Axon {
     app.decorateRequest(STATE as unknown as string, null)
     // Callback-style hooks: they never wait, and a promise per hook per request adds up.
     app.addHook('onRequest', (request, reply, done) => {
-      // The route's label from the start, so that a per-IP refusal is counted on its route.
-      const route = (request.routeOptions.config as RouteLabel).label ?? 'unknown'
-      stateOf(request)[STATE] = { route, start: performance.now() }
+      const state: RequestState = { route: 'unknown', start: performance.now() }
+      stateOf(request)[STATE] = state
       // fastify's onResponse never runs for a caller that left before the answer.
       reply.raw.once('close', () => {
         const state = stateOf(request)[STATE]
@@ -494,6 +493,9 @@ export class Axon {
         }
       })
       if (this.#perIp !== undefined && !this.#perIp.take(hostKey(request.ip))) {
+        // Counted on the route it was sent to; the route's own hooks, which would say, do not
+        // run. (routeOptions builds an object per read: only refusals pay for it.)
+        state.route = (request.routeOptions.config as RouteLabel).label ?? 'unknown'
         this.#refuseUnread(request, reply, 'rate_limited_ip')
       } else if (request.is404) {
         // Refused here, before fastify's default parsers would read and parse its body.
@@ -516,7 +518,8 @@ export class Axon {
 
     if (o.metrics ?? true) {
       const config: RouteLabel = { label: 'metrics' }
-      app.get('/metrics', { config }, async (_request, reply) => {
+      app.get('/metrics', { config }, async (request, reply) => {
+        this.#state(request).route = 'metrics'
         const text = await this.metrics.registry.metrics()
         return reply.type(this.metrics.registry.contentType).send(text)
       })
@@ -766,6 +769,7 @@ export class Axon {
 
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       const state = this.#state(request)
+      state.route = type.name
       const parsed = parseSynapseRequest({ path: request.url, headers: request.headers }, registry)
       if (!parsed.ok) return this.#refuseUnread(request, reply, parsed.reason)
       const synapse = parsed.synapse
@@ -885,6 +889,7 @@ export class Axon {
 
     /** The claimed signer, or undefined once the request is refused for lacking one. */
     const signer = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
+      this.#state(request).route = path
       const { headers } = request
       const signedBy = headers['epistula-signed-by']
       const uuid = headers['epistula-uuid']
