@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ChainError, ChainErrorCode } from '@taokit/chain'
 import { describeWithShared, loadYumaCases, sharedPath } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
+import { report } from '../src/errors.js'
 import { run } from '../src/program.js'
 
 async function cli(...argv: string[]) {
@@ -167,6 +169,35 @@ describe('chain commands, bad input', () => {
     expect(unreachable.stderr).toMatch(
       /^taokit: could not connect to ws:\/\/127\.0\.0\.1:9 within 500 ms/,
     )
+    const serving = await cli(
+      'axon',
+      'serve',
+      '--netuid',
+      '1',
+      '--network',
+      'ws://127.0.0.1:9',
+      '--timeout',
+      '500',
+      '--uri',
+      '//Bob',
+      '--port',
+      '0',
+    )
+    expect(serving.code).toBe(3)
+    expect(serving.stderr).toMatch(/taokit: --network: could not connect/)
+  })
+
+  it('exits 2, not 3, for a transaction sent but not seen in a block: it may still land', () => {
+    const lines: string[] = []
+    const sent = new ChainError(
+      ChainErrorCode.Timeout,
+      'not in a block within 60000 ms; check before sending it again',
+    )
+    expect(report(sent, (line) => lines.push(line))).toBe(2)
+    expect(report(new ChainError(ChainErrorCode.Unreachable, 'could not connect'), () => {})).toBe(
+      3,
+    )
+    expect(lines).toEqual(['taokit: not in a block within 60000 ms; check before sending it again'])
   })
 })
 

@@ -1,12 +1,12 @@
 //! `taokit-devnet`: runs the dev chain until interrupted (see `--help`).
 
+use std::cell::Cell;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use taokit_devnet::chain::Chain;
 use taokit_devnet::config::{self, Config};
 use taokit_devnet::genesis::{dev_account, genesis_state, DEV_ACCOUNTS, TAO};
 use taokit_devnet::node::Node;
-use taokit_devnet::storage::State;
 use taokit_devnet::store::Store;
 
 fn print_banner(config: &Config, url: &str) {
@@ -24,13 +24,22 @@ fn print_banner(config: &Config, url: &str) {
     }
 }
 
-/// The chain in `--data-dir`, or a new one from `genesis` (read before, so that a bad
-/// `--fork-state` is reported as bad input even when the data dir already holds a chain).
-fn open_chain(config: &Config, genesis: State) -> Result<Chain, Box<dyn std::error::Error>> {
-    match &config.data_dir {
-        Some(dir) => Ok(Chain::persistent(Store::open(dir)?, || Ok(genesis))?),
-        None => Ok(Chain::new(genesis)),
-    }
+/// The chain in `--data-dir`, or a new one from the dev genesis or `--fork-state` (read only
+/// when there is no chain to resume). Its error, and whether it was the fork state's (bad
+/// input, exit code 2).
+fn open_chain(config: &Config) -> Result<Chain, (Box<dyn std::error::Error>, bool)> {
+    let bad_fork_state = Cell::new(false);
+    let genesis = || match &config.fork_state {
+        Some(path) => taokit_devnet::fork::load(path).inspect_err(|_| bad_fork_state.set(true)),
+        None => Ok(genesis_state()),
+    };
+    let opened = match &config.data_dir {
+        Some(dir) => Store::open(dir)
+            .map_err(Into::into)
+            .and_then(|store| Chain::persistent(store, genesis)),
+        None => genesis().map(Chain::new).map_err(Into::into),
+    };
+    opened.map_err(|error| (error, bad_fork_state.get()))
 }
 
 async fn run(config: Config, chain: Chain) -> std::io::Result<()> {
@@ -100,21 +109,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let genesis = match &config.fork_state {
-        Some(path) => match taokit_devnet::fork::load(path) {
-            Ok(state) => state,
-            Err(message) => {
-                eprintln!("taokit-devnet: {message}");
-                return ExitCode::from(2);
-            }
-        },
-        None => genesis_state(),
-    };
-    let chain = match open_chain(&config, genesis) {
+    let chain = match open_chain(&config) {
         Ok(chain) => chain,
-        Err(error) => {
+        Err((error, bad_input)) => {
             eprintln!("taokit-devnet: {error}");
-            return ExitCode::FAILURE;
+            return if bad_input {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            };
         }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

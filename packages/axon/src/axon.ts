@@ -451,7 +451,8 @@ export class Axon {
       frameworkErrors: (_error, request, reply) => {
         this.#state(request)
         reply.raw.once('close', () => this.#observe(request, reply.raw.statusCode))
-        const reason = this.#perIp?.take(request.ip) === false ? 'rate_limited_ip' : 'bad_request'
+        const reason =
+          this.#perIp?.take(hostKey(request.ip)) === false ? 'rate_limited_ip' : 'bad_request'
         this.#refuseUnread(request, reply, reason)
       },
       bodyLimit: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -517,8 +518,7 @@ export class Axon {
     })
 
     if (o.metrics ?? true) {
-      const config: RouteLabel = { label: 'metrics' }
-      app.get('/metrics', { config }, async (request, reply) => {
+      app.get('/metrics', async (request, reply) => {
         this.#state(request).route = 'metrics'
         const text = await this.metrics.registry.metrics()
         return reply.type(this.metrics.registry.contentType).send(text)
@@ -947,10 +947,9 @@ export class Axon {
         return this.#reject(request, reply, 'epistula_replayed')
       }
       this.#state(request).hotkey = verdict.signedBy
-      // A request refused before its handler ran was not served: the caller may send it again.
-      const forget = () => this.#epistulaSeen.forget(verdict.signedBy, verdict.uuid)
+      // A refused request stays remembered: forgetting it would let anyone who saw it send
+      // it to another route (no path is signed). A retry is signed anew, with a new uuid.
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(verdict.signedBy)) {
-        forget()
         return this.#reject(request, reply, 'rate_limited_hotkey')
       }
       const caller: CallerContext = { route: path, ip: request.ip }
@@ -968,21 +967,14 @@ export class Axon {
         verdict.timestampMs,
         deadline,
       )
-      let ran = false
       const result = await this.#run(
         rank,
         timeoutMs,
         deadline,
-        () => {
-          ran = true
-          return options.handler(verified)
-        },
+        () => options.handler(verified),
         (out) => (isStreamBody(out.body) ? out.body : undefined),
       )
-      if (!result.ok) {
-        if (!ran) forget()
-        return this.#reject(request, reply, result.reason)
-      }
+      if (!result.ok) return this.#reject(request, reply, result.reason)
       const out = result.value
       if (isStreamBody(out.body)) {
         const headers = withDefaultType(out.headers, 'text/event-stream')

@@ -4,8 +4,9 @@
  * is usually given, and one host rotating through its 2^64 addresses would otherwise never
  * meet a per-address limit.
  */
-export function hostKey(ip: string): string {
-  if (!ip.includes(':')) return ip
+export function hostKey(ip: string | undefined): string {
+  // fastify's request.ip is undefined once the socket is gone.
+  if (ip === undefined || !ip.includes(':')) return ip ?? ''
   const address = ip.toLowerCase().split('%')[0]!
   if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7)
   const [head = '', tail] = address.split('::')

@@ -21,9 +21,10 @@ function fn(field: string, value: unknown): void {
 function rateLimit(field: string, value: RateLimit | false): void {
   if (value === false) return
   read.object(field, value)
-  // A NaN refill would make every bucket NaN, and NaN < 1 lets everything through.
+  // A NaN refill would make every bucket NaN, and NaN < 1 lets everything through. A refill
+  // of 0 is a fixed quota per key.
   read.finite(`${field}.burst`, value.burst, 1, Number.MAX_SAFE_INTEGER)
-  read.finite(`${field}.perSecond`, value.perSecond, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER)
+  read.finite(`${field}.perSecond`, value.perSecond, 0, Number.MAX_SAFE_INTEGER)
 }
 
 /**

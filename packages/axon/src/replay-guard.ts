@@ -26,11 +26,6 @@ export class ReplayGuard {
     return true
   }
 
-  /** Forgets a request that was accepted but not served, so that it may be sent again. */
-  forget(signedBy: string, uuid: string): void {
-    this.#expiries.delete(`${signedBy}:${uuid}`)
-  }
-
   get size(): number {
     return this.#expiries.size
   }

@@ -502,7 +502,29 @@ describe('hooks and lifecycle', () => {
     }
   })
 
-  it('lets a caller send again an Epistula request refused before its handler ran (429)', async () => {
+  it('counts a caller in one per-IP bucket on every path, however its address reads', async () => {
+    // Dual-stack: an IPv4 caller arrives as ::ffff:127.0.0.1, keyed as 127.0.0.1.
+    const axon = new Axon({
+      keypair: miner,
+      port: 0,
+      host: '::',
+      rateLimit: { perIp: { burst: 3, perSecond: 0.001 }, perHotkey: false },
+    })
+    axon.attach(Dummy, { forward: (synapse) => synapse })
+    const port = await axon.start()
+    try {
+      const badUrl = () =>
+        sendHeadOnly(port, 'GET /Dummy%ZZ HTTP/1.1', { connection: 'close' }, '').then(
+          (received) => received.split(' ')[1],
+        )
+      expect([await badUrl(), await badUrl(), await badUrl()]).toEqual(['400', '400', '400'])
+      expect((await post(port, signedDummy(alice, port))).status).toBe(429)
+    } finally {
+      await axon.stop()
+    }
+  })
+
+  it('keeps an Epistula request refused with 429 remembered, so a retry is signed anew', async () => {
     const axon = new Axon({
       keypair: miner,
       port: 0,
@@ -523,10 +545,14 @@ describe('hooks and lifecycle', () => {
         { message: rejectionMessage('rate_limited_hotkey') },
       ])
       await new Promise((resolve) => setTimeout(resolve, 1100))
-      // Not "already received": it was never served.
+      // Never served, but anyone who saw it could otherwise send it to another route.
       const again = await send(retried)
-      expect([again.statusCode, await again.body.text()]).toEqual([200, 'ok'])
-      expect((await send(retried)).statusCode).toBe(401)
+      expect([again.statusCode, await again.body.json()]).toEqual([
+        401,
+        { message: rejectionMessage('epistula_replayed') },
+      ])
+      const signedAnew = await send(sign())
+      expect([signedAnew.statusCode, await signedAnew.body.text()]).toEqual([200, 'ok'])
     } finally {
       await axon.stop()
     }

@@ -99,7 +99,10 @@ export function classifyError(error: unknown): FailureKind {
 
 function textOf(error: unknown): string {
   if (codeOf(error) === 'ERR_ASSERTION') {
-    return 'the answer is not valid HTTP for this request (an upgrade nobody asked for)'
+    const why = /upgrade/.test(String((error as Error).message))
+      ? ' (an upgrade nobody asked for)'
+      : ''
+    return `the answer is not valid HTTP for this request${why}`
   }
   return error instanceof Error ? error.message : String(error)
 }

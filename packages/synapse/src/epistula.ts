@@ -186,7 +186,9 @@ export interface EpistulaPending {
 
 /** The clock as a number, once it and the windows are checked: NaN would pass every check. */
 function checkedWindows(options: EpistulaVerifyOptions): number {
-  const now = Number(options.nowMs)
+  const { nowMs } = options
+  // Number(null), Number('') and Number([]) are 0: a clock in 1970 would accept old requests.
+  const now = typeof nowMs === 'number' || typeof nowMs === 'bigint' ? Number(nowMs) : Number.NaN
   if (!Number.isFinite(now)) throw invalidInput('nowMs', 'milliseconds since the epoch')
   const { allowedDeltaMs, maxFutureMs } = options
   for (const [field, value] of [

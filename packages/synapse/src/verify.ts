@@ -290,7 +290,8 @@ export interface CheckBodyOptions extends ParseRequestOptions {
 }
 
 function isJsonContentType(contentType: string | undefined): boolean {
-  if (contentType === undefined) return true
+  // FastAPI's `if not content_type_value`: an empty header is no header.
+  if (contentType === undefined || contentType === '') return true
   const [main, sub = ''] = contentType.split(';')[0]!.trim().toLowerCase().split('/')
   return main === 'application' && (sub === 'json' || sub.endsWith('+json'))
 }

@@ -150,6 +150,8 @@ describe('signing Epistula requests', () => {
     expect(verdict({ nowMs: 13_000n }).valid).toBe(true)
     for (const [field, value] of [
       ['nowMs', Number.NaN],
+      ['nowMs', null],
+      ['nowMs', ''],
       ['allowedDeltaMs', Number.NaN],
       ['allowedDeltaMs', Number.POSITIVE_INFINITY],
       ['maxFutureMs', -1],

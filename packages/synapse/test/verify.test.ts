@@ -237,6 +237,7 @@ describeWithShared('a taokit dendrite request through the axon checks', () => {
     expect(status(run(request.body, 'text/plain'))).toEqual([500, 'body_invalid'])
     expect(status(run(request.body, 'application/json; charset=utf-8'))).toBe(200)
     expect(status(run(request.body))).toBe(200)
+    expect(status(run(request.body, ''))).toBe(200)
     // A UTF-8 BOM passes FastAPI but not the SDK's own json.loads(body.decode()).
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(request.body)])
     expect(status(run(bom))).toEqual([500, 'body_invalid'])

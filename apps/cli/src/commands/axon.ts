@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import { Axon, type AxonRequestRecord } from '@taokit/axon'
-import { ChainErrorCode, LiveMetagraph, resolveEndpoint } from '@taokit/chain'
+import { ChainError, ChainErrorCode, LiveMetagraph, resolveEndpoint } from '@taokit/chain'
 import { isTaokitError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
 import { Dummy } from '@taokit/synapse'
@@ -104,9 +104,13 @@ async function followSubnet(
   const subtensor = await connectFrom(
     timeout === undefined ? { network } : { network, timeout },
   ).catch((error: unknown) => {
-    throw isTaokitError(error) && error.code === ChainErrorCode.Unreachable
-      ? new UsageError(`--network: ${error.message}`, 'network')
-      : error
+    if (isTaokitError(error) && error.code === ChainErrorCode.Unreachable) {
+      // Still Unreachable (exit code 3), naming the option that chose the node.
+      throw new ChainError(ChainErrorCode.Unreachable, `--network: ${error.message}`, {
+        field: 'network',
+      })
+    }
+    throw error
   })
   try {
     const live: LiveMetagraph = await LiveMetagraph.start(subtensor, netuid, {
