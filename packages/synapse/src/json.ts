@@ -190,7 +190,7 @@ class Parser {
   array(depth: number, keep = true): PyValue[] {
     const t = this.text
     this.pos++
-    const out: PyValue[] = []
+    const out: PyValue[] = keep ? [] : SKIPPED_ARRAY
     this.ws()
     if (t[this.pos] === ']') {
       this.pos++
@@ -218,7 +218,7 @@ class Parser {
   object(depth: number, keys?: ReadonlySet<string>): Map<PyKey, PyValue> {
     const t = this.text
     this.pos++
-    const out = new Map<PyKey, PyValue>()
+    const out = keys === NO_KEYS ? SKIPPED_MAP : new Map<PyKey, PyValue>()
     this.ws()
     if (t[this.pos] === '}') {
       this.pos++
@@ -264,6 +264,9 @@ class Parser {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set()
+// What a skipped container reads as: shared, and never filled (skip keeps nothing).
+const SKIPPED_ARRAY: PyValue[] = []
+const SKIPPED_MAP = new Map<PyKey, PyValue>()
 
 /**
  * `json.loads(text)`: ints as bigint, floats as number, objects as Maps in document order,
