@@ -156,15 +156,8 @@ describe('chain commands, bad input', () => {
       2,
       'taokit: --network: expected one of finney, test, archive, local or a ws:// or wss:// URL, got "foo"',
     ])
-    const unreachable = await cli(
-      'metagraph',
-      '--netuid',
-      '1',
-      '--network',
-      'ws://127.0.0.1:9',
-      '--timeout',
-      '500',
-    )
+    const nowhere = ['--network', 'ws://127.0.0.1:9', '--timeout', '500']
+    const unreachable = await cli('metagraph', '--netuid', '1', ...nowhere)
     expect(unreachable.code).toBe(3)
     expect(unreachable.stderr).toMatch(
       /^taokit: could not connect to ws:\/\/127\.0\.0\.1:9 within 500 ms/,
@@ -174,10 +167,7 @@ describe('chain commands, bad input', () => {
       'serve',
       '--netuid',
       '1',
-      '--network',
-      'ws://127.0.0.1:9',
-      '--timeout',
-      '500',
+      ...nowhere,
       '--uri',
       '//Bob',
       '--port',

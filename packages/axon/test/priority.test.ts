@@ -4,20 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Axon, type AxonOptions, PriorityGate, rejectionMessage } from '../src/index.js'
 import { alice, bob, miner, post, signedDummy } from './helpers.js'
 
+/** A waiter at priority p that, once served, notes p in `order` and frees its slot. */
+function waiter(gate: PriorityGate, order: number[]) {
+  return (p: number) =>
+    gate.acquire(p, 1000).then((r) => {
+      if (r.ok) {
+        order.push(p)
+        r.release()
+      }
+      return r
+    })
+}
+
 describe('PriorityGate', () => {
   it('serves the highest priority first and drops the lowest when full', async () => {
     const gate = new PriorityGate(1, 2)
     const first = await gate.acquire(0, 1000)
     expect(first.ok).toBe(true)
     const order: number[] = []
-    const wait = (p: number) =>
-      gate.acquire(p, 1000).then((r) => {
-        if (r.ok) {
-          order.push(p)
-          r.release()
-        }
-        return r
-      })
+    const wait = waiter(gate, order)
     const low = wait(1)
     const mid = wait(5)
     const high = wait(9)
@@ -34,14 +39,7 @@ describe('PriorityGate', () => {
     const gate = new PriorityGate(1, 8)
     const first = await gate.acquire(0, 1000)
     const order: number[] = []
-    const wait = (p: number) =>
-      gate.acquire(p, 1000).then((r) => {
-        if (r.ok) {
-          order.push(p)
-          r.release()
-        }
-      })
-    const all = [-Infinity, 1, Number.NaN, Infinity, -1].map(wait)
+    const all = [-Infinity, 1, Number.NaN, Infinity, -1].map(waiter(gate, order))
     if (first.ok) first.release()
     await Promise.all(all)
     expect(order).toEqual([Infinity, 1, Number.NaN, -1, -Infinity])
