@@ -25,10 +25,13 @@ export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_BAD_INPUT = 2
 /**
- * The node could not be reached, so nothing was sent: worth retrying, unlike 2. (A timeout
- * after a transaction was submitted is not: it may still land.)
+ * The node could not be reached or did not answer, so nothing was sent: worth retrying,
+ * unlike 2. (A transaction sent but not seen in a block, TransactionPending, is not: it may
+ * still land.)
  */
 export const EXIT_UNAVAILABLE = 3
+
+const UNAVAILABLE = new Set<string>([ChainErrorCode.Unreachable, ChainErrorCode.Timeout])
 
 /**
  * Runs `action`, naming the command-line option in the input errors of the packages it
@@ -56,7 +59,7 @@ export async function withOptionNames<T>(
 export function report(error: unknown, stderr: (line: string) => void): number {
   if (isTaokitError(error)) {
     stderr(`taokit: ${error.message}${HINTS[error.code] ?? ''}`)
-    return error.code === ChainErrorCode.Unreachable ? EXIT_UNAVAILABLE : EXIT_BAD_INPUT
+    return UNAVAILABLE.has(error.code) ? EXIT_UNAVAILABLE : EXIT_BAD_INPUT
   }
   const message = error instanceof Error ? error.message : String(error)
   stderr(`taokit: internal error: ${message}`)

@@ -180,13 +180,17 @@ describe('chain commands, bad input', () => {
   it('exits 2, not 3, for a transaction sent but not seen in a block: it may still land', () => {
     const lines: string[] = []
     const sent = new ChainError(
-      ChainErrorCode.Timeout,
+      ChainErrorCode.TransactionPending,
       'not in a block within 60000 ms; check before sending it again',
     )
     expect(report(sent, (line) => lines.push(line))).toBe(2)
-    expect(report(new ChainError(ChainErrorCode.Unreachable, 'could not connect'), () => {})).toBe(
-      3,
-    )
+    // Nothing was sent: the node was not reached, or a request (a read) got no answer.
+    for (const code of [ChainErrorCode.Unreachable, ChainErrorCode.Timeout]) {
+      expect(
+        report(new ChainError(code, 'no answer'), () => {}),
+        code,
+      ).toBe(3)
+    }
     expect(lines).toEqual(['taokit: not in a block within 60000 ms; check before sending it again'])
   })
 })

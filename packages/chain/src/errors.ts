@@ -33,6 +33,12 @@ export const ChainErrorCode = {
   TransactionInvalid: 'CHAIN_TRANSACTION_INVALID',
   /** The transaction was dropped, or its era ran out before inclusion. */
   TransactionDropped: 'CHAIN_TRANSACTION_DROPPED',
+  /**
+   * The transaction was sent, but no block was seen including it in time, or its outcome
+   * could not be read: it may have landed or still land, so look it up before sending it
+   * again. (A plain `Timeout` means a request got no answer; nothing was sent.)
+   */
+  TransactionPending: 'CHAIN_TRANSACTION_PENDING',
   /** The transaction was included and failed; the message names the module error. */
   DispatchFailed: 'CHAIN_DISPATCH_FAILED',
   /** The node answered a request with a JSON-RPC error (e.g. a pruned block's state). */

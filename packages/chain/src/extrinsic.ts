@@ -193,7 +193,12 @@ function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
-        reject(new ChainError(ChainErrorCode.Timeout, 'no block included the transaction in time')),
+        reject(
+          new ChainError(
+            ChainErrorCode.TransactionPending,
+            'no block included the transaction in time',
+          ),
+        ),
       Math.max(0, deadline - Date.now()),
     )
   })
@@ -213,7 +218,7 @@ async function outcome(
     } catch (error) {
       if (Date.now() > deadline) {
         throw new ChainError(
-          ChainErrorCode.Timeout,
+          ChainErrorCode.TransactionPending,
           `transaction ${txHash} is in block ${blockHash}, but its outcome could not be read; do not send it again, look it up`,
           { cause: error },
         )
@@ -326,7 +331,7 @@ async function recover(
   for (;;) {
     if (Date.now() > deadline) {
       throw new ChainError(
-        ChainErrorCode.Timeout,
+        ChainErrorCode.TransactionPending,
         `transaction ${txHash} was not seen in a block in time; it can still land until block ${blocks.lastValid}, so check before sending it again`,
       )
     }
