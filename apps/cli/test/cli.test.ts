@@ -196,15 +196,11 @@ describe('chain commands, bad input', () => {
 })
 
 describe('taokit devnet, bad input', () => {
-  it('exits 2 for a fork state it cannot read', async () => {
-    const result = await cli(
-      'devnet',
-      '--port',
-      '0',
-      '--fork-state',
-      join(tmpdir(), 'no-such-fork.json'),
-    )
-    expect(result.code).toBe(2)
+  it('exits 2 for a fork state it cannot read, or a data dir that is a file', async () => {
+    const noFork = ['--fork-state', join(tmpdir(), 'no-such-fork.json')]
+    expect((await cli('devnet', '--port', '0', ...noFork)).code).toBe(2)
+    const file = tempFile('not-a-dir', '')
+    expect((await cli('devnet', '--port', '0', '--data-dir', file)).code).toBe(2)
   })
 
   it.each([

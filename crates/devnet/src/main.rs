@@ -25,21 +25,25 @@ fn print_banner(config: &Config, url: &str) {
 }
 
 /// The chain in `--data-dir`, or a new one from the dev genesis or `--fork-state` (read only
-/// when there is no chain to resume). Its error, and whether it was the fork state's (bad
-/// input, exit code 2).
+/// when there is no chain to resume). Its error, and whether the user's input was at fault
+/// (a `--data-dir` that cannot be opened, or a bad `--fork-state`: exit code 2).
 fn open_chain(config: &Config) -> Result<Chain, (Box<dyn std::error::Error>, bool)> {
-    let bad_fork_state = Cell::new(false);
+    let bad_input = Cell::new(false);
     let genesis = || match &config.fork_state {
-        Some(path) => taokit_devnet::fork::load(path).inspect_err(|_| bad_fork_state.set(true)),
+        Some(path) => taokit_devnet::fork::load(path).inspect_err(|_| bad_input.set(true)),
         None => Ok(genesis_state()),
     };
     let opened = match &config.data_dir {
-        Some(dir) => Store::open(dir)
-            .map_err(Into::into)
-            .and_then(|store| Chain::persistent(store, genesis)),
+        Some(dir) => match Store::open(dir) {
+            Ok(store) => Chain::persistent(store, genesis),
+            Err(error) => {
+                bad_input.set(true);
+                Err(error.into())
+            }
+        },
         None => genesis().map(Chain::new).map_err(Into::into),
     };
-    opened.map_err(|error| (error, bad_fork_state.get()))
+    opened.map_err(|error| (error, bad_input.get()))
 }
 
 async fn run(config: Config, chain: Chain) -> std::io::Result<()> {
