@@ -320,6 +320,20 @@ function unroutedReason(url: string): AxonRejectionReason {
   return path.split('/').length === 2 ? 'unknown_synapse' : 'not_found'
 }
 
+/** A priority hook's rank for a caller (0 without one); undefined when the hook throws. */
+function rankOf(
+  priority: PriorityFn | undefined,
+  hotkey: string,
+  caller: CallerContext,
+): number | undefined {
+  if (priority === undefined) return 0
+  try {
+    return priority(hotkey, caller)
+  } catch {
+    return undefined
+  }
+}
+
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return (
     value !== null &&
@@ -644,13 +658,44 @@ export class Axon {
   }
 
   /**
+   * A caller policy hook's answer, within the request's deadline (counted from `started`).
+   * A hook that throws fails closed (500, `hook_failed`, as the SDK answers a blacklist that
+   * raises). One that has not answered by the deadline is a 408: a policy waiting on a slow
+   * service must not hold requests, which `concurrency` does not count yet, for as long as
+   * their sockets stay open.
+   */
+  async #consult<T>(
+    hook: () => T | PromiseLike<T>,
+    started: number,
+    deadlineMs: number,
+  ): Promise<{ ok: true; value: T } | { ok: false; reason: 'hook_failed' | 'timeout' }> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const answer = hook()
+      if (!isThenable(answer)) return { ok: true, value: answer }
+      const remaining = Math.max(0, deadlineMs - (performance.now() - started))
+      const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(resolve, remaining, TIMED_OUT)
+      })
+      const value = await Promise.race([answer, expired])
+      return value === TIMED_OUT ? { ok: false, reason: 'timeout' } : { ok: true, value }
+    } catch {
+      return { ok: false, reason: 'hook_failed' }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /**
    * Waits for a forward slot by priority, then runs `work` under the deadline. The
-   * deadline counts from arrival, so time spent queued is time the caller waited. A result
+   * deadline counts from the request's arrival (`started`), so time spent in the caller
+   * policy and queued is time the caller waited. A result
    * that is a stream (`streamOf` gives its chunks) keeps its slot until `release` is called;
    * a stream that comes after the deadline is let go unread.
    */
   async #run<T>(
     priority: number,
+    started: number,
     deadlineMs: number,
     deadline: Deadline,
     work: () => T | Promise<T>,
@@ -659,10 +704,10 @@ export class Axon {
     | { ok: true; value: T; remainingMs: number; release: () => void }
     | { ok: false; reason: AxonRejectionReason }
   > {
-    const started = performance.now()
     let release = this.#gate.tryAcquire()
     if (release === undefined) {
-      const slot = await this.#gate.acquire(priority, deadlineMs, deadline.signal)
+      const waitMs = Math.max(0, deadlineMs - (performance.now() - started))
+      const slot = await this.#gate.acquire(priority, waitMs, deadline.signal)
       if (!slot.ok) {
         return { ok: false, reason: slot.reason === 'timeout' ? 'timeout' : 'queue_full' }
       }
@@ -766,6 +811,8 @@ export class Axon {
     const priority = this.#priorityOf(handlers.priority)
     const maxTimeoutS = this.#options.maxTimeoutS ?? 60
     const nonceWindowMaxTimeoutS = this.#options.nonceWindow === 'sdk' ? undefined : maxTimeoutS
+    const deadlineMsOf = (synapse: SynapseData) =>
+      Math.min(Math.max(synapse.timeout ?? DEFAULT_TIMEOUT_S, 0), maxTimeoutS) * 1000
 
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       const state = this.#state(request)
@@ -780,8 +827,15 @@ export class Axon {
       // One key has an address per SS58 prefix; policy and limits see one of them.
       const hotkey = canonicalHotkey(synapse.dendrite?.hotkey ?? '')
       const caller: CallerContext = { route: type.name, ip: request.ip }
-      if (blacklist !== undefined && (await blacklist(hotkey, caller))) {
-        return this.#refuseUnread(request, reply, 'blacklisted')
+      const deadlineMs = deadlineMsOf(synapse)
+      if (blacklist !== undefined) {
+        const refused = await this.#consult(
+          () => blacklist(hotkey, caller),
+          state.start,
+          deadlineMs,
+        )
+        if (!refused.ok) return this.#refuseUnread(request, reply, refused.reason)
+        if (refused.value) return this.#refuseUnread(request, reply, 'blacklisted')
       }
       const clock = {
         nonces: this.nonces,
@@ -803,11 +857,16 @@ export class Axon {
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(hotkey)) {
         return this.#refuseUnread(request, reply, 'rate_limited_hotkey')
       }
-      if (
-        handlers.verify !== undefined &&
-        !(await handlers.verify(synapse, { ...caller, hotkey }))
-      ) {
-        return this.#refuseUnread(request, reply, 'custom_verify')
+      const verify = handlers.verify
+      if (verify !== undefined) {
+        const context = { ...caller, hotkey }
+        const accepted = await this.#consult(
+          () => verify(synapse, context),
+          state.start,
+          deadlineMs,
+        )
+        if (!accepted.ok) return this.#refuseUnread(request, reply, accepted.reason)
+        if (!accepted.value) return this.#refuseUnread(request, reply, 'custom_verify')
       }
       state.headerSynapse = synapse
     }
@@ -822,11 +881,8 @@ export class Axon {
       const body = checkSynapseBody(type, { headers: request.headers, body: raw })
       if (!body.ok) return this.#reject(request, reply, body.reason)
       const caller: CallerContext = { route: type.name, ip: request.ip }
-      const rank = priority === undefined ? 0 : priority(hotkey, caller)
-      const timeoutS = Math.min(
-        Math.max(headerSynapse.timeout ?? DEFAULT_TIMEOUT_S, 0),
-        maxTimeoutS,
-      )
+      const rank = rankOf(priority, hotkey, caller)
+      if (rank === undefined) return this.#reject(request, reply, 'hook_failed')
       const deadline = new Deadline()
       state.deadline = deadline
       const context = new SynapseForwardContext(
@@ -838,7 +894,8 @@ export class Axon {
       )
       const result = await this.#run(
         rank,
-        timeoutS * 1000,
+        state.start,
+        deadlineMsOf(headerSynapse),
         deadline,
         () => handlers.forward(body.synapse, context),
         (value) => (value instanceof SynapseStreamReply ? value.chunks : undefined),
@@ -919,12 +976,12 @@ export class Axon {
           }
         : async (request: FastifyRequest, reply: FastifyReply) => {
             const signedBy = signer(request, reply)
-            if (
-              signedBy !== undefined &&
-              (await blacklist(signedBy, { route: path, ip: request.ip }))
-            ) {
-              return this.#refuseUnread(request, reply, 'blacklisted')
-            }
+            if (signedBy === undefined) return
+            const caller: CallerContext = { route: path, ip: request.ip }
+            const start = this.#state(request).start
+            const refused = await this.#consult(() => blacklist(signedBy, caller), start, timeoutMs)
+            if (!refused.ok) return this.#refuseUnread(request, reply, refused.reason)
+            if (refused.value) return this.#refuseUnread(request, reply, 'blacklisted')
           }
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -946,16 +1003,18 @@ export class Axon {
       if (!this.#epistulaSeen.accept(verdict.signedBy, verdict.uuid, expiresAtMs, nowMs)) {
         return this.#reject(request, reply, 'epistula_replayed')
       }
-      this.#state(request).hotkey = verdict.signedBy
+      const state = this.#state(request)
+      state.hotkey = verdict.signedBy
       // A refused request stays remembered: forgetting it would let anyone who saw it send
       // it to another route (no path is signed). A retry is signed anew, with a new uuid.
       if (this.#perHotkey !== undefined && !this.#perHotkey.take(verdict.signedBy)) {
         return this.#reject(request, reply, 'rate_limited_hotkey')
       }
       const caller: CallerContext = { route: path, ip: request.ip }
-      const rank = priority === undefined ? 0 : priority(verdict.signedBy, caller)
+      const rank = rankOf(priority, verdict.signedBy, caller)
+      if (rank === undefined) return this.#reject(request, reply, 'hook_failed')
       const deadline = new Deadline()
-      this.#state(request).deadline = deadline
+      state.deadline = deadline
       const verified = new VerifiedEpistulaRequest(
         path,
         caller.ip,
@@ -969,6 +1028,7 @@ export class Axon {
       )
       const result = await this.#run(
         rank,
+        state.start,
         timeoutMs,
         deadline,
         () => options.handler(verified),

@@ -27,11 +27,18 @@ export interface CallerContext {
 
 /** Refuses hotkeys that are not registered validators in `metagraph`. */
 export function metagraphBlacklist(metagraph: MetagraphProvider): BlacklistFn {
-  return async (hotkey) => {
-    if (metagraph.isRegistered !== undefined && !(await metagraph.isRegistered(hotkey))) {
-      return true
+  // Synchronous when the provider is (LiveMetagraph is): a promise would cost every request
+  // a deadline timer in the axon.
+  return (hotkey) => {
+    const refuseUnlessValidator = (registered: boolean) => {
+      if (!registered) return true
+      const validator = metagraph.isValidator(hotkey)
+      return typeof validator === 'boolean' ? !validator : validator.then((is) => !is)
     }
-    return !(await metagraph.isValidator(hotkey))
+    const registered = metagraph.isRegistered?.(hotkey) ?? true
+    return typeof registered === 'boolean'
+      ? refuseUnlessValidator(registered)
+      : registered.then(refuseUnlessValidator)
   }
 }
 

@@ -14,6 +14,7 @@ export type AxonRejectionReason =
   | 'queue_full'
   | 'timeout'
   | 'forward_failed'
+  | 'hook_failed'
   | 'internal'
   | `epistula_${EpistulaRejection | 'replayed'}`
 
@@ -47,6 +48,7 @@ const TABLE: Record<Exclude<AxonRejectionReason, `epistula_${string}`>, [number,
   queue_full: [503, 'Service unavailable: the priority queue is full'],
   timeout: [408, 'Response timeout'],
   forward_failed: [500, ''],
+  hook_failed: [500, ''],
   internal: [500, ''],
 }
 
