@@ -15,7 +15,7 @@ import {
   type SynapseType,
 } from '@taokit/synapse'
 import { Agent } from 'undici'
-import { settleDeserialized } from './deserialize.js'
+import { deserializeInto } from './deserialize.js'
 import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
 import { Lanes } from './lanes.js'
 import { checkedSigner, signerErrorOf } from './signer.js'
@@ -43,7 +43,10 @@ export interface DendriteOptions {
   connections?: number
   /** How long an idle connection stays open, in milliseconds. Default 30000. */
   keepAliveTimeoutMs?: number
-  /** TCP connect timeout, in milliseconds. Default 10000 (a query's deadline still applies). */
+  /**
+   * TCP connect timeout, in milliseconds. Default 60000: a query's deadline (408, as the SDK
+   * reports a miner that never answers) usually ends the wait first.
+   */
   connectTimeoutMs?: number
   /** Larger responses fail with 400. Default 16 MiB. */
   maxResponseBytes?: number
@@ -125,6 +128,23 @@ function isTarget(axon: unknown): axon is AxonTarget {
   )
 }
 
+/** How a target's failures are reported: its address, the request's name and deadline. */
+function contextOf(axon: AxonTarget, name: string, timeoutMs: number) {
+  return { ip: axon.ip, port: axon.port, name, timeoutSeconds: timeoutMs / 1000 }
+}
+
+/** The result of a target no request could be built for (a bad entry). */
+function clientFailure(axon: AxonTarget, error: unknown): TargetResult {
+  const message = error instanceof Error ? error.message : String(error)
+  return {
+    axon,
+    status: 500,
+    statusMessage: `Client error: ${message}`,
+    latencyMs: 0,
+    processTime: undefined,
+  }
+}
+
 function spreadOf(sent: readonly (number | undefined)[]): number | undefined {
   let first = Number.POSITIVE_INFINITY
   let last = Number.NEGATIVE_INFINITY
@@ -178,7 +198,7 @@ export class Dendrite {
     const connectTimeout = checkCount(
       options.connectTimeoutMs,
       'connectTimeoutMs',
-      10_000,
+      60_000,
       MAX_TIMER_MS,
     )
     this.#maxResponseBytes = checkCount(
@@ -323,9 +343,11 @@ export class Dendrite {
     this.#checkSynapse(type, synapse)
     const startedAt = Date.now()
     const start = performance.now()
+    // Holes in a sparse array are bad entries too, not skipped ones.
+    const targets = Array.from(axons)
     // Sign everything first, then dispatch in one tight loop: the delivery spread is then
     // the time to hand requests to sockets, not to sign them.
-    const prepared = axons.map((axon) => {
+    const prepared = targets.map((axon) => {
       let lane: ReturnType<Lanes['take']> | undefined
       try {
         const origin = this.#originOfTarget(axon)
@@ -343,42 +365,37 @@ export class Dendrite {
       throw signerError
     }
     const call = this.#callSignal(options.signal)
-    const pending = prepared.map((entry) =>
-      entry.ok
-        ? post(this.#agent, {
-            origin: entry.origin,
-            path: entry.request.path,
-            headers: { ...entry.request.headers, 'content-type': 'application/json' },
-            body: entry.request.body,
-            timeoutMs,
-            maxResponseBytes: this.#maxResponseBytes,
-            signal: call.signal,
-            endOnEventStream: true,
-          }).finally(entry.release)
-        : undefined,
-    )
-    const exchanges = await Promise.all(pending).finally(call.dispose)
-    const results = exchanges.map((exchange, i) => {
-      const entry = prepared[i]!
-      const axon = axons[i]!
-      if (!entry.ok || exchange === undefined) {
-        const message = entry.ok ? 'not sent' : String((entry.error as Error)?.message)
-        return {
-          axon,
-          status: 500,
-          statusMessage: `Client error: ${message}`,
-          latencyMs: 0,
-          processTime: undefined,
-          synapse: undefined,
-        } satisfies SynapseResult<F, T>
+    const sentAt: (number | undefined)[] = []
+    // Each answer is merged (and deserialized) as it comes, while the others are awaited.
+    const pending = prepared.map(async (entry, i): Promise<SynapseResult<F, T>> => {
+      const axon = targets[i]!
+      if (!entry.ok) {
+        return { ...clientFailure(axon, entry.error), synapse: undefined }
       }
-      return this.#synapseResult(type, axon, entry.request, exchange, timeoutMs, options)
+      const exchange = await post(this.#agent, {
+        origin: entry.origin,
+        path: entry.request.path,
+        headers: { ...entry.request.headers, 'content-type': 'application/json' },
+        body: entry.request.body,
+        timeoutMs,
+        maxResponseBytes: this.#maxResponseBytes,
+        signal: call.signal,
+        endOnEventStream: true,
+      }).finally(entry.release)
+      sentAt[i] = exchange.sentAt
+      const result = this.#synapseResult<F, T>(type, axon, entry.request, exchange, timeoutMs)
+      if (result.status === 200 && options.deserialize !== undefined) {
+        const context = contextOf(axon, type.name, timeoutMs)
+        const remainingMs = timeoutMs - (performance.now() - start)
+        await deserializeInto(result, options.deserialize, result.synapse, context, remainingMs)
+      }
+      return result
     })
-    await settleDeserialized(results, type.name, timeoutMs / 1000)
+    const results = await Promise.all(pending).finally(call.dispose)
     return {
       results,
       startedAt,
-      deliverySpreadMs: spreadOf(exchanges.map((e) => e?.sentAt)),
+      deliverySpreadMs: spreadOf(sentAt),
       durationMs: performance.now() - start,
     }
   }
@@ -389,7 +406,6 @@ export class Dendrite {
     request: PreparedRequest<F>,
     exchange: Exchange,
     timeoutMs: number,
-    options: QueryOptions<F, T>,
   ): SynapseResult<F, T> {
     const { outcome, latencyMs } = exchange
     let synapse: SynapseData<F>
@@ -411,12 +427,11 @@ export class Dendrite {
     }
     const dendrite = synapse.dendrite!
     if (failure !== undefined) {
-      const mapped = mapFailure(classifyError(failure), failure, {
-        ip: axon.ip,
-        port: axon.port,
-        name: type.name,
-        timeoutSeconds: timeoutMs / 1000,
-      })
+      const mapped = mapFailure(
+        classifyError(failure),
+        failure,
+        contextOf(axon, type.name, timeoutMs),
+      )
       dendrite.status_code = mapped.status
       dendrite.status_message = mapped.message
     }
@@ -428,7 +443,7 @@ export class Dendrite {
     }
     dendrite.process_time = latencyMs / 1000
     const status = dendrite.status_code ?? 500
-    const result: SynapseResult<F, T> = {
+    return {
       axon,
       status,
       statusMessage: dendrite.status_message ?? STATUS_CODES[status] ?? '',
@@ -436,21 +451,6 @@ export class Dendrite {
       processTime: processTime ?? synapse.axon?.process_time ?? undefined,
       synapse,
     }
-    if (status === 200 && options.deserialize !== undefined) {
-      try {
-        result.deserialized = options.deserialize(synapse) as T
-      } catch (error) {
-        const mapped = mapFailure('parse', error, {
-          ip: axon.ip,
-          port: axon.port,
-          name: type.name,
-          timeoutSeconds: timeoutMs / 1000,
-        })
-        result.status = mapped.status
-        result.statusMessage = mapped.message
-      }
-    }
-    return result
   }
 
   /**
@@ -481,7 +481,8 @@ export class Dendrite {
     }
     const startedAt = Date.now()
     const start = performance.now()
-    const prepared = axons.map((axon) => {
+    const targets = Array.from(axons)
+    const prepared = targets.map((axon) => {
       try {
         const origin = this.#originOfTarget(axon)
         const headers = epistulaHeaders({ signer: this.#signer, body, signedFor: axon.hotkey })
@@ -493,36 +494,22 @@ export class Dendrite {
     const signerError = signerErrorOf(prepared)
     if (signerError !== undefined) throw signerError
     const call = this.#callSignal(options.signal)
-    const exchanges = await Promise.all(
-      prepared.map((entry) =>
-        entry.ok
-          ? post(this.#agent, {
-              origin: entry.origin,
-              path,
-              headers: entry.headers,
-              body,
-              timeoutMs,
-              maxResponseBytes: this.#maxResponseBytes,
-              signal: call.signal,
-            })
-          : undefined,
-      ),
-    ).finally(call.dispose)
-    const results = exchanges.map((exchange, i): EpistulaResult<T> => {
-      const axon = axons[i]!
-      const entry = prepared[i]!
-      const base: TargetResult = {
-        axon,
-        status: 500,
-        statusMessage: '',
-        latencyMs: exchange?.latencyMs ?? 0,
-        processTime: undefined,
-      }
-      if (!entry.ok || exchange === undefined) {
-        const message = entry.ok ? 'not sent' : String((entry.error as Error)?.message)
-        return { ...base, statusMessage: `Client error: ${message}`, headers: {}, body: undefined }
-      }
-      const context = { ip: axon.ip, port: axon.port, name: path, timeoutSeconds: timeoutMs / 1000 }
+    const sentAt: (number | undefined)[] = []
+    const pending = prepared.map(async (entry, i): Promise<EpistulaResult<T>> => {
+      const axon = targets[i]!
+      if (!entry.ok) return { ...clientFailure(axon, entry.error), headers: {}, body: undefined }
+      const exchange = await post(this.#agent, {
+        origin: entry.origin,
+        path,
+        headers: entry.headers,
+        body,
+        timeoutMs,
+        maxResponseBytes: this.#maxResponseBytes,
+        signal: call.signal,
+      })
+      sentAt[i] = exchange.sentAt
+      const context = contextOf(axon, path, timeoutMs)
+      const base = { axon, latencyMs: exchange.latencyMs, processTime: undefined }
       if (!exchange.outcome.ok) {
         const error = exchange.outcome.error
         const mapped = mapFailure(classifyError(error), error, context)
@@ -543,21 +530,16 @@ export class Dendrite {
         body: response.body,
       }
       if (response.status >= 200 && response.status < 300 && options.deserialize !== undefined) {
-        try {
-          result.deserialized = options.deserialize(response.body) as T
-        } catch (error) {
-          const mapped = mapFailure('parse', error, context)
-          result.status = mapped.status
-          result.statusMessage = mapped.message
-        }
+        const remainingMs = timeoutMs - (performance.now() - start)
+        await deserializeInto(result, options.deserialize, response.body, context, remainingMs)
       }
       return result
     })
-    await settleDeserialized(results, path, timeoutMs / 1000)
+    const results = await Promise.all(pending).finally(call.dispose)
     return {
       results,
       startedAt,
-      deliverySpreadMs: spreadOf(exchanges.map((e) => e?.sentAt)),
+      deliverySpreadMs: spreadOf(sentAt),
       durationMs: performance.now() - start,
     }
   }

@@ -1,4 +1,4 @@
-import { mapFailure } from './status.js'
+import { DeadlineError, type MappedStatus, mapFailure } from './status.js'
 import type { TargetResult } from './types.js'
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -9,27 +9,55 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   )
 }
 
+type Deserialized = TargetResult & {
+  deserialized?: unknown
+  synapse?:
+    | { dendrite?: { status_code?: number | null; status_message?: string | null } | null }
+    | undefined
+}
+
+/** A result's status, and its synapse's dendrite status, which SDK-style code reads. */
+function markFailed(result: Deserialized, mapped: MappedStatus): void {
+  result.status = mapped.status
+  result.statusMessage = mapped.message
+  const dendrite = result.synapse?.dendrite
+  if (dendrite) {
+    dendrite.status_code = mapped.status
+    dendrite.status_message = mapped.message
+  }
+}
+
 /**
- * An async `deserialize` is awaited: its value becomes the result's, and its failure the
- * result's 422, as a `deserialize` that throws is (never an unhandled rejection).
+ * Sets `result.deserialized` to `deserialize(input)`. An async one is awaited, until the
+ * query's deadline (`remainingMs` from now); a failure, thrown or rejected, makes the result
+ * a 422 and one still pending at the deadline a 408 (never an unhandled rejection).
  */
-export async function settleDeserialized(
-  results: (TargetResult & { deserialized?: unknown })[],
-  name: string,
-  timeoutSeconds: number,
+export async function deserializeInto(
+  result: Deserialized,
+  deserialize: (input: never) => unknown,
+  input: unknown,
+  context: Parameters<typeof mapFailure>[2],
+  remainingMs: number,
 ): Promise<void> {
-  await Promise.all(
-    results.map(async (result) => {
-      if (!isThenable(result.deserialized)) return
-      try {
-        result.deserialized = await result.deserialized
-      } catch (error) {
-        const { ip, port } = result.axon
-        const mapped = mapFailure('parse', error, { ip, port, name, timeoutSeconds })
-        result.status = mapped.status
-        result.statusMessage = mapped.message
-        delete result.deserialized
-      }
-    }),
-  )
+  let timer: NodeJS.Timeout | undefined
+  try {
+    let value = deserialize(input as never)
+    if (isThenable(value)) {
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new DeadlineError('deserialize did not finish by the deadline')),
+          Math.max(0, remainingMs),
+        )
+      })
+      value = await Promise.race([value, expired])
+    }
+    result.deserialized = value
+  } catch (error) {
+    markFailed(
+      result,
+      mapFailure(error instanceof DeadlineError ? 'timeout' : 'parse', error, context),
+    )
+  } finally {
+    clearTimeout(timer)
+  }
 }

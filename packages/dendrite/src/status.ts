@@ -39,6 +39,15 @@ export class ResponseTooLargeError extends Error {
   override readonly name = 'ResponseTooLargeError'
 }
 
+/** A connection lost after the response's head: its body is incomplete. */
+export class IncompleteBodyError extends Error {
+  override readonly name = 'IncompleteBodyError'
+  constructor(cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause)
+    super(`the response body was cut short (${why})`, { cause })
+  }
+}
+
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -76,7 +85,9 @@ function codeOf(error: unknown): string | undefined {
 export function classifyError(error: unknown): FailureKind {
   if (error instanceof DeadlineError) return 'timeout'
   if (error instanceof CancelledError) return 'aborted'
-  if (error instanceof ResponseTooLargeError) return 'payload'
+  if (error instanceof ResponseTooLargeError || error instanceof IncompleteBodyError) {
+    return 'payload'
+  }
   // undici's HTTPParserError carries no code (its lookup of llhttp's names misses).
   if (error instanceof Error && error.name === 'HTTPParserError') return 'payload'
   const code = codeOf(error)

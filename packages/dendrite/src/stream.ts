@@ -13,10 +13,12 @@ import {
 } from '@taokit/synapse'
 import type { Dispatcher } from 'undici'
 import { DendriteError, DendriteErrorCode } from './errors.js'
+import { ReceivedBytes } from './received-bytes.js'
 import {
   CancelledError,
   classifyError,
   DeadlineError,
+  IncompleteBodyError,
   mapFailure,
   ResponseTooLargeError,
 } from './status.js'
@@ -63,15 +65,23 @@ async function* utf8Pieces(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<st
   if (rest !== '') yield rest
 }
 
-/** `mergeStreamingResponse`, or without the headers if they do not parse as a synapse's. */
+/**
+ * `mergeStreamingResponse`; if the headers do not parse as a synapse's, the synapse as sent
+ * with the SDK's 422 for it (the stream can still be read, as the SDK yields its chunks).
+ */
 function streamedSynapse<F extends FieldMap>(
   sent: SynapseData<F>,
   headers: Record<string, string>,
+  context: Parameters<typeof mapFailure>[2],
 ) {
   try {
     return mergeStreamingResponse(sent, headers)
-  } catch {
-    return mergeStreamingResponse(sent, {})
+  } catch (error) {
+    const synapse = mergeStreamingResponse(sent, {})
+    const mapped = mapFailure('parse', error, context)
+    synapse.dendrite!.status_code = mapped.status
+    synapse.dendrite!.status_message = mapped.message
+    return synapse
   }
 }
 
@@ -133,9 +143,8 @@ export function openStream<F extends FieldMap>(
 ): Promise<SynapseStream<F>> {
   const { axon, type, request, timeoutMs, signal } = options
   const start = performance.now()
-  const chunks: Buffer[] = []
   /** Bytes received and not yet taken by the reader. */
-  let buffered = 0
+  const received = new ReceivedBytes()
   let ended = false
   let failure: unknown
   let cancelled = false
@@ -147,6 +156,8 @@ export function openStream<F extends FieldMap>(
   const headArrived = new Promise<Head | undefined>((resolve) => {
     settleHead = resolve
   })
+  /** The synapse a stream was handed over with: told its process time when the stream ends. */
+  let streamedSynapseOf: SynapseData<F> | undefined
   let settled = false
   const settle = () => {
     if (settled) return
@@ -188,24 +199,27 @@ export function openStream<F extends FieldMap>(
     },
     onResponseData(_c, chunk) {
       if (failure !== undefined) return
-      buffered += chunk.length
-      if (buffered > options.maxResponseBytes) {
+      if (received.size + chunk.length > options.maxResponseBytes) {
         const what = head?.status === 200 ? 'unread stream' : 'response body'
         fail(new ResponseTooLargeError(`${what} over ${options.maxResponseBytes} bytes`))
         return
       }
-      chunks.push(chunk)
+      received.append(chunk)
       notify()
     },
     onResponseEnd() {
       if (failure !== undefined) return
       ended = true
+      // As the SDK does once a stream (or a refusal) is read to its end.
+      const dendrite = streamedSynapseOf?.dendrite
+      if (dendrite) dendrite.process_time = (performance.now() - start) / 1000
       settle()
       settleHead?.(head)
       notify()
     },
     onResponseError(_c, error) {
-      fail(error)
+      // A refusal cut after its head is an incomplete answer (a stream's cut is its own error).
+      fail(head === undefined || head.status === 200 ? error : new IncompleteBodyError(error))
     },
   }
   // A signal aborted before the call leaves nothing to send.
@@ -258,11 +272,12 @@ export function openStream<F extends FieldMap>(
   const refused = (answer: Head): SynapseStream<F> => {
     let synapse: SynapseData<F>
     try {
-      const body = Buffer.concat(chunks, buffered)
+      const body = received.take()
       synapse = mergeSynapseResponse(type, request.synapse, { ...answer, body })
     } catch (error) {
       return failed(error)
     }
+    synapse.dendrite!.process_time = (performance.now() - start) / 1000
     const status = synapse.dendrite?.status_code ?? answer.status
     return withText({
       axon,
@@ -276,7 +291,10 @@ export function openStream<F extends FieldMap>(
     })
   }
   const streaming = (answer: Head): SynapseStream<F> => {
-    const synapse = streamedSynapse(request.synapse, answer.headers)
+    const synapse = streamedSynapse(request.synapse, answer.headers, context)
+    // A stream that already ended before the hand-over gets its process time now.
+    if (ended) synapse.dendrite!.process_time = (performance.now() - start) / 1000
+    else streamedSynapseOf = synapse
     return withText({
       axon,
       status: synapse.dendrite?.status_code ?? 200,
@@ -287,8 +305,7 @@ export function openStream<F extends FieldMap>(
       synapse,
       cancel() {
         cancelled = true
-        chunks.length = 0
-        buffered = 0
+        received.take()
         if (ended || failure !== undefined) notify()
         else fail(new CancelledError('cancelled'))
       },
@@ -305,10 +322,9 @@ export function openStream<F extends FieldMap>(
         try {
           while (true) {
             if (cancelled) return
-            const chunk = chunks.shift()
-            if (chunk !== undefined) {
-              buffered -= chunk.length
-              yield chunk
+            // All that arrived since the last read, as one piece.
+            if (received.size > 0) {
+              yield received.take()
               continue
             }
             if (ended) return

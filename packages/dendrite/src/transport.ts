@@ -4,7 +4,13 @@
  * (undici's `onRequestStart` runs just before it writes the request).
  */
 import type { Dispatcher } from 'undici'
-import { CancelledError, DeadlineError, ResponseTooLargeError } from './status.js'
+import { ReceivedBytes } from './received-bytes.js'
+import {
+  CancelledError,
+  DeadlineError,
+  IncompleteBodyError,
+  ResponseTooLargeError,
+} from './status.js'
 
 export interface RawResponse {
   status: number
@@ -65,8 +71,7 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
     let done = false
     let status = 0
     let headers: Record<string, string> = {}
-    const chunks: Buffer[] = []
-    let size = 0
+    const body = new ReceivedBytes()
 
     const finish = (outcome: Outcome) => {
       if (done) return
@@ -107,22 +112,25 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
         if (options.endOnEventStream === true && isEventStream(headers)) {
           finish({ ok: true, response: { status, headers, body: new Uint8Array(0) } })
           c.abort(new Error('a stream is not read by query()'))
+          return
         }
+        const declared = Number(headers['content-length'])
+        if (declared <= options.maxResponseBytes) body.reserve(declared)
       },
       onResponseData(_c, chunk) {
         if (done) return
-        size += chunk.length
-        if (size > options.maxResponseBytes) {
+        if (body.size + chunk.length > options.maxResponseBytes) {
           fail(new ResponseTooLargeError(`response body over ${options.maxResponseBytes} bytes`))
           return
         }
-        chunks.push(chunk)
+        body.append(chunk)
       },
       onResponseEnd() {
-        finish({ ok: true, response: { status, headers, body: Buffer.concat(chunks, size) } })
+        finish({ ok: true, response: { status, headers, body: body.take() } })
       },
       onResponseError(_c, error) {
-        finish({ ok: false, error })
+        // Cut after the head: the answer was begun and not completed, as aiohttp says.
+        finish({ ok: false, error: status === 0 ? error : new IncompleteBodyError(error) })
       },
     }
 

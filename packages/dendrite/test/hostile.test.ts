@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import type { AddressInfo } from 'node:net'
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net'
 import { Keypair } from '@taokit/keys'
@@ -56,7 +57,85 @@ async function rawServer(raw: string): Promise<{ port: number; close(): Promise<
   }
 }
 
+/** A raw HTTP/1.1 server that answers every request with `head` then `body`, then closes. */
+async function rawAnswer(head: string, body: Buffer | string, destroy = false) {
+  const server: TcpServer = createTcpServer((socket) => {
+    socket.on('error', () => {})
+    socket.once('data', () => {
+      socket.write(head)
+      if (destroy) socket.write(body, () => socket.destroy())
+      else socket.end(body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()))
+  servers.push({ port: (server.address() as AddressInfo).port, close } as TestServer)
+  return (server.address() as AddressInfo).port
+}
+
+/** `text` as HTTP chunks of one byte each. */
+function oneByteChunks(text: string): Buffer {
+  return Buffer.from(`${[...text].map((c) => `1\r\n${c}\r\n`).join('')}0\r\n\r\n`, 'latin1')
+}
+
+/** Runs fixtures/query-under-small-heap.mjs against `port` in a node with a 48 MB heap. */
+function underSmallHeap(port: number, mode: 'query' | 'stream') {
+  const script = new URL('./fixtures/query-under-small-heap.mjs', import.meta.url).pathname
+  return new Promise<{ code: number; out: string; err: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--max-old-space-size=48', script, String(port), mode],
+      { timeout: 60_000 },
+      (error, out, err) =>
+        resolve({ code: error === null ? 0 : Number(error.code ?? 1), out, err }),
+    )
+  })
+}
+
 describe('a miner that misbehaves', () => {
+  it('cannot exhaust the heap by cutting an answer within maxResponseBytes into 1-byte chunks', async () => {
+    const json = `{"dummy_input": 1, "dummy_output": 2${' '.repeat(1_000_000)}}`
+    const chunked = 'transfer-encoding: chunked\r\n\r\n'
+    const query = await rawAnswer(
+      `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n${chunked}`,
+      oneByteChunks(json),
+    )
+    const stream = await rawAnswer(
+      `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n${chunked}`,
+      oneByteChunks(json),
+    )
+    const [queried, streamed] = [
+      await underSmallHeap(query, 'query'),
+      await underSmallHeap(stream, 'stream'),
+    ]
+    expect(queried.err).not.toContain('heap out of memory')
+    expect(JSON.parse(queried.out)).toEqual({ status: 200, output: 2 })
+    expect(streamed.err).not.toContain('heap out of memory')
+    expect(JSON.parse(streamed.out)).toEqual({ status: 200, bytes: json.length })
+  }, 120_000)
+
+  it('is reported with 400 when its body is cut short after the head, however it was framed', async () => {
+    const lengthHead =
+      'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n'
+    const chunkedHead =
+      'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n'
+    const ports = [
+      await rawAnswer(lengthHead, '{"dummy_'),
+      await rawAnswer(chunkedHead, '8\r\n{"dummy_\r\n'),
+      await rawAnswer(lengthHead, '{"dummy_', true),
+      await rawAnswer(lengthHead.replace('\r\n\r\n', '\r\nconnection: close\r\n\r\n'), '{"dummy_'),
+    ]
+    const { results } = await dendrite().query(
+      ports.map(target),
+      Dummy,
+      Dummy.create({ dummy_input: 1 }),
+    )
+    for (const result of results) {
+      expect(result.status).toBe(400)
+      expect(result.statusMessage).toMatch(/^Payload error: the response body was cut short/)
+    }
+  })
+
   it('cannot make a streamed refusal buffer past maxResponseBytes', async () => {
     const port = await endless(500, 'application/json')
     const stream = await dendrite({ maxResponseBytes: 100_000 }).stream(

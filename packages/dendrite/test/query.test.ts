@@ -196,6 +196,50 @@ describe('fan-out and failures', () => {
     })
     expect(failed.results[0]!.status).toBe(422)
     expect(failed.results[0]!.deserialized).toBeUndefined()
+    // Code that reads the synapse the SDK's way sees the failure too.
+    expect(failed.results[0]!.synapse!.dendrite!.status_code).toBe(422)
+    expect(failed.results[0]!.synapse!.dendrite!.status_message).toMatch(/^Failed to parse/)
+  })
+
+  it('gives 408 for an async deserialize still pending at the deadline, and still returns', async () => {
+    const axon = await synapseAxon(miner.address)
+    servers.push(axon)
+    const batch = await dendrite.query(
+      [target(axon.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 3 }),
+      {
+        timeoutMs: 300,
+        deserialize: () => new Promise<number>(() => {}),
+      },
+    )
+    expect(batch.durationMs).toBeLessThan(2000)
+    expect(batch.results[0]!.status).toBe(408)
+    expect(batch.results[0]!.statusMessage).toBe('Request timeout after 0.3 seconds')
+    expect(batch.results[0]!.synapse!.dendrite!.status_code).toBe(408)
+  })
+
+  it('handles each answer as it arrives, not once the slowest target is done', async () => {
+    const silent = await listen(() => {})
+    const good = await synapseAxon(miner.address)
+    servers.push(silent, good)
+    const start = performance.now()
+    let deserializedAt = 0
+    const batch = await dendrite.query(
+      [target(silent.port), target(good.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 2 }),
+      {
+        timeoutMs: 1500,
+        deserialize: (s) => {
+          deserializedAt = performance.now() - start
+          return s.dummy_output
+        },
+      },
+    )
+    expect(batch.results.map((r) => r.status)).toEqual([408, 200])
+    expect(batch.results[1]!.deserialized).toBe(4)
+    expect(deserializedAt).toBeLessThan(1000)
   })
 
   it('reaches 64 axons at once, and records the delivery spread', async () => {
@@ -289,6 +333,18 @@ describe('fan-out and failures', () => {
     expect(batch.results[0]!.status).toBe(500)
     expect(batch.results[0]!.synapse).toBeUndefined()
     expect(batch.results[1]!.status).toBe(200)
+  })
+
+  it("reports a hole in a sparse array of targets as that target's 500", async () => {
+    const good = await synapseAxon(miner.address)
+    servers.push(good)
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const sparse = [, target(good.port)] as { ip: string; port: number; hotkey: string }[]
+    const batch = await dendrite.query(sparse, Dummy, Dummy.create({ dummy_input: 3 }))
+    expect(batch.results.map((r) => r.status)).toEqual([500, 200])
+    const epistula = await dendrite.queryEpistula(sparse, '/score', '{}', { timeoutMs: 2000 })
+    expect(epistula.results[0]!.status).toBe(500)
+    expect(epistula.results).toHaveLength(2)
   })
 
   it('reaches a target at its own external IP on loopback, signed for that IP', async () => {

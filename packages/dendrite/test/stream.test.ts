@@ -29,6 +29,14 @@ describe('stream', () => {
         return
       }
       const prompt = String(verdict.synapse.prompt)
+      if (prompt === 'bad header') {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          bt_header_axon_status_code: 'abc',
+        })
+        res.end('data: still here\n\n')
+        return
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       if (prompt === 'split') {
         // "é" is two bytes in UTF-8: each goes in a chunk of its own.
@@ -71,6 +79,27 @@ describe('stream', () => {
     let text = ''
     for await (const chunk of stream) text += Buffer.from(chunk).toString('utf8')
     expect(text).toBe('data: a\n\ndata: b\n\ndata: c\n\n')
+  })
+
+  it("sets the synapse's process time once the stream or a refusal is read whole, as the SDK does", async () => {
+    const stream = await streamPrompt('a b c')
+    for await (const _ of stream) {
+      // draining
+    }
+    expect(stream.synapse.dendrite!.process_time).toBeGreaterThan(0)
+    const refusal = await dendrite.stream(axon(), Dummy, Dummy.create({ dummy_input: 1 }))
+    expect(refusal.status).toBe(404)
+    expect(refusal.synapse.dendrite!.process_time).toBeGreaterThan(0)
+  })
+
+  it('gives 422 for stream headers that do not parse, as the SDK does, and still the body', async () => {
+    const stream = await streamPrompt('bad header')
+    expect(stream.status).toBe(422)
+    expect(stream.statusMessage).toMatch(/^Failed to parse response: /)
+    expect(stream.synapse.dendrite!.status_code).toBe(422)
+    const pieces: string[] = []
+    for await (const piece of stream.text()) pieces.push(piece)
+    expect(pieces.join('')).toBe('data: still here\n\n')
   })
 
   it('gives the body as text, a character split between chunks whole', async () => {

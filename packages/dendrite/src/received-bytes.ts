@@ -1,0 +1,44 @@
+const EMPTY = Buffer.alloc(0)
+const MIN_CAPACITY = 1024
+
+/**
+ * Bytes that arrive in pieces, copied into one growing buffer. Keeping undici's chunks
+ * instead costs a Buffer object per chunk: an answer sent in 1-byte chunks took ~115 bytes
+ * of heap per byte, so a cap on bytes did not bound memory.
+ */
+export class ReceivedBytes {
+  #buffer = EMPTY
+  #size = 0
+
+  get size(): number {
+    return this.#size
+  }
+
+  /** Room for `bytes` in all, allocated at once (a declared content-length, within the cap). */
+  reserve(bytes: number): void {
+    if (bytes > this.#buffer.length) this.#grow(bytes)
+  }
+
+  append(chunk: Uint8Array): void {
+    const needed = this.#size + chunk.length
+    if (needed > this.#buffer.length) {
+      this.#grow(Math.max(needed, this.#buffer.length * 2, MIN_CAPACITY))
+    }
+    this.#buffer.set(chunk, this.#size)
+    this.#size = needed
+  }
+
+  /** Everything received so far; what arrives next starts a new buffer. */
+  take(): Buffer {
+    const bytes = this.#buffer.subarray(0, this.#size)
+    this.#buffer = EMPTY
+    this.#size = 0
+    return bytes
+  }
+
+  #grow(capacity: number): void {
+    const grown = Buffer.allocUnsafe(capacity)
+    this.#buffer.copy(grown, 0, 0, this.#size)
+    this.#buffer = grown
+  }
+}
