@@ -12,6 +12,8 @@ import {
   ResponseTooLargeError,
 } from './status.js'
 
+const MAX_RESERVED_BYTES = 256 * 1024
+
 export interface RawResponse {
   status: number
   /** Lowercase names; of a repeated header, the last value (as a Python dict keeps it). */
@@ -114,8 +116,15 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
           c.abort(new Error('a stream is not read by query()'))
           return
         }
+        // Room for a declared length up front, but only a small one: a miner declaring 16 MiB
+        // and sending none must not make every query allocate it.
         const declared = Number(headers['content-length'])
-        if (declared <= options.maxResponseBytes) body.reserve(declared)
+        if (
+          Number.isSafeInteger(declared) &&
+          declared <= Math.min(options.maxResponseBytes, MAX_RESERVED_BYTES)
+        ) {
+          body.reserve(declared)
+        }
       },
       onResponseData(_c, chunk) {
         if (done) return
