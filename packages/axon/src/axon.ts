@@ -674,8 +674,9 @@ export class Axon {
       const answer = hook()
       if (!isThenable(answer)) return { ok: true, value: answer }
       const remaining = Math.max(0, deadlineMs - (performance.now() - started))
+      // Unref'd: a hook left pending must not keep a stopped axon's process alive.
       const expired = new Promise<typeof TIMED_OUT>((resolve) => {
-        timer = setTimeout(resolve, remaining, TIMED_OUT)
+        timer = setTimeout(resolve, remaining, TIMED_OUT).unref()
       })
       const value = await Promise.race([answer, expired])
       return value === TIMED_OUT ? { ok: false, reason: 'timeout' } : { ok: true, value }
@@ -733,7 +734,7 @@ export class Axon {
       if (!isThenable(outcomeOrPromise)) return done(outcomeOrPromise)
       const remaining = Math.max(0, deadlineMs - (performance.now() - started))
       const expired = new Promise<typeof TIMED_OUT>((resolve) => {
-        timer = setTimeout(() => resolve(TIMED_OUT), remaining)
+        timer = setTimeout(() => resolve(TIMED_OUT), remaining).unref()
       })
       const outcome = await Promise.race([outcomeOrPromise, expired])
       if (outcome === TIMED_OUT) {

@@ -28,18 +28,22 @@ export interface CallerContext {
 /** Refuses hotkeys that are not registered validators in `metagraph`. */
 export function metagraphBlacklist(metagraph: MetagraphProvider): BlacklistFn {
   // Synchronous when the provider is (LiveMetagraph is): a promise would cost every request
-  // a deadline timer in the axon.
+  // a deadline timer in the axon. Answers are read as truthy or not (a permit may be 0/1).
   return (hotkey) => {
-    const refuseUnlessValidator = (registered: boolean) => {
+    const refuseUnlessValidator = (registered: unknown) => {
       if (!registered) return true
-      const validator = metagraph.isValidator(hotkey)
-      return typeof validator === 'boolean' ? !validator : validator.then((is) => !is)
+      const validator: unknown = metagraph.isValidator(hotkey)
+      return isPromiseLike(validator) ? Promise.resolve(validator).then((is) => !is) : !validator
     }
-    const registered = metagraph.isRegistered?.(hotkey) ?? true
-    return typeof registered === 'boolean'
-      ? refuseUnlessValidator(registered)
-      : registered.then(refuseUnlessValidator)
+    const registered: unknown = metagraph.isRegistered?.(hotkey) ?? true
+    return isPromiseLike(registered)
+      ? Promise.resolve(registered).then(refuseUnlessValidator)
+      : refuseUnlessValidator(registered)
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 /** Priority by stake. */

@@ -123,8 +123,8 @@ describe('caller policy hooks that fail', () => {
 
 describe('the metagraph blacklist', () => {
   const validators = new Set([alice.address])
+  const caller = { route: 'x', ip: '' }
   it('answers at once for a synchronous provider, and waits for an asynchronous one', async () => {
-    const caller = { route: 'x', ip: '' }
     const sync = metagraphBlacklist({
       isRegistered: (hotkey) => hotkey !== miner.address,
       isValidator: (hotkey) => validators.has(hotkey),
@@ -139,5 +139,17 @@ describe('the metagraph blacklist', () => {
     })
     const answers = [alice.address, miner.address, 'not registered'].map((h) => async(h, caller))
     expect(await Promise.all(answers)).toEqual([false, true, true])
+  })
+
+  it('reads a provider that answers 0 or 1 (as the metagraph stores permits) by truthiness', async () => {
+    const permits = new Map([[alice.address, 1]])
+    const loose = metagraphBlacklist({
+      isRegistered: (hotkey) => (hotkey === miner.address ? 0 : 1) as unknown as boolean,
+      isValidator: (hotkey) => (permits.get(hotkey) ?? 0) as unknown as boolean,
+      stakeOf: () => 0,
+    })
+    expect(loose(alice.address, caller)).toBe(false)
+    expect(loose(miner.address, caller)).toBe(true)
+    expect(loose('no permit', caller)).toBe(true)
   })
 })
