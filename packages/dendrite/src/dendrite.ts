@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { STATUS_CODES } from 'node:http'
-import { isIP } from 'node:net'
+import { isIP, Socket } from 'node:net'
 import {
   type AxonTarget,
   castPyFloat,
@@ -14,7 +14,7 @@ import {
   type SynapseData,
   type SynapseType,
 } from '@taokit/synapse'
-import { Agent } from 'undici'
+import { Agent, buildConnector } from 'undici'
 import { deserializeInto } from './deserialize.js'
 import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
 import { Lanes } from './lanes.js'
@@ -179,6 +179,8 @@ export class Dendrite {
   readonly #maxResponseBytes: number
   readonly #version: number | undefined
   readonly #lanes: Lanes
+  /** Sockets still connecting: close() ends them, which undici's destroy() does not. */
+  readonly #connecting = new Set<Socket>()
   /** Aborted by close(): every request in flight ends with it. */
   readonly #lifetime = new AbortController()
   #closed = false
@@ -236,8 +238,33 @@ export class Dendrite {
       // One request at a time per connection: a slow miner cannot stall others behind it.
       pipelining: 1,
       keepAliveTimeout: keepAliveTimeout,
-      connect: { timeout: connectTimeout },
+      connect: this.#connector(connectTimeout),
     })
+  }
+
+  /**
+   * undici's connector, keeping track of the sockets it is still connecting. They do not
+   * hold the process open meanwhile (a request in flight has its own timer), so a closed
+   * dendrite does not wait out `connectTimeoutMs` for a miner that drops SYNs.
+   */
+  #connector(timeout: number): buildConnector.connector {
+    const connect = buildConnector({ timeout })
+    return (options, callback) => {
+      // It returns the socket, though its types say void.
+      const socket: unknown = (connect as (...args: Parameters<typeof connect>) => unknown)(
+        options,
+        callback,
+      )
+      if (!(socket instanceof Socket)) return
+      socket.unref()
+      this.#connecting.add(socket)
+      const settled = () => this.#connecting.delete(socket)
+      socket.once('connect', () => {
+        settled()
+        socket.ref()
+      })
+      socket.once('close', settled)
+    }
   }
 
   get closed(): boolean {
@@ -387,7 +414,10 @@ export class Dendrite {
       if (result.status === 200 && options.deserialize !== undefined) {
         const context = contextOf(axon, type.name, timeoutMs)
         const remainingMs = timeoutMs - (performance.now() - start)
-        await deserializeInto(result, options.deserialize, result.synapse, context, remainingMs)
+        await deserializeInto(result, options.deserialize, result.synapse, context, {
+          remainingMs,
+          signal: call.signal,
+        })
       }
       return result
     })
@@ -531,7 +561,10 @@ export class Dendrite {
       }
       if (response.status >= 200 && response.status < 300 && options.deserialize !== undefined) {
         const remainingMs = timeoutMs - (performance.now() - start)
-        await deserializeInto(result, options.deserialize, response.body, context, remainingMs)
+        await deserializeInto(result, options.deserialize, response.body, context, {
+          remainingMs,
+          signal: call.signal,
+        })
       }
       return result
     })
@@ -602,6 +635,7 @@ export class Dendrite {
     // undici's Agent can lose track of a request dispatched just after a timed-out one on
     // the same origin, and destroy() would then leave it running: abort them all first.
     this.#lifetime.abort(new Error('the dendrite was closed'))
+    for (const socket of this.#connecting) socket.destroy()
     // destroy, not close: a request stuck connecting to a dead miner would hold close().
     await this.#agent.destroy()
   }

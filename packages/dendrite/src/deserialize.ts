@@ -1,4 +1,4 @@
-import { DeadlineError, type MappedStatus, mapFailure } from './status.js'
+import { CancelledError, DeadlineError, type MappedStatus, mapFailure } from './status.js'
 import type { TargetResult } from './types.js'
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -27,37 +27,46 @@ function markFailed(result: Deserialized, mapped: MappedStatus): void {
   }
 }
 
+function failureKind(error: unknown) {
+  if (error instanceof DeadlineError) return 'timeout'
+  return error instanceof CancelledError ? 'aborted' : 'parse'
+}
+
 /**
- * Sets `result.deserialized` to `deserialize(input)`. An async one is awaited, until the
- * query's deadline (`remainingMs` from now); a failure, thrown or rejected, makes the result
- * a 422 and one still pending at the deadline a 408 (never an unhandled rejection).
+ * Sets `result.deserialized` to `deserialize(input)`. An async one is awaited until the
+ * query's deadline (`remainingMs` from now) or its cancellation (`signal`); a failure,
+ * thrown or rejected, makes the result a 422, and one still pending at the deadline or
+ * the cancellation a 408 (never an unhandled rejection).
  */
 export async function deserializeInto(
   result: Deserialized,
   deserialize: (input: never) => unknown,
   input: unknown,
   context: Parameters<typeof mapFailure>[2],
-  remainingMs: number,
+  limits: { remainingMs: number; signal: AbortSignal },
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
   try {
     let value = deserialize(input as never)
     if (isThenable(value)) {
-      const expired = new Promise<never>((_, reject) => {
+      const { signal } = limits
+      const cut = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new DeadlineError('deserialize did not finish by the deadline')),
-          Math.max(0, remainingMs),
+          Math.max(0, limits.remainingMs),
         )
+        onAbort = () => reject(new CancelledError(signal.reason))
+        if (signal.aborted) onAbort()
+        else signal.addEventListener('abort', onAbort, { once: true })
       })
-      value = await Promise.race([value, expired])
+      value = await Promise.race([value, cut])
     }
     result.deserialized = value
   } catch (error) {
-    markFailed(
-      result,
-      mapFailure(error instanceof DeadlineError ? 'timeout' : 'parse', error, context),
-    )
+    markFailed(result, mapFailure(failureKind(error), error, context))
   } finally {
     clearTimeout(timer)
+    if (onAbort !== undefined) limits.signal.removeEventListener('abort', onAbort)
   }
 }

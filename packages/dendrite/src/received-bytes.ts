@@ -1,5 +1,4 @@
 const EMPTY = Buffer.alloc(0)
-const MIN_CAPACITY = 1024
 
 /**
  * Bytes that arrive in pieces, copied into one growing buffer. Keeping undici's chunks
@@ -14,7 +13,7 @@ export class ReceivedBytes {
     return this.#size
   }
 
-  /** Room for `bytes` in all, allocated at once (a declared content-length, within the cap). */
+  /** Room for `bytes` in all, allocated at once (a declared content-length). */
   reserve(bytes: number): void {
     if (bytes > this.#buffer.length) this.#grow(bytes)
   }
@@ -22,15 +21,21 @@ export class ReceivedBytes {
   append(chunk: Uint8Array): void {
     const needed = this.#size + chunk.length
     if (needed > this.#buffer.length) {
-      this.#grow(Math.max(needed, this.#buffer.length * 2, MIN_CAPACITY))
+      this.#grow(this.#size === 0 ? needed : Math.max(needed, this.#buffer.length * 2))
     }
     this.#buffer.set(chunk, this.#size)
     this.#size = needed
   }
 
-  /** Everything received so far; what arrives next starts a new buffer. */
+  /**
+   * Everything received so far, in a buffer of its own size (a view of a larger one would
+   * keep the rest alive for as long as the caller keeps the bytes); what arrives next
+   * starts a new buffer.
+   */
   take(): Buffer {
-    const bytes = this.#buffer.subarray(0, this.#size)
+    const { length } = this.#buffer
+    const bytes =
+      this.#size === length ? this.#buffer : Buffer.from(this.#buffer.subarray(0, this.#size))
     this.#buffer = EMPTY
     this.#size = 0
     return bytes

@@ -81,6 +81,12 @@ function codeOf(error: unknown): string | undefined {
   return codeOf((error as { cause?: unknown }).cause)
 }
 
+/** Whether `error` is the connection being lost (closed or reset by the other side). */
+export function isDisconnect(error: unknown): boolean {
+  const code = codeOf(error)
+  return code !== undefined && DISCONNECT_CODES.has(code)
+}
+
 /** Which of the SDK's buckets a transport error falls in. */
 export function classifyError(error: unknown): FailureKind {
   if (error instanceof DeadlineError) return 'timeout'

@@ -19,6 +19,7 @@ import {
   classifyError,
   DeadlineError,
   IncompleteBodyError,
+  isDisconnect,
   mapFailure,
   ResponseTooLargeError,
 } from './status.js'
@@ -193,6 +194,8 @@ export function openStream<F extends FieldMap>(
       if (failure !== undefined) c.abort(failure as Error)
     },
     onResponseStart(_c, status, headers) {
+      // An informational head (102, 103) is not the answer; aiohttp skips them too.
+      if (status < 200) return
       head = { status, headers: flattenHeaders(headers), latencyMs: performance.now() - start }
       // A refusal is read whole before it is reported; a stream is handed over at once.
       if (status === 200) settleHead?.(head)
@@ -210,7 +213,7 @@ export function openStream<F extends FieldMap>(
     onResponseEnd() {
       if (failure !== undefined) return
       ended = true
-      // As the SDK does once a stream (or a refusal) is read to its end.
+      // The SDK sets it once it has read the stream to its end; here, once it has all arrived.
       const dendrite = streamedSynapseOf?.dendrite
       if (dendrite) dendrite.process_time = (performance.now() - start) / 1000
       settle()
@@ -218,8 +221,9 @@ export function openStream<F extends FieldMap>(
       notify()
     },
     onResponseError(_c, error) {
-      // A refusal cut after its head is an incomplete answer (a stream's cut is its own error).
-      fail(head === undefined || head.status === 200 ? error : new IncompleteBodyError(error))
+      // A refusal lost after its head is an incomplete answer (a stream's cut is its own error).
+      const cut = head !== undefined && head.status !== 200 && isDisconnect(error)
+      fail(cut ? new IncompleteBodyError(error) : error)
     },
   }
   // A signal aborted before the call leaves nothing to send.

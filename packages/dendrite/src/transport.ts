@@ -9,6 +9,7 @@ import {
   CancelledError,
   DeadlineError,
   IncompleteBodyError,
+  isDisconnect,
   ResponseTooLargeError,
 } from './status.js'
 
@@ -89,8 +90,12 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
       if (controller !== undefined && !controller.aborted) controller.abort(error as Error)
     }
     const onAbort = () => fail(new CancelledError(options.signal.reason))
+    // The failure waits for the next check phase: after a long synchronous block (another
+    // target's large answer being parsed), an answer already waiting in the socket is read
+    // first, rather than refused as late because its timer ran before its socket was read.
     const timer = setTimeout(
-      () => fail(new DeadlineError(`no response within ${options.timeoutMs} ms`)),
+      () =>
+        setImmediate(() => fail(new DeadlineError(`no response within ${options.timeoutMs} ms`))),
       options.timeoutMs,
     )
     if (options.signal.aborted) {
@@ -109,6 +114,8 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
         sentAt = performance.now()
       },
       onResponseStart(c, statusCode, responseHeaders) {
+        // An informational head (102, 103) is not the answer; aiohttp skips them too.
+        if (statusCode < 200) return
         status = statusCode
         headers = flattenHeaders(responseHeaders)
         if (options.endOnEventStream === true && isEventStream(headers)) {
@@ -138,8 +145,9 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
         finish({ ok: true, response: { status, headers, body: body.take() } })
       },
       onResponseError(_c, error) {
-        // Cut after the head: the answer was begun and not completed, as aiohttp says.
-        finish({ ok: false, error: status === 0 ? error : new IncompleteBodyError(error) })
+        // Lost after the head: the answer was begun and not completed, as aiohttp says.
+        const cut = status !== 0 && isDisconnect(error)
+        finish({ ok: false, error: cut ? new IncompleteBodyError(error) : error })
       },
     }
 

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net'
 import { Keypair } from '@taokit/keys'
@@ -114,6 +115,54 @@ describe('a miner that misbehaves', () => {
     expect(JSON.parse(streamed.out)).toEqual({ status: 200, bytes: json.length })
   }, 120_000)
 
+  it('is reported with 503, not as a cut body, when it drops the connection after a 103', async () => {
+    const port = await rawAnswer('HTTP/1.1 103 Early Hints\r\nlink: </style.css>\r\n\r\n', '', true)
+    const { results } = await dendrite().query(
+      [target(port)],
+      Dummy,
+      Dummy.create({ dummy_input: 1 }),
+    )
+    expect(results[0]!.status).toBe(503)
+    expect(results[0]!.statusMessage).toMatch(/^Service disconnected: /)
+    const stream = await dendrite().stream(target(port), Dummy, Dummy.create({ dummy_input: 1 }))
+    expect(stream.status).toBe(503)
+  })
+
+  it('cannot make an answer that came in time late by keeping the validator busy with its own', async () => {
+    // Miner A answers at once; the validator's deserialize then blocks for 800 ms, during
+    // which miner B answers (at 400 ms), and B's deadline (600 ms) passes.
+    const child = spawn(process.execPath, [
+      new URL('./fixtures/delayed-miners.mjs', import.meta.url).pathname,
+      '0',
+      '400',
+    ])
+    try {
+      const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+      const [fast, late] = JSON.parse(line.toString()) as number[]
+      let blocked = false
+      const { results } = await dendrite().query(
+        [target(fast!), target(late!)],
+        Dummy,
+        Dummy.create({ dummy_input: 1 }),
+        {
+          timeoutMs: 600,
+          deserialize: (synapse) => {
+            if (!blocked) {
+              blocked = true
+              const until = performance.now() + 800
+              while (performance.now() < until) {}
+            }
+            return synapse.dummy_output
+          },
+        },
+      )
+      expect(results.map((r) => r.status)).toEqual([200, 200])
+    } finally {
+      child.stdin!.end()
+      child.kill()
+    }
+  })
+
   it('is reported with 400 when its body is cut short after the head, however it was framed', async () => {
     const lengthHead =
       'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n'
@@ -132,7 +181,9 @@ describe('a miner that misbehaves', () => {
     )
     for (const result of results) {
       expect(result.status).toBe(400)
-      expect(result.statusMessage).toMatch(/^Payload error: the response body was cut short/)
+      expect(result.statusMessage).toMatch(
+        /^Payload error: (the response body was cut short|Response body length does not match)/,
+      )
     }
   })
 
@@ -259,6 +310,18 @@ describe('a miner that misbehaves', () => {
       )
       expect(batch.results.map((r) => r.status)).toEqual([400, 400])
       expect(batch.results[0]!.statusMessage).toMatch(/^Payload error: /)
+      // Malformed is not cut short, even after a good head.
+      const badChunk = await rawAnswer(
+        'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n',
+        'zz\r\nnot a chunk\r\n',
+      )
+      const after = await dendrite().query(
+        [target(badChunk)],
+        Dummy,
+        Dummy.create({ dummy_input: 1 }),
+      )
+      expect(after.results[0]!.status).toBe(400)
+      expect(after.results[0]!.statusMessage).not.toMatch(/cut short/)
     } finally {
       await notHttp.close()
       await hugeHeader.close()

@@ -219,6 +219,28 @@ describe('fan-out and failures', () => {
     expect(batch.results[0]!.synapse!.dendrite!.status_code).toBe(408)
   })
 
+  it('gives 408, cancelled, for an async deserialize pending when the caller aborts', async () => {
+    const axon = await synapseAxon(miner.address)
+    servers.push(axon)
+    const controller = new AbortController()
+    const batch = await dendrite.query(
+      [target(axon.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 3 }),
+      {
+        timeoutMs: 10_000,
+        signal: controller.signal,
+        deserialize: () => {
+          setTimeout(() => controller.abort(new Error('enough')), 50)
+          return new Promise<number>(() => {})
+        },
+      },
+    )
+    expect(batch.durationMs).toBeLessThan(5000)
+    expect(batch.results[0]!.status).toBe(408)
+    expect(batch.results[0]!.statusMessage).toBe('Request cancelled: enough')
+  })
+
   it('handles each answer as it arrives, not once the slowest target is done', async () => {
     const silent = await listen(() => {})
     const good = await synapseAxon(miner.address)
