@@ -1,4 +1,5 @@
 import { ApiPromise } from '@polkadot/api'
+import { endpointLabel } from './endpoint-label.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import { type Network, resolveEndpoint } from './networks.js'
 import { ResilientProvider } from './provider.js'
@@ -64,7 +65,7 @@ export async function openConnection(options: ConnectOptions): Promise<Connectio
         reject(
           new ChainError(
             ChainErrorCode.Unreachable,
-            `could not connect to ${endpoints.join(' or ')} within ${timeoutMs} ms`,
+            `could not connect to ${endpoints.map(endpointLabel).join(' or ')} within ${timeoutMs} ms`,
           ),
         ),
       timeoutMs,
@@ -73,12 +74,17 @@ export async function openConnection(options: ConnectOptions): Promise<Connectio
   try {
     await Promise.race([api.isReadyOrError, deadline])
   } catch (error) {
+    await provider.abandon()
     await api.disconnect().catch(() => {})
     throw error instanceof ChainError
       ? error
-      : new ChainError(ChainErrorCode.Unreachable, `could not start a session on ${endpoints[0]}`, {
-          cause: error,
-        })
+      : new ChainError(
+          ChainErrorCode.Unreachable,
+          `could not start a session on ${endpointLabel(endpoints[0] ?? '')}`,
+          {
+            cause: error,
+          },
+        )
   } finally {
     clearTimeout(timer)
   }

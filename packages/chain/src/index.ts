@@ -10,6 +10,7 @@ export {
   Subtensor,
 } from './client.js'
 export type { ConnectOptions } from './connect.js'
+export { endpointLabel } from './endpoint-label.js'
 export {
   type EpochPreview,
   nextEpochBlock,

@@ -14,7 +14,10 @@ export interface LiveMetagraphOptions {
   onRefresh?: (metagraph: Metagraph) => void
 }
 
-/** Reads in a row at an older block than the one in use, after which the node is believed. */
+/**
+ * Reads in a row at an older block than the one in use, or without the subnet, after which
+ * the node is believed (a lagging endpoint answers from an older state for a while).
+ */
 const READS_BEHIND_BEFORE_RESET = 3
 
 const DEFAULT_REFRESH_MS = 12_000
@@ -33,6 +36,7 @@ export class LiveMetagraph {
   /** Set while the chain says the subnet does not exist: then nobody is registered. */
   #gone = false
   #readsBehind = 0
+  #readsWithoutSubnet = 0
   #metagraph: Metagraph
   #uids: Map<string, number>
   #updatedAt: number
@@ -158,6 +162,7 @@ export class LiveMetagraph {
         }
       }
       this.#readsBehind = 0
+      this.#readsWithoutSubnet = 0
       this.#metagraph = metagraph
       this.#uids = uidsByHotkey(metagraph)
       this.#updatedAt = Date.now()
@@ -165,9 +170,11 @@ export class LiveMetagraph {
       this.#lastError = undefined
       return metagraph
     } catch (error) {
-      // A subnet that was dissolved has no validators left to serve.
+      // A subnet that was dissolved has no validators left to serve; but a node answering
+      // from a state before it was created says the same, so it is believed after a few.
       if (error instanceof ChainError && error.code === ChainErrorCode.SubnetNotFound) {
-        this.#gone = true
+        this.#readsWithoutSubnet++
+        if (this.#readsWithoutSubnet >= READS_BEHIND_BEFORE_RESET) this.#gone = true
       }
       this.#lastError = error
       throw error

@@ -6,6 +6,7 @@ import type {
   ProviderInterfaceEmitted,
 } from '@polkadot/rpc-provider/types'
 import WebSocket from 'ws'
+import { endpointLabel } from './endpoint-label.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 
 export interface ProviderOptions {
@@ -120,6 +121,18 @@ export class ResilientProvider implements ProviderInterface {
     this.#events.removeAllListeners()
   }
 
+  /**
+   * Disconnects without settling the requests in flight: for a session that failed to
+   * start, whose requests are polkadot-js's own. It logs each one rejected to the console,
+   * where a CLI's single line of explanation should be all the user sees.
+   */
+  async abandon(): Promise<void> {
+    for (const pending of this.#pending.values()) clearTimeout(pending.timer)
+    this.#pending.clear()
+    this.#waiting = []
+    await this.disconnect()
+  }
+
   on(type: ProviderInterfaceEmitted, listener: ProviderInterfaceEmitCb): () => void {
     this.#events.on(type, listener)
     return () => this.#events.off(type, listener)
@@ -175,7 +188,7 @@ export class ResilientProvider implements ProviderInterface {
         reject(
           new ChainError(
             ChainErrorCode.Unreachable,
-            `${method}: not connected to ${this.endpoint}`,
+            `${method}: not connected to ${endpointLabel(this.endpoint)}`,
           ),
         )
       }
@@ -195,7 +208,7 @@ export class ResilientProvider implements ProviderInterface {
       pending.reject(
         new ChainError(
           ChainErrorCode.Timeout,
-          `${pending.method}: no answer from ${this.endpoint} within ${this.#options.timeoutMs} ms`,
+          `${pending.method}: no answer from ${endpointLabel(this.endpoint)} within ${this.#options.timeoutMs} ms`,
         ),
       )
     }, this.#options.timeoutMs)
@@ -228,7 +241,9 @@ export class ResilientProvider implements ProviderInterface {
     socket.on('error', () => {})
     socket.on('close', () => {
       if (this.#socket !== socket) return
-      this.#dropSocket(new ChainError(ChainErrorCode.Unreachable, `lost ${this.endpoint}`))
+      this.#dropSocket(
+        new ChainError(ChainErrorCode.Unreachable, `lost ${endpointLabel(this.endpoint)}`),
+      )
       this.#scheduleReconnect()
     })
   }
@@ -242,12 +257,20 @@ export class ResilientProvider implements ProviderInterface {
     const alive = () => {
       if (this.#probeTimer !== null) clearTimeout(this.#probeTimer)
       this.#probeTimer = null
+      forget()
+    }
+    // Whichever comes first ends the probe: the other listener must go too, or a node that
+    // answers pings but no requests would gather one per timed-out request.
+    const forget = () => {
+      socket.off('pong', alive)
+      socket.off('message', alive)
     }
     socket.once('pong', alive)
     socket.once('message', alive)
     this.#probeTimer = setTimeout(
       () => {
         this.#probeTimer = null
+        forget()
         if (this.#socket === socket) socket.terminate()
       },
       Math.min(this.#options.timeoutMs, 2_000),
@@ -358,14 +381,31 @@ export class ResilientProvider implements ProviderInterface {
   }
 }
 
-/** An error the node answered with; `rpcCode` is the JSON-RPC error code. */
+/** The longest piece of a node's own text that goes into a message. */
+const MAX_NODE_TEXT = 300
+
+/**
+ * Text the node chose, fit for a log line: control characters (a forged newline, terminal
+ * escapes) shown as `?`, and cut to a few hundred characters.
+ */
+function nodeText(value: unknown): string {
+  const text = String(value).replace(/\p{Cc}/gu, '?')
+  return text.length > MAX_NODE_TEXT
+    ? `${text.slice(0, MAX_NODE_TEXT)}… (${text.length} characters)`
+    : text
+}
+
+/** An error the node answered with; `rpcCode` is the JSON-RPC error code (`data` is kept whole). */
 export class RpcError extends ChainError {
   readonly rpcCode: number
   readonly data: unknown
 
   constructor(method: string, error: { code: number; message: string; data?: unknown }) {
-    const detail = error.data === undefined ? '' : `: ${String(error.data)}`
-    super(ChainErrorCode.NodeError, `${error.code}: ${error.message}${detail} (${method})`)
+    const detail = error.data === undefined ? '' : `: ${nodeText(error.data)}`
+    super(
+      ChainErrorCode.NodeError,
+      `${error.code}: ${nodeText(error.message)}${detail} (${method})`,
+    )
     this.rpcCode = error.code
     this.data = error.data
   }
