@@ -1,6 +1,12 @@
 import { isIP } from 'node:net'
 import { Axon, type AxonRequestRecord } from '@taokit/axon'
-import { ChainError, ChainErrorCode, LiveMetagraph, resolveEndpoint } from '@taokit/chain'
+import {
+  ChainError,
+  ChainErrorCode,
+  endpointLabel,
+  LiveMetagraph,
+  resolveEndpoint,
+} from '@taokit/chain'
 import { isTaokitError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
 import { Dummy } from '@taokit/synapse'
@@ -8,6 +14,7 @@ import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
+import { printable } from '../printable.js'
 import {
   connectFrom,
   defaultNetwork,
@@ -88,10 +95,6 @@ function timeoutOf(text: string): number {
 }
 
 /** Prints a warning on stderr, as a JSON line under --json. */
-function warn(out: Output, json: boolean, warning: string): void {
-  out.stderr(json ? JSON.stringify({ warning }) : `warning: ${warning}`)
-}
-
 /**
  * Connects to `network` and follows subnet `netuid`'s metagraph, which the axon's default
  * policy reads: only registered validators get in, higher stake first.
@@ -164,8 +167,6 @@ interface RequestLog {
 }
 
 /** Control characters from the caller would rewrite a terminal; they show as `?`. */
-const printable = (text: string) => text.replace(/\p{Cc}/gu, '?')
-
 function logEntry(record: AxonRequestRecord): RequestLog {
   return {
     method: record.method,
@@ -213,12 +214,14 @@ async function serve(options: ServeOptions, out: Output): Promise<void> {
   const keypair = await signerFrom(options, 'hotkey', notice)
   const { subnet: target } = settings
   if (target !== undefined && options.quiet !== true && !json) {
-    out.stderr(`reading subnet ${target.netuid}'s metagraph from ${target.endpoint}…`)
+    out.stderr(
+      `reading subnet ${target.netuid}'s metagraph from ${endpointLabel(target.endpoint)}…`,
+    )
   }
-  const subnet =
-    target === undefined ? undefined : await followSubnet(target, refreshReporter(out, json))
+  const report = refreshReporter(out, json)
+  const subnet = target === undefined ? undefined : await followSubnet(target, report)
   try {
-    await serveAxon(settings, keypair, subnet?.live, options, out)
+    await serveAxon(settings, keypair, subnet?.live, options, out, report)
   } finally {
     await subnet?.close()
   }
@@ -230,6 +233,7 @@ async function serveAxon(
   metagraph: LiveMetagraph | undefined,
   options: ServeOptions,
   out: Output,
+  report: ReturnType<typeof refreshReporter>,
 ): Promise<void> {
   const json = options.json === true
   const quiet = options.quiet === true
@@ -286,13 +290,7 @@ async function serveAxon(
         )
       }
     }
-    if (metagraph !== undefined && !metagraph.isRegistered(axon.hotkey)) {
-      warn(
-        out,
-        json,
-        `${axon.hotkey} is not registered on subnet ${metagraph.netuid}: validators will not find this axon`,
-      )
-    }
+    if (metagraph !== undefined) report.watch(axon.hotkey, metagraph)
     const signal = await stop.signal
     if (!quiet && !json) out.stderr(`${signal}: stopping the axon`)
   } finally {
