@@ -13,6 +13,8 @@ export const WalletErrorCode = {
   PasswordRequired: 'WALLET_PASSWORD_REQUIRED',
   /** A key file the system will not read: permissions, or a file or folder in the way. */
   Unreadable: 'WALLET_UNREADABLE',
+  /** Key files the system will not write (permissions, a full disk, a name too long); none was. */
+  Unwritable: 'WALLET_UNWRITABLE',
 } as const
 
 /** A failure of wallet handling; keyfile problems keep their `KeyError` code. */

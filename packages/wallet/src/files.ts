@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto'
-import { link, lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import type { Dirent } from 'node:fs'
+import { link, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { WalletError, WalletErrorCode } from './errors.js'
 
@@ -18,7 +19,7 @@ async function exists(path: string): Promise<boolean> {
     return true
   } catch (error) {
     if (isCode(error, 'ENOENT')) return false
-    throw error
+    throw readError(path, error)
   }
 }
 
@@ -38,15 +39,19 @@ export async function ensureAbsent(paths: string[]): Promise<void> {
 
 /** Writes `data` to a new file beside `path`, mode 0600, flushed to disk. */
 async function writeTemporary(path: string, data: Uint8Array): Promise<string> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`)
+  // Short: the name of a key file near the system's limit must still leave room for it.
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}`)
   const handle = await open(temporary, 'wx', 0o600)
   try {
     await handle.chmod(0o600)
     await handle.writeFile(data)
     await handle.sync()
-  } finally {
-    await handle.close()
+  } catch (error) {
+    await handle.close().catch(() => {})
+    await unlink(temporary).catch(() => {})
+    throw error
   }
+  await handle.close()
   return temporary
 }
 
@@ -59,31 +64,71 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
+const UNWRITABLE: Record<string, string> = {
+  EACCES: 'permission denied (a wallet made with sudo?)',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a file stands where a folder on this path should be (check --wallet.path)',
+  EISDIR: 'a folder stands where the key file should be',
+  ENAMETOOLONG: 'the path is too long (a wallet or hotkey name that long?)',
+  ELOOP: 'symbolic links on this path loop',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+}
+
+/** The system's refusal to write `path`, as a WalletError saying nothing was written. */
+function writeError(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const reason = code === undefined ? undefined : UNWRITABLE[code]
+  if (reason === undefined) return error
+  return new WalletError(
+    WalletErrorCode.Unwritable,
+    `${path}: cannot write it: ${reason}; nothing was written`,
+    { cause: error },
+  )
+}
+
 /**
- * Writes key files so that each is either entirely old or entirely new, with mode 0600 in
- * folders of mode 0700. Without `overwrite`, nothing is written if any target exists, and
- * a file that appears meanwhile is not replaced (the new file is hard-linked into place,
- * which fails rather than clobbering).
+ * Writes key files all or none, each either entirely old or entirely new, with mode 0600
+ * in folders of mode 0700. Every file is written (and flushed) beside its place first, and
+ * only then are they moved into place, so a failure while writing (a full disk, a name too
+ * long) leaves nothing behind. Without `overwrite`, nothing is written if any target
+ * exists, and a file that appears meanwhile is not replaced (each new file is hard-linked
+ * into place, which fails rather than clobbering, and the ones linked before are removed).
  */
 export async function writeKeyfiles(files: KeyfileWrite[], overwrite: boolean): Promise<void> {
   if (!overwrite) await ensureAbsent(files.map((file) => file.path))
+  const written: { path: string; temporary: string }[] = []
+  const discard = () =>
+    Promise.all(written.map(({ temporary }) => unlink(temporary).catch(() => {})))
   for (const { path, data } of files) {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-    const temporary = await writeTemporary(path, data)
+    try {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+      written.push({ path, temporary: await writeTemporary(path, data) })
+    } catch (error) {
+      await discard()
+      throw writeError(path, error)
+    }
+  }
+  const placed: string[] = []
+  for (const { path, temporary } of written) {
     try {
       if (overwrite) {
         await rename(temporary, path)
       } else {
-        await link(temporary, path).catch((error: unknown) => {
-          throw isCode(error, 'EEXIST') ? existsError([path]) : error
-        })
+        await link(temporary, path)
         await unlink(temporary)
       }
+      placed.push(path)
     } catch (error) {
-      await unlink(temporary).catch(() => {})
-      throw error
+      if (!overwrite) await Promise.all(placed.map((p) => unlink(p).catch(() => {})))
+      await discard()
+      if (isCode(error, 'EEXIST')) throw existsError([path])
+      throw writeError(path, error)
     }
-    await syncDirectory(dirname(path))
+  }
+  for (const folder of new Set(files.map(({ path }) => dirname(path)))) {
+    await syncDirectory(folder)
   }
 }
 
@@ -104,6 +149,16 @@ function readError(path: string, error: unknown): unknown {
   return new WalletError(WalletErrorCode.Unreadable, `${path}: cannot read it: ${reason}`, {
     cause: error,
   })
+}
+
+/** The entries of the folder at `path`; none when there is no such folder. */
+export async function readFolder(path: string): Promise<Dirent[]> {
+  try {
+    return await readdir(path, { withFileTypes: true })
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return []
+    throw readError(path, error)
+  }
 }
 
 /** The bytes of the key file at `path`. */

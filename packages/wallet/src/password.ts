@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises'
 import { utf8 } from '@taokit/core'
 import { invalidInput, WalletError, WalletErrorCode } from './errors.js'
 
+// ignoreBOM keeps a leading BOM in the password, as reading the file as text always did.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
 /**
  * Where a password comes from: the password itself, an environment variable holding it, a
  * file holding it (one trailing newline ignored), or a prompt (the CLI asks on the
@@ -40,13 +43,22 @@ export async function readPassword(
     return utf8(value)
   }
   if ('file' in source) {
-    let text: string
+    let bytes: Uint8Array
     try {
-      text = await readFile(source.file, 'utf8')
+      bytes = await readFile(source.file)
     } catch {
       throw new WalletError(WalletErrorCode.NotFound, `passwordFile: cannot read ${source.file}`, {
         field: 'passwordFile',
       })
+    }
+    let text: string
+    try {
+      text = STRICT_UTF8.decode(bytes)
+    } catch {
+      // Decoded leniently, every invalid byte would be U+FFFD: other bytes would unlock it.
+      throw invalidInput('passwordFile', `a file of UTF-8 text: ${source.file} is not`)
+    } finally {
+      bytes.fill(0)
     }
     return utf8(text.replace(/\r?\n$/, ''))
   }

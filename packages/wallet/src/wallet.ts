@@ -1,4 +1,3 @@
-import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toHex } from '@taokit/core'
 import {
@@ -12,8 +11,15 @@ import {
   type PublicKeyOnly,
   readKeyfile,
 } from '@taokit/keys'
-import { inKeyfile, WalletError, WalletErrorCode } from './errors.js'
-import { ensureAbsent, readKeyfileBytes, readKeyfileIfPresent, writeKeyfiles } from './files.js'
+import { inKeyfile, invalidInput, WalletError, WalletErrorCode } from './errors.js'
+import {
+  ensureAbsent,
+  type KeyfileWrite,
+  readFolder,
+  readKeyfileBytes,
+  readKeyfileIfPresent,
+  writeKeyfiles,
+} from './files.js'
 import {
   checkName,
   type ResolvedLocation,
@@ -130,7 +136,11 @@ export class Wallet {
     return `${this.hotkeyPath(name)}pub.txt`
   }
 
-  /** A new coldkey and hotkey, each from a new 12-word mnemonic unless told otherwise. */
+  /**
+   * A new coldkey and hotkey, each from a new 12-word mnemonic unless told otherwise. All
+   * four files are written, or none: a coldkey on disk whose mnemonic was never returned
+   * would be a key nobody can recover.
+   */
   async create(
     options: ColdkeyOptions & { words?: MnemonicWords; hotkeyPassword?: PasswordSource | false },
   ): Promise<{ coldkey: CreatedKey; hotkey: CreatedKey }> {
@@ -140,32 +150,23 @@ export class Wallet {
       [this.coldkeyPath, this.coldkeypubPath, this.hotkeyPath(), this.hotkeypubPath()],
       overwrite,
     )
-    const coldkey = await this.regenerateColdkey({ words }, options)
-    const hotkey = await this.regenerateHotkey(
-      { words },
-      { overwrite, password: options.hotkeyPassword ?? false },
+    const coldkey = await this.#coldkeyFiles({ words }, options.password)
+    const hotkey = await this.#hotkeyFiles({ words }, options.hotkeyPassword ?? false).catch(
+      (error: unknown) => {
+        for (const file of coldkey.files) file.data.fill(0)
+        throw error
+      },
     )
-    return { coldkey, hotkey }
+    await this.#write([...coldkey.files, ...hotkey.files], overwrite)
+    return { coldkey: coldkey.created, hotkey: hotkey.created }
   }
 
   /** Writes the coldkey (encrypted unless `password` is false) and `coldkeypub.txt`. */
   async regenerateColdkey(secret: KeySecret, options: ColdkeyOptions): Promise<CreatedKey> {
     const overwrite = options.overwrite === true
     await this.#checkFree([this.coldkeyPath, this.coldkeypubPath], overwrite)
-    const created = keypairOf(secret)
-    const data = await this.#sealed(created.keypair, options.password, 'coldkey')
-    const pub = created.keypair.keyfileJson({ publicOnly: true })
-    try {
-      await writeKeyfiles(
-        [
-          { path: this.coldkeyPath, data },
-          { path: this.coldkeypubPath, data: pub },
-        ],
-        overwrite,
-      )
-    } finally {
-      data.fill(0)
-    }
+    const { created, files } = await this.#coldkeyFiles(secret, options.password)
+    await this.#write(files, overwrite)
     return created
   }
 
@@ -173,21 +174,40 @@ export class Wallet {
   async regenerateHotkey(secret: KeySecret, options: HotkeyOptions = {}): Promise<CreatedKey> {
     const overwrite = options.overwrite === true
     await this.#checkFree([this.hotkeyPath(), this.hotkeypubPath()], overwrite)
-    const created = keypairOf(secret)
-    const data = await this.#sealed(created.keypair, options.password ?? false, 'hotkey')
-    const pub = created.keypair.keyfileJson({ publicOnly: true })
-    try {
-      await writeKeyfiles(
-        [
-          { path: this.hotkeyPath(), data },
-          { path: this.hotkeypubPath(), data: pub },
-        ],
-        overwrite,
-      )
-    } finally {
-      data.fill(0)
-    }
+    const { created, files } = await this.#hotkeyFiles(secret, options.password ?? false)
+    await this.#write(files, overwrite)
     return created
+  }
+
+  async #coldkeyFiles(secret: KeySecret, password: PasswordSource | false) {
+    const created = keypairOf(secret)
+    const data = await this.#sealed(created.keypair, password, 'coldkey')
+    const pub = created.keypair.keyfileJson({ publicOnly: true })
+    const files: KeyfileWrite[] = [
+      { path: this.coldkeyPath, data },
+      { path: this.coldkeypubPath, data: pub },
+    ]
+    return { created, files }
+  }
+
+  async #hotkeyFiles(secret: KeySecret, password: PasswordSource | false) {
+    const created = keypairOf(secret)
+    const data = await this.#sealed(created.keypair, password, 'hotkey')
+    const pub = created.keypair.keyfileJson({ publicOnly: true })
+    const files: KeyfileWrite[] = [
+      { path: this.hotkeyPath(), data },
+      { path: this.hotkeypubPath(), data: pub },
+    ]
+    return { created, files }
+  }
+
+  /** Writes `files`, all or none, then wipes their bytes (they hold secrets). */
+  async #write(files: KeyfileWrite[], overwrite: boolean): Promise<void> {
+    try {
+      await writeKeyfiles(files, overwrite)
+    } finally {
+      for (const file of files) file.data.fill(0)
+    }
   }
 
   /** The coldkey's public side, from `coldkeypub.txt`; no password needed. */
@@ -251,12 +271,7 @@ export class Wallet {
     env: NodeJS.ProcessEnv = process.env,
   ): Promise<WalletInfo[]> {
     const { root } = resolveLocation({ ...location, name: 'default', hotkey: 'default' }, env)
-    const entries = await readdir(root, { withFileTypes: true }).catch(
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return []
-        throw error
-      },
-    )
+    const entries = await readFolder(root)
     const names = entries
       .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
       .map((e) => e.name)
@@ -265,12 +280,7 @@ export class Wallet {
   }
 
   async #hotkeyNames(): Promise<string[]> {
-    const entries = await readdir(join(this.path, 'hotkeys'), { withFileTypes: true }).catch(
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return []
-        throw error
-      },
-    )
+    const entries = await readFolder(join(this.path, 'hotkeys'))
     return entries
       .filter((e) => e.isFile() && !e.name.startsWith('.') && !e.name.endsWith('pub.txt'))
       .map((e) => e.name)
@@ -287,9 +297,12 @@ export class Wallet {
     password: PasswordSource | false,
     what: string,
   ): Promise<Uint8Array> {
-    const json = keypair.keyfileJson()
-    if (password === false) return json
+    if (password === false) return keypair.keyfileJson()
     const bytes = await readPassword(password, `Password to encrypt the ${what}: `, this.#env)
+    // Anyone could open a key "encrypted" with nothing.
+    if (bytes.length === 0)
+      throw invalidInput('password', `a password to encrypt the ${what} with, not an empty one`)
+    const json = keypair.keyfileJson()
     try {
       const key = await KeyfileKey.derive(bytes)
       return encryptKeyfile(json, key)

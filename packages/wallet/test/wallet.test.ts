@@ -115,6 +115,44 @@ describe('never losing a key', () => {
     expect(info.hotkeys.map((h) => [h.name, h.key?.ss58])).toEqual([['miner', hotkey.keypair.ss58]])
   })
 
+  it('writes nothing of a new wallet when one of its files cannot be written', async () => {
+    // A hotkey name the file system refuses, and a file where the hotkeys folder should be.
+    const long = new Wallet({ path: root, name: 'long', hotkey: 'h'.repeat(250) })
+    const tooLong = await errorOf(long.create({ password: false }))
+    expect(tooLong.code).toBe('WALLET_UNWRITABLE')
+    expect(tooLong.message).toMatch(/the path is too long.*nothing was written$/)
+    const blocked = new Wallet({ path: root, name: 'blocked' })
+    await mkdir(blocked.path, { recursive: true })
+    await writeFile(join(blocked.path, 'hotkeys'), 'not a folder')
+    const notDir = await errorOf(blocked.create({ password: false }))
+    // Found while checking that its files are free, before anything is written.
+    expect(notDir.code).toBe('WALLET_UNREADABLE')
+    expect(notDir.message).toMatch(/a file stands where a folder/)
+    // A long name the file system takes leaves room for the temporary files too.
+    await new Wallet({ path: root, name: 'ok', hotkey: 'h'.repeat(220) }).create({
+      password: false,
+    })
+    for (const wallet of [long, blocked]) {
+      await expect(stat(wallet.coldkeyPath)).rejects.toMatchObject({ code: 'ENOENT' })
+      await expect(stat(wallet.coldkeypubPath)).rejects.toMatchObject({ code: 'ENOENT' })
+    }
+  })
+
+  it('refuses to encrypt a key with an empty password', async () => {
+    const wallet = new Wallet({ path: root, name: 'w' })
+    const error = await errorOf(wallet.regenerateColdkey({ words: 12 }, { password: '' }))
+    expect(error).toMatchObject({ code: 'WALLET_INVALID_INPUT', field: 'password' })
+    await expect(stat(wallet.coldkeyPath)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('says why a folder of wallets cannot be listed', async () => {
+    const file = join(root, 'file')
+    await writeFile(file, '')
+    const error = await errorOf(Wallet.list({ path: file }))
+    expect(error.code).toBe('WALLET_UNREADABLE')
+    expect(error.message).toMatch(/a file stands where a folder/)
+  })
+
   it('rejects names that would leave the wallet folder', () => {
     for (const name of ['', '..', 'a/b', 'a\\b']) {
       expect(() => new Wallet({ path: root, name })).toThrow(
@@ -207,6 +245,15 @@ describe('password sources', () => {
     })
     await expect(text({ file: join(root, 'missing') })).rejects.toMatchObject({
       code: 'WALLET_NOT_FOUND',
+    })
+  })
+
+  it('refuses a password file that is not UTF-8, which would decode the same as others', async () => {
+    const file = join(root, 'pw')
+    await writeFile(file, Buffer.from([0x70, 0x77, 0xff, 0xff]))
+    await expect(readPassword({ file }, 'q')).rejects.toMatchObject({
+      code: 'WALLET_INVALID_INPUT',
+      field: 'passwordFile',
     })
   })
 })
