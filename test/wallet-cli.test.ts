@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { KeyfileKey, readKeyfile, verify } from '@taokit/keys'
+import { KeyfileKey, Keypair, readKeyfile, verify } from '@taokit/keys'
 import { argon2Timeout, describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { npxTaokit } from './npx.js'
@@ -97,6 +97,24 @@ describeWithShared('npx taokit wallet makes the folder btcli makes', () => {
     expect(await readFile(join(folder, 'miner1pub.txt'), 'utf8')).toBe(
       await shared('hotkeys', 'miner1pub.txt'),
     )
+  })
+
+  it('regen-hotkey takes a seed from stdin, keeping it out of the process list', async () => {
+    const seed = `0x${'cd'.repeat(32)}`
+    const out = ok(
+      [
+        'wallet',
+        'regen-hotkey',
+        '--wallet.path',
+        join(dir, 'seeded'),
+        '--wallet.hotkey',
+        'from-seed',
+        '--seed',
+        '-',
+      ],
+      `${seed}\n`,
+    )
+    expect(out).toContain(Keypair.fromSeed(seed).ss58)
   })
 
   it('keeps the existing key: exit 2, one line, nothing written', async () => {

@@ -1,5 +1,8 @@
 import { createInterface } from 'node:readline'
-import { UsageError } from './errors.js'
+import { ExitWith, UsageError } from './errors.js'
+
+/** The shell's exit code for a command ended by Ctrl-C (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130
 
 /** Whether the user can be asked something on this terminal. */
 export const canPrompt = (): boolean =>
@@ -18,11 +21,26 @@ export function ask(question: string, options: { hidden?: boolean } = {}): Promi
       if (text.includes(question)) process.stderr.write(question)
     }
   }
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    let answered = false
     rl.question(question, (answer) => {
+      answered = true
       if (options.hidden === true) process.stderr.write('\n')
       rl.close()
       resolve(answer)
+    })
+    // Without these, Ctrl-C or Ctrl-D would leave the question unanswered for good, and the
+    // process would end with Node's exit code 13 and not a word.
+    rl.on('SIGINT', () => {
+      answered = true
+      process.stderr.write('\n')
+      rl.close()
+      reject(new ExitWith(EXIT_INTERRUPTED))
+    })
+    rl.on('close', () => {
+      if (answered) return
+      process.stderr.write('\n')
+      reject(new UsageError(`no answer to "${question.trim()}": the input ended`))
     })
   })
 }

@@ -131,7 +131,10 @@ export function addSecretOptions(command: Command): Command {
       '--mnemonic <words>',
       'the mnemonic, quoted; - reads it from standard input; prompted when absent',
     )
-    .option('--seed <hex>', 'the 32-byte seed (0x hex) instead of a mnemonic')
+    .option(
+      '--seed <hex>',
+      'the 32-byte seed (0x hex) instead of a mnemonic; - reads it from standard input, which keeps it out of the process list',
+    )
 }
 
 export interface SecretOptions {
@@ -146,6 +149,7 @@ export async function secretOf(
   if (options.mnemonic !== undefined && options.seed !== undefined) {
     throw new UsageError('give one of --mnemonic and --seed, not both', 'mnemonic')
   }
+  if (options.seed === '-') return { seed: readFileSync(0, 'utf8').trim() }
   if (options.seed !== undefined) return { seed: options.seed }
   let mnemonic = options.mnemonic
   if (mnemonic === '-') mnemonic = readFileSync(0, 'utf8')
