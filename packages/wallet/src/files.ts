@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Dirent } from 'node:fs'
-import { link, lstat, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises'
+import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { WalletError, WalletErrorCode } from './errors.js'
 
@@ -149,6 +149,15 @@ function readError(path: string, error: unknown): unknown {
   return new WalletError(WalletErrorCode.Unreadable, `${path}: cannot read it: ${reason}`, {
     cause: error,
   })
+}
+
+/** Whether `path` is a folder, or a link to one. */
+export async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 /** The entries of the folder at `path`; none when there is no such folder. */

@@ -14,6 +14,7 @@ import {
 import { inKeyfile, invalidInput, WalletError, WalletErrorCode } from './errors.js'
 import {
   ensureAbsent,
+  isFolder,
   type KeyfileWrite,
   readFolder,
   readKeyfileBytes,
@@ -48,6 +49,8 @@ export interface WalletInfo {
   coldkey: { path: string; encryption: KeyfileFormat } | null
   coldkeypub: (KeyInfo & { path: string }) | null
   hotkeys: HotkeyInfo[]
+  /** In a listing: why this wallet could not be read (then the rest may be empty). */
+  problem?: string
 }
 
 /** What a new key is made from: a fresh mnemonic, or one the user already has. */
@@ -273,18 +276,51 @@ export class Wallet {
     const { root } = resolveLocation({ ...location, name: 'default', hotkey: 'default' }, env)
     const entries = await readFolder(root)
     const names = entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('.'))
       .map((e) => e.name)
       .sort()
-    return Promise.all(names.map((name) => new Wallet({ path: root, name }, env).describe()))
+    const wallets = await Promise.all(
+      names.map(async (name): Promise<WalletInfo | undefined> => {
+        let wallet: Wallet
+        try {
+          // A folder no --wallet.name could name (a backslash in it) is not a wallet.
+          wallet = new Wallet({ path: root, name }, env)
+        } catch {
+          return undefined
+        }
+        // A link to a folder is a wallet, as `show` finds it; a link to anything else is not.
+        if (!(await isFolder(wallet.path))) return undefined
+        // One wallet that cannot be read must not hide the others.
+        return wallet.describe().catch((error: unknown) => {
+          if (!(error instanceof WalletError)) throw error
+          return {
+            name,
+            path: wallet.path,
+            coldkey: null,
+            coldkeypub: null,
+            hotkeys: [],
+            problem: error.message,
+          }
+        })
+      }),
+    )
+    return wallets.filter((info) => info !== undefined)
   }
 
   async #hotkeyNames(): Promise<string[]> {
     const entries = await readFolder(join(this.path, 'hotkeys'))
-    return entries
-      .filter((e) => e.isFile() && !e.name.startsWith('.') && !e.name.endsWith('pub.txt'))
-      .map((e) => e.name)
-      .sort()
+    return (
+      entries
+        // A link is a hotkey too, as `sign --use-hotkey` reads it through the link.
+        .filter(
+          (e) =>
+            (e.isFile() || e.isSymbolicLink()) &&
+            !e.name.startsWith('.') &&
+            !e.name.endsWith('pub.txt'),
+        )
+        .map((e) => e.name)
+        .sort()
+    )
   }
 
   async #checkFree(paths: string[], overwrite: boolean): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KeyfileKey, Keypair, readKeyfile } from '@taokit/keys'
@@ -143,6 +143,24 @@ describe('never losing a key', () => {
     const error = await errorOf(wallet.regenerateColdkey({ words: 12 }, { password: '' }))
     expect(error).toMatchObject({ code: 'WALLET_INVALID_INPUT', field: 'password' })
     await expect(stat(wallet.coldkeyPath)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('lists every wallet it can, saying which one cannot be read, links included', async () => {
+    const good = new Wallet({ path: root, name: 'good', hotkey: 'miner' })
+    await good.create({ password: false })
+    await mkdir(join(root, 'odd\\name'))
+    const broken = new Wallet({ path: root, name: 'broken' })
+    await mkdir(broken.coldkeyPath, { recursive: true })
+    await symlink(good.path, join(root, 'linked'))
+    await symlink(good.hotkeyPath(), good.hotkeyPath('alias'))
+    const listed = await Wallet.list({ path: root })
+    expect(listed.map((w) => [w.name, w.problem === undefined])).toEqual([
+      ['broken', false],
+      ['good', true],
+      ['linked', true],
+    ])
+    expect(listed[0]!.problem).toMatch(/it is a folder, not a key file/)
+    expect(listed[1]!.hotkeys.map((h) => h.name)).toEqual(['alias', 'miner'])
   })
 
   it('says why a folder of wallets cannot be listed', async () => {

@@ -73,6 +73,7 @@ function renderWallet(info: WalletInfo): string {
     info.coldkey === null
       ? 'no coldkey file'
       : `coldkey ${describeStorage(info.coldkey.encryption)}`
+  if (info.problem !== undefined) return `${info.name}  (cannot be read: ${info.problem})`
   const lines = [`${info.name}  ${coldkey}  (${state})`]
   info.hotkeys.forEach((hotkey, i) => {
     const branch = i === info.hotkeys.length - 1 ? '└──' : '├──'
