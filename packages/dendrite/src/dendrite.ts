@@ -145,6 +145,21 @@ function clientFailure(axon: AxonTarget, error: unknown): TargetResult {
   }
 }
 
+/** A fan-out's batch, once every target's result is in. */
+async function batchOf<R extends TargetResult>(
+  pending: Promise<R>[],
+  call: { dispose: () => void },
+  timing: { startedAt: number; start: number; sentAt: (number | undefined)[] },
+): Promise<BatchResult<R>> {
+  const results = await Promise.all(pending).finally(call.dispose)
+  return {
+    results,
+    startedAt: timing.startedAt,
+    deliverySpreadMs: spreadOf(timing.sentAt),
+    durationMs: performance.now() - timing.start,
+  }
+}
+
 function spreadOf(sent: readonly (number | undefined)[]): number | undefined {
   let first = Number.POSITIVE_INFINITY
   let last = Number.NEGATIVE_INFINITY
@@ -413,21 +428,12 @@ export class Dendrite {
       const result = this.#synapseResult<F, T>(type, axon, entry.request, exchange, timeoutMs)
       if (result.status === 200 && options.deserialize !== undefined) {
         const context = contextOf(axon, type.name, timeoutMs)
-        const remainingMs = timeoutMs - (performance.now() - start)
-        await deserializeInto(result, options.deserialize, result.synapse, context, {
-          remainingMs,
-          signal: call.signal,
-        })
+        const limits = { remainingMs: timeoutMs - (performance.now() - start), signal: call.signal }
+        await deserializeInto(result, options.deserialize, result.synapse, context, limits)
       }
       return result
     })
-    const results = await Promise.all(pending).finally(call.dispose)
-    return {
-      results,
-      startedAt,
-      deliverySpreadMs: spreadOf(sentAt),
-      durationMs: performance.now() - start,
-    }
+    return batchOf(pending, call, { startedAt, start, sentAt })
   }
 
   #synapseResult<F extends FieldMap, T>(
@@ -560,21 +566,12 @@ export class Dendrite {
         body: response.body,
       }
       if (response.status >= 200 && response.status < 300 && options.deserialize !== undefined) {
-        const remainingMs = timeoutMs - (performance.now() - start)
-        await deserializeInto(result, options.deserialize, response.body, context, {
-          remainingMs,
-          signal: call.signal,
-        })
+        const limits = { remainingMs: timeoutMs - (performance.now() - start), signal: call.signal }
+        await deserializeInto(result, options.deserialize, response.body, context, limits)
       }
       return result
     })
-    const results = await Promise.all(pending).finally(call.dispose)
-    return {
-      results,
-      startedAt,
-      deliverySpreadMs: spreadOf(sentAt),
-      durationMs: performance.now() - start,
-    }
+    return batchOf(pending, call, { startedAt, start, sentAt })
   }
 
   /**

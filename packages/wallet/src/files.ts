@@ -64,30 +64,6 @@ async function syncDirectory(path: string): Promise<void> {
   }
 }
 
-const UNWRITABLE: Record<string, string> = {
-  EACCES: 'permission denied (a wallet made with sudo?)',
-  EPERM: 'permission denied',
-  ENOTDIR: 'a file stands where a folder on this path should be (check --wallet.path)',
-  EISDIR: 'a folder stands where the key file should be',
-  ENAMETOOLONG: 'the path is too long (a wallet or hotkey name that long?)',
-  ELOOP: 'symbolic links on this path loop',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the file system is read-only',
-}
-
-/** The system's refusal to write `path`, as a WalletError saying nothing was written. */
-function writeError(path: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  const reason = code === undefined ? undefined : UNWRITABLE[code]
-  if (reason === undefined) return error
-  return new WalletError(
-    WalletErrorCode.Unwritable,
-    `${path}: cannot write it: ${reason}; nothing was written`,
-    { cause: error },
-  )
-}
-
 /**
  * Writes key files all or none, each either entirely old or entirely new, with mode 0600
  * in folders of mode 0700. Every file is written (and flushed) beside its place first, and
@@ -132,24 +108,38 @@ export async function writeKeyfiles(files: KeyfileWrite[], overwrite: boolean): 
   }
 }
 
-const UNREADABLE: Record<string, string> = {
+/** Why the system refuses a key file, by error code. */
+const REFUSALS: Record<string, string> = {
   EACCES: 'permission denied (a wallet made with sudo?)',
   EPERM: 'permission denied',
   ENOTDIR: 'a file stands where a folder on this path should be (check --wallet.path)',
-  EISDIR: 'it is a folder, not a key file',
   ENAMETOOLONG: 'the path is too long (a wallet or hotkey name that long?)',
   ELOOP: 'symbolic links on this path loop',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
 }
 
-/** The system's refusal to read `path`, as a WalletError; other errors as they are. */
-function readError(path: string, error: unknown): unknown {
+/** The system's refusal to read or write `path`, as a WalletError; other errors as they are. */
+function refusal(doing: 'read' | 'write', path: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
-  const reason = code === undefined ? undefined : UNREADABLE[code]
+  const folder =
+    doing === 'read' ? 'it is a folder, not a key file' : 'a folder stands in its place'
+  const reason = code === 'EISDIR' ? folder : code === undefined ? undefined : REFUSALS[code]
   if (reason === undefined) return error
-  return new WalletError(WalletErrorCode.Unreadable, `${path}: cannot read it: ${reason}`, {
-    cause: error,
-  })
+  return doing === 'read'
+    ? new WalletError(WalletErrorCode.Unreadable, `${path}: cannot read it: ${reason}`, {
+        cause: error,
+      })
+    : new WalletError(
+        WalletErrorCode.Unwritable,
+        `${path}: cannot write it: ${reason}; nothing was written`,
+        { cause: error },
+      )
 }
+
+const readError = (path: string, error: unknown) => refusal('read', path, error)
+const writeError = (path: string, error: unknown) => refusal('write', path, error)
 
 /** Whether `path` is a folder, or a link to one. */
 export async function isFolder(path: string): Promise<boolean> {
