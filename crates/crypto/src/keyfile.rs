@@ -294,14 +294,15 @@ pub fn password_from_env_value(variable: &str, value: &str) -> Option<Zeroizing<
     ))
 }
 
-/// The name of the variable bittensor-wallet looks in for a keyfile's password.
+/// The name of the variable bittensor-wallet looks in for a keyfile's password. Letters are
+/// upper-cased as Unicode defines it (`é` to `É`, `ß` to `SS`), as bittensor-wallet does.
 pub fn password_env_name(keyfile_path: &str) -> String {
     let mut name = String::from("BT_PW_");
     for c in keyfile_path.chars() {
-        name.push(match c {
-            '/' | '\\' | '.' => '_',
-            c => c.to_ascii_uppercase(),
-        });
+        match c {
+            '/' | '\\' | '.' => name.push('_'),
+            c => name.extend(c.to_uppercase()),
+        }
     }
     name
 }

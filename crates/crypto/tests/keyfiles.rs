@@ -150,6 +150,15 @@ fn env_passwords_follow_btwallet() {
     // bittensor-wallet names the variable after the tilde-expanded path.
     let name = keyfile::password_env_name("/home/miner/.bittensor/wallets/default/coldkey");
     assert_eq!(name, "BT_PW__HOME_MINER__BITTENSOR_WALLETS_DEFAULT_COLDKEY");
+    // Upper-cased as Unicode does, as bittensor-wallet 4.0.1 names them.
+    assert_eq!(
+        keyfile::password_env_name("ué/p/coldkey"),
+        "BT_PW_UÉ_P_COLDKEY"
+    );
+    assert_eq!(
+        keyfile::password_env_name("/tmp/straße/p/coldkey"),
+        "BT_PW__TMP_STRASSE_P_COLDKEY"
+    );
     let password = b"hunter2";
     let encoded: Vec<u8> = password
         .iter()

@@ -16,6 +16,8 @@ export interface WalletLocation {
 
 export interface ResolvedLocation {
   root: string
+  /** The folder as given, `~` expanded but not made absolute: bittensor-wallet's spelling. */
+  givenRoot: string
   name: string
   hotkey: string
 }
@@ -54,6 +56,7 @@ export function resolveLocation(
   }
   return {
     root: resolve(expandHome(path)),
+    givenRoot: expandHome(path),
     name: checkName('name', location.name ?? env.BT_WALLET_NAME ?? DEFAULT_NAME),
     hotkey: checkName('hotkey', location.hotkey ?? env.BT_WALLET_HOTKEY ?? DEFAULT_NAME),
   }

@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { toHex } from '@taokit/core'
 import {
   encryptKeyfile,
@@ -114,10 +114,12 @@ export class Wallet {
   readonly name: string
   readonly hotkeyName: string
   readonly #env: NodeJS.ProcessEnv
+  readonly #givenRoot: string
 
   constructor(location: WalletLocation = {}, env: NodeJS.ProcessEnv = process.env) {
     const resolved: ResolvedLocation = resolveLocation(location, env)
     this.root = resolved.root
+    this.#givenRoot = resolved.givenRoot
     this.name = resolved.name
     this.hotkeyName = resolved.hotkey
     this.#env = env
@@ -323,6 +325,21 @@ export class Wallet {
     )
   }
 
+  /**
+   * bittensor-wallet's `BT_PW_` password for the key file at `path`. Its variable is named
+   * after the path as the wallet folder was given (`rel/w/coldkey`, not the absolute path),
+   * so that spelling is tried first.
+   */
+  #passwordFromEnv(path: string): Uint8Array | undefined {
+    const rest = relative(this.root, path)
+    const given = this.#givenRoot
+    const asGiven = given.endsWith('/') ? `${given}${rest}` : `${given}/${rest}`
+    return (
+      keyfilePasswordFromEnv(asGiven, this.#env) ??
+      (asGiven === path ? undefined : keyfilePasswordFromEnv(path, this.#env))
+    )
+  }
+
   async #checkFree(paths: string[], overwrite: boolean): Promise<void> {
     if (!overwrite) await ensureAbsent(paths)
   }
@@ -354,7 +371,7 @@ export class Wallet {
     if (keyfileFormat(bytes) === 'nacl') {
       const password =
         options.password === undefined
-          ? keyfilePasswordFromEnv(path, this.#env)
+          ? this.#passwordFromEnv(path)
           : await readPassword(options.password, `Password to unlock the ${what}: `, this.#env)
       if (password === undefined) {
         throw new WalletError(

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { KeyfileKey, Keypair, readKeyfile } from '@taokit/keys'
 import { argon2Timeout, describeWithShared, readSharedJson, sharedPath } from '@taokit/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -223,6 +223,25 @@ describeWithShared('reading existing wallets', () => {
         new Wallet({ path: wallets, name: 'bt-test-wallet' }, {}).unlockColdkey(),
       )
       expect(none.code).toBe('WALLET_PASSWORD_REQUIRED')
+    },
+    SLOW,
+  )
+
+  it(
+    'finds the BT_PW_ variable bittensor-wallet names after a relative path and a non-ASCII name',
+    async () => {
+      // As bittensor-wallet 4.0.1 names it: the path as given, upper-cased as Unicode does.
+      const given = relative(process.cwd(), root)
+      const wallet = new Wallet({ path: given, name: 'straße' })
+      await wallet.regenerateColdkey({ words: 12 }, { password: 'pw' })
+      const variable = `BT_PW_${`${given}/straße/coldkey`.replace(/[/.]/g, '_').toUpperCase()}`
+      expect(variable).toContain('STRASSE_COLDKEY')
+      const xored = Buffer.from('pw').map(
+        (byte, i) => byte ^ variable.charCodeAt(i % variable.length),
+      )
+      const env = { [variable]: Buffer.from(xored).toString('base64') }
+      const unlocked = await new Wallet({ path: given, name: 'straße' }, env).unlockColdkey()
+      expect(unlocked.ss58).toBe((await wallet.coldkeypub()).ss58)
     },
     SLOW,
   )
