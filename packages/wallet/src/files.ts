@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import type { Dirent } from 'node:fs'
-import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises'
+import {
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rmdir,
+  stat,
+  unlink,
+} from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { WalletError, WalletErrorCode } from './errors.js'
 
@@ -37,22 +48,33 @@ export async function ensureAbsent(paths: string[]): Promise<void> {
   if (present.length > 0) throw existsError(present)
 }
 
+const MAX_NAME_BYTES = 255
+
+/** A file written beside its place, and its inode (to know it is still ours later). */
+interface Temporary {
+  path: string
+  temporary: string
+  ino: number
+}
+
 /** Writes `data` to a new file beside `path`, mode 0600, flushed to disk. */
-async function writeTemporary(path: string, data: Uint8Array): Promise<string> {
-  // Short: the name of a key file near the system's limit must still leave room for it.
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}`)
+async function writeTemporary(path: string, data: Uint8Array): Promise<Temporary> {
+  // Not derived from the key file's name: any name the file system takes leaves room for it.
+  const temporary = join(dirname(path), `.taokit-${randomBytes(4).toString('hex')}`)
   const handle = await open(temporary, 'wx', 0o600)
+  let ino: number
   try {
     await handle.chmod(0o600)
     await handle.writeFile(data)
     await handle.sync()
+    ino = (await handle.stat()).ino
   } catch (error) {
     await handle.close().catch(() => {})
     await unlink(temporary).catch(() => {})
     throw error
   }
   await handle.close()
-  return temporary
+  return { path, temporary, ino }
 }
 
 async function syncDirectory(path: string): Promise<void> {
@@ -66,45 +88,83 @@ async function syncDirectory(path: string): Promise<void> {
 
 /**
  * Writes key files all or none, each either entirely old or entirely new, with mode 0600
- * in folders of mode 0700. Every file is written (and flushed) beside its place first, and
- * only then are they moved into place, so a failure while writing (a full disk, a name too
- * long) leaves nothing behind. Without `overwrite`, nothing is written if any target
- * exists, and a file that appears meanwhile is not replaced (each new file is hard-linked
- * into place, which fails rather than clobbering, and the ones linked before are removed).
+ * in folders it creates with mode 0700. Every file is written (and flushed) beside its
+ * place first, and only then are they moved into place, so a failure while writing (a
+ * full disk, no permission) leaves nothing behind. Without `overwrite`, nothing is written
+ * if any target exists, and a file that appears meanwhile is not replaced (each new file is
+ * hard-linked into place, which fails rather than clobbering, and the ones linked before
+ * are removed if they are still ours).
  */
 export async function writeKeyfiles(files: KeyfileWrite[], overwrite: boolean): Promise<void> {
   if (!overwrite) await ensureAbsent(files.map((file) => file.path))
-  const written: { path: string; temporary: string }[] = []
-  const discard = () =>
-    Promise.all(written.map(({ temporary }) => unlink(temporary).catch(() => {})))
+  // What would fail a move after others were replaced: a folder where a key file should go,
+  // or a name longer than file systems take (255 bytes).
+  for (const { path } of files) {
+    const refused = (code: string) => writeError(path, Object.assign(new Error(code), { code }))
+    if (Buffer.byteLength(basename(path)) > MAX_NAME_BYTES) throw refused('ENAMETOOLONG')
+    if (await isFolder(path)) throw refused('EISDIR')
+  }
+  const written: Temporary[] = []
+  const created: string[] = []
+  const discard = async () => {
+    await Promise.all(written.map(({ temporary }) => unlink(temporary).catch(() => {})))
+    // Folders made for these files, now empty again (rmdir removes no other kind).
+    for (const folder of created.reverse()) await rmdir(folder).catch(() => {})
+  }
   for (const { path, data } of files) {
     try {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-      written.push({ path, temporary: await writeTemporary(path, data) })
+      const made = await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+      if (made !== undefined) created.push(...foldersMade(made, dirname(path)))
+      written.push(await writeTemporary(path, data))
     } catch (error) {
       await discard()
       throw writeError(path, error)
     }
   }
-  const placed: string[] = []
-  for (const { path, temporary } of written) {
+  const placed: Temporary[] = []
+  for (const file of written) {
     try {
       if (overwrite) {
-        await rename(temporary, path)
+        await rename(file.temporary, file.path)
       } else {
-        await link(temporary, path)
-        await unlink(temporary)
+        await link(file.temporary, file.path)
+        await unlink(file.temporary)
       }
-      placed.push(path)
+      placed.push(file)
     } catch (error) {
-      if (!overwrite) await Promise.all(placed.map((p) => unlink(p).catch(() => {})))
+      if (!overwrite) await Promise.all(placed.map(unlinkIfOurs))
       await discard()
-      if (isCode(error, 'EEXIST')) throw existsError([path])
-      throw writeError(path, error)
+      if (isCode(error, 'EEXIST')) throw existsError([file.path])
+      if (overwrite && placed.length > 0) {
+        throw new WalletError(
+          WalletErrorCode.Unwritable,
+          `${file.path}: cannot write it (${(error as Error).message}); already replaced: ${placed.map((f) => f.path).join(', ')}`,
+          { cause: error },
+        )
+      }
+      throw writeError(file.path, error)
     }
   }
   for (const folder of new Set(files.map(({ path }) => dirname(path)))) {
     await syncDirectory(folder)
+  }
+}
+
+/** The folders `mkdir -p` made: from `first` (the first it made) down to `last`. */
+function foldersMade(first: string, last: string): string[] {
+  const folders = [first]
+  for (let folder = last; folder !== first && folder.startsWith(first); folder = dirname(folder)) {
+    folders.splice(1, 0, folder)
+  }
+  return folders
+}
+
+/** Removes a file this call linked into place, unless another writer has replaced it since. */
+async function unlinkIfOurs(file: Temporary): Promise<void> {
+  try {
+    if ((await lstat(file.path)).ino === file.ino) await unlink(file.path)
+  } catch {
+    // Gone already: nothing of ours to remove.
   }
 }
 

@@ -129,13 +129,30 @@ describe('never losing a key', () => {
     expect(notDir.code).toBe('WALLET_UNREADABLE')
     expect(notDir.message).toMatch(/a file stands where a folder/)
     // A long name the file system takes leaves room for the temporary files too.
-    await new Wallet({ path: root, name: 'ok', hotkey: 'h'.repeat(220) }).create({
+    await new Wallet({ path: root, name: 'ok', hotkey: 'h'.repeat(248) }).create({
       password: false,
     })
+    // Folders made for a wallet that was not written are removed again.
+    await expect(stat(long.path)).rejects.toMatchObject({ code: 'ENOENT' })
     for (const wallet of [long, blocked]) {
       await expect(stat(wallet.coldkeyPath)).rejects.toMatchObject({ code: 'ENOENT' })
       await expect(stat(wallet.coldkeypubPath)).rejects.toMatchObject({ code: 'ENOENT' })
     }
+  })
+
+  it('replaces nothing with overwrite when one of the files cannot be replaced', async () => {
+    const wallet = new Wallet({ path: root, name: 'w' })
+    await wallet.create({ password: false })
+    const before = await readFile(wallet.coldkeyPath)
+    await rm(wallet.hotkeyPath())
+    await mkdir(wallet.hotkeyPath())
+    const error = await errorOf(wallet.create({ password: false, overwrite: true }))
+    expect(error.code).toBe('WALLET_UNWRITABLE')
+    expect(error.message).toMatch(/a folder stands in its place; nothing was written$/)
+    expect(await readFile(wallet.coldkeyPath)).toEqual(before)
+    const tooLong = new Wallet({ path: root, name: 'w', hotkey: 'h'.repeat(250) })
+    await errorOf(tooLong.create({ password: false, overwrite: true }))
+    expect(await readFile(wallet.coldkeyPath)).toEqual(before)
   })
 
   it('refuses to encrypt a key with an empty password', async () => {
