@@ -44,8 +44,9 @@ export interface DendriteOptions {
   /** How long an idle connection stays open, in milliseconds. Default 30000. */
   keepAliveTimeoutMs?: number
   /**
-   * TCP connect timeout, in milliseconds. Default 60000: a query's deadline (408, as the SDK
-   * reports a miner that never answers) usually ends the wait first.
+   * TCP connect timeout, in milliseconds. Default 15000, above the default deadline, so a
+   * miner that drops SYNs is the SDK's 408 at the deadline. A connection attempt keeps the
+   * process alive until it ends (or `close()`), so not much longer.
    */
   connectTimeoutMs?: number
   /** Larger responses fail with 400. Default 16 MiB. */
@@ -215,7 +216,7 @@ export class Dendrite {
     const connectTimeout = checkCount(
       options.connectTimeoutMs,
       'connectTimeoutMs',
-      60_000,
+      15_000,
       MAX_TIMER_MS,
     )
     this.#maxResponseBytes = checkCount(
@@ -258,9 +259,9 @@ export class Dendrite {
   }
 
   /**
-   * undici's connector, keeping track of the sockets it is still connecting. They do not
-   * hold the process open meanwhile (a request in flight has its own timer), so a closed
-   * dendrite does not wait out `connectTimeoutMs` for a miner that drops SYNs.
+   * undici's connector, keeping track of the sockets it is still connecting, which undici's
+   * destroy() leaves to run out `connectTimeoutMs`: close() ends them, so that a closed
+   * dendrite does not keep the process alive for a miner that drops SYNs.
    */
   #connector(timeout: number): buildConnector.connector {
     const connect = buildConnector({ timeout })
@@ -271,13 +272,9 @@ export class Dendrite {
         callback,
       )
       if (!(socket instanceof Socket)) return
-      socket.unref()
       this.#connecting.add(socket)
       const settled = () => this.#connecting.delete(socket)
-      socket.once('connect', () => {
-        settled()
-        socket.ref()
-      })
+      socket.once('connect', settled)
       socket.once('close', settled)
     }
   }
