@@ -32,6 +32,32 @@ export interface Connection {
   timeoutMs: number
 }
 
+/**
+ * Resolves once the node has answered a request: polkadot-js logs every error its own
+ * start-up requests get (a refused API key, a rate limit, an endpoint that is no node) to
+ * the console, so a node that answers with errors is caught, and named, before it starts.
+ */
+async function nodeAnswers(provider: ResilientProvider): Promise<void> {
+  if (!provider.isConnected) {
+    await new Promise<void>((resolve) => {
+      const off = provider.on('connected', () => {
+        off()
+        resolve()
+      })
+    })
+  }
+  try {
+    await provider.send('system_chain', [])
+  } catch (error) {
+    if (!(error instanceof ChainError) || error.code !== ChainErrorCode.NodeError) throw error
+    throw new ChainError(
+      ChainErrorCode.NodeError,
+      `${endpointLabel(provider.endpoint)} refused to start a session: ${error.message}`,
+      { cause: error },
+    )
+  }
+}
+
 /** Opens @polkadot/api on a {@link ResilientProvider}, or fails within the deadline. */
 export async function openConnection(options: ConnectOptions): Promise<Connection> {
   const timeoutMs = options.timeoutMs ?? 15_000
@@ -49,15 +75,6 @@ export async function openConnection(options: ConnectOptions): Promise<Connectio
   ]
   const provider = new ResilientProvider({ endpoints, timeoutMs })
   await provider.connect()
-  const api = new ApiPromise({
-    provider,
-    signedExtensions: SUBTENSOR_EXTENSIONS,
-    noInitWarn: true,
-    throwOnConnect: false,
-  })
-  // polkadot-js reports a failed start on this emitter as well as on isReadyOrError; keep it
-  // from reaching the process as an unhandled 'error' event.
-  api.on('error', () => {})
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -71,19 +88,28 @@ export async function openConnection(options: ConnectOptions): Promise<Connectio
       timeoutMs,
     )
   })
+  let api: ApiPromise | undefined
   try {
+    await Promise.race([nodeAnswers(provider), deadline])
+    api = new ApiPromise({
+      provider,
+      signedExtensions: SUBTENSOR_EXTENSIONS,
+      noInitWarn: true,
+      throwOnConnect: false,
+    })
+    // polkadot-js reports a failed start on this emitter as well as on isReadyOrError; keep
+    // it from reaching the process as an unhandled 'error' event.
+    api.on('error', () => {})
     await Promise.race([api.isReadyOrError, deadline])
   } catch (error) {
     await provider.abandon()
-    await api.disconnect().catch(() => {})
+    await api?.disconnect().catch(() => {})
     throw error instanceof ChainError
       ? error
       : new ChainError(
           ChainErrorCode.Unreachable,
-          `could not start a session on ${endpointLabel(endpoints[0] ?? '')}`,
-          {
-            cause: error,
-          },
+          `could not start a session on ${endpointLabel(provider.endpoint)}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
         )
   } finally {
     clearTimeout(timer)

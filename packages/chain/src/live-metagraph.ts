@@ -93,7 +93,11 @@ export class LiveMetagraph {
     return this.#updatedAt
   }
 
-  /** Whether the last read found no such subnet: then nobody is registered on it. */
+  /**
+   * Whether the chain says the subnet no longer exists: three reads in a row without it (a
+   * node lagging behind says the same for a while), so up to three refresh periods after it
+   * was dissolved. Then nobody is registered on it.
+   */
   get isGone(): boolean {
     return this.#gone
   }

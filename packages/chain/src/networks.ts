@@ -1,3 +1,4 @@
+import { endpointLabel } from './endpoint-label.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 
 /** The Python SDK's endpoints for its network names. */
@@ -28,9 +29,11 @@ export function resolveEndpoint(network: Network, field = 'network'): string {
 }
 
 function unknownNetwork(network: string, field: string): ChainError {
+  // A URL may carry credentials: it is shown without them.
+  const shown = /[@/?]/.test(network) ? endpointLabel(network) : JSON.stringify(network)
   return new ChainError(
     ChainErrorCode.UnknownNetwork,
-    `${field}: expected one of ${Object.keys(NETWORKS).join(', ')} or a ws:// or wss:// URL, got ${JSON.stringify(network)}`,
+    `${field}: expected one of ${Object.keys(NETWORKS).join(', ')} or a ws:// or wss:// URL, got ${shown}`,
     { field },
   )
 }

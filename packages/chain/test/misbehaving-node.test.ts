@@ -99,6 +99,21 @@ describe('a node that misbehaves', () => {
   })
 })
 
+describe('a node that refuses to serve', () => {
+  it('is named with its reason in one error, and polkadot-js logs nothing', async () => {
+    const node = await fakeNode(() => ({ error: { code: -32999, message: 'Invalid API key' } }))
+    closers.push(node.close)
+    const logged = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'log')]
+    const error = (await Subtensor.connect({ network: node.url, timeoutMs: 2_000 }).catch(
+      (e: unknown) => e,
+    )) as Error & { code: string }
+    expect(error.code).toBe(ChainErrorCode.NodeError)
+    expect(error.message).toMatch(/refused to start a session: -32999: Invalid API key/)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(logged.flatMap((spy) => spy.mock.calls)).toEqual([])
+  })
+})
+
 describe('endpoints in messages', () => {
   it('show no credentials, path or query', () => {
     expect(endpointLabel('ws://127.0.0.1:9944')).toBe('ws://127.0.0.1:9944')
@@ -117,5 +132,10 @@ describe('endpoints in messages', () => {
     }).catch((e: unknown) => e)) as Error
     expect(error.message).toContain('ws://127.0.0.1:1/…?…')
     expect(error.message).not.toMatch(/hunter2|SECRET|operator/)
+    const notWs = (await Subtensor.connect({
+      network: 'https://operator:hunter2@rpc.example.com/v1/KEY123?apikey=SECRET',
+    }).catch((e: unknown) => e)) as Error
+    expect(notWs.message).toContain('got https://rpc.example.com/…?…')
+    expect(notWs.message).not.toMatch(/hunter2|SECRET|KEY123/)
   })
 })
