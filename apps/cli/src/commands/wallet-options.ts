@@ -9,7 +9,7 @@ import {
   type WalletLocation,
 } from '@taokit/wallet'
 import type { Command } from 'commander'
-import { UsageError } from '../errors.js'
+import { UsageError, withOptionNames } from '../errors.js'
 import type { Output } from '../io.js'
 import { ask, askNewPassword, canPrompt } from '../prompt.js'
 import { parseAddress } from './chain-options.js'
@@ -82,6 +82,12 @@ export function addPasswordOptions(command: Command): Command {
     .option('--password-env <variable>', 'read the password from this environment variable')
 }
 
+/** The options a wallet error's password fields stand for, as the user typed them. */
+export function passwordOptionNames(options: PasswordOptions): Record<string, string> {
+  const used = options.passwordEnv !== undefined ? '--password-env' : '--password-file'
+  return { password: used, passwordFile: '--password-file' }
+}
+
 /**
  * The password source the options name, else a terminal prompt (twice for a new
  * password), else undefined.
@@ -149,7 +155,14 @@ export async function secretOf(
   if (options.mnemonic !== undefined && options.seed !== undefined) {
     throw new UsageError('give one of --mnemonic and --seed, not both', 'mnemonic')
   }
-  if (options.seed === '-') return { seed: readFileSync(0, 'utf8').trim() }
+  if (options.seed === '-') {
+    // On a terminal, typed input would be echoed: ask for it hidden instead.
+    const seed = canPrompt()
+      ? await ask('Seed (0x hex): ', { hidden: true })
+      : readFileSync(0, 'utf8')
+    if (seed.trim() === '') throw new UsageError('--seed: standard input was empty', 'seed')
+    return { seed: seed.trim() }
+  }
   if (options.seed !== undefined) return { seed: options.seed }
   let mnemonic = options.mnemonic
   if (mnemonic === '-') mnemonic = readFileSync(0, 'utf8')
@@ -216,7 +229,9 @@ export async function signerFrom(
     onDeriving: () => notice?.(`unlocking the ${key} (this takes a few seconds)…`),
   }
   try {
-    return await (key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock))
+    return await withOptionNames(passwordOptionNames(options), () =>
+      key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock),
+    )
   } catch (error) {
     if (!(error instanceof WalletError) || error.code !== WalletErrorCode.PasswordRequired) {
       throw error

@@ -11,6 +11,7 @@ import {
   addWalletOptions,
   locationOf,
   type PasswordOptions,
+  passwordOptionNames,
   passwordSource,
   type SecretOptions,
   secretOf,
@@ -128,11 +129,13 @@ export function registerWallet(program: Command, out: Output): void {
   ).action(async (options: CommonOptions & { nWords: string; usePassword?: boolean }) => {
     const target = walletAt(options)
     const password = newKeyPassword(options, 'coldkey')
-    const { coldkey, hotkey } = await target.create({
-      words: Number(options.nWords) as MnemonicWords,
-      password,
-      overwrite: options.overwrite === true,
-    })
+    const { coldkey, hotkey } = await withOptionNames(passwordOptionNames(options), () =>
+      target.create({
+        words: Number(options.nWords) as MnemonicWords,
+        password,
+        overwrite: options.overwrite === true,
+      }),
+    )
     const encrypted = password !== false
     if (options.json === true) {
       out.stdout(
@@ -178,7 +181,8 @@ export function registerWallet(program: Command, out: Output): void {
     const target = walletAt(options)
     const secret = await secretOf(options)
     const password = newKeyPassword(options, 'coldkey')
-    const created = await withOptionNames(SECRET_OPTIONS, () =>
+    const names = { ...SECRET_OPTIONS, ...passwordOptionNames(options) }
+    const created = await withOptionNames(names, () =>
       target.regenerateColdkey(secret, { password, overwrite: options.overwrite === true }),
     )
     reportKey(
@@ -202,7 +206,8 @@ export function registerWallet(program: Command, out: Output): void {
     const target = walletAt(options)
     const secret = await secretOf(options)
     const password = options.usePassword === true ? newKeyPassword(options, 'hotkey') : false
-    const created = await withOptionNames(SECRET_OPTIONS, () =>
+    const names = { ...SECRET_OPTIONS, ...passwordOptionNames(options) }
+    const created = await withOptionNames(names, () =>
       target.regenerateHotkey(secret, { password, overwrite: options.overwrite === true }),
     )
     reportKey(
