@@ -60,6 +60,28 @@ it('names the option behind a wallet, password or URI the CLI cannot use', async
   }
 })
 
+it('names the environment variable a bad wallet setting came from', async () => {
+  const saved = { ...process.env }
+  try {
+    for (const [variable, value] of [
+      ['BT_WALLET_NAME', 'a/b'],
+      ['BT_WALLET_HOTKEY', '..'],
+      ['BT_WALLET_PATH', ''],
+    ] as const) {
+      process.env = { ...saved, [variable]: value }
+      const result = await cli('axon', 'serve', '--port', '0', '--quiet')
+      expect({ variable, code: result.code }).toEqual({ variable, code: 2 })
+      expect(result.stderr).toMatch(new RegExp(`^taokit: ${variable}: expected a`))
+    }
+    // An option still wins over the variable, and is the one named.
+    process.env = { ...saved, BT_WALLET_NAME: 'fine' }
+    const result = await cli('axon', 'serve', '--port', '0', '--quiet', '--wallet.name', '..')
+    expect(result.stderr).toMatch(/^taokit: --wallet\.name: expected a name/)
+  } finally {
+    process.env = saved
+  }
+})
+
 it(
   'says so while an encrypted key unlocks, and nothing for a plain one',
   async () => {

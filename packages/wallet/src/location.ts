@@ -50,14 +50,29 @@ export function resolveLocation(
   location: WalletLocation,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedLocation {
-  const path = location.path ?? env.BT_WALLET_PATH ?? DEFAULT_WALLET_PATH
-  if (typeof path !== 'string' || path.length === 0) {
-    throw invalidInput('path', 'a folder for wallets')
+  const path = chosen('path', location.path, env, 'BT_WALLET_PATH', DEFAULT_WALLET_PATH)
+  if (typeof path.value !== 'string' || path.value.length === 0) {
+    throw invalidInput(path.field, 'a folder for wallets')
   }
+  const name = chosen('name', location.name, env, 'BT_WALLET_NAME', DEFAULT_NAME)
+  const hotkey = chosen('hotkey', location.hotkey, env, 'BT_WALLET_HOTKEY', DEFAULT_NAME)
   return {
-    root: resolve(expandHome(path)),
-    givenRoot: expandHome(path),
-    name: checkName('name', location.name ?? env.BT_WALLET_NAME ?? DEFAULT_NAME),
-    hotkey: checkName('hotkey', location.hotkey ?? env.BT_WALLET_HOTKEY ?? DEFAULT_NAME),
+    root: resolve(expandHome(path.value)),
+    givenRoot: expandHome(path.value),
+    name: checkName(name.field, name.value),
+    hotkey: checkName(hotkey.field, hotkey.value),
   }
+}
+
+/** A setting and where it came from, so that an error names what the user set. */
+function chosen(
+  field: string,
+  given: string | undefined,
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  fallback: string,
+): { field: string; value: string } {
+  if (given !== undefined) return { field, value: given }
+  const fromEnv = env[variable]
+  return fromEnv === undefined ? { field, value: fallback } : { field: variable, value: fromEnv }
 }
