@@ -47,6 +47,7 @@ import { ReplayGuard } from './replay-guard.js'
 import { Deadline, SynapseForwardContext, VerifiedEpistulaRequest } from './request-context.js'
 import { SignatureBatcher } from './signature-batch.js'
 import {
+  areSendableHeaders,
   discardChunks,
   isSendableHead,
   isStreamBody,
@@ -1041,6 +1042,9 @@ export class Axon {
         const headers = withDefaultType(out.headers, 'text/event-stream')
         const status = out.status ?? 200
         return this.#stream(request, reply, { status, headers, chunks: out.body }, result, deadline)
+      }
+      if (out.headers !== undefined && !areSendableHeaders(out.headers)) {
+        return this.#reject(request, reply, 'forward_failed')
       }
       reply.code(out.status ?? 200)
       if (out.headers !== undefined) reply.headers(out.headers)

@@ -97,6 +97,11 @@ function drained(response: ServerResponse, connection: Socket): Promise<void> {
 export function isSendableHead(status: number, headers: Record<string, string>): boolean {
   if (!Number.isInteger(status) || status < 200 || status > 999) return false
   if (status === 204 || status === 304) return false
+  return areSendableHeaders(headers)
+}
+
+/** Whether node can send these headers (it throws on a bad name or value while sending). */
+export function areSendableHeaders(headers: Record<string, string>): boolean {
   try {
     for (const [name, value] of Object.entries(headers)) {
       validateHeaderName(name)

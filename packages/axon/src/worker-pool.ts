@@ -42,6 +42,8 @@ interface Slot {
   id: number
   /** It said it was ready, or answered a task: its script loaded. */
   ready: boolean
+  /** It answered a task: its script works, at least for a while. */
+  served: boolean
 }
 
 type Reply =
@@ -51,6 +53,8 @@ type Reply =
 
 /** The reply when a task's result cannot be structured-cloned (its text is not repeated). */
 const UNCLONEABLE_RESULT = 'the result cannot be copied out of the worker thread'
+/** The reply when a task threw a value that cannot be made text (`Object.create(null)`). */
+const NO_TEXT = 'the task failed with a value that has no text'
 
 const LOOP = `
 const { parentPort } = require('node:worker_threads')
@@ -59,7 +63,9 @@ parentPort.on('message', async ({ id, input }) => {
   try {
     value = await fn(input)
   } catch (error) {
-    parentPort.postMessage({ id, ok: false, error: String(error && error.message || error) })
+    let text = ${JSON.stringify(NO_TEXT)}
+    try { text = String(error && error.message || error) } catch {}
+    parentPort.postMessage({ id, ok: false, error: text })
     return
   }
   try {
@@ -71,8 +77,10 @@ parentPort.on('message', async ({ id, input }) => {
 parentPort.postMessage({ ready: true })`
 
 /**
- * Workers dying before they were ready this many times in a row close the pool instead of
- * respawning forever: the script itself fails (under load as when idle).
+ * Workers dying this many times in a row before they served a task, either before they were
+ * ready or while idle, close the pool instead of respawning forever: the script itself fails
+ * (under load as when idle, at load or in a later step such as loading a model). A death
+ * during a task is the task's, and does not count.
  */
 const MAX_EARLY_DEATHS = 3
 
@@ -94,6 +102,7 @@ export class WorkerPool<I = unknown, O = unknown> {
    */
   constructor(script: string | URL | { source: string }, options: WorkerPoolOptions = {}) {
     const { resourceLimits } = options
+    if (resourceLimits !== undefined) checkResourceLimits(resourceLimits)
     const limits = resourceLimits === undefined ? {} : { resourceLimits }
     this.#create =
       typeof script === 'object' && 'source' in script
@@ -154,19 +163,25 @@ export class WorkerPool<I = unknown, O = unknown> {
   }
 
   #spawn(): Slot {
-    const slot: Slot = { worker: this.#create(), task: undefined, id: -1, ready: false }
+    const slot: Slot = {
+      worker: this.#create(),
+      task: undefined,
+      id: -1,
+      ready: false,
+      served: false,
+    }
     slot.worker.on('message', (reply: Reply | null) => {
       // Anything else a task posts is not the protocol's, and is ignored.
       if (reply === null || typeof reply !== 'object') return
       if ('ready' in reply) {
         slot.ready = true
-        this.#earlyDeaths = 0
         return
       }
       const task = slot.task
       if (task === undefined || reply.id !== slot.id) return
       slot.task = undefined
       slot.ready = true
+      slot.served = true
       this.#earlyDeaths = 0
       if (reply.ok) task.resolve(reply.value)
       else task.reject(new AxonError(AxonErrorCode.WorkerFailed, reply.error))
@@ -179,11 +194,12 @@ export class WorkerPool<I = unknown, O = unknown> {
     return slot
   }
 
-  /** `scriptsFault`: whether a death before the worker was ready counts against the script. */
+  /** `scriptsFault`: whether an early death (see MAX_EARLY_DEATHS) counts against the script. */
   #replace(slot: Slot, cause: unknown, scriptsFault = true): void {
     const index = this.#slots.indexOf(slot)
     if (index < 0) return
     const task = slot.task
+    const early = !slot.served && (!slot.ready || task === undefined)
     slot.task = undefined
     if (this.#closed) {
       // Terminated by close(): neither the task's failure nor the script's.
@@ -192,11 +208,11 @@ export class WorkerPool<I = unknown, O = unknown> {
       return
     }
     task?.reject(new AxonError(AxonErrorCode.WorkerFailed, 'the worker failed', { cause }))
-    if (scriptsFault && !slot.ready) this.#earlyDeaths++
+    if (scriptsFault && early) this.#earlyDeaths++
     if (this.#earlyDeaths >= MAX_EARLY_DEATHS) {
       this.#broken = new AxonError(
         AxonErrorCode.WorkerFailed,
-        `the pool's workers keep dying before they are ready (${MAX_EARLY_DEATHS} in a row); it is closed`,
+        `the pool's workers keep dying before they serve a task (${MAX_EARLY_DEATHS} in a row); it is closed`,
         { cause },
       )
       this.#slots.splice(index, 1)
@@ -204,10 +220,17 @@ export class WorkerPool<I = unknown, O = unknown> {
       return
     }
     slot.worker.removeAllListeners()
+    // An error it posted before it was let go still arrives, and a Worker with no 'error'
+    // listener throws it into the process.
+    slot.worker.on('error', ignore)
     void slot.worker.terminate()
     const fresh = this.#spawn()
     this.#slots[index] = fresh
-    this.#next(fresh)
+    // After the current turn: one signal may abandon many tasks at once, and the queued ones
+    // must leave the queue before the next is handed over (and its worker replaced too).
+    queueMicrotask(() => {
+      if (fresh.task === undefined && this.#slots.includes(fresh)) this.#next(fresh)
+    })
   }
 
   #next(slot: Slot): void {
@@ -223,12 +246,7 @@ export class WorkerPool<I = unknown, O = unknown> {
     try {
       slot.worker.postMessage({ id: this.#seq, input: task.input })
     } catch {
-      // Without the clone error as cause: its message quotes the input.
-      task.reject(
-        new AxonError(AxonErrorCode.InvalidInput, 'input: cannot be copied to a worker thread', {
-          field: 'input',
-        }),
-      )
+      task.reject(cannotCopyInput())
       this.#next(slot)
       return
     }
@@ -275,11 +293,18 @@ export class WorkerPool<I = unknown, O = unknown> {
         reject: settle(reject),
         signal,
       }
-      signal?.addEventListener('abort', onAbort, { once: true })
       const idle = this.#slots.find((slot) => slot.task === undefined)
-      if (idle !== undefined) return this.#dispatch(idle, task)
-      if (this.#queue.length >= this.#maxQueue) {
+      if (idle === undefined && this.#queue.length >= this.#maxQueue) {
         reject(new AxonError(AxonErrorCode.WorkerFailed, 'the pool queue is full'))
+        return
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      if (idle !== undefined) return this.#dispatch(idle, task)
+      try {
+        // Copied now, as a task handed over at once is: a change after run() is not seen.
+        task.input = structuredClone(input)
+      } catch {
+        task.reject(cannotCopyInput())
         return
       }
       this.#queue.push(task)
@@ -305,6 +330,39 @@ export class WorkerPool<I = unknown, O = unknown> {
   }
 }
 
+function ignore(): void {}
+
+/** Without the clone error as cause: its message quotes the input. */
+function cannotCopyInput(): AxonError {
+  return new AxonError(AxonErrorCode.InvalidInput, 'input: cannot be copied to a worker thread', {
+    field: 'input',
+  })
+}
+
+const RESOURCE_LIMITS = [
+  'maxOldGenerationSizeMb',
+  'maxYoungGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+] as const
+
+/** node ignores a misspelt or non-numeric limit, which would leave the worker unbounded. */
+function checkResourceLimits(limits: unknown): void {
+  const expected = `an object of positive numbers among ${RESOURCE_LIMITS.join(', ')}`
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+    throw new AxonError(AxonErrorCode.InvalidInput, `resourceLimits: expected ${expected}`, {
+      field: 'resourceLimits',
+    })
+  }
+  for (const [key, value] of Object.entries(limits)) {
+    const known = (RESOURCE_LIMITS as readonly string[]).includes(key)
+    if (!known || typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      const field = `resourceLimits.${key}`
+      throw new AxonError(AxonErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
+    }
+  }
+}
+
 function abandoned(signal: AbortSignal | undefined): AxonError {
   return new AxonError(AxonErrorCode.WorkerFailed, 'the task was abandoned', {
     cause: signal?.reason,
@@ -322,11 +380,11 @@ export function serveTasks<I, O>(fn: (input: I) => O | Promise<O>): void {
     try {
       value = await fn(input)
     } catch (error) {
-      port.postMessage({
-        id,
-        ok: false,
-        error: error instanceof Error ? error.message : String(error),
-      })
+      let text = NO_TEXT
+      try {
+        text = error instanceof Error ? error.message : String(error)
+      } catch {}
+      port.postMessage({ id, ok: false, error: text })
       return
     }
     try {

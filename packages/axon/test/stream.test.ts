@@ -282,6 +282,9 @@ describe('a streamed answer, under a misbehaving source', () => {
     }),
   })
   axon.attachEpistula('/array', { handler: () => ({ body: ['a', 'b'] }) })
+  axon.attachEpistula('/bad-header', {
+    handler: () => ({ headers: { 'x-model': 'a\nb' }, body: 'ok' }),
+  })
   axon.attachEpistula('/busy', {
     timeoutMs: 300,
     handler: () => ({
@@ -325,6 +328,14 @@ describe('a streamed answer, under a misbehaving source', () => {
     expect(await sync.body.text()).toBe('data: a\n\ndata: b\n\n')
     const array = await postEpistula(portOf(), '/array')
     expect(await array.body.json()).toEqual(['a', 'b'])
+  })
+
+  it('answers a reply with a header node cannot send with its own fixed 500', async () => {
+    const bad = await postEpistula(portOf(), '/bad-header')
+    expect(bad.statusCode).toBe(500)
+    const text = await bad.body.text()
+    expect(text).toMatch(/^\{"message":"Internal Server Error #[0-9a-f-]{36}"\}$/)
+    expect(text).not.toMatch(/x-model|ERR_INVALID_CHAR/)
   })
 
   it('refuses a stream under a status without a body, and cuts a source that never waits', async () => {

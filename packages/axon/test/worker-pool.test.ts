@@ -1,5 +1,7 @@
+import { getEventListeners } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it, vi } from 'vitest'
-import { AxonError, WorkerPool } from '../src/index.js'
+import { AxonError, WorkerPool, type WorkerPoolOptions } from '../src/index.js'
 
 function fib(n: number): number {
   return n < 2 ? n : fib(n - 1) + fib(n - 2)
@@ -64,14 +66,14 @@ describe('WorkerPool', () => {
     const pool = WorkerPool.fromFunction((n: number) => n * 2, { size: 1 })
     try {
       const busy = pool.run(1)
-      // Queued behind a busy worker, then refused when it is handed over.
-      const queued = pool.run((() => 1) as unknown as number)
+      // Queued behind a busy worker: refused at once too.
+      const queued = pool.run((() => 1) as unknown as number).catch((error: AxonError) => error)
       await expect(pool.run((() => 1) as unknown as number)).rejects.toMatchObject({
         code: 'AXON_INVALID_INPUT',
         field: 'input',
       })
       await expect(busy).resolves.toBe(2)
-      await expect(queued).rejects.toMatchObject({ code: 'AXON_INVALID_INPUT' })
+      expect(await queued).toMatchObject({ code: 'AXON_INVALID_INPUT' })
       await expect(pool.run(21)).resolves.toBe(42)
     } finally {
       await pool.close()
@@ -84,7 +86,7 @@ describe('WorkerPool', () => {
     const refused = await pool.run(1).catch((error: AxonError) => error)
     expect(refused).toBeInstanceOf(AxonError)
     expect(refused).toMatchObject({ code: 'AXON_WORKER_FAILED' })
-    expect((refused as AxonError).message).toMatch(/keep dying before they are ready/)
+    expect((refused as AxonError).message).toMatch(/keep dying before they serve a task/)
     expect(((refused as AxonError).cause as Error).message).toBe('no model file')
   })
 
@@ -96,9 +98,39 @@ describe('WorkerPool', () => {
     // At most the first three workers' tasks fail as such; the rest are refused with why.
     const failed = outcomes.filter((message) => message === 'the worker failed')
     expect(failed.length).toBeLessThanOrEqual(3)
-    expect(outcomes.filter((m) => /keep dying before they are ready/.test(String(m))).length).toBe(
-      30 - failed.length,
+    expect(
+      outcomes.filter((m) => /keep dying before they serve a task/.test(String(m))).length,
+    ).toBe(30 - failed.length)
+  })
+
+  it('closes itself when its workers die idle after saying they are ready', async () => {
+    // serveTasks first, then a later step (a model load) that fails.
+    const script = `
+      const { parentPort } = require('node:worker_threads')
+      parentPort.on('message', () => {})
+      parentPort.postMessage({ ready: true })
+      setTimeout(() => { throw new Error('no model file') }, 5)`
+    const pool = new WorkerPool({ source: script }, { size: 2 })
+    await vi.waitFor(() => expect(pool.size).toBe(0), { timeout: 10_000 })
+    const refused = await pool.run(1).catch((error: AxonError) => error)
+    expect((refused as AxonError).message).toMatch(/keep dying before they serve a task/)
+    expect(((refused as AxonError).cause as Error).message).toBe('no model file')
+  })
+
+  it('keeps serving when tasks, not the script, kill its fresh workers', async () => {
+    const pool = WorkerPool.fromFunction(
+      (n: number) => {
+        if (n === 0) process.exit(1)
+        return n
+      },
+      { size: 1 },
     )
+    try {
+      for (let i = 0; i < 5; i++) await expect(pool.run(0)).rejects.toThrow('the worker failed')
+      await expect(pool.run(4)).resolves.toBe(4)
+    } finally {
+      await pool.close()
+    }
   })
 
   it('ignores what is not a reply, and says the pool is closed, not that it failed', async () => {
@@ -150,6 +182,89 @@ describe('WorkerPool', () => {
     }
   })
 
+  it('survives a worker that fails just as its task is abandoned', async () => {
+    const pool = WorkerPool.fromFunction(
+      (ms: number) =>
+        new Promise(() => {
+          setTimeout(() => {
+            throw new Error('crash in worker')
+          }, ms)
+        }),
+      { size: 1 },
+    )
+    try {
+      const threadId = () => pool.run(-1).catch(() => undefined)
+      await threadId()
+      const controller = new AbortController()
+      const task = pool.run(20, { signal: controller.signal }).catch((e: AxonError) => e.message)
+      // The worker's error is posted while this thread is busy, then the task is abandoned:
+      // the error reaches a worker the pool has let go (and must not reach the process).
+      const until = Date.now() + 300
+      while (Date.now() < until) {}
+      controller.abort()
+      expect(await task).toBe('the task was abandoned')
+      await sleep(300)
+      expect(pool.size).toBe(1)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('replaces only the workers that were running when one signal abandons many tasks', async () => {
+    const pool = WorkerPool.fromFunction(
+      (n: number) => (n < 0 ? require('node:worker_threads').threadId : new Promise(() => {})),
+      { size: 2 },
+    )
+    try {
+      const before = (await pool.run(-1)) as number
+      const controller = new AbortController()
+      const tasks = Array.from({ length: 60 }, () =>
+        pool.run(1, { signal: controller.signal }).catch((e: AxonError) => e.message),
+      )
+      controller.abort()
+      expect(new Set(await Promise.all(tasks))).toEqual(new Set(['the task was abandoned']))
+      // Two running workers were replaced; a thread per abandoned task would be 60.
+      const after = Math.max(...((await Promise.all([pool.run(-1), pool.run(-1)])) as number[]))
+      expect(after - before).toBeLessThanOrEqual(3)
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('copies a queued input when run() is called, as it copies one handed over at once', async () => {
+    const pool = WorkerPool.fromFunction(
+      (input: { ms: number; items: number[] }) =>
+        new Promise((resolve) => setTimeout(() => resolve(input.items.join(',')), input.ms)),
+      { size: 1 },
+    )
+    try {
+      const items = [1]
+      const first = pool.run({ ms: 50, items })
+      const queued = pool.run({ ms: 0, items })
+      items.push(2)
+      expect(await Promise.all([first, queued])).toEqual(['1', '1'])
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it('reports a thrown value without text as a task error, keeping its worker', async () => {
+    const pool = WorkerPool.fromFunction(
+      (n: number) => {
+        if (n === 0) throw Object.create(null)
+        return require('node:worker_threads').threadId
+      },
+      { size: 1 },
+    )
+    try {
+      const worker = await pool.run(1)
+      await expect(pool.run(0)).rejects.toThrow('the task failed with a value that has no text')
+      await expect(pool.run(1)).resolves.toBe(worker)
+    } finally {
+      await pool.close()
+    }
+  })
+
   it('bounds each worker by resourceLimits, replacing one that runs out', async () => {
     const pool = WorkerPool.fromFunction(
       (n: number) => {
@@ -173,6 +288,22 @@ describe('WorkerPool', () => {
     expect(() => new WorkerPool('worker.js')).toThrow(
       expect.objectContaining({ code: 'AXON_INVALID_INPUT', field: 'script' }),
     )
+  })
+
+  it('refuses resource limits node would silently ignore', () => {
+    const cases: Array<[unknown, string]> = [
+      [null, 'resourceLimits'],
+      [{ maxOldGenerationSizeMb: 'lots' }, 'resourceLimits.maxOldGenerationSizeMb'],
+      [{ maxOldGenerationSizeMB: 64 }, 'resourceLimits.maxOldGenerationSizeMB'],
+      [{ stackSizeMb: -1 }, 'resourceLimits.stackSizeMb'],
+    ]
+    for (const [resourceLimits, field] of cases) {
+      expect(() =>
+        WorkerPool.fromFunction((n: number) => n, {
+          resourceLimits: resourceLimits as NonNullable<WorkerPoolOptions['resourceLimits']>,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'AXON_INVALID_INPUT', field }))
+    }
   })
 
   it('refuses a queue bound that is not a whole number', () => {
@@ -202,6 +333,10 @@ describe('WorkerPool', () => {
     const first = pool.run(100)
     const second = pool.run(1)
     await expect(pool.run(1)).rejects.toThrow('queue is full')
+    // A refused task leaves nothing on the caller's signal.
+    const signal = new AbortController().signal
+    for (let i = 0; i < 20; i++) await expect(pool.run(1, { signal })).rejects.toThrow('full')
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0)
     await expect(first).resolves.toBe(100)
     await expect(second).resolves.toBe(1)
     await pool.close()
