@@ -106,26 +106,42 @@ function describe(value: unknown): string {
 const fail = (path: string, expected: string, value: unknown) =>
   validationError(path, `expected ${expected}, got ${describe(value)}`)
 
-// str.isspace() in Python: JS's \s plus U+001C..U+001F and U+0085, minus U+FEFF.
-function isPySpace(code: number): boolean {
-  if (code > 0x20 && code < 0x7f) return false
-  if (code === 0xfeff) return false
-  if ((code >= 0x1c && code <= 0x1f) || code === 0x85) return true
-  return /\s/.test(String.fromCharCode(code))
+// Rust's char::is_whitespace, which pydantic-core strips. CPython's int() and float() strip
+// the same set: str.isspace() without U+001C..U+001F. JS's trim() also strips U+FEFF and
+// keeps U+0085.
+const RUST_SPACE = '\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const RUST_TRIM = new RegExp(`^[${RUST_SPACE}]+|[${RUST_SPACE}]+$`, 'g')
+
+function rustTrim(text: string): string {
+  return text.replace(RUST_TRIM, '')
 }
 
-/** `text.strip()` with Python's idea of whitespace. */
-function pyStrip(text: string): string {
-  let start = 0
-  let end = text.length
-  while (start < end && isPySpace(text.charCodeAt(start))) start++
-  while (end > start && isPySpace(text.charCodeAt(end - 1))) end--
-  return text.slice(start, end)
+const DECIMAL_DIGIT = /\p{Nd}/u
+const DECIMAL_DIGITS = /\p{Nd}/gu
+
+/** A decimal digit's value: Unicode encodes each script's digits as a run of 0 to 9. */
+function digitValue(digit: string): number {
+  let code = digit.codePointAt(0)!
+  let value = 0
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(code - 1))) {
+    code--
+    value++
+  }
+  return value % 10
+}
+
+/** CPython's int() and float() read any script's decimal digits ('٣' is 3). */
+function asciiDigits(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  if (!/[^\x00-\x7f]/.test(text)) return text
+  return text.replace(DECIMAL_DIGITS, (digit) =>
+    /[0-9]/.test(digit) ? digit : String(digitValue(digit)),
+  )
 }
 
 /** Python's `int(text)` for base 10 (whitespace, a sign and single underscores allowed). */
 export function parsePyInt(text: string): bigint | undefined {
-  const t = pyStrip(text)
+  const t = rustTrim(asciiDigits(text))
   if (!/^[+-]?[0-9]+(?:_[0-9]+)*$/.test(t)) return undefined
   return BigInt(t.replaceAll('_', ''))
 }
@@ -136,7 +152,7 @@ const PY_SPECIAL_FLOAT = /^([+-]?)(inf|infinity|nan)$/i
 
 /** Python's `float(text)`: decimal or exponent forms, `inf`, `infinity`, `nan`. */
 export function parsePyFloat(text: string): number | undefined {
-  const t = pyStrip(text)
+  const t = rustTrim(asciiDigits(text))
   const special = PY_SPECIAL_FLOAT.exec(t)
   if (special !== null) {
     if (special[2]!.toLowerCase() === 'nan') return Number.NaN
@@ -146,17 +162,31 @@ export function parsePyFloat(text: string): number | undefined {
   return Number(t.replaceAll('_', ''))
 }
 
+const RUST_FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/
+const RUST_SPECIAL_FLOAT = /^[+-]?(?:inf|infinity|nan)$/i
+
+/** Rust's `f64::from_str`, which pydantic-core parses with (no whitespace, no underscores). */
+function parseRustFloat(text: string): number | undefined {
+  if (RUST_FLOAT.test(text)) return Number(text)
+  if (!RUST_SPECIAL_FLOAT.test(text)) return undefined
+  if (/nan/i.test(text)) return Number.NaN
+  return text.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+}
+
+/**
+ * pydantic's float from a string: the trimmed text as Rust parses it, else the text as given
+ * without its underscores, unless one leads, trails or is doubled ('1_e5' and 'i_nf' pass,
+ * ' 1_0' does not).
+ */
+export function parsePydanticFloat(text: string): number | undefined {
+  const direct = parseRustFloat(rustTrim(text))
+  if (direct !== undefined || !text.includes('_')) return direct
+  if (text.startsWith('_') || text.endsWith('_') || text.includes('__')) return undefined
+  return parseRustFloat(text.replaceAll('_', ''))
+}
+
 const I64_MIN = -(2n ** 63n)
 const I64_MAX = 2n ** 63n - 1n
-
-// Rust's char::is_whitespace, which pydantic-core strips: JS's trim() also strips U+FEFF
-// and keeps U+0085.
-const RUST_SPACE = '\\t-\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
-const RUST_TRIM = new RegExp(`^[${RUST_SPACE}]+|[${RUST_SPACE}]+$`, 'g')
-
-function rustTrim(text: string): string {
-  return text.replace(RUST_TRIM, '')
-}
 
 /** pydantic's lax `int`: ints, bools, integral floats, and strings of an int (or `N.000`). */
 export function coercePyInt(value: unknown, path: string): bigint {
@@ -193,12 +223,16 @@ export function coercePyFloat(value: unknown, path: string): number {
   switch (typeof value) {
     case 'number':
       return value
-    case 'bigint':
-      return Number(value)
+    case 'bigint': {
+      const float = Number(value)
+      // Python refuses to round an int past the largest float to infinity.
+      if (!Number.isFinite(float)) throw validationError(path, 'int too large to convert to float')
+      return float
+    }
     case 'boolean':
       return value ? 1 : 0
     case 'string': {
-      const parsed = parsePyFloat(value)
+      const parsed = parsePydanticFloat(value)
       if (parsed === undefined) {
         throw validationError(path, 'expected a valid number, unable to parse string as a number')
       }

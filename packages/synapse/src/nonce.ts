@@ -100,9 +100,26 @@ function atOrBelow(nonce: bigint, bound: bigint | number): boolean {
   return nonce <= BigInt(Math.floor(bound))
 }
 
+/**
+ * Python's `int / int`: the quotient rounded once. `Number(n) / d` rounds twice once `n`
+ * passes 2^53, which changes the last digits a message shows.
+ */
+function trueDivide(n: bigint, d: bigint): number {
+  if (d < 0n) return trueDivide(-n, -d)
+  if (n < 0n) return -trueDivide(-n, d)
+  if (n === 0n) return 0
+  // A quotient of about 62 bits, with a sticky bit for a remainder: one rounding to 53.
+  const shift = 62 - (n.toString(2).length - d.toString(2).length)
+  const scaled = shift >= 0 ? n << BigInt(shift) : n
+  const divisor = shift >= 0 ? d : d << BigInt(-shift)
+  const quotient = scaled / divisor
+  const sticky = scaled % divisor === 0n ? 0n : 1n
+  return Number(quotient | sticky) * 2 ** -shift
+}
+
 function staleMessage(nowNs: bigint, timeout: number | null, nonce: bigint): string {
   const seconds = timeout ?? 0
-  const diff = Number(nowNs - nonce) / NS_PER_SECOND
+  const diff = trueDivide(nowNs - nonce, BigInt(NS_PER_SECOND))
   const allowed =
     seconds === 0
       ? Number(ALLOWED_DELTA_NS) / NS_PER_SECOND

@@ -129,6 +129,25 @@ describe('declaring a synapse', () => {
     }
   })
 
+  it('reads a float from a string as pydantic does, and an int past the floats as it refuses', () => {
+    const F = defineSynapse('F', { v: field.float() })
+    const read = (json: string) => F.fromJson(`{"v": ${json}}`).v
+    // pydantic-core: Rust's float syntax after trimming, else the untrimmed text without
+    // its underscores, unless one leads, trails or is doubled.
+    expect(read('"1_e5"')).toBe(100000)
+    expect(read('"+_1"')).toBe(1)
+    expect(read('"i_nf"')).toBe(Number.POSITIVE_INFINITY)
+    expect(read('"\u00a01.5"')).toBe(1.5)
+    expect(read('"5.e3"')).toBe(5000)
+    // The largest int that rounds to a finite float, and the first that does not.
+    expect(read(String(2n ** 1024n - 2n ** 970n - 1n))).toBe(Number.MAX_VALUE)
+    for (const bad of ['" 1_0"', '"_1"', '"1__0"', '"\u001c1.5"', '"1.5\u001f"', '"٣"', '".e1"']) {
+      expect(() => read(bad), bad).toThrow(SynapseError)
+    }
+    expect(() => read(String(2n ** 1024n - 2n ** 970n))).toThrow(/int too large to convert/)
+    expect(() => read(`1${'0'.repeat(400)}`)).toThrow(/int too large to convert/)
+  })
+
   it('reads only its own keys from JSON, as Cls(**body) does', () => {
     expect([...Dummy.keys]).toEqual([...BASE_FIELDS, 'dummy_input', 'dummy_output'])
     const junk = `[${'{}, '.repeat(1000)}{}]`
@@ -175,6 +194,13 @@ describe('declaring a synapse', () => {
       version: 1,
       process_time: 0.5,
     })
+    // int() and float(): any script's decimal digits; str.isspace() but U+001C..U+001F.
+    const cast = (nonce: string, process_time = '0') =>
+      Dummy.parse({ dummy_input: 1, dendrite: { nonce, process_time } }).dendrite
+    expect(cast('\u0663', '\u0661.\u0665')).toMatchObject({ nonce: 3n, process_time: 1.5 })
+    expect(cast('1\u{1d7d5}\u0085')).toMatchObject({ nonce: 17n })
+    expect(() => cast('\u001c7')).toThrow(SynapseError)
+    expect(() => cast('7', '1.5\u001f')).toThrow(SynapseError)
   })
 
   it('refuses declarations the protocol cannot carry', () => {

@@ -294,6 +294,15 @@ describe('nonce rules', () => {
     expect(!verdict.ok && verdict.message).toBe(
       'Nonce is too old: acceptable delta is 16.00 seconds but request was 20.12 seconds old',
     )
+    // int / int rounds once in Python; a nanosecond count past 2^53 must not round twice.
+    const ancient = checkNonce({
+      nonce: 1795830000000000000n - 276568387246098241476862n,
+      version: 10002000,
+      timeout: 12,
+      stored: undefined,
+      nowNs: 1795830000000000000n,
+    })
+    expect(!ancient.ok && ancient.message).toMatch(/was 276568387246098\.25 seconds old$/)
   })
 
   it('prunes forgotten pairs below a bound', () => {
