@@ -44,6 +44,8 @@ interface Slot {
   ready: boolean
   /** It answered a task: its script works, at least for a while. */
   served: boolean
+  /** What it threw, kept for its 'exit', which comes after the messages it posted. */
+  failure: unknown
 }
 
 type Reply =
@@ -106,7 +108,7 @@ export class WorkerPool<I = unknown, O = unknown> {
     const limits = resourceLimits === undefined ? {} : { resourceLimits }
     this.#create =
       typeof script === 'object' && 'source' in script
-        ? () => new Worker(script.source, { eval: true, ...limits })
+        ? () => new Worker(script.source, { eval: true, execArgv: commonJsExecArgv(), ...limits })
         : () => new Worker(script, limits)
     const maxQueue = options.maxQueue ?? 1024
     if (!Number.isSafeInteger(maxQueue) || maxQueue < 0) {
@@ -169,6 +171,7 @@ export class WorkerPool<I = unknown, O = unknown> {
       id: -1,
       ready: false,
       served: false,
+      failure: undefined,
     }
     slot.worker.on('message', (reply: Reply | null) => {
       // Anything else a task posts is not the protocol's, and is ignored.
@@ -187,8 +190,12 @@ export class WorkerPool<I = unknown, O = unknown> {
       else task.reject(new AxonError(AxonErrorCode.WorkerFailed, reply.error))
       this.#next(slot)
     })
-    slot.worker.on('error', (error) => this.#replace(slot, error))
-    slot.worker.on('exit', () => this.#replace(slot, new Error('worker exited')))
+    // 'error' can arrive before messages the worker posted earlier (its 'ready' among them),
+    // so the death is judged on 'exit', which comes after them.
+    slot.worker.on('error', (error) => {
+      slot.failure ??= error
+    })
+    slot.worker.on('exit', () => this.#replace(slot, slot.failure ?? new Error('worker exited')))
     // Idle workers must not keep the process alive.
     slot.worker.unref()
     return slot
@@ -226,14 +233,17 @@ export class WorkerPool<I = unknown, O = unknown> {
     void slot.worker.terminate()
     const fresh = this.#spawn()
     this.#slots[index] = fresh
-    // After the current turn: one signal may abandon many tasks at once, and the queued ones
-    // must leave the queue before the next is handed over (and its worker replaced too).
-    queueMicrotask(() => {
+    // Once the timers and callbacks of this turn have run: one signal, or several timeouts
+    // at once, may abandon many tasks, and the queued ones must leave the queue before the
+    // next is handed over (and its new worker replaced in turn). run() queues behind it.
+    setImmediate(() => {
       if (fresh.task === undefined && this.#slots.includes(fresh)) this.#next(fresh)
     })
   }
 
   #next(slot: Slot): void {
+    // A closed pool hands nothing over, and must not unref a worker close() waits for.
+    if (this.#closed) return
     const task = this.#queue.shift()
     if (task === undefined) {
       slot.worker.unref()
@@ -293,7 +303,9 @@ export class WorkerPool<I = unknown, O = unknown> {
         reject: settle(reject),
         signal,
       }
-      const idle = this.#slots.find((slot) => slot.task === undefined)
+      // A free worker takes a task at once only when none is waiting before it.
+      const idle =
+        this.#queue.length === 0 ? this.#slots.find((slot) => slot.task === undefined) : undefined
       if (idle === undefined && this.#queue.length >= this.#maxQueue) {
         reject(new AxonError(AxonErrorCode.WorkerFailed, 'the pool queue is full'))
         return
@@ -332,6 +344,23 @@ export class WorkerPool<I = unknown, O = unknown> {
 
 function ignore(): void {}
 
+const MODULE_TYPE_FLAGS = ['--input-type', '--experimental-default-type']
+
+/**
+ * The parent's node flags without those that would make the worker's source an ES module:
+ * it is CommonJS (its loop and `fn` may `require`), whatever the parent runs as.
+ */
+function commonJsExecArgv(): string[] {
+  const kept: string[] = []
+  const flags = process.execArgv
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!
+    if (MODULE_TYPE_FLAGS.includes(flag)) i++
+    else if (!MODULE_TYPE_FLAGS.some((name) => flag.startsWith(`${name}=`))) kept.push(flag)
+  }
+  return kept
+}
+
 /** Without the clone error as cause: its message quotes the input. */
 function cannotCopyInput(): AxonError {
   return new AxonError(AxonErrorCode.InvalidInput, 'input: cannot be copied to a worker thread', {
@@ -346,19 +375,28 @@ const RESOURCE_LIMITS = [
   'stackSizeMb',
 ] as const
 
-/** node ignores a misspelt or non-numeric limit, which would leave the worker unbounded. */
+/**
+ * node ignores a misspelt limit, or one that is not a number, which would leave the worker
+ * unbounded. 0 is node's "its default".
+ */
 function checkResourceLimits(limits: unknown): void {
-  const expected = `an object of positive numbers among ${RESOURCE_LIMITS.join(', ')}`
-  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
-    throw new AxonError(AxonErrorCode.InvalidInput, `resourceLimits: expected ${expected}`, {
-      field: 'resourceLimits',
-    })
+  const expected = `a plain object of numbers (0 or more) among ${RESOURCE_LIMITS.join(', ')}`
+  const refuse = (field: string) =>
+    new AxonError(AxonErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
+  const prototype =
+    typeof limits === 'object' && limits !== null ? Object.getPrototypeOf(limits) : undefined
+  if (prototype !== Object.prototype && prototype !== null) throw refuse('resourceLimits')
+  const record = limits as Record<string, unknown>
+  for (const key of Reflect.ownKeys(record)) {
+    if (!(RESOURCE_LIMITS as readonly (string | symbol)[]).includes(key)) {
+      throw refuse(`resourceLimits.${String(key)}`)
+    }
   }
-  for (const [key, value] of Object.entries(limits)) {
-    const known = (RESOURCE_LIMITS as readonly string[]).includes(key)
-    if (!known || typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-      const field = `resourceLimits.${key}`
-      throw new AxonError(AxonErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
+  for (const key of RESOURCE_LIMITS) {
+    const value = record[key]
+    if (value === undefined) continue
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+      throw refuse(`resourceLimits.${key}`)
     }
   }
 }

@@ -1,7 +1,21 @@
-import { getEventListeners } from 'node:events'
+import { spawn } from 'node:child_process'
+import { getEventListeners, once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it, vi } from 'vitest'
 import { AxonError, WorkerPool, type WorkerPoolOptions } from '../src/index.js'
+
+/** Runs `body` as an ES module in a node process of its own, with `WorkerPool` imported. */
+async function runModule(body: string): Promise<{ code: number; output: string }> {
+  const from = JSON.stringify(new URL('../dist/index.js', import.meta.url).href)
+  const source = `import { WorkerPool } from ${from}\n${body}`
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source])
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+  })
+  const [code] = (await once(child, 'exit')) as [number]
+  return { code, output: output.trim() }
+}
 
 function fib(n: number): number {
   return n < 2 ? n : fib(n - 1) + fib(n - 2)
@@ -231,6 +245,71 @@ describe('WorkerPool', () => {
     }
   })
 
+  it('keeps the queue in order when a worker is replaced and a task comes in the same turn', async () => {
+    const pool = WorkerPool.fromFunction(
+      ({ name, ms }: { name: string; ms: number }) =>
+        new Promise((resolve) => setTimeout(() => resolve(name), ms)),
+      { size: 1 },
+    )
+    try {
+      const finished: unknown[] = []
+      const controller = new AbortController()
+      const stuck = pool.run({ name: 'X', ms: 60_000 }, { signal: controller.signal })
+      const queued = ['A', 'B'].map((name) =>
+        pool.run({ name, ms: 5 }).then((n) => finished.push(n)),
+      )
+      controller.abort()
+      const late = pool.run({ name: 'C', ms: 5 }).then((n) => finished.push(n))
+      await expect(stuck).rejects.toThrow('abandoned')
+      await Promise.all([...queued, late])
+      expect(finished).toEqual(['A', 'B', 'C'])
+    } finally {
+      await pool.close()
+    }
+  })
+
+  // In a process of its own: event order under vitest's workers differs from node's own.
+  it("counts a crash during a task as the task's, however late its ready is read", async () => {
+    const outcome = await runModule(`
+      const pool = WorkerPool.fromFunction((input) => {
+        if (input !== 'crash') return input
+        setTimeout(() => {
+          throw new Error('bad input')
+        })
+        return new Promise(() => {})
+      }, { size: 1 })
+      await pool.run('warm')
+      // Busy in stretches, so that a fresh worker's 'error' is read before its ready
+      // message, which must not make the death look like the script's.
+      const busy = setInterval(() => {
+        const until = Date.now() + 150
+        while (Date.now() < until) {}
+      }, 1)
+      const crashes = Array.from({ length: 4 }, () => pool.run('crash').catch((e) => e.message))
+      console.log(JSON.stringify(await Promise.all(crashes)))
+      console.log(await pool.run('ok').catch((e) => e.message))
+      clearInterval(busy)
+      await pool.close()`)
+    expect(outcome).toEqual({
+      code: 0,
+      output: `${JSON.stringify(Array(4).fill('the worker failed'))}\nok`,
+    })
+  })
+
+  it('closes, and lets the process exit, when a task is abandoned just before', async () => {
+    // Run as an ES module, whose flag the workers' CommonJS source must not inherit.
+    const outcome = await runModule(`
+      const pool = WorkerPool.fromFunction((n) => (n === 0 ? new Promise(() => {}) : n), { size: 1 })
+      await pool.run(1)
+      const controller = new AbortController()
+      pool.run(0, { signal: controller.signal }).catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      controller.abort()
+      await pool.close()
+      console.log('closed')`)
+    expect(outcome).toEqual({ code: 0, output: 'closed' })
+  })
+
   it('copies a queued input when run() is called, as it copies one handed over at once', async () => {
     const pool = WorkerPool.fromFunction(
       (input: { ms: number; items: number[] }) =>
@@ -296,6 +375,7 @@ describe('WorkerPool', () => {
       [{ maxOldGenerationSizeMb: 'lots' }, 'resourceLimits.maxOldGenerationSizeMb'],
       [{ maxOldGenerationSizeMB: 64 }, 'resourceLimits.maxOldGenerationSizeMB'],
       [{ stackSizeMb: -1 }, 'resourceLimits.stackSizeMb'],
+      [new Map([['maxOldGenerationSizeMb', 32]]), 'resourceLimits'],
     ]
     for (const [resourceLimits, field] of cases) {
       expect(() =>
@@ -304,6 +384,11 @@ describe('WorkerPool', () => {
         }),
       ).toThrow(expect.objectContaining({ code: 'AXON_INVALID_INPUT', field }))
     }
+    // What a worker's own resourceLimits reads (0 is node's default) can be passed on.
+    const pool = WorkerPool.fromFunction((n: number) => n, {
+      resourceLimits: { maxOldGenerationSizeMb: 64, codeRangeSizeMb: 0, stackSizeMb: 4 },
+    })
+    void pool.close()
   })
 
   it('refuses a queue bound that is not a whole number', () => {
