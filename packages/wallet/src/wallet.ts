@@ -398,7 +398,8 @@ function publicOf(key: Keypair | PublicKeyOnly): PublicKeyOnly {
   return { publicKey: key.publicKey, ss58: key.ss58 }
 }
 
+/** A key that is missing or does not parse is unknown; one the system will not read is a failure. */
 function notParsed(error: unknown): null {
-  if (error instanceof WalletError) return null
+  if (error instanceof WalletError && error.code !== WalletErrorCode.Unreadable) return null
   throw error
 }

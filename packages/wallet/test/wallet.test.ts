@@ -168,16 +168,21 @@ describe('never losing a key', () => {
     await mkdir(join(root, 'odd\\name'))
     const broken = new Wallet({ path: root, name: 'broken' })
     await mkdir(broken.coldkeyPath, { recursive: true })
+    // A coldkeypub.txt that cannot be read is a problem, not a missing file.
+    const blocked = new Wallet({ path: root, name: 'blocked' })
+    await mkdir(blocked.coldkeypubPath, { recursive: true })
     await symlink(good.path, join(root, 'linked'))
     await symlink(good.hotkeyPath(), good.hotkeyPath('alias'))
     const listed = await Wallet.list({ path: root })
     expect(listed.map((w) => [w.name, w.problem === undefined])).toEqual([
+      ['blocked', false],
       ['broken', false],
       ['good', true],
       ['linked', true],
     ])
-    expect(listed[0]!.problem).toMatch(/it is a folder, not a key file/)
-    expect(listed[1]!.hotkeys.map((h) => h.name)).toEqual(['alias', 'miner'])
+    expect(listed[0]!.problem).toMatch(/coldkeypub\.txt: cannot read it: it is a folder/)
+    expect(listed[1]!.problem).toMatch(/it is a folder, not a key file/)
+    expect(listed[2]!.hotkeys.map((h) => h.name)).toEqual(['alias', 'miner'])
   })
 
   it('says why a folder of wallets cannot be listed', async () => {
