@@ -109,6 +109,10 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
     expect(committed.stdout).toMatch(
       /committed 0x[0-9a-f]{64} in block \d+; reveal between blocks \d+ and \d+/,
     )
+    // The reveal it suggests names the same reveal file, and the --uri without repeating it.
+    expect(committed.stdout).toContain(
+      `with: taokit weights reveal --wait --reveal-file ${file}, with the same --uri and --network`,
+    )
     const waiting = taokit('weights', 'reveal', '--uri', '//Bob//cli-miner', '--reveal-file', file)
     expect(waiting.stdout).toMatch(/waiting: commit 0x[0-9a-f]{8}… reveals between blocks/)
     const set = taokit('weights', 'set', ...ONE_WEIGHT, '--uri', '//Bob//cli-miner')
@@ -142,6 +146,17 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
     const unknown = npxTaokit(['metagraph', '--netuid', '1', '--network', 'finny'])
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toMatch(/--network: expected one of finney, test, archive, local/)
+  })
+
+  it('takes a development key as its own hotkey when --hotkey is not given', () => {
+    // With no wallet at all: the hotkey is //Charlie's own address, not the default wallet's.
+    const created = taokit('subnets', 'create', '--uri', '//Charlie', '--wallet.path', dir)
+    expect(created.stderr).not.toMatch(/key file/)
+    expect(created.stdout).toMatch(/^registered subnet \d+ in block/)
+    const owners = (
+      taokit('subnets', '--json').json() as unknown as Array<{ ownerHotkey: string }>
+    ).map((subnet) => subnet.ownerHotkey)
+    expect(owners).toContain(Keypair.fromUri('//Charlie').ss58)
   })
 })
 

@@ -15,6 +15,7 @@ import { examples, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addNetworkOptions,
+  defaultNetwork,
   type NetworkOptions,
   parseInteger,
   parseNumberList,
@@ -114,6 +115,28 @@ async function revealUntilDone(
   }
 }
 
+/**
+ * The reveal that matches a commit: the same wallet and reveal file, spelt out; a --uri or a
+ * --network only named, since either may hold a secret (a mnemonic, an API key).
+ */
+function revealCommand(options: WeightsOptions): string {
+  const words = ['taokit weights reveal --wait']
+  for (const name of ['wallet.path', 'wallet.name', 'wallet.hotkey'] as const) {
+    const value = options[name]
+    if (value !== undefined) words.push(`--${name} ${shellWord(value)}`)
+  }
+  if (options.revealFile !== undefined) words.push(`--reveal-file ${shellWord(options.revealFile)}`)
+  const same = [
+    ...(options.uri === undefined ? [] : ['--uri']),
+    ...(options.network === defaultNetwork() ? [] : ['--network']),
+  ]
+  return `${words.join(' ')}${same.length === 0 ? '' : `, with the same ${same.join(' and ')}`}`
+}
+
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./~-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
+}
+
 const WEIGHTS_EXAMPLES = [
   'taokit weights set --netuid 1 --uids 3,4,5 --weights 0.2,0.3,0.5 --wallet.name validator',
   'taokit weights commit --netuid 1 --uids 3,4,5 --weights 1,1,2',
@@ -131,8 +154,9 @@ export function registerWeights(program: Command, out: Output): void {
         'Weights are converted to u16 exactly as the Python SDK does (max = 65535, zeros dropped).',
         'Checks that the chain would fail (rate limit, permit, version key, minimum count,',
         'commit-reveal state) are made before anything is paid.',
-      ].join('\n') + examples(...WEIGHTS_EXAMPLES),
+      ].join('\n'),
     )
+    .addHelpText('after', examples(...WEIGHTS_EXAMPLES))
   addWeightsOptions(
     weights.command('set').summary('set weights (subnets without commit-reveal)'),
   ).action(async (options: WeightsOptions) => {
@@ -165,7 +189,7 @@ export function registerWeights(program: Command, out: Output): void {
         if (options.json) out.stdout(JSON.stringify({ blockNumber: result.blockNumber, commit }))
         else {
           out.stdout(
-            `committed ${commit.commitHash} in block ${result.blockNumber}; reveal between blocks ${commit.revealFrom} and ${commit.revealUntil} with: taokit weights reveal --wait`,
+            `committed ${commit.commitHash} in block ${result.blockNumber}; reveal between blocks ${commit.revealFrom} and ${commit.revealUntil} with: ${revealCommand(options)}`,
           )
         }
       })
