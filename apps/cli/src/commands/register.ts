@@ -27,7 +27,10 @@ export function registerRegister(program: Command, out: Output): void {
           "register the wallet's hotkey on a subnet, burning the registration cost from the coldkey",
         )
         .requiredOption('--netuid <n>', 'the subnet')
-        .option('--hotkey <ss58>', "the hotkey to register (default: the wallet's hotkey)"),
+        .option(
+          '--hotkey <ss58>',
+          "the hotkey to register (default: the wallet's hotkey, or with --uri that key's own address)",
+        ),
     ),
     'coldkey',
   )

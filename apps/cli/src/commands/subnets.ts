@@ -62,7 +62,10 @@ export function registerSubnets(program: Command, out: Output): void {
       subnets
         .command('create')
         .summary("register a new subnet owned by the wallet's coldkey (pays the lock cost)")
-        .option('--hotkey <ss58>', "the owner hotkey (default: the wallet's hotkey)"),
+        .option(
+          '--hotkey <ss58>',
+          "the owner hotkey (default: the wallet's hotkey, or with --uri that key's own address)",
+        ),
     ),
     'coldkey',
   )

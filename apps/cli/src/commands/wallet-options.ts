@@ -248,9 +248,12 @@ export async function walletHotkeyAddress(options: WalletOptions): Promise<strin
   return (await walletAt(options).hotkeypub()).ss58
 }
 
-/** `--hotkey`, checked, or else the wallet's hotkey address. */
-export async function hotkeyOption(options: WalletOptions & { hotkey?: string }): Promise<string> {
-  return options.hotkey === undefined
-    ? walletHotkeyAddress(options)
-    : parseAddress(options.hotkey, '--hotkey')
+/**
+ * `--hotkey`, checked; else, with --uri, that key's own address (a development key serves as
+ * its own hotkey, as the README's devnet walk-through uses //Bob); else the wallet's hotkey.
+ */
+export async function hotkeyOption(options: SignerOptions & { hotkey?: string }): Promise<string> {
+  if (options.hotkey !== undefined) return parseAddress(options.hotkey, '--hotkey')
+  if (options.uri !== undefined) return (await signerFrom(options, 'hotkey', undefined)).ss58
+  return walletHotkeyAddress(options)
 }
