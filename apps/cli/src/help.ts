@@ -1,5 +1,17 @@
 import type { Command } from 'commander'
 
+/**
+ * Help text written as source lines, an empty one between paragraphs. commander wraps a
+ * description to the terminal's width, so the lines of a paragraph are joined first.
+ */
+export function prose(...lines: string[]): string {
+  return lines
+    .join('\n')
+    .split('\n\n')
+    .map((paragraph) => paragraph.replaceAll('\n', ' '))
+    .join('\n\n')
+}
+
 /** The `Examples:` block a command's `--help` ends with, one `$ taokit …` line each. */
 export function examples(...lines: string[]): string {
   return ['', 'Examples:', ...lines.map((line) => `  $ ${line}`)].join('\n')

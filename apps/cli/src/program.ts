@@ -15,6 +15,7 @@ import { registerWallet } from './commands/wallet.js'
 import { WALLET_OPTION_ALIASES } from './commands/wallet-options.js'
 import { registerWeights } from './commands/weights.js'
 import { EXIT_BAD_INPUT, EXIT_OK, ExitWith, report } from './errors.js'
+import { prose } from './help.js'
 import type { Output } from './io.js'
 
 export const VERSION = '0.1.0'
@@ -22,12 +23,12 @@ export const VERSION = '0.1.0'
 export function buildProgram(out: Output): Command {
   const program = new Command('taokit')
     .description(
-      [
+      prose(
         'taokit: the Bittensor toolkit. Native Yuma Consensus, bit-exact with subtensor.',
         '',
         'Each command does one thing and prints JSON with --json (some print JSON by default).',
         'Bad input exits with code 2 and a message naming what was wrong.',
-      ].join('\n'),
+      ),
     )
     .version(VERSION)
     .configureOutput({

@@ -299,10 +299,17 @@ async function serveAxon(
   }
 }
 
+const AXON_EXAMPLES = [
+  'taokit axon serve --wallet.name miner --wallet.hotkey default --port 8091',
+  'taokit axon serve --uri //Bob --host 127.0.0.1 --port 0 --json',
+  'taokit axon serve --wallet.name miner --netuid 1 --network finney',
+]
+
 export function registerAxon(program: Command, out: Output): void {
   const axon = program
     .command('axon')
     .description("Serve synapses as a miner's axon (the legacy synapse protocol, SDK 10.x)")
+    .addHelpText('after', examples(...AXON_EXAMPLES))
 
   addSignerOptions(
     axon
@@ -336,13 +343,6 @@ export function registerAxon(program: Command, out: Output): void {
       .option('--quiet', 'print only the endpoint, not the requests'),
     'hotkey',
   )
-    .addHelpText(
-      'after',
-      examples(
-        'taokit axon serve --wallet.name miner --wallet.hotkey default --port 8091',
-        'taokit axon serve --uri //Bob --host 127.0.0.1 --port 0 --json',
-        'taokit axon serve --wallet.name miner --netuid 1 --network finney',
-      ),
-    )
+    .addHelpText('after', examples(...AXON_EXAMPLES))
     .action((options: ServeOptions) => serve(options, out))
 }

@@ -17,7 +17,7 @@ import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
 import { Wallet } from '@taokit/wallet'
 import type { Command } from 'commander'
-import { examples } from '../help.js'
+import { examples, prose } from '../help.js'
 import type { Output } from '../io.js'
 import { parseInteger } from './chain-options.js'
 import { alpha, percent, renderTable } from './table.js'
@@ -269,12 +269,12 @@ export function registerDemo(program: Command, out: Output): void {
     .command('demo')
     .summary('a subnet on a local devnet: 2 validators, 6 miners, 5 epochs, in about 30 seconds')
     .description(
-      [
+      prose(
         'Starts the devnet, creates wallets, registers a subnet with 2 validators and 6 miners,',
         'lets the validators set weights each with its own strategy, and prints the metagraph',
         'after each epoch: incentive, dividends and emission as the chain computes them. Needs',
         'no network. This is what `npm start` runs.',
-      ].join('\n'),
+      ),
     )
     .option('--epochs <n>', 'how many epochs to run', '5')
     .addHelpText('after', examples('taokit demo', 'taokit demo --epochs 10'))

@@ -1,7 +1,7 @@
 import { parseBlockTime, runDevnet } from '@taokit/devnet'
 import type { Command } from 'commander'
 import { ExitWith, withOptionNames } from '../errors.js'
-import { examples } from '../help.js'
+import { examples, prose } from '../help.js'
 
 interface DevnetCliOptions {
   port: string
@@ -24,11 +24,11 @@ export function registerDevnet(program: Command): void {
   program
     .command('devnet')
     .description(
-      [
+      prose(
         'Run a local subtensor-compatible chain: funded dev accounts (Alice is sudo),',
         'SubtensorModule and AdminUtils as on finney, and the epoch every tempo.',
         'Connect @polkadot/api, btcli or the Python SDK to the endpoint it prints. Ctrl-C stops it.',
-      ].join('\n'),
+      ),
     )
     .option('--port <port>', 'WebSocket and HTTP JSON-RPC port (0 picks a free one)', '9944')
     .option('--host <address>', 'address to listen on', '127.0.0.1')

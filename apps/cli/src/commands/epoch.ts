@@ -2,7 +2,7 @@ import { previewEpoch } from '@taokit/chain'
 import { epochBatchSync, epochSync, outputToJson } from '@taokit/yuma'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
-import { examples } from '../help.js'
+import { examples, prose } from '../help.js'
 import type { Output } from '../io.js'
 import { type NetworkOptions, parseInteger, withChain } from './chain-options.js'
 import { readEpochInputs } from './epoch-input.js'
@@ -14,7 +14,7 @@ export function registerEpoch(program: Command, out: Output): void {
     .command('epoch')
     .summary('run one Yuma Consensus epoch, bit-exact with subtensor')
     .description(
-      [
+      prose(
         "Runs one call of subtensor's epoch (runtime spec 425, the sparse epoch_mechanism) on the",
         'subnet state in --input and prints what the chain would store: consensus, incentive,',
         "dividends, validator permits, the new bonds, and each uid's share of the emission.",
@@ -27,7 +27,7 @@ export function registerEpoch(program: Command, out: Output): void {
         'With --netuid instead of --input, it previews the next epoch of a live subnet: the',
         "inputs are read from the chain's state (--network, --block) and the output is what",
         'that epoch will write, before it runs.',
-      ].join('\n'),
+      ),
     )
     .option('-i, --input <file>', 'the EpochInput JSON, or - to read standard input')
     .option('--netuid <n>', "preview the next epoch of this subnet from the chain's state")

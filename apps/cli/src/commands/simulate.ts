@@ -1,7 +1,7 @@
 import { type EpochInput, type EpochOutput, outputToJson, simulateSync } from '@taokit/yuma'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
-import { examples } from '../help.js'
+import { examples, prose } from '../help.js'
 import type { Output } from '../io.js'
 import { readEpochInput } from './epoch-input.js'
 import { exampleScenario } from './example-subnet.js'
@@ -12,13 +12,13 @@ export function registerSimulate(program: Command, out: Output): void {
     .command('simulate')
     .summary('run consecutive epochs to see how bonds, dividends and emission evolve')
     .description(
-      [
+      prose(
         'Runs --steps epochs of one subnet. Each epoch after the first runs one tempo later on',
         'the validator permits and bonds the previous epoch wrote, while validators keep their',
         'weights fresh. Use it for what-if studies: change weights or stake in the input and',
         'compare. --example runs a made-up 12-uid subnet (3 validators, 9 miners) in which two',
         'validators find a new, better miner two epochs before the third.',
-      ].join('\n'),
+      ),
     )
     .option('-i, --input <file>', 'the EpochInput JSON of the first epoch, or - for standard input')
     .option('--case <index|name>', 'which case of a file that holds several')

@@ -3,7 +3,7 @@ import type { KeyfileFormat, Keypair, MnemonicWords } from '@taokit/keys'
 import { type CreatedKey, Wallet, type WalletInfo } from '@taokit/wallet'
 import { type Command, Option } from 'commander'
 import { UsageError, withOptionNames } from '../errors.js'
-import { examples, shareExamples } from '../help.js'
+import { examples, prose, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
   addPasswordOptions,
@@ -102,7 +102,7 @@ export function registerWallet(program: Command, out: Output): void {
     .command('wallet')
     .summary('create, regenerate, list and show btcli wallets')
     .description(
-      [
+      prose(
         'Wallets in the folders and file formats btcli and bittensor-wallet use:',
         '<wallet.path>/<wallet.name>/coldkey ($NACL-encrypted), coldkeypub.txt, and',
         'hotkeys/<wallet.hotkey> (plain) with hotkeys/<wallet.hotkey>pub.txt. Files are written',
@@ -110,7 +110,7 @@ export function registerWallet(program: Command, out: Output): void {
         '',
         'Passwords come from --password-file, --password-env or a prompt on the terminal.',
         "To unlock, bittensor-wallet's BT_PW_<PATH> variables work too.",
-      ].join('\n'),
+      ),
     )
     .addHelpText('after', examples(...WALLET_EXAMPLES))
 
