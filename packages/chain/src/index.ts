@@ -40,6 +40,7 @@ export { RawReader, type StorageRead } from './raw.js'
 export { type RevealOutcome, RevealScheduler } from './reveal-scheduler.js'
 export { type Decoded, type PortableType, ScaleDecoder } from './scale.js'
 export {
+  type CommitOptions,
   commitWeights,
   revealWeights,
   revealWindow,

@@ -1,21 +1,43 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { isTaokitError as isChainError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
-import type { Subtensor } from './client.js'
+import { accountId, type Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import type { DispatchFailure, ExtrinsicResult } from './extrinsic.js'
-import { revealWeights, type WeightsCommit } from './set-weights.js'
+import {
+  type CommitOptions,
+  commitWeights,
+  revealWeights,
+  revealWindow,
+  type WeightsCommit,
+  type WeightsParams,
+} from './set-weights.js'
 
 export type RevealOutcome =
   | { commit: WeightsCommit; status: 'revealed'; result: ExtrinsicResult }
   | { commit: WeightsCommit; status: 'failed'; error: Error }
   | { commit: WeightsCommit; status: 'expired' }
+  /** Not on chain: revealed or dropped already (by another process, say), or never landed. */
+  | { commit: WeightsCommit; status: 'gone' }
+
+/** A commit as the file keeps it. */
+interface StoredCommit extends WeightsCommit {
+  /** Saved before it was sent: its block, and so its window, are estimates until it lands. */
+  unconfirmed?: true
+  /** Who is revealing it right now: a scheduler (`pid:id`), alive while its process is. */
+  revealingBy?: string
+}
 
 interface SchedulerFile {
   version: 1
-  commits: WeightsCommit[]
+  commits: StoredCommit[]
 }
+
+/** How long a sent commit may take to land: the mortal era it is signed with. */
+const LANDING_BLOCKS = 64
 
 /** Whether the chain refused a reveal in a way that a later try cannot change. */
 function refusedForGood(error: Error): boolean {
@@ -26,86 +48,123 @@ function refusedForGood(error: Error): boolean {
 /**
  * Commits waiting for their reveal window, kept in a JSON file so a validator that restarts
  * between commit and reveal still reveals (an unrevealed commit loses that epoch's weights).
- * Every change is written to a temporary file and renamed over the old one, so a crash
- * leaves either the old list or the new one, never half of one.
+ *
+ * Several processes may share the file (a validator committing each epoch while a reveal
+ * waits): every change is made under a lock file, to the file as it is on disk, and written
+ * to a temporary file renamed over the old one, so a crash leaves the old list or the new
+ * one. A commit is kept before it is sent, and a reveal first checks that its commit is
+ * still on chain and that no other live process is revealing it.
  */
 export class RevealScheduler {
-  #commits: WeightsCommit[]
-  #writing: Promise<void> = Promise.resolve()
+  #commits: StoredCommit[]
+  readonly #id = `${process.pid}:${randomBytes(6).toString('hex')}`
 
   private constructor(
     readonly path: string,
-    commits: WeightsCommit[],
+    commits: StoredCommit[],
   ) {
     this.#commits = commits
   }
 
   static async open(path: string): Promise<RevealScheduler> {
-    let text: string
-    try {
-      text = await readFile(path, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new RevealScheduler(path, [])
-      throw error
-    }
-    let parsed: SchedulerFile
-    try {
-      parsed = JSON.parse(text) as SchedulerFile
-    } catch (cause) {
-      throw new ChainError(
-        ChainErrorCode.InvalidInput,
-        `${path}: not a reveal scheduler file (invalid JSON)`,
-        {
-          field: 'path',
-          cause,
-        },
-      )
-    }
-    if (parsed.version !== 1 || !Array.isArray(parsed.commits)) {
-      throw new ChainError(
-        ChainErrorCode.InvalidInput,
-        `${path}: expected {"version": 1, "commits": [...]}`,
-        { field: 'path' },
-      )
-    }
-    return new RevealScheduler(path, parsed.commits)
+    return new RevealScheduler(path, await readCommits(path))
   }
 
+  /** The commits as last read or written by this scheduler. */
   get pending(): readonly WeightsCommit[] {
-    return this.#commits
+    return this.#commits.map(publicCommit)
   }
 
   async add(commit: WeightsCommit): Promise<void> {
-    this.#commits = [...this.#commits, commit]
-    await this.#save()
+    await this.#update((commits) => [
+      ...commits.filter((c) => c.commitHash !== commit.commitHash),
+      publicCommit(commit),
+    ])
+  }
+
+  /**
+   * commitWeights, with the commit kept in the file before it is sent (so a crash, or a
+   * file that cannot be written, never leaves a commit on chain that nothing can reveal),
+   * and confirmed with its block once it lands. A commit the chain refused is forgotten;
+   * one that may still land stays, and a reveal settles it.
+   */
+  async commit(
+    subtensor: Subtensor,
+    hotkey: Keypair,
+    params: WeightsParams & { salt?: readonly number[] },
+    options: CommitOptions = {},
+  ): Promise<{ result: ExtrinsicResult; commit: WeightsCommit }> {
+    let hash: string | undefined
+    try {
+      const committed = await commitWeights(subtensor, hotkey, params, {
+        ...options,
+        beforeSubmit: async (estimate) => {
+          await options.beforeSubmit?.(estimate)
+          hash = estimate.commitHash
+          await this.#update((commits) => [...commits, { ...estimate, unconfirmed: true }])
+        },
+      })
+      await this.#update((commits) => [
+        ...commits.filter((c) => c.commitHash !== hash),
+        committed.commit,
+      ])
+      return committed
+    } catch (error) {
+      if (hash !== undefined && isChainError(error, ChainErrorCode.DispatchFailed)) {
+        await this.#update((commits) => commits.filter((c) => c.commitHash !== hash))
+      }
+      throw error
+    }
   }
 
   /** Commits whose reveal can land in the block after `head`. */
   due(head: number): WeightsCommit[] {
-    return this.#commits.filter((c) => c.revealFrom <= head + 1 && head + 1 <= c.revealUntil)
+    return this.#commits.filter((c) => isDue(c, head)).map(publicCommit)
   }
 
   /**
-   * Reveals every due commit with the hotkey `keyFor` returns for it, drops commits whose
-   * window has passed, and saves. A failed reveal stays queued while its window is open.
+   * Reveals every due commit of the hotkeys `keyFor` gives a key for, and drops theirs whose
+   * window has passed or that are no longer on chain; other hotkeys' commits are left as
+   * they are. A failed reveal stays queued while its window is open.
    */
   async revealDue(
     subtensor: Subtensor,
     keyFor: (hotkey: string) => Keypair | undefined,
   ): Promise<RevealOutcome[]> {
-    const head = await subtensor.blockNumber()
+    this.#commits = await readCommits(this.path)
+    const mine = this.#commits.filter((c) => keyFor(c.hotkey) !== undefined)
+    if (mine.length === 0) return []
+    const head = await subtensor.head()
+    const chain = await chainCommits(subtensor, mine, head.hash)
     const outcomes: RevealOutcome[] = []
-    for (const commit of this.#commits) {
-      if (head + 1 > commit.revealUntil) outcomes.push({ commit, status: 'expired' })
+    const settled = new Map<string, StoredCommit>()
+    const due: StoredCommit[] = []
+    for (const stored of mine) {
+      const onChain = chain.get(stored.commitHash)
+      if (onChain === undefined) {
+        // The chain drops expired commits when the hotkey next commits or reveals.
+        if (head.number + 1 > stored.revealUntil) {
+          outcomes.push({ commit: publicCommit(stored), status: 'expired' })
+        } else if (!stored.unconfirmed || head.number > stored.commitBlock + LANDING_BLOCKS) {
+          outcomes.push({ commit: publicCommit(stored), status: 'gone' })
+        }
+        continue
+      }
+      const commit: StoredCommit = stored.unconfirmed
+        ? { ...publicCommit(stored), commitBlock: onChain.block, ...onChain.window }
+        : stored
+      if (stored.unconfirmed) settled.set(commit.commitHash, publicCommit(commit))
+      if (head.number + 1 > commit.revealUntil) {
+        outcomes.push({ commit: publicCommit(commit), status: 'expired' })
+      } else if (isDue(commit, head.number)) due.push(commit)
     }
-    for (const commit of this.due(head)) {
-      const keypair = keyFor(commit.hotkey)
-      if (keypair === undefined) continue
+    const claimed = await this.#claim(due)
+    for (const commit of claimed) {
       try {
-        const result = (await revealWeights(subtensor, keypair, commit)).orThrow()
-        outcomes.push({ commit, status: 'revealed', result })
+        const result = (await revealWeights(subtensor, keyFor(commit.hotkey)!, commit)).orThrow()
+        outcomes.push({ commit: publicCommit(commit), status: 'revealed', result })
       } catch (error) {
-        outcomes.push({ commit, status: 'failed', error: error as Error })
+        outcomes.push({ commit: publicCommit(commit), status: 'failed', error: error as Error })
       }
     }
     // A reveal the chain has refused (no such commit, hash mismatch, expired) will be
@@ -115,9 +174,16 @@ export class RevealScheduler {
         .filter((o) => o.status !== 'failed' || refusedForGood(o.error))
         .map((o) => o.commit.commitHash),
     )
-    if (done.size > 0) {
-      this.#commits = this.#commits.filter((c) => !done.has(c.commitHash))
-      await this.#save()
+    const released = new Set(claimed.map((c) => c.commitHash))
+    if (done.size > 0 || released.size > 0 || settled.size > 0) {
+      await this.#update((commits) =>
+        commits
+          .filter((c) => !done.has(c.commitHash))
+          .map((c) => {
+            const confirmed = settled.get(c.commitHash) ?? c
+            return released.has(c.commitHash) ? publicCommit(confirmed) : confirmed
+          }),
+      )
     }
     return outcomes
   }
@@ -130,7 +196,8 @@ export class RevealScheduler {
   ): Promise<() => void> {
     let running = false
     return subtensor.subscribeBlocks(() => {
-      if (running || this.#commits.length === 0) return
+      // The file is read at each block: another process may have added commits.
+      if (running) return
       running = true
       this.revealDue(subtensor, keyFor)
         .then((outcomes) => outcomes.forEach(onOutcome))
@@ -141,17 +208,228 @@ export class RevealScheduler {
     })
   }
 
-  #save(): Promise<void> {
-    const body: SchedulerFile = { version: 1, commits: this.#commits }
-    // A failed save must not fail every later one.
-    this.#writing = this.#writing
-      .catch(() => {})
-      .then(async () => {
-        await mkdir(dirname(this.path), { recursive: true })
-        const temporary = `${this.path}.${process.pid}.tmp`
-        await writeFile(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
-        await rename(temporary, this.path)
-      })
-    return this.#writing
+  /**
+   * Marks `due` as being revealed by this process, in the file, and returns those it could
+   * mark: still there, and not being revealed by another process that is alive.
+   */
+  async #claim(due: StoredCommit[]): Promise<StoredCommit[]> {
+    if (due.length === 0) return []
+    const wanted = new Map(due.map((c) => [c.commitHash, c]))
+    const claimed: StoredCommit[] = []
+    await this.#update((commits) =>
+      commits.map((c) => {
+        const commit = wanted.get(c.commitHash)
+        if (commit === undefined) return c
+        if (c.revealingBy !== undefined && c.revealingBy !== this.#id) {
+          if (isAlive(Number(c.revealingBy.split(':')[0]))) return c
+        }
+        claimed.push(commit)
+        return { ...c, revealingBy: this.#id }
+      }),
+    )
+    return claimed
+  }
+
+  async #update(change: (commits: StoredCommit[]) => StoredCommit[]): Promise<void> {
+    await underLock(this.path, async () => {
+      const next = change(await readCommits(this.path))
+      await writeCommits(this.path, next)
+      this.#commits = next
+    })
+  }
+}
+
+function isDue(commit: WeightsCommit, head: number): boolean {
+  return commit.revealFrom <= head + 1 && head + 1 <= commit.revealUntil
+}
+
+function publicCommit(commit: StoredCommit): WeightsCommit {
+  const { unconfirmed: _unconfirmed, revealingBy: _revealingBy, ...rest } = commit
+  return rest
+}
+
+/** The commits on chain of the hotkeys and subnets of `commits`: hash → block and window. */
+async function chainCommits(
+  subtensor: Subtensor,
+  commits: readonly WeightsCommit[],
+  at: string,
+): Promise<Map<string, { block: number; window: { revealFrom: number; revealUntil: number } }>> {
+  const pairs = [...new Map(commits.map((c) => [`${c.netuid}/${c.hotkey}`, c])).values()]
+  const netuids = [...new Set(pairs.map((c) => c.netuid))]
+  const values = await subtensor.raw.storage(
+    [
+      ...pairs.map(
+        (c) =>
+          ['subtensorModule', 'weightCommits', [c.netuid, accountId(c.hotkey, 'hotkey')]] as const,
+      ),
+      ...netuids.map((netuid) => ['subtensorModule', 'tempo', [netuid]] as const),
+      ...netuids.map((netuid) => ['subtensorModule', 'revealPeriodEpochs', [netuid]] as const),
+    ],
+    at,
+  )
+  const found = new Map<
+    string,
+    { block: number; window: { revealFrom: number; revealUntil: number } }
+  >()
+  pairs.forEach((pair, i) => {
+    const index = netuids.indexOf(pair.netuid)
+    const tempo = Number(values[pairs.length + index])
+    const period = BigInt(values[pairs.length + netuids.length + index] as bigint)
+    // (hash, commit epoch, commit block, …), as the epoch preview reads them.
+    for (const entry of (values[i] as Array<[Uint8Array, bigint, bigint]> | undefined) ?? []) {
+      const block = Number(entry[2])
+      const hash = `0x${Buffer.from(entry[0]).toString('hex')}`
+      found.set(hash, { block, window: revealWindow(block, pair.netuid, tempo, period) })
+    }
+  })
+  return found
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function fileError(path: string, what: string, cause?: unknown): ChainError {
+  return new ChainError(ChainErrorCode.InvalidInput, `${path}: ${what}`, {
+    field: 'path',
+    ...(cause === undefined ? {} : { cause }),
+  })
+}
+
+function systemError(path: string, doing: string, error: unknown): ChainError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+  return fileError(path, `cannot ${doing} it (${code})`, error)
+}
+
+/** How long a lock may be held (it only ever covers a read and a write). */
+const STALE_LOCK_MS = 30_000
+const LOCK_WAIT_MS = 15_000
+
+async function underLock<T>(path: string, action: () => Promise<T>): Promise<T> {
+  const lock = `${path}.lock`
+  try {
+    await mkdir(dirname(path), { recursive: true })
+  } catch (error) {
+    throw systemError(dirname(path), 'make the folder for', error)
+  }
+  const deadline = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 })
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw systemError(lock, 'create', error)
+      }
+    }
+    if (await isStaleLock(lock)) {
+      // Moved aside first: of two processes that both found it stale, one removes it.
+      const aside = `${lock}.${randomBytes(6).toString('hex')}`
+      await rename(lock, aside).then(
+        () => rm(aside, { force: true }),
+        () => {},
+      )
+      continue
+    }
+    if (Date.now() > deadline) {
+      throw fileError(lock, 'another process holds this lock; if none is running, remove it')
+    }
+    await sleep(20)
+  }
+  try {
+    return await action()
+  } finally {
+    await rm(lock, { force: true })
+  }
+}
+
+async function isStaleLock(lock: string): Promise<boolean> {
+  try {
+    const [text, info] = await Promise.all([readFile(lock, 'utf8'), stat(lock)])
+    const pid = Number(text)
+    if (Number.isSafeInteger(pid) && pid > 0 && !isAlive(pid)) return true
+    return Date.now() - info.mtimeMs > STALE_LOCK_MS
+  } catch {
+    // Gone meanwhile: try again.
+    return false
+  }
+}
+
+async function readCommits(path: string): Promise<StoredCommit[]> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw systemError(path, 'read', error)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (cause) {
+    throw fileError(path, 'not a reveal scheduler file (invalid JSON)', cause)
+  }
+  const file = parsed as Partial<SchedulerFile> | null
+  if (file === null || typeof file !== 'object' || file.version !== 1) {
+    throw fileError(path, 'expected {"version": 1, "commits": [...]}')
+  }
+  if (!Array.isArray(file.commits))
+    throw fileError(path, 'expected {"version": 1, "commits": [...]}')
+  file.commits.forEach((commit, i) => {
+    const problem = commitProblem(commit)
+    if (problem !== undefined) throw fileError(path, `commits[${i}]: ${problem}`)
+  })
+  return file.commits
+}
+
+const isWhole = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0
+const isWholeList = (value: unknown) => Array.isArray(value) && value.every(isWhole)
+
+function commitProblem(commit: unknown): string | undefined {
+  if (typeof commit !== 'object' || commit === null) return 'expected a commit object'
+  const c = commit as Record<string, unknown>
+  if (!isWhole(c.netuid)) return 'netuid: expected a whole number'
+  if (typeof c.hotkey !== 'string') return 'hotkey: expected an SS58 address'
+  for (const list of ['uids', 'values', 'salt'] as const) {
+    if (!isWholeList(c[list])) return `${list}: expected a list of whole numbers`
+  }
+  if (typeof c.versionKey !== 'string' || !/^\d+$/.test(c.versionKey)) {
+    return 'versionKey: expected a decimal string'
+  }
+  if (typeof c.commitHash !== 'string' || !/^0x[0-9a-f]{64}$/.test(c.commitHash)) {
+    return 'commitHash: expected 0x and 64 hex digits'
+  }
+  for (const block of ['commitBlock', 'revealFrom', 'revealUntil'] as const) {
+    if (!isWhole(c[block])) return `${block}: expected a block number`
+  }
+  return undefined
+}
+
+async function writeCommits(path: string, commits: StoredCommit[]): Promise<void> {
+  // node would rename over a read-only file (its folder decides): the user said not to.
+  const mode = await stat(path).then(
+    (info) => info.mode,
+    () => undefined,
+  )
+  if (mode !== undefined && (mode & 0o200) === 0) throw fileError(path, 'the file is read-only')
+  const body: SchedulerFile = { version: 1, commits }
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    const handle = await open(temporary, 'wx', 0o600)
+    try {
+      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw systemError(path, 'write', error)
   }
 }

@@ -106,6 +106,7 @@ async function weightsState(
     ],
     head.hash,
   )
+  const indexedEpochs = hasStorage(subtensor.api, 'subtensorModule', 'subnetEpochIndex')
   return {
     uid,
     block: head.number,
@@ -122,9 +123,34 @@ async function weightsState(
     stake: BigInt(stake as bigint),
     stakeThreshold: BigInt(stakeThreshold as bigint),
     maxWeightsLimit: Number(maxWeightsLimit),
-    unrevealedCommits: ((commits as unknown[] | undefined) ?? []).length,
-    indexedEpochs: hasStorage(subtensor.api, 'subtensorModule', 'subnetEpochIndex'),
+    unrevealedCommits: liveCommits(
+      (commits as Array<[unknown, bigint, ...unknown[]]> | undefined) ?? [],
+      head.number + 1,
+      netuid,
+      Number(tempo),
+      BigInt(period as bigint),
+      indexedEpochs,
+    ),
+    indexedEpochs,
   }
+}
+
+/**
+ * The commits the chain will still count when the next block lands: it drops expired ones
+ * (past their reveal epoch) before it checks the limit, so they must not lock a validator
+ * out. Later runtimes count epochs in storage; there every stored commit is counted.
+ */
+function liveCommits(
+  commits: ReadonlyArray<readonly [unknown, bigint, ...unknown[]]>,
+  landsAt: number,
+  netuid: number,
+  tempo: number,
+  revealPeriod: bigint,
+  indexedEpochs: boolean,
+): number {
+  if (indexedEpochs) return commits.length
+  const epoch = BigInt(Math.floor((landsAt + netuid + 2) / (tempo + 1)))
+  return commits.filter(([, commitEpoch]) => epoch <= BigInt(commitEpoch) + revealPeriod).length
 }
 
 /**
@@ -273,11 +299,20 @@ export async function setWeights(
  * commit_weights of the weights' hash with a fresh random salt. The returned commit holds
  * what the reveal needs and the blocks it must land in; hand it to a RevealScheduler.
  */
+export interface CommitOptions extends SubmitOptions {
+  /**
+   * Told of the commit once the chain's checks have passed, before it is sent, with its block
+   * and window estimated for the next block: a commit whose salt is not kept can never be
+   * revealed, so keep it now (a RevealScheduler does). What it throws stops the commit.
+   */
+  beforeSubmit?: (commit: WeightsCommit) => Promise<void>
+}
+
 export async function commitWeights(
   subtensor: Subtensor,
   hotkey: Keypair,
   params: WeightsParams & { salt?: readonly number[] },
-  options: SubmitOptions = {},
+  options: CommitOptions = {},
 ): Promise<{ result: ExtrinsicResult; commit: WeightsCommit }> {
   checkNetuid(params.netuid)
   const versionKey = checkVersionKey(params.versionKey)
@@ -295,23 +330,22 @@ export async function commitWeights(
       versionKey,
     }),
   )
+  const committed = (block: number): WeightsCommit => ({
+    netuid: params.netuid,
+    hotkey: hotkey.ss58,
+    uids: [...uids],
+    values: [...values],
+    salt: [...salt],
+    versionKey: versionKey.toString(),
+    commitHash: hash,
+    commitBlock: block,
+    ...revealWindow(block, params.netuid, state.tempo, state.revealPeriod),
+  })
+  const { beforeSubmit, ...submitOptions } = options
+  await beforeSubmit?.(committed(state.block + 1))
   const call = extrinsic(subtensor.api, 'subtensorModule', 'commitWeights')(params.netuid, hash)
-  const result = (await submit(subtensor, call, hotkey, options)).orThrow()
-  const window = revealWindow(result.blockNumber, params.netuid, state.tempo, state.revealPeriod)
-  return {
-    result,
-    commit: {
-      netuid: params.netuid,
-      hotkey: hotkey.ss58,
-      uids: [...uids],
-      values: [...values],
-      salt: [...salt],
-      versionKey: versionKey.toString(),
-      commitHash: hash,
-      commitBlock: result.blockNumber,
-      ...window,
-    },
-  }
+  const result = (await submit(subtensor, call, hotkey, submitOptions)).orThrow()
+  return { result, commit: committed(result.blockNumber) }
 }
 
 /**

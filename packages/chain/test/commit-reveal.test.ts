@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'taokit-reveals-'))
 
 beforeAll(async () => {
   ;({ devnet, subtensor } = await startChain())
-  subnet = await createSubnet(subtensor, { validators: 1, miners: 2, commitReveal: true })
+  subnet = await createSubnet(subtensor, { validators: 2, miners: 2, commitReveal: true })
   // One epoch hands out validator permits.
   await newBlocks(subtensor, 12)
 })
@@ -121,8 +121,109 @@ describe('commit-reveal', () => {
 
   it('rejects a scheduler file that is not one, naming the file', async () => {
     const path = join(dir, 'broken.json')
-    writeFileSync(path, '{"version": 2}')
-    const error = await failure(RevealScheduler.open(path))
-    expect(error.message).toContain(path)
+    for (const [text, message] of [
+      ['{"version": 2}', /expected \{"version": 1/],
+      ['null', /expected \{"version": 1/],
+      ['{"version": 1, "commits": [{"hotkey": "5F", "netuid": 1}]}', /commits\[0\]: uids:/],
+    ] as const) {
+      writeFileSync(path, text)
+      const error = await failure(RevealScheduler.open(path))
+      expect(error.message).toContain(path)
+      expect(error.message).toMatch(message)
+    }
+  })
+})
+
+describe('a reveal file shared by several processes', () => {
+  // The subnet of the tests above (a network registration is rate limited).
+  const validator = () => subnet.validators[0]!
+  const own = (hotkey: string) => (hotkey === validator().ss58 ? validator() : undefined)
+  const weights = (uid: number) => ({ netuid: subnet.netuid, uids: [uid], weights: [1] })
+
+  it('keeps every commit when two schedulers write the file at once', async () => {
+    const path = join(dir, 'two-writers.json')
+    const [first, second] = await Promise.all([
+      RevealScheduler.open(path),
+      RevealScheduler.open(path),
+    ])
+    const base = { netuid: 1, uids: [1], values: [1], salt: [1], versionKey: '0' }
+    const commit = (n: number) => ({
+      ...base,
+      hotkey: validator().ss58,
+      commitHash: `0x${String(n).repeat(64)}`,
+      commitBlock: 1,
+      revealFrom: 2,
+      revealUntil: 3,
+    })
+    await Promise.all([first.add(commit(1)), second.add(commit(2))])
+    const stored = JSON.parse(readFileSync(path, 'utf8')).commits as Array<{ commitHash: string }>
+    expect(stored.map((c) => c.commitHash).sort()).toEqual(
+      [commit(1), commit(2)].map((c) => c.commitHash),
+    )
+  })
+
+  it('keeps a commit in the file before it is sent, and sends nothing it cannot keep', async () => {
+    const path = join(dir, 'before-send.json')
+    const scheduler = await RevealScheduler.open(path)
+    let keptWhenSigned: unknown
+    const { commit } = await scheduler.commit(subtensor, validator(), weights(2), {
+      onProgress: (stage) => {
+        if (stage === 'signed') keptWhenSigned = JSON.parse(readFileSync(path, 'utf8')).commits
+      },
+    })
+    expect(keptWhenSigned).toMatchObject([{ commitHash: commit.commitHash, unconfirmed: true }])
+    expect(JSON.parse(readFileSync(path, 'utf8')).commits).toEqual([commit])
+
+    const readOnly = join(dir, 'read-only.json')
+    writeFileSync(readOnly, '{"version": 1, "commits": []}\n', { mode: 0o444 })
+    const nonce = await subtensor.api.rpc.system.accountNextIndex(validator().ss58)
+    const error = await failure(
+      (await RevealScheduler.open(readOnly)).commit(subtensor, validator(), weights(3)),
+    )
+    expect(error.message).toMatch(/read-only\.json: the file is read-only/)
+    const after = await subtensor.api.rpc.system.accountNextIndex(validator().ss58)
+    expect(after.toNumber()).toBe(nonce.toNumber())
+  })
+
+  it('reveals a commit once, however many schedulers try, and drops one already revealed', async () => {
+    const path = join(dir, 'before-send.json')
+    const [commit] = (await RevealScheduler.open(path)).pending
+    while ((await subtensor.blockNumber()) + 1 < commit!.revealFrom) await newBlocks(subtensor)
+    const nonce = await subtensor.api.rpc.system.accountNextIndex(validator().ss58)
+    const [a, b] = await Promise.all([RevealScheduler.open(path), RevealScheduler.open(path)])
+    const outcomes = (
+      await Promise.all([a.revealDue(subtensor, own), b.revealDue(subtensor, own)])
+    ).flat()
+    expect(outcomes.filter((o) => o.status === 'revealed')).toHaveLength(1)
+    expect(outcomes.filter((o) => o.status === 'failed')).toEqual([])
+    const after = await subtensor.api.rpc.system.accountNextIndex(validator().ss58)
+    expect(after.toNumber()).toBe(nonce.toNumber() + 1)
+    expect(JSON.parse(readFileSync(path, 'utf8')).commits).toEqual([])
+
+    // A reveal that landed while its file kept the commit (a process killed in between).
+    await (await RevealScheduler.open(path)).add(commit!)
+    const again = await (await RevealScheduler.open(path)).revealDue(subtensor, own)
+    expect(again.map((o) => o.status)).toEqual(['gone'])
+    const last = await subtensor.api.rpc.system.accountNextIndex(validator().ss58)
+    expect(last.toNumber()).toBe(after.toNumber())
+  })
+
+  it("leaves other hotkeys' commits alone, and is not locked out by expired ones", async () => {
+    const path = join(dir, 'expiring.json')
+    const scheduler = await RevealScheduler.open(path)
+    const other = subnet.validators[1]!
+    for (let i = 0; i < 10; i++) {
+      await scheduler.commit(subtensor, validator(), weights(2 + (i % 2)))
+      await newBlocks(subtensor)
+    }
+    await scheduler.commit(subtensor, other, weights(2))
+    const mine = scheduler.pending.filter((c) => c.hotkey === validator().ss58)
+    while ((await subtensor.blockNumber()) + 1 <= Math.max(...mine.map((c) => c.revealUntil)))
+      await newBlocks(subtensor)
+    // Ten expired commits are still stored on chain, which drops them at the next commit.
+    await scheduler.commit(subtensor, validator(), weights(3))
+    const outcomes = await scheduler.revealDue(subtensor, own)
+    expect(outcomes.filter((o) => o.status === 'expired')).toHaveLength(10)
+    expect(scheduler.pending.filter((c) => c.hotkey === other.ss58)).toHaveLength(1)
   })
 })

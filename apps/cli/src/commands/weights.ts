@@ -1,7 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import {
-  commitWeights,
   type RevealOutcome,
   RevealScheduler,
   type Subtensor,
@@ -10,7 +9,7 @@ import {
 } from '@taokit/chain'
 import type { Keypair } from '@taokit/keys'
 import type { Command } from 'commander'
-import { UsageError } from '../errors.js'
+import { EXIT_BAD_INPUT, ExitWith, UsageError } from '../errors.js'
 import { examples, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
@@ -86,7 +85,15 @@ function describeOutcome(outcome: RevealOutcome): string {
     return `revealed ${what} in block ${outcome.result.blockNumber}`
   if (outcome.status === 'expired')
     return `dropped ${what}: its reveal window ended at block ${commit.revealUntil}`
+  if (outcome.status === 'gone')
+    return `dropped ${what}: it is no longer on chain (revealed or dropped already, or it never landed)`
   return `could not reveal ${what}: ${outcome.error.message}`
+}
+
+/** A reveal that failed, or a commit dropped unrevealed, is an epoch's weights lost: exit 2. */
+function failIfLost(outcomes: readonly RevealOutcome[]): void {
+  const lost = outcomes.filter((o) => o.status === 'failed' || o.status === 'expired')
+  if (lost.length > 0) throw new ExitWith(EXIT_BAD_INPUT)
 }
 
 async function revealUntilDone(
@@ -179,13 +186,12 @@ export function registerWeights(program: Command, out: Output): void {
       const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
       const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
       await withChain(options, async (subtensor) => {
-        const { result, commit } = await commitWeights(
+        const { result, commit } = await scheduler.commit(
           subtensor,
           hotkey,
           params,
           progressTo(out, options.json),
         )
-        await scheduler.add(commit)
         if (options.json) out.stdout(JSON.stringify({ blockNumber: result.blockNumber, commit }))
         else {
           out.stdout(
@@ -231,9 +237,11 @@ export function registerWeights(program: Command, out: Output): void {
               waiting,
             }),
           )
+          failIfLost(outcomes)
           return
         }
         for (const outcome of outcomes) out.stdout(describeOutcome(outcome))
+        failIfLost(outcomes)
         for (const commit of waiting) {
           out.stdout(
             `waiting: commit ${commit.commitHash.slice(0, 10)}… reveals between blocks ${commit.revealFrom} and ${commit.revealUntil}`,
