@@ -308,7 +308,8 @@ const AXON_EXAMPLES = [
 export function registerAxon(program: Command, out: Output): void {
   const axon = program
     .command('axon')
-    .description("Serve synapses as a miner's axon (the legacy synapse protocol, SDK 10.x)")
+    .summary("serve synapses as a miner's axon (the legacy synapse protocol, SDK 10.x)")
+    .description("Serve synapses as a miner's axon (the legacy synapse protocol, SDK 10.x).")
     .addHelpText('after', examples(...AXON_EXAMPLES))
 
   addSignerOptions(
@@ -334,7 +335,10 @@ export function registerAxon(program: Command, out: Output): void {
         '--netuid <netuid>',
         "serve only this subnet's registered validators (403 for anyone else), higher stake first, from its metagraph read every 12 s",
       )
-      .option(NETWORK_FLAGS, `with --netuid: ${NETWORK_HELP}`)
+      .option(
+        NETWORK_FLAGS,
+        `with --netuid: ${NETWORK_HELP} (default: $BT_SUBTENSOR_CHAIN_ENDPOINT, else local)`,
+      )
       .option(
         '--timeout <ms>',
         'with --netuid: deadline of each request to the node (default 15000)',

@@ -6,7 +6,7 @@ import {
   Subtensor,
 } from '@taokit/chain'
 import { ss58DecodeAny } from '@taokit/keys'
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
 
@@ -25,8 +25,18 @@ export interface NetworkOptions {
 }
 
 export const NETWORK_FLAGS = '-n, --network <name|url>'
-export const NETWORK_HELP =
-  'finney, test, archive, local, or a ws:// or wss:// URL (default $BT_SUBTENSOR_CHAIN_ENDPOINT or local)'
+export const NETWORK_HELP = 'finney, test, archive, local, or a ws:// or wss:// URL'
+
+/**
+ * --network defaulting to $BT_SUBTENSOR_CHAIN_ENDPOINT, which --help names rather than
+ * shows: the URL may hold an API key or a password.
+ */
+export function networkOption(description: string): Option {
+  return new Option(NETWORK_FLAGS, description).default(
+    defaultNetwork(),
+    '$BT_SUBTENSOR_CHAIN_ENDPOINT, else local',
+  )
+}
 
 export function defaultNetwork(): string {
   return process.env.BT_SUBTENSOR_CHAIN_ENDPOINT ?? 'local'
@@ -34,7 +44,7 @@ export function defaultNetwork(): string {
 
 export function addNetworkOptions(command: Command): Command {
   return command
-    .option(NETWORK_FLAGS, NETWORK_HELP, defaultNetwork())
+    .addOption(networkOption(NETWORK_HELP))
     .option('--timeout <ms>', 'deadline of each request to the node, in milliseconds', '15000')
     .option('--json', 'print JSON instead of text')
 }

@@ -23,6 +23,7 @@ const OPTION_OF_FIELD: Record<string, string> = {
 export function registerDevnet(program: Command): void {
   program
     .command('devnet')
+    .summary('run a local subtensor-compatible chain (the devnet) until Ctrl-C')
     .description(
       prose(
         'Run a local subtensor-compatible chain: funded dev accounts (Alice is sudo),',

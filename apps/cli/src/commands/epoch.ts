@@ -4,7 +4,13 @@ import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
 import { examples, prose } from '../help.js'
 import type { Output } from '../io.js'
-import { type NetworkOptions, parseInteger, withChain } from './chain-options.js'
+import {
+  NETWORK_HELP,
+  type NetworkOptions,
+  networkOption,
+  parseInteger,
+  withChain,
+} from './chain-options.js'
 import { readEpochInputs } from './epoch-input.js'
 import { parseBlock } from './metagraph.js'
 import { renderEpochTable } from './table.js'
@@ -31,11 +37,7 @@ export function registerEpoch(program: Command, out: Output): void {
     )
     .option('-i, --input <file>', 'the EpochInput JSON, or - to read standard input')
     .option('--netuid <n>', "preview the next epoch of this subnet from the chain's state")
-    .option(
-      '-n, --network <name|url>',
-      'with --netuid: finney, test, local, or a ws:// URL',
-      process.env.BT_SUBTENSOR_CHAIN_ENDPOINT ?? 'local',
-    )
+    .addOption(networkOption(`with --netuid: ${NETWORK_HELP}`))
     .option('--block <number|hash>', 'with --netuid: read the state at this block')
     .option('--timeout <ms>', 'with --netuid: deadline of each request to the node', '15000')
     .option('--case <index|name>', 'which case of a file that holds several')
@@ -53,7 +55,7 @@ export function registerEpoch(program: Command, out: Output): void {
         'taokit epoch --input ../shared/vectors/yuma/subtensor_test_bonds.json --case 3 --pretty',
         'curl -s https://example.org/state.json | taokit epoch --input - --format table',
         'taokit epoch --netuid 1 --network local --format table',
-      )}\n\nExit codes: 0 done, 2 bad input (the message names the field), 3 node unreachable, 1 internal error.`,
+      )}\n\nExit codes: 0 done, 2 bad input (the message names the field),\n3 node unreachable, 1 internal error.`,
     )
     .action(async (options: EpochOptions) => {
       if (options.json) options.format = 'json'
