@@ -44,7 +44,7 @@ export function registerRegister(program: Command, out: Output): void {
     .action(
       async (options: NetworkOptions & SignerOptions & { netuid: string; hotkey?: string }) => {
         const netuid = parseInteger(options.netuid, '--netuid', 65535)
-        const hotkey = await hotkeyOption(options)
+        const hotkey = await hotkeyOption(options, true)
         const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
         await withChain(options, async (subtensor) => {
           const result = await burnedRegister(

@@ -40,10 +40,7 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
         )
         .requiredOption('--netuid <n>', 'the subnet')
         .requiredOption('--amount <amount>', `how much ${what}, e.g. 10 or 0.5`)
-        .option(
-          '--hotkey <ss58>',
-          "the hotkey (default: the wallet's hotkey, or with --uri that key's own address)",
-        )
+        .option('--hotkey <ss58>', "the hotkey (default: the wallet's hotkey)")
         .option(
           '--limit-price <tao>',
           direction === 'add'

@@ -71,7 +71,7 @@ export function registerSubnets(program: Command, out: Output): void {
   )
     .addHelpText('after', examples('taokit subnets create --uri //Alice --hotkey 5F…'))
     .action(async (options: NetworkOptions & SignerOptions & { hotkey?: string }) => {
-      const hotkey = await hotkeyOption(options)
+      const hotkey = await hotkeyOption(options, true)
       const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
       await withChain(options, async (subtensor) => {
         const result = await registerNetwork(

@@ -249,11 +249,18 @@ export async function walletHotkeyAddress(options: WalletOptions): Promise<strin
 }
 
 /**
- * `--hotkey`, checked; else, with --uri, that key's own address (a development key serves as
- * its own hotkey, as the README's devnet walk-through uses //Bob); else the wallet's hotkey.
+ * `--hotkey`, checked; else the wallet's hotkey. With `uriIsHotkey` (a command that makes a
+ * hotkey, such as register), --uri without --wallet.name or --wallet.hotkey gives that key's
+ * own address instead: a development key serves as its own hotkey.
  */
-export async function hotkeyOption(options: SignerOptions & { hotkey?: string }): Promise<string> {
+export async function hotkeyOption(
+  options: SignerOptions & { hotkey?: string },
+  uriIsHotkey = false,
+): Promise<string> {
   if (options.hotkey !== undefined) return parseAddress(options.hotkey, '--hotkey')
-  if (options.uri !== undefined) return (await signerFrom(options, 'hotkey', undefined)).ss58
+  const walletNamed = options['wallet.name'] !== undefined || options['wallet.hotkey'] !== undefined
+  if (uriIsHotkey && options.uri !== undefined && !walletNamed) {
+    return (await signerFrom(options, 'hotkey', undefined)).ss58
+  }
   return walletHotkeyAddress(options)
 }
