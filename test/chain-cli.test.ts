@@ -111,7 +111,7 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
     )
     // The reveal it suggests names the same reveal file, and the --uri without repeating it.
     expect(committed.stdout).toContain(
-      `with: taokit weights reveal --wait --reveal-file ${file}, with the same --uri and --network`,
+      `with the same --uri and --network: taokit weights reveal --wait --reveal-file ${file}`,
     )
     const waiting = taokit('weights', 'reveal', '--uri', '//Bob//cli-miner', '--reveal-file', file)
     expect(waiting.stdout).toMatch(/waiting: commit 0x[0-9a-f]{8}… reveals between blocks/)

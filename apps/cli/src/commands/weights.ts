@@ -123,25 +123,31 @@ async function revealUntilDone(
 }
 
 /**
- * The reveal that matches a commit: the same wallet and reveal file, spelt out; a --uri or a
- * --network only named, since either may hold a secret (a mnemonic, an API key).
+ * How to reveal a commit: the same wallet, password source and reveal file, spelt out; a
+ * --uri or a --network only named, since either may hold a secret (a mnemonic, an API key).
  */
-function revealCommand(options: WeightsOptions): string {
+function revealAdvice(options: WeightsOptions): string {
   const words = ['taokit weights reveal --wait']
-  for (const name of ['wallet.path', 'wallet.name', 'wallet.hotkey'] as const) {
-    const value = options[name]
-    if (value !== undefined) words.push(`--${name} ${shellWord(value)}`)
-  }
-  if (options.revealFile !== undefined) words.push(`--reveal-file ${shellWord(options.revealFile)}`)
+  const spelt = [
+    ['--wallet.path', options['wallet.path']],
+    ['--wallet.name', options['wallet.name']],
+    ['--wallet.hotkey', options['wallet.hotkey']],
+    ['--password-file', options.passwordFile],
+    ['--password-env', options.passwordEnv],
+    ['--reveal-file', options.revealFile],
+  ] as const
+  for (const [flag, value] of spelt) if (value !== undefined) words.push(flag, shellWord(value))
   const same = [
     ...(options.uri === undefined ? [] : ['--uri']),
     ...(options.network === defaultNetwork() ? [] : ['--network']),
   ]
-  return `${words.join(' ')}${same.length === 0 ? '' : `, with the same ${same.join(' and ')}`}`
+  const command = words.join(' ')
+  return same.length === 0 ? `with: ${command}` : `with the same ${same.join(' and ')}: ${command}`
 }
 
+/** A word the shell reads back as it is: a leading ~ or = would be expanded, so it is quoted. */
 function shellWord(text: string): string {
-  return /^[\w@%+=:,./~-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
+  return /^[\w@%+:,./-][\w@%+=:,./~-]*$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
 }
 
 const WEIGHTS_EXAMPLES = [
@@ -158,9 +164,9 @@ export function registerWeights(program: Command, out: Output): void {
       'after',
       [
         '',
-        'Weights are converted to u16 exactly as the Python SDK does (max = 65535, zeros dropped).',
-        'Checks that the chain would fail (rate limit, permit, version key, minimum count,',
-        'commit-reveal state) are made before anything is paid.',
+        'Weights are converted to u16 exactly as the Python SDK does (max = 65535,',
+        'zeros dropped). Checks that the chain would fail (rate limit, permit, version',
+        'key, minimum count, commit-reveal state) are made before anything is paid.',
       ].join('\n'),
     )
     .addHelpText('after', examples(...WEIGHTS_EXAMPLES))
@@ -195,7 +201,7 @@ export function registerWeights(program: Command, out: Output): void {
         if (options.json) out.stdout(JSON.stringify({ blockNumber: result.blockNumber, commit }))
         else {
           out.stdout(
-            `committed ${commit.commitHash} in block ${result.blockNumber}; reveal between blocks ${commit.revealFrom} and ${commit.revealUntil} with: ${revealCommand(options)}`,
+            `committed ${commit.commitHash} in block ${result.blockNumber}; reveal between blocks ${commit.revealFrom} and ${commit.revealUntil} ${revealAdvice(options)}`,
           )
         }
       })
