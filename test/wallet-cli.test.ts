@@ -132,6 +132,7 @@ describeWithShared('npx taokit wallet makes the folder btcli makes', () => {
     expect(result.status).toBe(2)
     expect(result.stderr.trim().split('\n')).toHaveLength(1)
     expect(result.stderr).toContain('already exist')
+    expect(result.stderr).toContain('(--overwrite replaces existing key files)')
     expect(await readFile(path)).toEqual(before)
   })
 

@@ -17,6 +17,7 @@ export class ExitWith {
 
 /** What to do next, for the errors that do not say it themselves. */
 const HINTS: Record<string, string> = {
+  [WalletErrorCode.Exists]: ' (--overwrite replaces existing key files)',
   [WalletErrorCode.NotFound]:
     ' (check --wallet.path, --wallet.name and --wallet.hotkey; `taokit wallet create` makes a wallet)',
 }

@@ -66,13 +66,16 @@ it('names the environment variable a bad wallet setting came from', async () => 
     for (const [variable, value] of [
       ['BT_WALLET_NAME', 'a/b'],
       ['BT_WALLET_HOTKEY', '..'],
-      ['BT_WALLET_PATH', ''],
     ] as const) {
       process.env = { ...saved, [variable]: value }
       const result = await cli('axon', 'serve', '--port', '0', '--quiet')
       expect({ variable, code: result.code }).toEqual({ variable, code: 2 })
       expect(result.stderr).toMatch(new RegExp(`^taokit: ${variable}: expected a`))
     }
+    // An empty variable is unset, as bittensor-wallet reads it: the default wallet is used.
+    process.env = { ...saved, BT_WALLET_NAME: '' }
+    const empty = await cli('axon', 'serve', '--port', '0', '--quiet', '--wallet.path', tmpdir())
+    expect(empty.stderr).toMatch(/default\/hotkeys\/default: no such key file/)
     // An option still wins over the variable, and is the one named.
     process.env = { ...saved, BT_WALLET_NAME: 'fine' }
     const result = await cli('axon', 'serve', '--port', '0', '--quiet', '--wallet.name', '..')

@@ -37,7 +37,7 @@ async function exists(path: string): Promise<boolean> {
 function existsError(paths: string[]): WalletError {
   return new WalletError(
     WalletErrorCode.Exists,
-    `${paths.join(', ')} already exist${paths.length === 1 ? 's' : ''}; nothing was written (overwrite replaces ${paths.length === 1 ? 'it' : 'them'})`,
+    `${paths.join(', ')} already exist${paths.length === 1 ? 's' : ''}; nothing was written`,
   )
 }
 

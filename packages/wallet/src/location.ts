@@ -73,6 +73,9 @@ function chosen(
   fallback: string,
 ): { field: string; value: string } {
   if (given !== undefined) return { field, value: given }
+  // An empty variable counts as unset, as bittensor-wallet reads it (`getenv(...) or default`).
   const fromEnv = env[variable]
-  return fromEnv === undefined ? { field, value: fallback } : { field: variable, value: fromEnv }
+  return fromEnv === undefined || fromEnv === ''
+    ? { field, value: fallback }
+    : { field: variable, value: fromEnv }
 }

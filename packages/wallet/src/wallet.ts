@@ -259,7 +259,8 @@ export class Wallet {
     if (coldkeypub !== null) info.coldkeypub = { ...keyInfo(coldkeypub), path: this.coldkeypubPath }
     for (const name of await this.#hotkeyNames()) {
       const bytes = await readKeyfileBytes(this.hotkeyPath(name))
-      const key = await this.hotkeypub(name).catch(notParsed)
+      // One hotkey whose pub file cannot be used shows no address; the wallet stays listed.
+      const key = await this.hotkeypub(name).catch(noKey)
       info.hotkeys.push({
         name,
         path: this.hotkeyPath(name),
@@ -396,6 +397,11 @@ export class Wallet {
 
 function publicOf(key: Keypair | PublicKeyOnly): PublicKeyOnly {
   return { publicKey: key.publicKey, ss58: key.ss58 }
+}
+
+function noKey(error: unknown): null {
+  if (error instanceof WalletError) return null
+  throw error
 }
 
 /** A key that is missing or does not parse is unknown; one the system will not read is a failure. */

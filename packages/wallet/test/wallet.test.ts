@@ -171,6 +171,9 @@ describe('never losing a key', () => {
     // A coldkeypub.txt that cannot be read is a problem, not a missing file.
     const blocked = new Wallet({ path: root, name: 'blocked' })
     await mkdir(blocked.coldkeypubPath, { recursive: true })
+    // A hotkey pub file that cannot be read only hides that hotkey's address.
+    await mkdir(good.hotkeypubPath('spare'), { recursive: true })
+    await writeFile(good.hotkeyPath('spare'), await readFile(good.hotkeyPath()))
     await symlink(good.path, join(root, 'linked'))
     await symlink(good.hotkeyPath(), good.hotkeyPath('alias'))
     const listed = await Wallet.list({ path: root })
@@ -182,7 +185,11 @@ describe('never losing a key', () => {
     ])
     expect(listed[0]!.problem).toMatch(/coldkeypub\.txt: cannot read it: it is a folder/)
     expect(listed[1]!.problem).toMatch(/it is a folder, not a key file/)
-    expect(listed[2]!.hotkeys.map((h) => h.name)).toEqual(['alias', 'miner'])
+    expect(listed[2]!.hotkeys.map((h) => [h.name, h.key === null])).toEqual([
+      ['alias', false],
+      ['miner', false],
+      ['spare', true],
+    ])
   })
 
   it('says why a folder of wallets cannot be listed', async () => {
