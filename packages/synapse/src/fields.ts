@@ -143,8 +143,13 @@ function asciiDigits(text: string): string {
 export function parsePyInt(text: string): bigint | undefined {
   const t = rustTrim(asciiDigits(text))
   if (!/^[+-]?[0-9]+(?:_[0-9]+)*$/.test(t)) return undefined
+  const digits = t.replace(/^[+-]/, '').replaceAll('_', '')
+  // CPython refuses to read more digits than sys.get_int_max_str_digits() (4300 by default).
+  if (digits.length > PY_INT_MAX_STR_DIGITS) return undefined
   return BigInt(t.replaceAll('_', ''))
 }
+
+const PY_INT_MAX_STR_DIGITS = 4300
 
 const PY_FLOAT =
   /^[+-]?(?:(?:[0-9]+(?:_[0-9]+)*)(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)(?:[eE][+-]?[0-9]+(?:_[0-9]+)*)?$/

@@ -200,6 +200,9 @@ describe('declaring a synapse', () => {
     expect(cast('\u0663', '\u0661.\u0665')).toMatchObject({ nonce: 3n, process_time: 1.5 })
     expect(cast('1\u{1d7d5}\u0085')).toMatchObject({ nonce: 17n })
     expect(() => cast('\u001c7')).toThrow(SynapseError)
+    // CPython's int() reads at most 4300 digits (underscores and the sign aside).
+    expect(cast(`-${'1_'.repeat(4299)}1`)?.nonce).toBe(-BigInt('1'.repeat(4300)))
+    expect(() => cast('0'.repeat(4301))).toThrow(SynapseError)
     expect(() => cast('7', '1.5\u001f')).toThrow(SynapseError)
   })
 
