@@ -60,6 +60,20 @@ it('names the option behind a wallet, password or URI the CLI cannot use', async
   }
 })
 
+it('takes a --uri key as the hotkey only where a hotkey is made, and not over a named wallet', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'taokit-uri-hotkey-'))
+  const noWallet =
+    /w2\/hotkeys\/default: no such key file|default\/hotkeys\/default: no such key file/
+  for (const args of [
+    ['register', '--netuid', '1', '--uri', '//Bob', '--wallet.path', root, '--wallet.name', 'w2'],
+    ['stake', 'add', '--netuid', '1', '--amount', '1', '--uri', '//Bob', '--wallet.path', root],
+  ]) {
+    const result = await cli(...args, '--network', 'ws://127.0.0.1:9')
+    expect({ args, code: result.code }).toEqual({ args, code: 2 })
+    expect(result.stderr).toMatch(noWallet)
+  }
+})
+
 it('names the environment variable a bad wallet setting came from', async () => {
   const saved = { ...process.env }
   try {
