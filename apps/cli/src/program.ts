@@ -15,7 +15,7 @@ import { registerWallet } from './commands/wallet.js'
 import { WALLET_OPTION_ALIASES } from './commands/wallet-options.js'
 import { registerWeights } from './commands/weights.js'
 import { EXIT_BAD_INPUT, EXIT_OK, ExitWith, report } from './errors.js'
-import { prose } from './help.js'
+import { examples, prose } from './help.js'
 import type { Output } from './io.js'
 
 export const VERSION = '0.1.0'
@@ -31,6 +31,15 @@ export function buildProgram(out: Output): Command {
       ),
     )
     .version(VERSION)
+    .addHelpText(
+      'after',
+      examples(
+        'taokit demo',
+        'taokit epoch --input state.json --format table',
+        'taokit devnet --block-time 250ms',
+        'taokit metagraph --netuid 1 --network finney',
+      ),
+    )
     .configureOutput({
       writeOut: (text) => out.stdout(text.trimEnd()),
       writeErr: (text) => out.stderr(text.trimEnd()),
