@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isTaokitError as isChainError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
@@ -27,6 +27,8 @@ export type RevealOutcome =
 interface StoredCommit extends WeightsCommit {
   /** Saved before it was sent: its block, and so its window, are estimates until it lands. */
   unconfirmed?: true
+  /** For an unconfirmed commit: the last block it may land in (its mortal era's end). */
+  landsBy?: number
   /** Who is revealing it right now: a scheduler (`pid:id`), alive while its process is. */
   revealingBy?: string
 }
@@ -36,8 +38,28 @@ interface SchedulerFile {
   commits: StoredCommit[]
 }
 
-/** How long a sent commit may take to land: the mortal era it is signed with. */
-const LANDING_BLOCKS = 64
+/** How long a sent commit may take to land, unless told: the default mortal era. */
+const DEFAULT_MORTALITY = 64
+
+/**
+ * The `pid:random` tokens this process holds now (its locks) or owns (its schedulers), to
+ * tell them from those of an earlier process that had the same pid (a container restarted).
+ */
+const ours = new Set<string>()
+
+function newToken(): string {
+  const token = `${process.pid}:${randomBytes(8).toString('hex')}`
+  ours.add(token)
+  return token
+}
+
+/** Whether a lock or claim token belongs to nobody alive any more. */
+function isOrphan(token: string): boolean {
+  const pid = Number(token.split(':')[0])
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true
+  if (pid === process.pid) return !ours.has(token)
+  return !isAlive(pid)
+}
 
 /** Whether the chain refused a reveal in a way that a later try cannot change. */
 function refusedForGood(error: Error): boolean {
@@ -57,7 +79,7 @@ function refusedForGood(error: Error): boolean {
  */
 export class RevealScheduler {
   #commits: StoredCommit[]
-  readonly #id = `${process.pid}:${randomBytes(6).toString('hex')}`
+  readonly #id = newToken()
 
   private constructor(
     readonly path: string,
@@ -101,7 +123,8 @@ export class RevealScheduler {
         beforeSubmit: async (estimate) => {
           await options.beforeSubmit?.(estimate)
           hash = estimate.commitHash
-          await this.#update((commits) => [...commits, { ...estimate, unconfirmed: true }])
+          const landsBy = estimate.commitBlock + (options.mortality ?? DEFAULT_MORTALITY)
+          await this.#update((commits) => [...commits, { ...estimate, unconfirmed: true, landsBy }])
         },
       })
       await this.#update((commits) => [
@@ -142,11 +165,15 @@ export class RevealScheduler {
     for (const stored of mine) {
       const onChain = chain.get(stored.commitHash)
       if (onChain === undefined) {
-        // The chain drops expired commits when the hotkey next commits or reveals.
-        if (head.number + 1 > stored.revealUntil) {
-          outcomes.push({ commit: publicCommit(stored), status: 'expired' })
-        } else if (!stored.unconfirmed || head.number > stored.commitBlock + LANDING_BLOCKS) {
-          outcomes.push({ commit: publicCommit(stored), status: 'gone' })
+        if (stored.unconfirmed) {
+          // Sent, never seen landed: gone once its era is over, until then it may still land.
+          const landsBy = stored.landsBy ?? stored.commitBlock + DEFAULT_MORTALITY
+          if (head.number > landsBy) outcomes.push({ commit: publicCommit(stored), status: 'gone' })
+        } else {
+          // The chain drops expired commits when the hotkey next commits or reveals; one
+          // revealed here would have left the file with its reveal.
+          const late = head.number + 1 > stored.revealUntil
+          outcomes.push({ commit: publicCommit(stored), status: late ? 'expired' : 'gone' })
         }
         continue
       }
@@ -158,7 +185,17 @@ export class RevealScheduler {
         outcomes.push({ commit: publicCommit(commit), status: 'expired' })
       } else if (isDue(commit, head.number)) due.push(commit)
     }
-    const claimed = await this.#claim(due)
+    const { claimed, takenOver } = await this.#claim(due)
+    if (takenOver.length > 0) {
+      // Taken over from a revealer that died: its reveal may be in the pool still, so the
+      // chain gets a block to show it before this one is sent.
+      const later = await blockAfter(subtensor, head.number)
+      const still = await chainCommits(subtensor, mine, later.hash)
+      for (const commit of due.filter((c) => takenOver.includes(c.commitHash))) {
+        if (still.has(commit.commitHash)) claimed.push(commit)
+        else outcomes.push({ commit: publicCommit(commit), status: 'gone' })
+      }
+    }
     for (const commit of claimed) {
       try {
         const result = (await revealWeights(subtensor, keyFor(commit.hotkey)!, commit)).orThrow()
@@ -193,6 +230,7 @@ export class RevealScheduler {
     subtensor: Subtensor,
     keyFor: (hotkey: string) => Keypair | undefined,
     onOutcome: (outcome: RevealOutcome) => void = () => {},
+    onError: (error: unknown) => void = () => {},
   ): Promise<() => void> {
     let running = false
     return subtensor.subscribeBlocks(() => {
@@ -201,7 +239,7 @@ export class RevealScheduler {
       running = true
       this.revealDue(subtensor, keyFor)
         .then((outcomes) => outcomes.forEach(onOutcome))
-        .catch(() => {})
+        .catch(onError)
         .finally(() => {
           running = false
         })
@@ -209,33 +247,50 @@ export class RevealScheduler {
   }
 
   /**
-   * Marks `due` as being revealed by this process, in the file, and returns those it could
-   * mark: still there, and not being revealed by another process that is alive.
+   * Marks `due` as being revealed by this scheduler, in the file. `claimed` are those it may
+   * reveal now: still there and claimed by nobody else; `takenOver` were claimed by a
+   * revealer that is gone, and are this scheduler's from now on.
    */
-  async #claim(due: StoredCommit[]): Promise<StoredCommit[]> {
-    if (due.length === 0) return []
-    const wanted = new Map(due.map((c) => [c.commitHash, c]))
+  async #claim(due: StoredCommit[]): Promise<{ claimed: StoredCommit[]; takenOver: string[] }> {
     const claimed: StoredCommit[] = []
+    const takenOver: string[] = []
+    if (due.length === 0) return { claimed, takenOver }
+    const wanted = new Map(due.map((c) => [c.commitHash, c]))
     await this.#update((commits) =>
       commits.map((c) => {
         const commit = wanted.get(c.commitHash)
         if (commit === undefined) return c
-        if (c.revealingBy !== undefined && c.revealingBy !== this.#id) {
-          if (isAlive(Number(c.revealingBy.split(':')[0]))) return c
-        }
-        claimed.push(commit)
+        const by = c.revealingBy
+        if (by !== undefined && by !== this.#id) {
+          if (!isOrphan(String(by))) return c
+          takenOver.push(c.commitHash)
+        } else claimed.push(commit)
         return { ...c, revealingBy: this.#id }
       }),
     )
-    return claimed
+    return { claimed, takenOver }
   }
 
   async #update(change: (commits: StoredCommit[]) => StoredCommit[]): Promise<void> {
     await underLock(this.path, async () => {
+      await removeOrphanTemporaries(this.path)
       const next = change(await readCommits(this.path))
       await writeCommits(this.path, next)
       this.#commits = next
     })
+  }
+}
+
+/** The first block after `number`, or the head after two blocks' time if none comes. */
+async function blockAfter(
+  subtensor: Subtensor,
+  number: number,
+): Promise<{ number: number; hash: string }> {
+  const until = Date.now() + 24_000
+  for (;;) {
+    const head = await subtensor.head()
+    if (head.number > number || Date.now() > until) return head
+    await sleep(500)
   }
 }
 
@@ -244,7 +299,12 @@ function isDue(commit: WeightsCommit, head: number): boolean {
 }
 
 function publicCommit(commit: StoredCommit): WeightsCommit {
-  const { unconfirmed: _unconfirmed, revealingBy: _revealingBy, ...rest } = commit
+  const {
+    unconfirmed: _unconfirmed,
+    landsBy: _landsBy,
+    revealingBy: _revealingBy,
+    ...rest
+  } = commit
   return rest
 }
 
@@ -306,10 +366,14 @@ function systemError(path: string, doing: string, error: unknown): ChainError {
   return fileError(path, `cannot ${doing} it (${code})`, error)
 }
 
-/** How long a lock may be held (it only ever covers a read and a write). */
-const STALE_LOCK_MS = 30_000
+/** How long to wait for a lock another live process holds (it only covers a read and a write). */
 const LOCK_WAIT_MS = 15_000
 
+/**
+ * Runs `action` holding `<path>.lock`, a file naming its holder's token. A lock whose holder
+ * is gone (its process died, or it is this process's pid from an earlier life) is broken;
+ * one held by a live process is waited for, never taken, however long it takes.
+ */
 async function underLock<T>(path: string, action: () => Promise<T>): Promise<T> {
   const lock = `${path}.lock`
   try {
@@ -317,46 +381,96 @@ async function underLock<T>(path: string, action: () => Promise<T>): Promise<T> 
   } catch (error) {
     throw systemError(dirname(path), 'make the folder for', error)
   }
+  const token = newToken()
   const deadline = Date.now() + LOCK_WAIT_MS
-  for (;;) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx', mode: 0o600 })
-      break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw systemError(lock, 'create', error)
-      }
-    }
-    if (await isStaleLock(lock)) {
-      // Moved aside first: of two processes that both found it stale, one removes it.
-      const aside = `${lock}.${randomBytes(6).toString('hex')}`
-      await rename(lock, aside).then(
-        () => rm(aside, { force: true }),
-        () => {},
-      )
-      continue
-    }
-    if (Date.now() > deadline) {
-      throw fileError(lock, 'another process holds this lock; if none is running, remove it')
-    }
-    await sleep(20)
-  }
   try {
-    return await action()
+    while (!(await createWith(lock, token))) {
+      const holder = await readText(lock)
+      if (holder !== undefined && isOrphan(holder)) await breakLock(lock, holder)
+      else if (Date.now() > deadline) {
+        throw fileError(lock, 'another process holds this lock; if none is running, remove it')
+      } else await sleep(20)
+    }
+    try {
+      return await action()
+    } finally {
+      if ((await readText(lock)) === token) await rm(lock, { force: true })
+    }
   } finally {
-    await rm(lock, { force: true })
+    ours.delete(token)
   }
 }
 
-async function isStaleLock(lock: string): Promise<boolean> {
+/**
+ * Removes `lock` if `holder` still holds it. Breakers take `<lock>.break` first, so that of
+ * several processes that found the same orphan, one removes it, and none removes the lock
+ * another has taken since.
+ */
+async function breakLock(lock: string, holder: string): Promise<void> {
+  const breaker = `${lock}.break`
+  const token = newToken()
   try {
-    const [text, info] = await Promise.all([readFile(lock, 'utf8'), stat(lock)])
-    const pid = Number(text)
-    if (Number.isSafeInteger(pid) && pid > 0 && !isAlive(pid)) return true
-    return Date.now() - info.mtimeMs > STALE_LOCK_MS
+    if (!(await createWith(breaker, token))) {
+      const other = await readText(breaker)
+      // A breaker that died within its few microseconds.
+      if (other !== undefined && isOrphan(other)) await rm(breaker, { force: true })
+      await sleep(5)
+      return
+    }
+    try {
+      if ((await readText(lock)) === holder) await rm(lock, { force: true })
+    } finally {
+      await rm(breaker, { force: true })
+    }
+  } finally {
+    ours.delete(token)
+  }
+}
+
+/** Creates `path` holding `text`, atomically (never empty); false when it exists. */
+async function createWith(path: string, text: string): Promise<boolean> {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  try {
+    await writeFile(temporary, text, { mode: 0o600 })
+    await link(temporary, path)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    // A file system without hard links: create and write, in two steps.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') {
+      try {
+        await writeFile(path, text, { flag: 'wx', mode: 0o600 })
+        return true
+      } catch (fallback) {
+        if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false
+        throw systemError(path, 'create', fallback)
+      }
+    }
+    throw systemError(path, 'create', error)
+  } finally {
+    await rm(temporary, { force: true })
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
   } catch {
-    // Gone meanwhile: try again.
-    return false
+    return undefined
+  }
+}
+
+/** Temporary files (`<file>.<pid>.<hex>.tmp`) left by processes killed while writing. */
+async function removeOrphanTemporaries(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`
+  const names = await readdir(dirname(path)).catch(() => [] as string[])
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue
+    const pid = Number(name.slice(prefix.length).split('.').at(-3) ?? Number.NaN)
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) {
+      await rm(join(dirname(path), name), { force: true })
+    }
   }
 }
 
