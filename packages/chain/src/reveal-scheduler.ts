@@ -169,9 +169,10 @@ export class RevealScheduler {
           // Sent, never seen landed: gone once its era is over, until then it may still land.
           const landsBy = stored.landsBy ?? stored.commitBlock + DEFAULT_MORTALITY
           if (head.number > landsBy) outcomes.push({ commit: publicCommit(stored), status: 'gone' })
-        } else {
-          // The chain drops expired commits when the hotkey next commits or reveals; one
-          // revealed here would have left the file with its reveal.
+        } else if (head.number >= stored.commitBlock) {
+          // (A node behind the block the commit landed in cannot show it yet.) The chain
+          // drops expired commits when the hotkey next commits or reveals; one revealed
+          // here would have left the file with its reveal.
           const late = head.number + 1 > stored.revealUntil
           outcomes.push({ commit: publicCommit(stored), status: late ? 'expired' : 'gone' })
         }

@@ -208,6 +208,27 @@ describe('a reveal file shared by several processes', () => {
     expect(last.toNumber()).toBe(after.toNumber())
   })
 
+  it('keeps a commit that a node behind its block cannot show yet', async () => {
+    const path = join(dir, 'ahead.json')
+    const scheduler = await RevealScheduler.open(path)
+    const head = await subtensor.blockNumber()
+    const ahead = {
+      netuid: subnet.netuid,
+      hotkey: validator().ss58,
+      uids: [2],
+      values: [65535],
+      salt: [1, 2, 3, 4, 5, 6, 7, 8],
+      versionKey: '0',
+      commitHash: `0x${'ab'.repeat(32)}`,
+      commitBlock: head + 100,
+      revealFrom: head + 110,
+      revealUntil: head + 120,
+    }
+    await scheduler.add(ahead)
+    expect(await scheduler.revealDue(subtensor, own)).toEqual([])
+    expect(scheduler.pending).toEqual([ahead])
+  })
+
   it("leaves other hotkeys' commits alone, and is not locked out by expired ones", async () => {
     const path = join(dir, 'expiring.json')
     const scheduler = await RevealScheduler.open(path)
