@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isTaokitError as isChainError } from '@taokit/core'
@@ -42,22 +43,36 @@ interface SchedulerFile {
 const DEFAULT_MORTALITY = 64
 
 /**
- * The `pid:random` tokens this process holds now (its locks) or owns (its schedulers), to
- * tell them from those of an earlier process that had the same pid (a container restarted).
+ * The `host:pid:random` tokens this process holds now (its locks) or owns (its schedulers),
+ * to tell them from those of an earlier process that had the same pid (a container
+ * restarted). Shared by every copy of this module in the process (two installed versions,
+ * a bundle), which would otherwise take each other's tokens for an earlier life's.
  */
-const ours = new Set<string>()
+const TOKENS = Symbol.for('taokit.chain.revealTokens')
+const shared = globalThis as Record<symbol, Set<string> | undefined>
+shared[TOKENS] ??= new Set<string>()
+const ours: Set<string> = shared[TOKENS]
+
+/** Tokens name the host too: a pid says nothing about a process on another host. */
+const HOST = hostname().replaceAll(':', '_')
 
 function newToken(): string {
-  const token = `${process.pid}:${randomBytes(8).toString('hex')}`
+  const token = `${HOST}:${process.pid}:${randomBytes(8).toString('hex')}`
   ours.add(token)
   return token
 }
 
-/** Whether a lock or claim token belongs to nobody alive any more. */
-function isOrphan(token: string): boolean {
-  const pid = Number(token.split(':')[0])
-  if (!Number.isSafeInteger(pid) || pid <= 0) return true
-  if (pid === process.pid) return !ours.has(token)
+/**
+ * Whether a lock or claim token belongs to nobody alive any more. A token of another host,
+ * or one this code did not write (an empty lock being written), cannot be judged: it is
+ * not an orphan. A claim, written whole inside the file, counts as one when it is malformed.
+ */
+function isOrphan(token: unknown, kind: 'lock' | 'claim'): boolean {
+  const match = typeof token === 'string' ? /^(.*):(\d+):[0-9a-f]+$/.exec(token) : null
+  if (match === null) return kind === 'claim'
+  if (match[1] !== HOST) return false
+  const pid = Number(match[2])
+  if (pid === process.pid) return !ours.has(token as string)
   return !isAlive(pid)
 }
 
@@ -187,41 +202,55 @@ export class RevealScheduler {
       } else if (isDue(commit, head.number)) due.push(commit)
     }
     const { claimed, takenOver } = await this.#claim(due)
-    if (takenOver.length > 0) {
+    try {
       // Taken over from a revealer that died: its reveal may be in the pool still, so the
-      // chain gets a block to show it before this one is sent.
-      const later = await blockAfter(subtensor, head.number)
-      const still = await chainCommits(subtensor, mine, later.hash)
-      for (const commit of due.filter((c) => takenOver.includes(c.commitHash))) {
-        if (still.has(commit.commitHash)) claimed.push(commit)
-        else outcomes.push({ commit: publicCommit(commit), status: 'gone' })
+      // chain gets a block to show it before this one is sent, unless that block would end
+      // the window (a refused second reveal costs a fee; a missed one, the epoch's weights).
+      const waiting = due.filter((c) => takenOver.includes(c.commitHash))
+      for (const commit of waiting.filter((c) => head.number + 2 > c.revealUntil))
+        claimed.push(commit)
+      const wait = waiting.filter((c) => head.number + 2 <= c.revealUntil)
+      if (wait.length > 0) {
+        const later = await blockAfter(subtensor, head.number)
+        const still = await chainCommits(subtensor, mine, later.hash)
+        for (const commit of wait) {
+          if (still.has(commit.commitHash)) claimed.push(commit)
+          else outcomes.push({ commit: publicCommit(commit), status: 'gone' })
+        }
       }
-    }
-    for (const commit of claimed) {
-      try {
-        const result = (await revealWeights(subtensor, keyFor(commit.hotkey)!, commit)).orThrow()
-        outcomes.push({ commit: publicCommit(commit), status: 'revealed', result })
-      } catch (error) {
-        outcomes.push({ commit: publicCommit(commit), status: 'failed', error: error as Error })
+      for (const commit of claimed) {
+        try {
+          const result = (await revealWeights(subtensor, keyFor(commit.hotkey)!, commit)).orThrow()
+          outcomes.push({ commit: publicCommit(commit), status: 'revealed', result })
+        } catch (error) {
+          outcomes.push({ commit: publicCommit(commit), status: 'failed', error: error as Error })
+        }
       }
-    }
-    // A reveal the chain has refused (no such commit, hash mismatch, expired) will be
-    // refused again; only one that never reached a block is worth another try.
-    const done = new Set(
-      outcomes
-        .filter((o) => o.status !== 'failed' || refusedForGood(o.error))
-        .map((o) => o.commit.commitHash),
-    )
-    const released = new Set(claimed.map((c) => c.commitHash))
-    if (done.size > 0 || released.size > 0 || settled.size > 0) {
-      await this.#update((commits) =>
-        commits
-          .filter((c) => !done.has(c.commitHash))
-          .map((c) => {
-            const confirmed = settled.get(c.commitHash) ?? c
-            return released.has(c.commitHash) ? publicCommit(confirmed) : confirmed
-          }),
+      // A reveal the chain has refused (no such commit, hash mismatch, expired) will be
+      // refused again; only one that never reached a block is worth another try.
+      const done = new Set(
+        outcomes
+          .filter((o) => o.status !== 'failed' || refusedForGood(o.error))
+          .map((o) => o.commit.commitHash),
       )
+      const released = new Set(claimed.map((c) => c.commitHash))
+      if (done.size > 0 || released.size > 0 || settled.size > 0) {
+        await this.#update((commits) =>
+          commits
+            .filter((c) => !done.has(c.commitHash))
+            .map((c) => {
+              const confirmed = settled.get(c.commitHash) ?? c
+              return released.has(c.commitHash) ? publicCommit(confirmed) : confirmed
+            }),
+        )
+      }
+    } catch (error) {
+      // Claims left behind would keep this scheduler's live token: nobody could take over.
+      const mineNow = new Set(due.map((c) => c.commitHash))
+      await this.#update((commits) =>
+        commits.map((c) => (mineNow.has(c.commitHash) ? unclaimed(c, this.#id) : c)),
+      ).catch(() => {})
+      throw error
     }
     return outcomes
   }
@@ -263,7 +292,7 @@ export class RevealScheduler {
         if (commit === undefined) return c
         const by = c.revealingBy
         if (by !== undefined && by !== this.#id) {
-          if (!isOrphan(String(by))) return c
+          if (!isOrphan(by, 'claim')) return c
           takenOver.push(c.commitHash)
         } else claimed.push(commit)
         return { ...c, revealingBy: this.#id }
@@ -297,6 +326,12 @@ async function blockAfter(
 
 function isDue(commit: WeightsCommit, head: number): boolean {
   return commit.revealFrom <= head + 1 && head + 1 <= commit.revealUntil
+}
+
+function unclaimed(commit: StoredCommit, by: string): StoredCommit {
+  if (commit.revealingBy !== by) return commit
+  const { revealingBy: _revealingBy, ...rest } = commit
+  return rest
 }
 
 function publicCommit(commit: StoredCommit): WeightsCommit {
@@ -386,11 +421,12 @@ async function underLock<T>(path: string, action: () => Promise<T>): Promise<T> 
   const deadline = Date.now() + LOCK_WAIT_MS
   try {
     while (!(await createWith(lock, token))) {
-      const holder = await readText(lock)
-      if (holder !== undefined && isOrphan(holder)) await breakLock(lock, holder)
-      else if (Date.now() > deadline) {
+      if (Date.now() > deadline) {
         throw fileError(lock, 'another process holds this lock; if none is running, remove it')
-      } else await sleep(20)
+      }
+      const holder = await readText(lock)
+      if (holder !== undefined && isOrphan(holder, 'lock')) await breakLock(lock, holder)
+      else await sleep(20)
     }
     try {
       return await action()
@@ -414,7 +450,7 @@ async function breakLock(lock: string, holder: string): Promise<void> {
     if (!(await createWith(breaker, token))) {
       const other = await readText(breaker)
       // A breaker that died within its few microseconds.
-      if (other !== undefined && isOrphan(other)) await rm(breaker, { force: true })
+      if (other !== undefined && isOrphan(other, 'lock')) await rm(breaker, { force: true })
       await sleep(5)
       return
     }
@@ -462,16 +498,26 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-/** Temporary files (`<file>.<pid>.<hex>.tmp`) left by processes killed while writing. */
+/** A temporary file lives for milliseconds; one this old was left by a killed writer. */
+const ORPHAN_TEMPORARY_MS = 10 * 60_000
+
+/**
+ * Temporary files (`<file>.<pid>.<hex>.tmp`) left by processes killed while writing: of a
+ * dead pid, and old (the pid may be another host's, or another container's).
+ */
 async function removeOrphanTemporaries(path: string): Promise<void> {
   const prefix = `${basename(path)}.`
   const names = await readdir(dirname(path)).catch(() => [] as string[])
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue
     const pid = Number(name.slice(prefix.length).split('.').at(-3) ?? Number.NaN)
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) {
-      await rm(join(dirname(path), name), { force: true })
-    }
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue
+    const file = join(dirname(path), name)
+    const age = await stat(file).then(
+      (info) => Date.now() - info.mtimeMs,
+      () => 0,
+    )
+    if (age > ORPHAN_TEMPORARY_MS) await rm(file, { force: true })
   }
 }
 

@@ -1,6 +1,14 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { RevealScheduler, type WeightsCommit } from '../src/index.js'
@@ -31,7 +39,8 @@ const stored = (path: string) =>
 
 describe('the reveal file lock', () => {
   it('breaks a lock whose holder is gone, once, however many writers find it', async () => {
-    for (const holder of [`${deadPid()}:a`, '', `${process.pid}:an-earlier-life`, '0:x']) {
+    const host = hostname().replaceAll(':', '_')
+    for (const holder of [`${host}:${deadPid()}:a1`, `${host}:${process.pid}:e0a7`]) {
       const path = join(dir, `stale-${label(holder)}.json`)
       writeFileSync(`${path}.lock`, holder)
       const schedulers = await Promise.all(
@@ -51,21 +60,29 @@ describe('the reveal file lock', () => {
 
   it('waits for a live holder, however long it holds, and then says so without writing', async () => {
     const path = join(dir, 'held.json')
-    writeFileSync(`${path}.lock`, `${process.ppid}:another-process`)
+    // A live process's, an empty one being written, another host's: none is taken.
+    const holder = `${hostname().replaceAll(':', '_')}:${process.ppid}:abc`
+    writeFileSync(`${path}.lock`, holder)
     const scheduler = await RevealScheduler.open(path)
     await expect(scheduler.add(commit(1))).rejects.toThrow(
       /held\.json\.lock: another process holds this lock; if none is running, remove it/,
     )
     expect(existsSync(path)).toBe(false)
-    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.ppid}:another-process`)
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(holder)
   }, 30_000)
 
   it('removes the temporary files of writers that were killed', async () => {
     const path = join(dir, 'leftovers.json')
     const leftover = `leftovers.json.${deadPid()}.0badc0de.tmp`
+    const recent = `leftovers.json.${deadPid()}.0decaf00.tmp`
     writeFileSync(join(dir, leftover), '{"version": 1, "commits": [')
+    writeFileSync(join(dir, recent), '{"version": 1, "commits": [')
+    // Only an old one is surely orphaned: a recent one may be another container's.
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    utimesSync(join(dir, leftover), hourAgo, hourAgo)
     await (await RevealScheduler.open(path)).add(commit(1))
     expect(readdirSync(dir)).not.toContain(leftover)
+    expect(readdirSync(dir)).toContain(recent)
     expect(stored(path)).toEqual([1])
   })
 })
