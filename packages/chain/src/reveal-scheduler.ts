@@ -3,6 +3,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } fro
 import { hostname } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { threadId } from 'node:worker_threads'
 import { isTaokitError as isChainError } from '@taokit/core'
 import type { Keypair } from '@taokit/keys'
 import { accountId, type Subtensor } from './client.js'
@@ -30,8 +31,10 @@ interface StoredCommit extends WeightsCommit {
   unconfirmed?: true
   /** For an unconfirmed commit: the last block it may land in (its mortal era's end). */
   landsBy?: number
-  /** Who is revealing it right now: a scheduler (`pid:id`), alive while its process is. */
+  /** Who is revealing it right now: a reveal run's token, alive while its process is. */
   revealingBy?: string
+  /** Its reveal was sent and may still land until this block: nobody sends another before. */
+  revealPendingUntil?: number
 }
 
 interface SchedulerFile {
@@ -57,7 +60,7 @@ const ours: Set<string> = shared[TOKENS]
 const HOST = hostname().replaceAll(':', '_')
 
 function newToken(): string {
-  const token = `${HOST}:${process.pid}:${randomBytes(8).toString('hex')}`
+  const token = `${HOST}:${process.pid}:${threadId}:${randomBytes(8).toString('hex')}`
   ours.add(token)
   return token
 }
@@ -68,12 +71,13 @@ function newToken(): string {
  * not an orphan. A claim, written whole inside the file, counts as one when it is malformed.
  */
 function isOrphan(token: unknown, kind: 'lock' | 'claim'): boolean {
-  const match = typeof token === 'string' ? /^(.*):(\d+):[0-9a-f]+$/.exec(token) : null
+  const match = typeof token === 'string' ? /^(.*):(\d+):(\d+):[0-9a-f]+$/.exec(token) : null
   if (match === null) return kind === 'claim'
   if (match[1] !== HOST) return false
   const pid = Number(match[2])
-  if (pid === process.pid) return !ours.has(token as string)
-  return !isAlive(pid)
+  if (pid !== process.pid) return !isAlive(pid)
+  // Another thread of this process keeps its own tokens: it cannot be judged from here.
+  return Number(match[3]) === threadId && !ours.has(token as string)
 }
 
 /** Whether the chain refused a reveal in a way that a later try cannot change. */
@@ -94,7 +98,6 @@ function refusedForGood(error: Error): boolean {
  */
 export class RevealScheduler {
   #commits: StoredCommit[]
-  readonly #id = newToken()
 
   private constructor(
     readonly path: string,
@@ -113,10 +116,7 @@ export class RevealScheduler {
   }
 
   async add(commit: WeightsCommit): Promise<void> {
-    await this.#update((commits) => [
-      ...commits.filter((c) => c.commitHash !== commit.commitHash),
-      publicCommit(commit),
-    ])
+    await this.#update(keeping(publicCommit(commit)))
   }
 
   /**
@@ -142,10 +142,7 @@ export class RevealScheduler {
           await this.#update((commits) => [...commits, { ...estimate, unconfirmed: true, landsBy }])
         },
       })
-      await this.#update((commits) => [
-        ...commits.filter((c) => c.commitHash !== hash),
-        committed.commit,
-      ])
+      await this.#update(keeping(committed.commit))
       return committed
     } catch (error) {
       if (hash !== undefined && isChainError(error, ChainErrorCode.DispatchFailed)) {
@@ -170,7 +167,9 @@ export class RevealScheduler {
     keyFor: (hotkey: string) => Keypair | undefined,
   ): Promise<RevealOutcome[]> {
     this.#commits = await readCommits(this.path)
-    const mine = this.#commits.filter((c) => keyFor(c.hotkey) !== undefined)
+    const genesis = subtensor.api.genesisHash.toHex()
+    // Commits made on another network are not this chain's to judge.
+    const mine = this.#commits.filter((c) => keyFor(c.hotkey) !== undefined && isOn(c, genesis))
     if (mine.length === 0) return []
     const head = await subtensor.head()
     const chain = await chainCommits(subtensor, mine, head.hash)
@@ -201,7 +200,29 @@ export class RevealScheduler {
         outcomes.push({ commit: publicCommit(commit), status: 'expired' })
       } else if (isDue(commit, head.number)) due.push(commit)
     }
-    const { claimed, takenOver } = await this.#claim(due)
+    // A token per run: two runs at once, even of one scheduler, never both reveal.
+    const run = newToken()
+    try {
+      return await this.#reveal(subtensor, keyFor, { head, mine, due, settled, outcomes, run })
+    } finally {
+      ours.delete(run)
+    }
+  }
+
+  async #reveal(
+    subtensor: Subtensor,
+    keyFor: (hotkey: string) => Keypair | undefined,
+    state: {
+      head: { number: number; hash: string }
+      mine: StoredCommit[]
+      due: StoredCommit[]
+      settled: Map<string, StoredCommit>
+      outcomes: RevealOutcome[]
+      run: string
+    },
+  ): Promise<RevealOutcome[]> {
+    const { head, mine, due, settled, outcomes, run } = state
+    const { claimed, takenOver } = await this.#claim(due, run, head.number)
     try {
       // Taken over from a revealer that died: its reveal may be in the pool still, so the
       // chain gets a block to show it before this one is sent, unless that block would end
@@ -227,10 +248,19 @@ export class RevealScheduler {
         }
       }
       // A reveal the chain has refused (no such commit, hash mismatch, expired) will be
-      // refused again; only one that never reached a block is worth another try.
+      // refused again; only one that never reached a block is worth another try, and one
+      // sent but not seen in a block may still land: it stays claimed until its era ends.
       const done = new Set(
         outcomes
           .filter((o) => o.status !== 'failed' || refusedForGood(o.error))
+          .map((o) => o.commit.commitHash),
+      )
+      const inFlight = new Set(
+        outcomes
+          .filter(
+            (o) =>
+              o.status === 'failed' && isChainError(o.error, ChainErrorCode.TransactionPending),
+          )
           .map((o) => o.commit.commitHash),
       )
       const released = new Set(claimed.map((c) => c.commitHash))
@@ -239,20 +269,27 @@ export class RevealScheduler {
           commits
             .filter((c) => !done.has(c.commitHash))
             .map((c) => {
-              const confirmed = settled.get(c.commitHash) ?? c
-              return released.has(c.commitHash) ? publicCommit(confirmed) : confirmed
+              const confirmed = settled.get(c.commitHash)
+              // Only the landing is settled here: a claim on the entry is kept as it is.
+              let next = confirmed !== undefined && c.unconfirmed ? withClaimOf(c, confirmed) : c
+              if (inFlight.has(c.commitHash)) {
+                next = { ...next, revealPendingUntil: head.number + 1 + DEFAULT_MORTALITY }
+              } else if (released.has(c.commitHash)) next = unclaimed(next, run)
+              return next
             }),
         )
       }
+      return outcomes
     } catch (error) {
-      // Claims left behind would keep this scheduler's live token: nobody could take over.
-      const mineNow = new Set(due.map((c) => c.commitHash))
+      // Revealed ones are gone from the chain; claims left behind would wait for this run.
+      const revealed = new Set(
+        outcomes.filter((o) => o.status === 'revealed').map((o) => o.commit.commitHash),
+      )
       await this.#update((commits) =>
-        commits.map((c) => (mineNow.has(c.commitHash) ? unclaimed(c, this.#id) : c)),
+        commits.filter((c) => !revealed.has(c.commitHash)).map((c) => unclaimed(c, run)),
       ).catch(() => {})
       throw error
     }
-    return outcomes
   }
 
   /** Reveals due commits at every new block until the returned function is called. */
@@ -277,11 +314,15 @@ export class RevealScheduler {
   }
 
   /**
-   * Marks `due` as being revealed by this scheduler, in the file. `claimed` are those it may
-   * reveal now: still there and claimed by nobody else; `takenOver` were claimed by a
-   * revealer that is gone, and are this scheduler's from now on.
+   * Marks `due` as being revealed by this run (`run`), in the file. `claimed` are those it
+   * may reveal now: still there, claimed by nobody else, and with no reveal of theirs that
+   * may still land; `takenOver` were claimed by a run that is gone, and are this run's now.
    */
-  async #claim(due: StoredCommit[]): Promise<{ claimed: StoredCommit[]; takenOver: string[] }> {
+  async #claim(
+    due: StoredCommit[],
+    run: string,
+    head: number,
+  ): Promise<{ claimed: StoredCommit[]; takenOver: string[] }> {
     const claimed: StoredCommit[] = []
     const takenOver: string[] = []
     if (due.length === 0) return { claimed, takenOver }
@@ -290,12 +331,14 @@ export class RevealScheduler {
       commits.map((c) => {
         const commit = wanted.get(c.commitHash)
         if (commit === undefined) return c
+        if (c.revealPendingUntil !== undefined && head <= c.revealPendingUntil) return c
         const by = c.revealingBy
-        if (by !== undefined && by !== this.#id) {
+        if (by !== undefined && by !== run) {
           if (!isOrphan(by, 'claim')) return c
           takenOver.push(c.commitHash)
         } else claimed.push(commit)
-        return { ...c, revealingBy: this.#id }
+        const { revealPendingUntil: _until, ...rest } = c
+        return { ...rest, revealingBy: run }
       }),
     )
     return { claimed, takenOver }
@@ -330,8 +373,31 @@ function isDue(commit: WeightsCommit, head: number): boolean {
 
 function unclaimed(commit: StoredCommit, by: string): StoredCommit {
   if (commit.revealingBy !== by) return commit
-  const { revealingBy: _revealingBy, ...rest } = commit
+  const { revealingBy: _revealingBy, revealPendingUntil: _until, ...rest } = commit
   return rest
+}
+
+/** `next` in place of `current`, keeping whoever is revealing `current`. */
+function withClaimOf(current: StoredCommit, next: StoredCommit): StoredCommit {
+  const { revealingBy, revealPendingUntil } = current
+  return {
+    ...next,
+    ...(revealingBy === undefined ? {} : { revealingBy }),
+    ...(revealPendingUntil === undefined ? {} : { revealPendingUntil }),
+  }
+}
+
+/** Adds `commit`, or puts it in place of the entry with its hash, keeping that one's claim. */
+function keeping(commit: StoredCommit): (commits: StoredCommit[]) => StoredCommit[] {
+  return (commits) =>
+    commits.some((c) => c.commitHash === commit.commitHash)
+      ? commits.map((c) => (c.commitHash === commit.commitHash ? withClaimOf(c, commit) : c))
+      : [...commits, commit]
+}
+
+/** Whether `commit` was made on the chain of `genesis` (or on an unrecorded one, as before). */
+function isOn(commit: WeightsCommit, genesis: string): boolean {
+  return commit.genesisHash === undefined || commit.genesisHash === genesis
 }
 
 function publicCommit(commit: StoredCommit): WeightsCommit {
@@ -339,6 +405,7 @@ function publicCommit(commit: StoredCommit): WeightsCommit {
     unconfirmed: _unconfirmed,
     landsBy: _landsBy,
     revealingBy: _revealingBy,
+    revealPendingUntil: _until,
     ...rest
   } = commit
   return rest
@@ -564,6 +631,9 @@ function commitProblem(commit: unknown): string | undefined {
   }
   if (typeof c.commitHash !== 'string' || !/^0x[0-9a-f]{64}$/.test(c.commitHash)) {
     return 'commitHash: expected 0x and 64 hex digits'
+  }
+  if (c.genesisHash !== undefined && !/^0x[0-9a-f]{64}$/.test(String(c.genesisHash))) {
+    return 'genesisHash: expected 0x and 64 hex digits'
   }
   for (const block of ['commitBlock', 'revealFrom', 'revealUntil'] as const) {
     if (!isWhole(c[block])) return `${block}: expected a block number`

@@ -26,6 +26,8 @@ export interface WeightsCommit {
   salt: number[]
   versionKey: string
   commitHash: string
+  /** The chain it was committed on (its genesis hash); absent in files from before. */
+  genesisHash?: string
   commitBlock: number
   /** First and last block in which the reveal is accepted. */
   revealFrom: number
@@ -338,6 +340,7 @@ export async function commitWeights(
     salt: [...salt],
     versionKey: versionKey.toString(),
     commitHash: hash,
+    genesisHash: subtensor.api.genesisHash.toHex(),
     commitBlock: block,
     ...revealWindow(block, params.netuid, state.tempo, state.revealPeriod),
   })

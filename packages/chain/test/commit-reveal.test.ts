@@ -229,6 +229,28 @@ describe('a reveal file shared by several processes', () => {
     expect(scheduler.pending).toEqual([ahead])
   })
 
+  it("leaves a commit of another network alone, and records each commit's network", async () => {
+    const path = join(dir, 'networks.json')
+    const scheduler = await RevealScheduler.open(path)
+    const { commit } = await scheduler.commit(subtensor, validator(), weights(2))
+    expect(commit.genesisHash).toBe(subtensor.api.genesisHash.toHex())
+    const elsewhere = {
+      ...commit,
+      commitHash: `0x${'cd'.repeat(32)}`,
+      genesisHash: `0x${'ef'.repeat(32)}`,
+      commitBlock: 1,
+      revealFrom: 2,
+      revealUntil: 3,
+    }
+    await scheduler.add(elsewhere)
+    while ((await subtensor.blockNumber()) + 1 < commit.revealFrom) await newBlocks(subtensor)
+    const outcomes = await scheduler.revealDue(subtensor, own)
+    expect(outcomes.map((o) => [o.commit.commitHash, o.status])).toEqual([
+      [commit.commitHash, 'revealed'],
+    ])
+    expect(scheduler.pending).toEqual([elsewhere])
+  })
+
   it("leaves other hotkeys' commits alone, and is not locked out by expired ones", async () => {
     const path = join(dir, 'expiring.json')
     const scheduler = await RevealScheduler.open(path)

@@ -10,6 +10,7 @@ import {
 } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { threadId } from 'node:worker_threads'
 import { afterAll, describe, expect, it } from 'vitest'
 import { RevealScheduler, type WeightsCommit } from '../src/index.js'
 
@@ -40,7 +41,7 @@ const stored = (path: string) =>
 describe('the reveal file lock', () => {
   it('breaks a lock whose holder is gone, once, however many writers find it', async () => {
     const host = hostname().replaceAll(':', '_')
-    for (const holder of [`${host}:${deadPid()}:a1`, `${host}:${process.pid}:e0a7`]) {
+    for (const holder of [`${host}:${deadPid()}:0:a1`, `${host}:${process.pid}:${threadId}:e0a7`]) {
       const path = join(dir, `stale-${label(holder)}.json`)
       writeFileSync(`${path}.lock`, holder)
       const schedulers = await Promise.all(
@@ -61,7 +62,7 @@ describe('the reveal file lock', () => {
   it('waits for a live holder, however long it holds, and then says so without writing', async () => {
     const path = join(dir, 'held.json')
     // A live process's, an empty one being written, another host's: none is taken.
-    const holder = `${hostname().replaceAll(':', '_')}:${process.ppid}:abc`
+    const holder = `${hostname().replaceAll(':', '_')}:${process.ppid}:0:abc`
     writeFileSync(`${path}.lock`, holder)
     const scheduler = await RevealScheduler.open(path)
     await expect(scheduler.add(commit(1))).rejects.toThrow(

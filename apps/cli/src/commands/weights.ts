@@ -5,6 +5,7 @@ import {
   RevealScheduler,
   type Subtensor,
   setWeights,
+  type WeightsCommit,
   type WeightsParams,
 } from '@taokit/chain'
 import type { Keypair } from '@taokit/keys'
@@ -96,6 +97,18 @@ function failIfLost(outcomes: readonly RevealOutcome[]): void {
   if (lost.length > 0) throw new ExitWith(EXIT_BAD_INPUT)
 }
 
+/** The hotkey's commits on this network (or on an unrecorded one, from older files). */
+function hotkeysCommits(
+  scheduler: RevealScheduler,
+  hotkey: Keypair,
+  subtensor: Subtensor,
+): WeightsCommit[] {
+  const genesis = subtensor.api.genesisHash.toHex()
+  return scheduler.pending.filter(
+    (c) => c.hotkey === hotkey.ss58 && (c.genesisHash === undefined || c.genesisHash === genesis),
+  )
+}
+
 async function revealUntilDone(
   subtensor: Subtensor,
   scheduler: RevealScheduler,
@@ -103,7 +116,7 @@ async function revealUntilDone(
   wait: boolean,
   out: Output,
 ): Promise<RevealOutcome[]> {
-  const mine = () => scheduler.pending.filter((c) => c.hotkey === hotkey.ss58)
+  const mine = () => hotkeysCommits(scheduler, hotkey, subtensor)
   const outcomes: RevealOutcome[] = []
   for (;;) {
     outcomes.push(
@@ -230,7 +243,7 @@ export function registerWeights(program: Command, out: Output): void {
           options.wait === true,
           out,
         )
-        const waiting = scheduler.pending.filter((c) => c.hotkey === hotkey.ss58)
+        const waiting = hotkeysCommits(scheduler, hotkey, subtensor)
         if (options.json) {
           out.stdout(
             JSON.stringify({
