@@ -213,12 +213,12 @@ pub fn parse_keyfile(plaintext: &[u8]) -> Result<KeyfileKey, KeyfileError> {
             .map_err(|_| KeyfileError::BadField("secretPhrase"));
     }
     if let Some(seed) = field("secretSeed") {
+        // bittensor-wallet writes a 64-byte secret key here when a hotkey is regenerated
+        // from one; `from_private_key` reads both lengths as its `from_seed_slice` does.
         let bytes = hex_field(seed).ok_or(KeyfileError::BadField("secretSeed"))?;
-        let seed: &[u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| KeyfileError::BadField("secretSeed"))?;
-        return Ok(KeyfileKey::Full(Box::new(Keypair::from_seed(seed))));
+        return Keypair::from_private_key(&bytes)
+            .map(|keypair| KeyfileKey::Full(Box::new(keypair)))
+            .map_err(|_| KeyfileError::BadField("secretSeed"));
     }
     if let Some(private) = field("privateKey") {
         let bytes = hex_field(private).ok_or(KeyfileError::BadField("privateKey"))?;

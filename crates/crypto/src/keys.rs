@@ -35,12 +35,18 @@ impl Keypair {
 
     /// From an English BIP39 phrase, with an optional password (`phrase///password` in a URI).
     pub fn from_mnemonic(phrase: &str, password: Option<&str>) -> Result<Self, KeyError> {
-        let mnemonic = Mnemonic::parse_in_normalized(Language::English, phrase)
-            .map_err(|_| KeyError::InvalidMnemonic)?;
+        // `parse_in` NFKD-normalises first, as bittensor-wallet's parser does.
+        let mnemonic =
+            Mnemonic::parse_in(Language::English, phrase).map_err(|_| KeyError::InvalidMnemonic)?;
         let entropy = Zeroizing::new(mnemonic.to_entropy());
-        let seed = mini_secret_from_entropy(&entropy, password.unwrap_or(""));
+        let password = password.unwrap_or("");
+        let seed = mini_secret_from_entropy(&entropy, password);
         let mut keypair = Self::from_seed(&seed);
-        keypair.phrase = Some(Zeroizing::new(phrase.to_owned()));
+        // A keyfile's secretPhrase is read without a password, so a phrase kept for a
+        // password-derived key would reload as another account; its seed identifies it.
+        if password.is_empty() {
+            keypair.phrase = Some(Zeroizing::new(phrase.to_owned()));
+        }
         Ok(keypair)
     }
 

@@ -183,3 +183,24 @@ fn base64_encode(data: &[u8]) -> String {
     }
     out
 }
+
+#[test]
+fn a_64_byte_secret_seed_is_read_as_btwallet_reads_it() {
+    let keypair = Keypair::from_uri("//Alice").unwrap();
+    let private: String = keypair
+        .private_key()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let file = format!(
+        r#"{{"secretSeed":"0x{private}","ss58Address":"{}"}}"#,
+        keypair.ss58()
+    );
+    let loaded = keyfile::parse_keyfile(file.as_bytes()).unwrap();
+    assert_eq!(loaded.public_key(), keypair.public_key());
+    let short = r#"{"secretSeed":"0x0102"}"#;
+    assert!(matches!(
+        keyfile::parse_keyfile(short.as_bytes()),
+        Err(KeyfileError::BadField("secretSeed"))
+    ));
+}

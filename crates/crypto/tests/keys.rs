@@ -231,3 +231,35 @@ fn debug_output_shows_no_secret() {
     assert!(shown.contains("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"));
     assert!(!shown.contains(&hex::encode(&keypair.private_key()[..32])));
 }
+
+#[test]
+fn a_password_derived_key_reloads_from_its_keyfile_as_itself() {
+    let phrase = Keypair::generate(12).unwrap().1;
+    let keypair = Keypair::from_mnemonic(&phrase, Some("bip39 password")).unwrap();
+    assert_ne!(
+        keypair.public_key(),
+        Keypair::from_mnemonic(&phrase, None).unwrap().public_key()
+    );
+    assert!(keypair.phrase().is_none());
+    let written = keyfile::keyfile_json(&keypair, false);
+    let reloaded = keyfile::parse_keyfile(written.as_bytes()).unwrap();
+    assert_eq!(reloaded.public_key(), keypair.public_key());
+    let empty_password = Keypair::from_mnemonic(&phrase, Some("")).unwrap();
+    assert!(empty_password.phrase().is_some());
+}
+
+#[test]
+fn mnemonics_are_nfkd_normalised_as_btwallet_normalises_them() {
+    let phrase = Keypair::generate(12).unwrap().1;
+    let full_width: String = phrase
+        .chars()
+        .map(|c| match c {
+            'a'..='z' => char::from_u32(c as u32 - 'a' as u32 + 0xFF41).unwrap(),
+            other => other,
+        })
+        .collect();
+    assert_ne!(full_width, *phrase);
+    let normalised = Keypair::from_mnemonic(&full_width, None).unwrap();
+    let plain = Keypair::from_mnemonic(&phrase, None).unwrap();
+    assert_eq!(normalised.public_key(), plain.public_key());
+}

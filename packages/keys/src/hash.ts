@@ -70,6 +70,9 @@ function kindOf(name: HashName): addon.Hash {
 export function hashEach(hash: HashName, data: Uint8Array, itemLength: number): Uint8Array {
   const kind = kindOf(hash)
   if (!(data instanceof Uint8Array)) throw invalidInput('data', 'a Uint8Array')
+  if (!Number.isSafeInteger(itemLength) || itemLength < 0) {
+    throw invalidInput('itemLength', `a whole number of bytes, got ${itemLength}`)
+  }
   return native.call(() => addon.hashEach(kind, data, itemLength))
 }
 
@@ -100,6 +103,9 @@ export function storageKey(pallet: string, item: string, ...keys: StorageKeyPart
   if (typeof pallet !== 'string') throw invalidInput('pallet', 'a pallet name')
   if (typeof item !== 'string') throw invalidInput('item', 'a storage item name')
   const parts = keys.map((part, i) => {
+    if (typeof part !== 'object' || part === null) {
+      throw invalidInput(`keys[${i}]`, '{ hasher, key }')
+    }
     const hasher = Object.hasOwn(STORAGE_HASHERS, part.hasher)
       ? STORAGE_HASHERS[part.hasher]
       : undefined

@@ -28,7 +28,12 @@ function passwordBytes(password: string | Uint8Array): Uint8Array {
   return utf8(password)
 }
 
-let handleOf: (key: KeyfileKey) => addon.NaclKey
+let nativeKeyOf: (key: KeyfileKey) => addon.NaclKey
+
+function handleOf(key: unknown): addon.NaclKey {
+  if (!(key instanceof KeyfileKey)) throw invalidInput('key', 'a KeyfileKey (KeyfileKey.derive)')
+  return nativeKeyOf(key)
+}
 
 /**
  * The key a password gives for `$NACL` keyfiles. Deriving it is deliberately slow (Argon2i
@@ -65,7 +70,7 @@ export class KeyfileKey {
   }
 
   static {
-    handleOf = (key) => key.#native
+    nativeKeyOf = (key) => key.#native
   }
 }
 
@@ -84,6 +89,7 @@ export function readKeyfile(file: Uint8Array, key?: KeyfileKey): Keypair | Publi
 
 /** `$NACL`-encrypts keyfile JSON with a fresh random nonce. */
 export function encryptKeyfile(plaintext: Uint8Array, key: KeyfileKey): Uint8Array {
+  if (!(plaintext instanceof Uint8Array)) throw invalidInput('plaintext', 'keyfile JSON bytes')
   return addon.encryptKeyfile(plaintext, handleOf(key))
 }
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util'
 import { fromHex, toHex } from '@taokit/core'
 import * as addon from '@taokit/native'
-import { type BytesLike, bytesOf, fixedBytes } from './bytes.js'
+import { type BytesLike, bytesOf } from './bytes.js'
 import { invalidInput, native } from './errors.js'
 import { verify } from './verify.js'
 
@@ -22,6 +22,21 @@ export function keypairFromHandle(handle: addon.Sr25519Keypair): Keypair {
   return wrapHandle(handle)
 }
 const MNEMONIC_WORDS: readonly number[] = [12, 15, 18, 21, 24]
+
+function seedBytes(seed: Uint8Array | string): Uint8Array {
+  const expected = '32 bytes (or a 64-byte secret key), as a Uint8Array or hex'
+  const bytes =
+    seed instanceof Uint8Array
+      ? seed
+      : typeof seed === 'string'
+        ? fromHex(seed.startsWith('0x') ? seed : `0x${seed}`)
+        : undefined
+  if (bytes === undefined) throw invalidInput('seed', expected)
+  if (bytes.length !== 32 && bytes.length !== 64) {
+    throw invalidInput('seed', `${expected}, got ${bytes.length} bytes`)
+  }
+  return bytes
+}
 
 /**
  * An sr25519 keypair, derived as Substrate and bittensor-wallet derive it. The secret stays
@@ -56,10 +71,13 @@ export class Keypair {
    */
   static fromMnemonic(mnemonic: string, options: { password?: string } = {}): Keypair {
     if (typeof mnemonic !== 'string') throw invalidInput('mnemonic', 'a string of words')
+    const password = options?.password
+    // Checked here: the addon's own type error would print the value, a secret.
+    if (password !== undefined && typeof password !== 'string') {
+      throw invalidInput('password', 'a string')
+    }
     const phrase = mnemonic.trim().split(/\s+/).join(' ')
-    return new Keypair(
-      native.call(() => addon.Sr25519Keypair.fromMnemonic(phrase, options.password)),
-    )
+    return new Keypair(native.call(() => addon.Sr25519Keypair.fromMnemonic(phrase, password)))
   }
 
   /** From a secret URI: `//Alice`, `<mnemonic>//hard/soft`, `0x<seed>//hard`, `…///password`. */
@@ -68,9 +86,13 @@ export class Keypair {
     return new Keypair(native.call(() => addon.Sr25519Keypair.fromUri(uri)))
   }
 
-  /** From a 32-byte mini secret (a keyfile's `secretSeed`). */
+  /**
+   * From a keyfile's `secretSeed`, as bittensor-wallet's `create_from_seed` reads one: a
+   * 32-byte mini secret, or a 64-byte secret key (`fromPrivateKey`). Hex may omit `0x`.
+   */
   static fromSeed(seed: Uint8Array | string): Keypair {
-    const bytes = fixedBytes('seed', seed, 32)
+    const bytes = seedBytes(seed)
+    if (bytes.length === 64) return Keypair.fromPrivateKey(bytes)
     return new Keypair(native.call(() => addon.Sr25519Keypair.fromSeed(bytes)))
   }
 

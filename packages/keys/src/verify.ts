@@ -56,7 +56,12 @@ interface PackedBatch {
 function pack(items: readonly SignedItem[]): PackedBatch {
   if (!Array.isArray(items))
     throw invalidInput('items', 'an array of { message, signature, signer }')
-  const messages = items.map((item, i) => bytesOf(`items[${i}].message`, item.message))
+  const messages = items.map((item, i) => {
+    if (typeof item !== 'object' || item === null) {
+      throw invalidInput(`items[${i}]`, '{ message, signature, signer }')
+    }
+    return bytesOf(`items[${i}].message`, item.message)
+  })
   const ends = new Uint32Array(items.length)
   let total = 0
   messages.forEach((message, i) => {

@@ -46,6 +46,30 @@ describe('bad input gives a typed error naming the field', () => {
     ['non-hex 0x message', () => alice.sign('0xzz'), 'message'],
     ['31-byte seed', () => Keypair.fromSeed(new Uint8Array(31)), 'seed'],
     ['private key of 48 bytes', () => Keypair.fromPrivateKey(new Uint8Array(48)), 'privateKey'],
+    [
+      'bytes as a BIP39 password',
+      () => Keypair.fromMnemonic(MNEMONIC, { password: new Uint8Array([104]) as never }),
+      'password',
+    ],
+    ['reserved SS58 prefix', () => ss58Encode(alice.publicKey, 46), 'prefix'],
+    [
+      'fractional hash item length',
+      () => hashEach('sha256', new Uint8Array(10), 1.5),
+      'itemLength',
+    ],
+    ['negative hash item length', () => hashEach('sha256', new Uint8Array(10), -1), 'itemLength'],
+    [
+      'storage key part missing',
+      () => storageKey('System', 'Account', undefined as never),
+      'keys[0]',
+    ],
+    ['batch item null', () => verifyBatchSync([null as never]), 'items[0]'],
+    ['keyfile key not a KeyfileKey', () => readKeyfile(new Uint8Array(5), {} as never), 'key'],
+    [
+      'keyfile encrypted without a key',
+      () => encryptKeyfile(new Uint8Array(1), undefined as never),
+      'key',
+    ],
     ['13 words', () => Keypair.generate(13 as 12), 'words'],
     ['prefix too large', () => ss58Encode(alice.publicKey, 20000), 'prefix'],
     ['public key of 33 bytes', () => ss58Encode(new Uint8Array(33)), 'publicKey'],
@@ -100,6 +124,13 @@ describe('bad input gives a typed error naming the field', () => {
     const error = errorOf(run)
     expect(error.field).toBe(field)
     expect(error.message.startsWith(`${field}: `)).toBe(true)
+  })
+
+  it('never puts a BIP39 password into an error', () => {
+    const error = errorOf(() =>
+      Keypair.fromMnemonic(MNEMONIC, { password: new TextEncoder().encode('hunter2') as never }),
+    )
+    expect(error.message).not.toMatch(/104|hunter2/)
   })
 
   it('never puts a mnemonic into an error', () => {
