@@ -45,11 +45,19 @@ export function ask(question: string, options: { hidden?: boolean } = {}): Promi
   })
 }
 
+/**
+ * A password typed at the terminal, without its surrounding spaces: btcli trims what is
+ * typed, so a wallet made at either prompt opens at the other.
+ */
+export async function askPassword(question: string): Promise<string> {
+  return (await ask(question, { hidden: true })).trim()
+}
+
 /** A new password, typed twice. */
 export async function askNewPassword(question: string): Promise<string> {
-  const first = await ask(question, { hidden: true })
+  const first = await askPassword(question)
   if (first.length === 0) throw new UsageError('the password is empty', 'password')
-  const second = await ask('Retype the password: ', { hidden: true })
+  const second = await askPassword('Retype the password: ')
   if (first !== second) throw new UsageError('the passwords do not match', 'password')
   return first
 }

@@ -76,9 +76,9 @@ export interface HotkeyOptions extends WriteKeyOptions {
 
 export interface UnlockOptions {
   /**
-   * Where the password comes from. When absent, bittensor-wallet's `BT_PW_<PATH>` variable
-   * is tried; without either, unlocking an encrypted key fails with
-   * WALLET_PASSWORD_REQUIRED.
+   * Where the password comes from. When absent or a prompt, bittensor-wallet's
+   * `BT_PW_<PATH>` variable is tried first (a prompt is asked only without one); with
+   * neither, unlocking an encrypted key fails with WALLET_PASSWORD_REQUIRED.
    */
   password?: PasswordSource
   /**
@@ -370,10 +370,15 @@ export class Wallet {
     const bytes = await readKeyfileBytes(path)
     let key: KeyfileKey | undefined
     if (keyfileFormat(bytes) === 'nacl') {
+      // A prompt is asked only without a BT_PW_ variable, as bittensor-wallet asks.
+      const source = options.password
+      const asks = source === undefined || (typeof source === 'object' && 'prompt' in source)
+      const fromEnv = asks ? this.#passwordFromEnv(path) : undefined
       const password =
-        options.password === undefined
-          ? this.#passwordFromEnv(path)
-          : await readPassword(options.password, `Password to unlock the ${what}: `, this.#env)
+        fromEnv ??
+        (source === undefined
+          ? undefined
+          : await readPassword(source, `Password to unlock the ${what}: `, this.#env))
       if (password === undefined) {
         throw new WalletError(
           WalletErrorCode.PasswordRequired,

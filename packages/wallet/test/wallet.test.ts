@@ -238,8 +238,13 @@ describeWithShared('reading existing wallets', () => {
       const xored = password.map((byte, i) => byte ^ variable.charCodeAt(i % variable.length))
       const env = { [variable]: Buffer.from(xored).toString('base64') }
       // Two Argon2 derivations, at once.
+      const notAsked = async (): Promise<string> => {
+        throw new Error('asked for a password although BT_PW_ holds it')
+      }
       const [unlocked, wrong] = await Promise.all([
-        new Wallet({ path: wallets, name: 'bt-test-wallet' }, env).unlockColdkey(),
+        new Wallet({ path: wallets, name: 'bt-test-wallet' }, env).unlockColdkey({
+          password: { prompt: notAsked },
+        }),
         errorOf(wallet.unlockColdkey({ password: 'wrong-password' })),
       ])
       expect(unlocked.ss58).toBe('5GQV6UBXfWCRVPpv7hSmi7vtzqtJ5u94ZLagT12mtsxtyjAT')

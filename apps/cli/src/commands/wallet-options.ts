@@ -11,7 +11,7 @@ import {
 import type { Command } from 'commander'
 import { UsageError, withOptionNames } from '../errors.js'
 import type { Output } from '../io.js'
-import { ask, askNewPassword, canPrompt } from '../prompt.js'
+import { ask, askNewPassword, askPassword, canPrompt } from '../prompt.js'
 import { parseAddress } from './chain-options.js'
 
 /** btcli's spellings of the wallet options; `run` rewrites them to the dotted form. */
@@ -127,7 +127,7 @@ export function passwordSource(
   }
   if (!canPrompt()) return undefined
   return {
-    prompt: (question) => (isNew ? askNewPassword(question) : ask(question, { hidden: true })),
+    prompt: (question) => (isNew ? askNewPassword(question) : askPassword(question)),
   }
 }
 
@@ -139,7 +139,7 @@ export function addSecretOptions(command: Command): Command {
     )
     .option(
       '--seed <hex>',
-      'the 32-byte seed (0x hex) instead of a mnemonic; - reads it from standard input, which keeps it out of the process list',
+      'the seed in hex instead of a mnemonic: 32 bytes, or a 64-byte secret key; - reads it from standard input, which keeps it out of the process list',
     )
 }
 
@@ -157,9 +157,7 @@ export async function secretOf(
   }
   if (options.seed === '-') {
     // On a terminal, typed input would be echoed: ask for it hidden instead.
-    const seed = canPrompt()
-      ? await ask('Seed (0x hex): ', { hidden: true })
-      : readFileSync(0, 'utf8')
+    const seed = canPrompt() ? await ask('Seed (hex): ', { hidden: true }) : readFileSync(0, 'utf8')
     if (seed.trim() === '') throw new UsageError('--seed: standard input was empty', 'seed')
     return { seed: seed.trim() }
   }
