@@ -340,8 +340,12 @@ pub fn simulate(
     steps: Vec<JsStepChange>,
     signal: Option<AbortSignal>,
 ) -> Result<AsyncTask<SimulateTask>> {
+    let initial = owned(&input)?;
+    let changes = step_changes(&steps);
+    // Checked here, where the error can carry taokit's code; the task's cannot.
+    taokit_yuma::check_changes(initial.n as usize, &changes).map_err(step_error)?;
     Ok(AsyncTask::with_optional_signal(
-        SimulateTask(owned(&input)?, step_changes(&steps)),
+        SimulateTask(initial, changes),
         signal,
     ))
 }

@@ -188,7 +188,11 @@ impl EpochInput<'_> {
     }
 }
 
-fn validate_rows(field: &'static str, rows: SparseRowsRef<'_>, n: usize) -> Result<(), InputError> {
+pub(crate) fn validate_rows(
+    field: &'static str,
+    rows: SparseRowsRef<'_>,
+    n: usize,
+) -> Result<(), InputError> {
     if rows.offsets.len() != n + 1 {
         return Err(InputError::new(
             field,

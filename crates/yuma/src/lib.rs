@@ -46,5 +46,5 @@ pub use batch::{epoch_batch, BatchError};
 pub use epoch::{epoch, epoch_terms, epoch_terms_with, Layout};
 pub use input::{EpochInput, EpochInputBuf, Hyperparams, InputError};
 pub use output::{EpochOutput, EpochTerms};
-pub use simulate::{simulate, simulate_repeat, StepChange, StepError};
+pub use simulate::{check_changes, simulate, simulate_repeat, StepChange, StepError};
 pub use sparse::{Matrix, SparseRows, SparseRowsRef};

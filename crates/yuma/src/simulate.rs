@@ -1,7 +1,7 @@
 //! Consecutive epochs of one subnet, each fed the bonds and permits of the one before.
 
 use crate::epoch::epoch;
-use crate::input::{EpochInput, EpochInputBuf, InputError};
+use crate::input::{validate_rows, EpochInput, EpochInputBuf, InputError};
 use crate::output::EpochOutput;
 use crate::sparse::SparseRows;
 
@@ -15,6 +15,38 @@ pub struct StepChange {
     pub stake_tao: Option<Vec<u64>>,
 }
 
+impl StepChange {
+    /// Whether this change fits a subnet of `n` uids.
+    pub fn check(&self, n: usize) -> Result<(), InputError> {
+        if let Some(weights) = &self.weights {
+            validate_rows("weights", weights.view(), n)?;
+        }
+        for (field, stake) in [
+            ("stake_alpha", &self.stake_alpha),
+            ("stake_tao", &self.stake_tao),
+        ] {
+            match stake {
+                Some(stake) if stake.len() != n => {
+                    return Err(InputError::new(
+                        field,
+                        format!("{n} entries (one per uid), got {}", stake.len()),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks every change against a subnet of `n` uids, before any epoch runs.
+pub fn check_changes(n: usize, changes: &[StepChange]) -> Result<(), StepError> {
+    for (step, change) in changes.iter().enumerate() {
+        change.check(n).map_err(|error| StepError { step, error })?;
+    }
+    Ok(())
+}
+
 /// Runs `changes.len()` epochs. The first runs on `initial` as given (plus its change). Each
 /// later one runs `tempo` blocks after the previous, with that epoch's permits and bonds and
 /// `last_mechanism_step_block` set to its block; validators keep their weights fresh, so
@@ -23,6 +55,8 @@ pub fn simulate(
     initial: &EpochInput<'_>,
     changes: &[StepChange],
 ) -> Result<Vec<EpochOutput>, StepError> {
+    // Checked first: the weight rows are walked before each epoch validates its input.
+    check_changes(initial.n as usize, changes)?;
     let mut state = initial.to_owned();
     let mut outputs: Vec<EpochOutput> = Vec::with_capacity(changes.len());
     for (step, change) in changes.iter().enumerate() {

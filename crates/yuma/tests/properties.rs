@@ -3,8 +3,8 @@
 use proptest::prelude::*;
 use taokit_yuma::fixed::I32F32;
 use taokit_yuma::{
-    epoch, epoch_terms, epoch_terms_with, simulate_repeat, EpochInputBuf, EpochOutput, Hyperparams,
-    Layout, SparseRows,
+    epoch, epoch_terms, epoch_terms_with, simulate, simulate_repeat, EpochInputBuf, EpochOutput,
+    Hyperparams, Layout, SparseRows, StepChange,
 };
 
 /// splitmix64: a tiny deterministic generator, so each proptest seed is one whole subnet.
@@ -311,4 +311,23 @@ fn a_wrong_length_names_the_field() {
     let mut input = subnet(9);
     input.weights.offsets.pop();
     assert_eq!(epoch(&input.view()).unwrap_err().field, "weights");
+}
+
+#[test]
+fn a_malformed_step_is_an_error_not_a_panic() {
+    let input = subnet(7);
+    let n = input.n as usize;
+    let past_the_end = SparseRows {
+        offsets: std::iter::once(0)
+            .chain(std::iter::repeat_n(5, n))
+            .collect(),
+        cols: vec![0],
+        values: vec![1],
+    };
+    let change = StepChange {
+        weights: Some(past_the_end),
+        ..StepChange::default()
+    };
+    let error = simulate(&input.view(), &[StepChange::default(), change]).unwrap_err();
+    assert_eq!((error.step, error.error.field), (1, "weights"));
 }

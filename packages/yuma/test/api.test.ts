@@ -166,4 +166,24 @@ describe('simulate', () => {
       /3 entries/,
     )
   })
+
+  it('names malformed typed-array rows, sync and async, instead of aborting', async () => {
+    const pastTheEnd = {
+      offsets: Uint32Array.of(0, 1, 5, 5),
+      uids: Uint16Array.of(1),
+      values: Uint16Array.of(65535),
+    }
+    const short = { ...pastTheEnd, offsets: Uint32Array.of(0, 1, 1, 1), values: new Uint16Array() }
+    for (const weights of [pastTheEnd, short]) {
+      expectInvalid(() => simulateSync(subnet(), [{}, { weights }]), 'steps[1].weights', /./)
+      await expect(simulate(subnet(), [{}, { weights }])).rejects.toMatchObject({
+        name: 'YumaError',
+        field: 'steps[1].weights',
+      })
+    }
+    await expect(simulate(subnet(), [{ stake_tao: [1] }])).rejects.toMatchObject({
+      code: 'YUMA_INVALID_INPUT',
+      field: 'steps[0].stake_tao',
+    })
+  })
 })
