@@ -170,7 +170,7 @@ export async function submit(
     const lastValid = era.isMortalEra
       ? era.asMortalEra.death(startBlock) - 1
       : Number.MAX_SAFE_INTEGER
-    const watch = watchUntilIncluded(api, call, progress)
+    const watch = watchUntilIncluded(subtensor, call, progress)
     await watch.accepted.catch(() => {})
     return { startBlock, lastValid, watch }
   })
@@ -178,14 +178,19 @@ export async function submit(
   const blocks = { first: sent.startBlock + 1, lastValid: sent.lastValid }
   const blockHash = await beforeDeadline(sent.watch.included, deadline).catch(
     async (error: unknown) => {
-      if (error instanceof ChainError && error.code === ChainErrorCode.TransactionInvalid)
-        throw error
+      // A refusal (from the pool, or for the fee) cannot land: nothing to look for.
+      if (error instanceof ChainError && REFUSALS.has(error.code)) throw error
       progress('reconnecting')
       return recover(subtensor, call, txHash, blocks, deadline, progress)
     },
   )
   return outcome(api, txHash, blockHash, deadline)
 }
+
+const REFUSALS: ReadonlySet<string> = new Set([
+  ChainErrorCode.TransactionInvalid,
+  ChainErrorCode.InsufficientBalance,
+])
 
 /** `promise`, or a rejection once `deadline` (a Date.now() time) has passed. */
 function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
@@ -235,14 +240,20 @@ interface Watch {
   included: Promise<string>
 }
 
+const WATCH_TYPE = 'author_extrinsicUpdate'
+
 function watchUntilIncluded(
-  api: ApiPromise,
+  subtensor: Subtensor,
   call: SubmittableExtrinsic<'promise'>,
   progress: (stage: SubmissionStage) => void,
 ): Watch {
+  const { api, provider } = subtensor
   let accepted: Promise<unknown> = Promise.resolve()
   const included = new Promise<string>((resolve, reject) => {
-    let unsubscribe: (() => void) | undefined
+    let subscription: number | string | undefined
+    const unsubscribe = (id: number | string): void => {
+      provider.unsubscribe(WATCH_TYPE, 'author_unwatchExtrinsic', id).catch(() => {})
+    }
     let settled = false
     const onDrop = (): void =>
       settle(() =>
@@ -252,13 +263,16 @@ function watchUntilIncluded(
       if (settled) return
       settled = true
       api.off('disconnected', onDrop)
-      unsubscribe?.()
+      if (subscription !== undefined) unsubscribe(subscription)
       fn()
     }
     api.on('disconnected', onDrop)
-    accepted = api.rpc.author
-      .submitAndWatchExtrinsic(call, (raw: Codec) => {
-        const status = raw as TxStatus
+    // Raw, not api.rpc: polkadot-js would log the node's refusal (a fee it cannot pay, say)
+    // to stderr, where it is ours to report.
+    accepted = provider
+      .subscribe(WATCH_TYPE, 'author_submitAndWatchExtrinsic', [call.toHex()], (error, raw) => {
+        if (error !== null && error !== undefined) return
+        const status = api.registry.createType('ExtrinsicStatus', raw) as unknown as TxStatus
         if (status.type === 'Ready') progress('ready')
         if (status.isInBlock || status.isFinalized) {
           const hash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex()
@@ -289,9 +303,9 @@ function watchUntilIncluded(
           )
         }
       })
-      .then((unsub) => {
-        unsubscribe = unsub
-        if (settled) unsub()
+      .then((id) => {
+        subscription = id
+        if (settled) unsubscribe(id)
       })
       .catch((error: unknown) => settle(() => reject(rejection(error))))
   })

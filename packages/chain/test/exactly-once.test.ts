@@ -1,7 +1,7 @@
 import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { Subtensor, transfer } from '../src/index.js'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
+import { ChainErrorCode, Subtensor, sendCall, transfer } from '../src/index.js'
 import { alice, newBlocks, TAO } from './devnet.js'
 import { FaultyProxy } from './proxy.js'
 
@@ -72,4 +72,20 @@ it('resubmitting the same signed bytes after a reconnect cannot make it land twi
   })
   expect(stages).toEqual(['signed', 'ready', 'reconnecting', 'resubmitted'])
   expect(landed).toBe(1)
+})
+
+it('a transaction the node refuses for its fee fails at once, and nothing is logged', async () => {
+  const penniless = Keypair.fromUri(`//Penniless//${Date.now()}`)
+  const logged = vi.spyOn(console, 'error')
+  const stages: string[] = []
+  const started = Date.now()
+  const error = await sendCall(direct, penniless, ['system', 'remark', ['0x00']], {
+    onProgress: (stage) => stages.push(stage),
+  }).catch((e: unknown) => e)
+  expect(error).toMatchObject({ code: ChainErrorCode.InsufficientBalance, field: 'balance' })
+  // Not taken for a lost connection: that waits out the transaction's whole era.
+  expect(stages).not.toContain('reconnecting')
+  expect(Date.now() - started).toBeLessThan(10_000)
+  expect(logged).not.toHaveBeenCalled()
+  logged.mockRestore()
 })
