@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { STATUS_CODES } from 'node:http'
 import { isIP, Socket } from 'node:net'
+import { isBittensorAddress } from '@taokit/keys'
 import {
   type AxonTarget,
   castPyFloat,
+  EPISTULA_ALLOWED_DELTA_MS,
   epistulaHeaders,
   type FieldMap,
   mergeSynapseResponse,
@@ -19,7 +21,7 @@ import { deserializeInto } from './deserialize.js'
 import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
 import { Lanes } from './lanes.js'
 import { checkedSigner, signerErrorOf } from './signer.js'
-import { classifyError, mapFailure } from './status.js'
+import { classifyError, mapFailure, messageOf } from './status.js'
 import { openStream, type StreamOptions, type SynapseStream } from './stream.js'
 import { type Exchange, isEventStream, post } from './transport.js'
 import type {
@@ -107,7 +109,8 @@ const REQUEST_PATH = /^\/[!-~]*$/
 const PROBE_SIGNER: Signer = { address: '', sign: () => new Uint8Array(64) }
 const PROBE_AXON: AxonTarget = { ip: '0.0.0.0', port: 0, hotkey: '' }
 
-const TARGET = '{ ip: an IPv4 or IPv6 address, port: 0 to 65535, hotkey: an SS58 address }'
+const TARGET =
+  '{ ip: an IPv4 or IPv6 address, port: 0 to 65535, hotkey: a Bittensor (prefix 42) SS58 address }'
 
 /**
  * An IP literal (never a name to look up in DNS, whose answer the signature would not
@@ -122,6 +125,9 @@ function isTarget(axon: unknown): axon is AxonTarget {
     isIP(ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip) !== 0 &&
     typeof hotkey === 'string' &&
     HEADER_TOKEN.test(hotkey) &&
+    // The axon signs and checks its own prefix-42 address: any other spelling of its key
+    // could only come back as a 401 "Signature mismatch".
+    isBittensorAddress(hotkey) &&
     typeof port === 'number' &&
     Number.isInteger(port) &&
     port >= 0 &&
@@ -136,7 +142,7 @@ function contextOf(axon: AxonTarget, name: string, timeoutMs: number) {
 
 /** The result of a target no request could be built for (a bad entry). */
 function clientFailure(axon: AxonTarget, error: unknown): TargetResult {
-  const message = error instanceof Error ? error.message : String(error)
+  const message = messageOf(error)
   return {
     axon,
     status: 500,
@@ -339,7 +345,7 @@ export class Dendrite {
         uuid: 'probe',
       })
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       throw new DendriteError(
         DendriteErrorCode.InvalidInput,
         `synapse: cannot be sent as a ${type.name}: ${message}`,
@@ -474,7 +480,9 @@ export class Dendrite {
       dendrite.status_code = outcome.response.status
       dendrite.status_message ??= STATUS_CODES[outcome.response.status] ?? null
     }
-    dendrite.process_time = latencyMs / 1000
+    // As the SDK: only an answer that was read and merged has a process time; a failed
+    // query leaves it null, which validators score as the slowest.
+    if (outcome.ok && failure === undefined) dendrite.process_time = latencyMs / 1000
     const status = dendrite.status_code ?? 500
     return {
       axon,
@@ -518,8 +526,11 @@ export class Dendrite {
     const prepared = targets.map((axon) => {
       try {
         const origin = this.#originOfTarget(axon)
-        const headers = epistulaHeaders({ signer: this.#signer, body, signedFor: axon.hotkey })
-        return { ok: true as const, origin, headers: { ...headers, 'content-type': contentType } }
+        const sign = () => ({
+          ...epistulaHeaders({ signer: this.#signer, body, signedFor: axon.hotkey }),
+          'content-type': contentType,
+        })
+        return { ok: true as const, origin, headers: sign(), sign }
       } catch (error) {
         return { ok: false as const, error }
       }
@@ -539,9 +550,11 @@ export class Dendrite {
         timeoutMs,
         maxResponseBytes: this.#maxResponseBytes,
         signal: call.signal,
+        // Half the axons' window: the rest is for the body's upload and their clocks.
+        resign: { afterMs: EPISTULA_ALLOWED_DELTA_MS / 2, headers: entry.sign },
       })
       sentAt[i] = exchange.sentAt
-      const context = contextOf(axon, path, timeoutMs)
+      const context = contextOf(axon, path.slice(1), timeoutMs)
       const base = { axon, latencyMs: exchange.latencyMs, processTime: undefined }
       if (!exchange.outcome.ok) {
         const error = exchange.outcome.error

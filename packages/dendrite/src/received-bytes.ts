@@ -1,4 +1,4 @@
-const EMPTY = Buffer.alloc(0)
+const EMPTY: Buffer = Buffer.alloc(0)
 
 /**
  * Bytes that arrive in pieces, copied into one growing buffer. Keeping undici's chunks
@@ -6,7 +6,7 @@ const EMPTY = Buffer.alloc(0)
  * of heap per byte, so a cap on bytes did not bound memory.
  */
 export class ReceivedBytes {
-  #buffer = EMPTY
+  #buffer: Buffer = EMPTY
   #size = 0
 
   get size(): number {
@@ -29,21 +29,25 @@ export class ReceivedBytes {
 
   /**
    * Everything received so far, in a buffer of its own size (a view of a larger one would
-   * keep the rest alive for as long as the caller keeps the bytes); what arrives next
-   * starts a new buffer.
+   * keep the rest alive for as long as the caller keeps the bytes, and `bytes.buffer` would
+   * show it); what arrives next starts a new buffer.
    */
   take(): Buffer {
     const { length } = this.#buffer
-    const bytes =
-      this.#size === length ? this.#buffer : Buffer.from(this.#buffer.subarray(0, this.#size))
+    const bytes = this.#size === length ? this.#buffer : this.#copy(this.#size)
     this.#buffer = EMPTY
     this.#size = 0
     return bytes
   }
 
   #grow(capacity: number): void {
-    const grown = Buffer.allocUnsafe(capacity)
-    this.#buffer.copy(grown, 0, 0, this.#size)
-    this.#buffer = grown
+    this.#buffer = this.#copy(capacity)
+  }
+
+  /** The bytes held, in a new buffer of `capacity`: never a slice of Node's shared pool. */
+  #copy(capacity: number): Buffer {
+    const copy = Buffer.allocUnsafeSlow(capacity)
+    this.#buffer.copy(copy, 0, 0, this.#size)
+    return copy
   }
 }

@@ -21,6 +21,19 @@ export interface MappedStatus {
   message: string
 }
 
+/**
+ * What went wrong, as text, for any thrown value or abort reason: one without a string
+ * form (a null-prototype object) must not turn a report into a crash.
+ */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message
+  try {
+    return String(error)
+  } catch {
+    return Object.prototype.toString.call(error)
+  }
+}
+
 /** Thrown into a request when its deadline passes. */
 export class DeadlineError extends Error {
   override readonly name = 'DeadlineError'
@@ -30,7 +43,7 @@ export class DeadlineError extends Error {
 export class CancelledError extends Error {
   override readonly name = 'CancelledError'
   constructor(reason: unknown) {
-    super(reason instanceof Error ? reason.message : String(reason ?? 'aborted'), { cause: reason })
+    super(messageOf(reason ?? 'aborted'), { cause: reason })
   }
 }
 
@@ -43,7 +56,7 @@ export class ResponseTooLargeError extends Error {
 export class IncompleteBodyError extends Error {
   override readonly name = 'IncompleteBodyError'
   constructor(cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause)
+    const why = messageOf(cause)
     super(`the response body was cut short (${why})`, { cause })
   }
 }
@@ -71,15 +84,18 @@ const PAYLOAD_CODES = new Set([
   'HPE_UNEXPECTED_CONTENT_LENGTH',
 ])
 
-function codeOf(error: unknown): string | undefined {
+/** A string property of the error, or of the first error it wraps that has one. */
+function propertyOf(error: unknown, name: 'code' | 'syscall'): string | undefined {
   if (error === null || typeof error !== 'object') return undefined
-  const code = (error as { code?: unknown }).code
-  if (typeof code === 'string') return code
+  const value = (error as Record<string, unknown>)[name]
+  if (typeof value === 'string') return value
   // Node wraps some connect failures (e.g. happy-eyeballs) in an AggregateError.
   const errors = (error as { errors?: unknown }).errors
-  if (Array.isArray(errors)) return codeOf(errors[0])
-  return codeOf((error as { cause?: unknown }).cause)
+  if (Array.isArray(errors)) return propertyOf(errors[0], name)
+  return propertyOf((error as { cause?: unknown }).cause, name)
 }
+
+const codeOf = (error: unknown): string | undefined => propertyOf(error, 'code')
 
 /** Whether `error` is the connection being lost (closed or reset by the other side). */
 export function isDisconnect(error: unknown): boolean {
@@ -100,6 +116,9 @@ export function classifyError(error: unknown): FailureKind {
   if (code === 'ERR_INVALID_URL') return 'client'
   // undici asserts, rather than reporting, on a 101 answer to a request that asked none.
   if (code === 'ERR_ASSERTION') return 'payload'
+  // aiohttp reports any failure to connect (EPERM from a firewall, EINVAL, EACCES...)
+  // as ClientConnectorError.
+  if (propertyOf(error, 'syscall') === 'connect') return 'connect'
   if (code !== undefined) {
     if (CONNECT_CODES.has(code)) return 'connect'
     if (DISCONNECT_CODES.has(code)) return 'disconnected'
@@ -116,12 +135,10 @@ export function classifyError(error: unknown): FailureKind {
 
 function textOf(error: unknown): string {
   if (codeOf(error) === 'ERR_ASSERTION') {
-    const why = /upgrade/.test(String((error as Error).message))
-      ? ' (an upgrade nobody asked for)'
-      : ''
+    const why = /upgrade/.test(messageOf(error)) ? ' (an upgrade nobody asked for)' : ''
     return `the answer is not valid HTTP for this request${why}`
   }
-  return error instanceof Error ? error.message : String(error)
+  return messageOf(error)
 }
 
 /**

@@ -157,8 +157,8 @@ export function openStream<F extends FieldMap>(
   const headArrived = new Promise<Head | undefined>((resolve) => {
     settleHead = resolve
   })
-  /** The synapse a stream was handed over with: told its process time when the stream ends. */
-  let streamedSynapseOf: SynapseData<F> | undefined
+  /** The stream handed over: told its process time when it ends, its failure if it fails. */
+  let handedOver: SynapseStream<F> | undefined
   let settled = false
   const settle = () => {
     if (settled) return
@@ -175,14 +175,18 @@ export function openStream<F extends FieldMap>(
   const fail = (error: unknown) => {
     if (ended || failure !== undefined) return
     failure = error
+    // A stream that fails after its 200 is no success, as the SDK's last synapse reports it;
+    // one the reader stopped or cancelled keeps its status.
+    if (handedOver !== undefined && !cancelled) reportFailure(handedOver, error)
     settle()
     if (controller !== undefined && !controller.aborted) controller.abort(error as Error)
     settleHead?.(undefined)
     notify()
   }
   const onAbort = () => fail(new CancelledError(signal.reason))
+  // As in transport.ts: data that arrived in time but is not read yet is read first.
   const timer = setTimeout(
-    () => fail(new DeadlineError(`no response within ${timeoutMs} ms`)),
+    () => setImmediate(() => fail(new DeadlineError(`no response within ${timeoutMs} ms`))),
     timeoutMs,
   )
   if (signal.aborted) onAbort()
@@ -214,7 +218,7 @@ export function openStream<F extends FieldMap>(
       if (failure !== undefined) return
       ended = true
       // The SDK sets it once it has read the stream to its end; here, once it has all arrived.
-      const dendrite = streamedSynapseOf?.dendrite
+      const dendrite = handedOver?.synapse.dendrite
       if (dendrite) dendrite.process_time = (performance.now() - start) / 1000
       settle()
       settleHead?.(head)
@@ -257,6 +261,15 @@ export function openStream<F extends FieldMap>(
     cancel() {},
     async *[Symbol.asyncIterator]() {},
   }
+  const reportFailure = (result: SynapseStream<F>, error: unknown) => {
+    // Cut after its 200: aiohttp's "payload is not completed", not a refused connection.
+    const reported = isDisconnect(error) ? new IncompleteBodyError(error) : error
+    const mapped = mapFailure(classifyError(reported), reported, context)
+    result.status = mapped.status
+    result.statusMessage = mapped.message
+    result.synapse.dendrite!.status_code = mapped.status
+    result.synapse.dendrite!.status_message = mapped.message
+  }
   const failed = (error: unknown): SynapseStream<F> => {
     const mapped = mapFailure(classifyError(error), error, context)
     const synapse = structuredClone(request.synapse)
@@ -298,8 +311,7 @@ export function openStream<F extends FieldMap>(
     const synapse = streamedSynapse(request.synapse, answer.headers, context)
     // A stream that already ended before the hand-over gets its process time now.
     if (ended) synapse.dendrite!.process_time = (performance.now() - start) / 1000
-    else streamedSynapseOf = synapse
-    return withText({
+    const result: SynapseStream<F> = withText({
       axon,
       status: synapse.dendrite?.status_code ?? 200,
       statusMessage: synapse.dendrite?.status_message ?? 'Success',
@@ -350,6 +362,8 @@ export function openStream<F extends FieldMap>(
         }
       },
     })
+    handedOver = result
+    return result
   }
   return headArrived.then((answer) => {
     if (answer === undefined) return failed(failure)

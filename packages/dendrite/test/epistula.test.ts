@@ -1,7 +1,7 @@
 import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Dendrite } from '../src/index.js'
-import { epistulaAxon, type TestServer } from './servers.js'
+import { epistulaAxon, listen, type TestServer } from './servers.js'
 
 const validator = Keypair.fromUri('//Alice')
 const miner = Keypair.fromUri('//Bob')
@@ -65,4 +65,35 @@ describe('queryEpistula against a verifying receiver', () => {
     expect(garbled.results[0]!.status).toBe(422)
     expect(garbled.results[0]!.statusMessage).toBe('Failed to parse response: Unexpected token')
   })
+})
+
+describe('queryEpistula through a busy pool', () => {
+  it('signs a request again that waited for a connection past half the freshness window', async () => {
+    const ages: number[] = []
+    let first = true
+    const slow = await listen(async (req, res) => {
+      for await (const _ of req) {
+        // the body
+      }
+      ages.push(Date.now() - Number(req.headers['epistula-timestamp']))
+      // The first answer holds the only connection longer than half of the 8 s window.
+      if (first) {
+        first = false
+        await new Promise((resolve) => setTimeout(resolve, 4_500))
+      }
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+    const dendrite = new Dendrite({ keypair: validator, connections: 1 })
+    const target = { ip: '127.0.0.1', port: slow.port, hotkey: miner.address }
+    const batch = await dendrite.queryEpistula([target, target], '/score', '{}', {
+      timeoutMs: 10_000,
+    })
+    expect(batch.results.map((r) => r.status)).toEqual([200, 200])
+    expect(ages).toHaveLength(2)
+    // Signed when its connection came free, not when the query began.
+    expect(ages[1]).toBeLessThan(2_000)
+    await dendrite.close()
+    await slow.close()
+  }, 15_000)
 })

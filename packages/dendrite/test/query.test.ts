@@ -314,6 +314,14 @@ describe('fan-out and failures', () => {
     expect(batch.results[0]!.status).toBe(503)
     expect(batch.results[0]!.statusMessage).toBe(`Service unavailable at 127.0.0.1:${port}/Dummy`)
     expect(batch.deliverySpreadMs).toBeUndefined()
+    // As the SDK: no answer, no process time (validators score None as the slowest).
+    expect(batch.results[0]!.synapse!.dendrite!.process_time).toBeNull()
+    const epistula = await dendrite.queryEpistula([target(port)], '/score', '{}', {
+      timeoutMs: 2000,
+    })
+    expect(epistula.results[0]!.statusMessage).toBe(
+      `Service unavailable at 127.0.0.1:${port}/score`,
+    )
   })
 
   it('gives 422 for a 200 whose body is not JSON, and 503 for a dropped connection', async () => {
@@ -355,6 +363,37 @@ describe('fan-out and failures', () => {
     expect(batch.results[0]!.status).toBe(500)
     expect(batch.results[0]!.synapse).toBeUndefined()
     expect(batch.results[1]!.status).toBe(200)
+  })
+
+  it('gives a client error for a hotkey not written as the axon writes its own', async () => {
+    const good = await synapseAxon(miner.address)
+    servers.push(good)
+    const asHex = `0x${Buffer.from(miner.publicKey).toString('hex')}`
+    const batch = await dendrite.query(
+      [target(good.port, asHex), target(good.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 3 }),
+      { timeoutMs: 2000 },
+    )
+    expect(batch.results.map((r) => r.status)).toEqual([500, 200])
+    expect(batch.results[0]!.statusMessage).toMatch(/hotkey: a Bittensor \(prefix 42\) SS58/)
+  })
+
+  it('reports a deserialize that throws a value with no string form as a 422', async () => {
+    const axon = await synapseAxon(miner.address)
+    servers.push(axon)
+    const batch = await dendrite.query(
+      [target(axon.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 3 }),
+      {
+        deserialize: () => {
+          throw Object.create(null)
+        },
+      },
+    )
+    expect(batch.results[0]!.status).toBe(422)
+    expect(batch.results[0]!.statusMessage).toBe('Failed to parse response: [object Object]')
   })
 
   it("reports a hole in a sparse array of targets as that target's 500", async () => {

@@ -18,6 +18,15 @@ describe('ReceivedBytes', () => {
     expect(bytes.take().toString()).toBe('next')
   })
 
+  it("never hands out a view of Node's shared pool", () => {
+    const small = new ReceivedBytes()
+    small.append(Buffer.from([1, 2]))
+    small.append(Buffer.from([3]))
+    const taken = small.take()
+    // A pooled slice would let `taken.buffer` show other requests' bytes.
+    expect([taken.byteOffset, taken.buffer.byteLength]).toEqual([0, 3])
+  })
+
   it('fills a reserved length without growing', () => {
     const bytes = new ReceivedBytes()
     bytes.reserve(20_000)

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads'
 import { Keypair } from '@taokit/keys'
 import { Dummy, MemoryNonceStore, processSynapseRequest, TextPrompt, timeNs } from '@taokit/synapse'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -119,6 +120,10 @@ describe('stream', () => {
     }
     await expect(consume()).rejects.toMatchObject({ code: 'DENDRITE_STREAM_CUT' })
     expect(pieces.join('')).toBe('data: partial\n\n')
+    // No longer a success, as the SDK's last synapse reports a cut stream.
+    expect(stream.status).toBe(400)
+    expect(stream.statusMessage).toMatch(/^Payload error: /)
+    expect(stream.synapse.dendrite).toMatchObject({ status_code: 400 })
   })
 
   it('just ends when the caller cancels it mid-stream', async () => {
@@ -176,6 +181,45 @@ describe('stream', () => {
       }
     }
     await expect(consume()).rejects.toMatchObject({ code: 'DENDRITE_TIMEOUT' })
+    expect([stream.status, stream.statusMessage]).toEqual([
+      408,
+      'Request timeout after 0.3 seconds',
+    ])
+    expect(stream.synapse.dendrite).toMatchObject({ status_code: 408, process_time: null })
+  })
+
+  it('reads a stream that arrived in time though the loop was busy at the deadline', async () => {
+    // Another thread's server, so that it can finish while this loop is busy.
+    const worker = new Worker(
+      `const { createServer } = require('node:http')
+      const { parentPort } = require('node:worker_threads')
+      const server = createServer((req, res) => {
+        req.resume()
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        res.write('data: a\\n\\n')
+        setTimeout(() => res.end('data: b\\n\\n'), 50)
+      })
+      server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port))`,
+      { eval: true },
+    )
+    const port = await new Promise<number>((resolve) => worker.once('message', resolve))
+    const stream = await dendrite.stream(
+      { ip: '127.0.0.1', port, hotkey: miner.address },
+      TextPrompt,
+      TextPrompt.create({ prompt: 'p' }),
+      { timeoutMs: 400 },
+    )
+    // Busy past the deadline, as a validator scoring other answers may be; the stream's
+    // last bytes arrive meanwhile, long before the deadline.
+    const until = Date.now() + 700
+    while (Date.now() < until) {
+      // blocking the event loop
+    }
+    const pieces: string[] = []
+    for await (const piece of stream.text()) pieces.push(piece)
+    expect(pieces.join('')).toBe('data: a\n\ndata: b\n\n')
+    expect(stream.status).toBe(200)
+    await worker.terminate()
   })
 
   it('gives 503 for a refused connection', async () => {
