@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Subtensor, sendCall } from '@taokit/chain'
 import { type Devnet, startDevnet } from '@taokit/devnet'
-import { Keypair } from '@taokit/keys'
+import { Keypair, ss58Encode } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { npxTaokit, taokitBin } from './npx.js'
 
@@ -136,6 +136,14 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
         ['transfer', '--dest', 'nowhere', '--amount', '1', '--uri', '//Alice'],
         /--dest: expected an SS58 address, got "nowhere"/,
       ],
+      [
+        ['transfer', '--dest', ss58Encode(miner.publicKey, 0), '--amount', '1', '--uri', '//Alice'],
+        /--dest: expected a Bittensor address \(SS58 prefix 42\), got one of prefix 0/,
+      ],
+      [
+        ['transfer', '--dest', miner.ss58, '--amount', '0', '--uri', '//Alice'],
+        /--amount: expected more than 0 and at most 18446744073\.709551615, got "0"/,
+      ],
     ]
     for (const [args, message] of cases) {
       const result = taokit(...args)
@@ -157,6 +165,24 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
       taokit('subnets', '--json').json() as unknown as Array<{ ownerHotkey: string }>
     ).map((subnet) => subnet.ownerHotkey)
     expect(owners).toContain(Keypair.fromUri('//Charlie').ss58)
+  })
+
+  it('reports the stake a price limit let in, not the amount asked', () => {
+    expect(taokit('subnets', 'start', '--netuid', '1', '--uri', '//Alice').status).toBe(0)
+    // The price limit lets only part of the 500 TAO in: the summary says what was filled.
+    const partial = taokit(
+      'stake',
+      'add',
+      ...['--netuid', '1', '--amount', '500', '--uri', '//Bob', '--hotkey', miner.ss58],
+      ...['--limit-price', '1.01', '--allow-partial'],
+    )
+    expect(partial.status).toBe(0)
+    const [, staked, alpha] = /^staked (\S+) TAO to \S+ on subnet 1, for (\S+) α/.exec(
+      partial.stdout,
+    ) ?? ['', '', '']
+    expect(Number(staked)).toBeGreaterThan(0)
+    expect(Number(staked)).toBeLessThan(500)
+    expect(Number(alpha)).toBeGreaterThan(0)
   })
 })
 

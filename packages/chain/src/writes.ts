@@ -1,5 +1,5 @@
 import type { SubmittableExtrinsic } from '@polkadot/api/types'
-import type { Keypair } from '@taokit/keys'
+import { type Keypair, ss58Encode } from '@taokit/keys'
 import { accountId, checkNetuid, type Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import { type ExtrinsicResult, type SubmitOptions, submit } from './extrinsic.js'
@@ -24,24 +24,52 @@ export function formatTao(rao: bigint): string {
   return `${whole}${fraction === '' ? '' : `.${fraction}`} TAO`
 }
 
-/** Fails before signing when `payer` cannot cover `amount` plus the call's fee. */
+/**
+ * Fails before signing when `payer` cannot cover `amount` plus the call's fee, and `keep`
+ * more (the existential deposit a keep-alive transfer must leave).
+ */
 async function ensureFunds(
   subtensor: Subtensor,
   call: SubmittableExtrinsic<'promise'>,
   payer: Keypair,
   amount: bigint,
   what: string,
+  keep = 0n,
 ): Promise<void> {
   const [balance, info] = await Promise.all([
     subtensor.balance(payer.ss58),
     call.paymentInfo(payer.ss58),
   ])
   const fee = info.partialFee.toBigInt()
-  if (balance < amount + fee) {
+  if (balance < amount + fee + keep) {
+    const kept = keep === 0n ? '' : `, and must keep the ${formatTao(keep)} existential deposit`
     throw new ChainError(
       ChainErrorCode.InsufficientBalance,
-      `${what} needs ${formatTao(amount + fee)} (${formatTao(amount)} plus a ${formatTao(fee)} fee) but ${payer.ss58} has ${formatTao(balance)}`,
+      `${what} needs ${formatTao(amount + fee)} (${formatTao(amount)} plus a ${formatTao(fee)} fee)${kept}, but ${payer.ss58} has ${formatTao(balance)}`,
       { field: 'balance' },
+    )
+  }
+}
+
+/** The coldkey owning `hotkey`, or undefined for a hotkey the chain has never seen. */
+async function hotkeyOwner(subtensor: Subtensor, hotkey: string): Promise<string | undefined> {
+  const owner = (await subtensor.query('subtensorModule', 'owner', [hotkey])) as Uint8Array
+  // A missing entry reads as the all-zero account: nobody's key.
+  return owner.every((byte) => byte === 0) ? undefined : ss58Encode(owner)
+}
+
+/** Fails when `hotkey` already belongs to a coldkey other than `coldkey` (NonAssociatedColdKey). */
+async function ensureHotkeyFree(
+  subtensor: Subtensor,
+  hotkey: string,
+  coldkey: Keypair,
+): Promise<void> {
+  const owner = await hotkeyOwner(subtensor, hotkey)
+  if (owner !== undefined && owner !== coldkey.ss58) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `hotkey: ${hotkey} belongs to the coldkey ${owner}, not to ${coldkey.ss58}`,
+      { field: 'hotkey' },
     )
   }
 }
@@ -63,9 +91,23 @@ export async function transfer(
 ): Promise<ExtrinsicResult> {
   accountId(params.to, 'to')
   const amount = checkAmount(params.amount, 'amount')
-  const name = params.keepAlive === false ? 'transferAllowDeath' : 'transferKeepAlive'
-  const call = extrinsic(subtensor.api, 'balances', name)(params.to, amount)
-  await ensureFunds(subtensor, call, from, amount, `transferring ${formatTao(amount)}`)
+  const keepAlive = params.keepAlive !== false
+  const call = extrinsic(
+    subtensor.api,
+    'balances',
+    keepAlive ? 'transferKeepAlive' : 'transferAllowDeath',
+  )(params.to, amount)
+  const existential = BigInt(subtensor.api.consts.balances?.existentialDeposit?.toString() ?? '0')
+  const held = await subtensor.balance(params.to)
+  if (held + amount < existential) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `amount: ${params.to} would hold ${formatTao(held + amount)}, below the ${formatTao(existential)} existential deposit an account needs`,
+      { field: 'amount' },
+    )
+  }
+  const what = `transferring ${formatTao(amount)}`
+  await ensureFunds(subtensor, call, from, amount, what, keepAlive ? existential : 0n)
   return submit(subtensor, call, from, options)
 }
 
@@ -77,6 +119,7 @@ export async function registerNetwork(
   options: SubmitOptions = {},
 ): Promise<ExtrinsicResult> {
   accountId(params.hotkey, 'hotkey')
+  await ensureHotkeyFree(subtensor, params.hotkey, coldkey)
   const call = extrinsic(subtensor.api, 'subtensorModule', 'registerNetwork')(params.hotkey)
   const { hash } = await subtensor.head()
   const cost = (await subtensor.raw.call(
@@ -108,6 +151,7 @@ export async function burnedRegister(
       { field: 'hotkey' },
     )
   }
+  await ensureHotkeyFree(subtensor, hotkey, coldkey)
   const burn = BigInt((await subtensor.query('subtensorModule', 'burn', [netuid])) as bigint)
   const call = extrinsic(subtensor.api, 'subtensorModule', 'burnedRegister')(netuid, hotkey)
   await ensureFunds(subtensor, call, coldkey, burn, `registering on subnet ${netuid}`)
@@ -173,6 +217,13 @@ async function checkStake(subtensor: Subtensor, params: StakeParams): Promise<bi
   accountId(params.hotkey, 'hotkey')
   const amount = checkAmount(params.amount, 'amount')
   await ensureTrading(subtensor, params.netuid)
+  if ((await hotkeyOwner(subtensor, params.hotkey)) === undefined) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `hotkey: ${params.hotkey} is not a hotkey the chain knows; register it on a subnet first`,
+      { field: 'hotkey' },
+    )
+  }
   return amount
 }
 

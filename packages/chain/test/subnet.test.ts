@@ -6,6 +6,7 @@ import {
   ChainError,
   ChainErrorCode,
   previewEpoch,
+  registerNetwork,
   removeStake,
   type Subtensor,
   sendCall,
@@ -76,6 +77,24 @@ describe('writes return what happened', () => {
     expect([bad.code, bad.field]).toEqual([ChainErrorCode.InvalidInput, 'to'])
   })
 
+  it('refuses, before paying, transfers the existential deposit (500 rao) would fail', async () => {
+    const fresh = Keypair.fromUri(`//Fresh//${Date.now()}`)
+    const dust = await failure(transfer(subtensor, alice, { to: fresh.ss58, amount: 100n }))
+    expect([dust.code, dust.field]).toEqual([ChainErrorCode.InvalidInput, 'amount'])
+    expect(dust.message).toMatch(/below the 0\.0000005 TAO existential deposit/)
+    // A keep-alive transfer of all but the fee would leave the sender below it.
+    const spender = Keypair.fromUri(`//Spender//${Date.now()}`)
+    ;(await transfer(subtensor, alice, { to: spender.ss58, amount: TAO })).orThrow()
+    const call = subtensor.api.tx.balances!.transferKeepAlive!(alice.ss58, TAO / 2n)
+    const fee = (await call.paymentInfo(spender.ss58)).partialFee.toBigInt()
+    const error = await failure(
+      transfer(subtensor, spender, { to: alice.ss58, amount: TAO - fee - 100n }),
+    )
+    expect([error.code, error.field]).toEqual([ChainErrorCode.InsufficientBalance, 'balance'])
+    expect(error.message).toMatch(/must keep the 0\.0000005 TAO existential deposit/)
+    expect(await subtensor.balance(spender.ss58)).toBe(TAO)
+  })
+
   it('sends concurrent writes from one key with consecutive nonces', async () => {
     const to = Keypair.fromUri('//Concurrent')
     const results = await Promise.all(
@@ -105,6 +124,16 @@ describe('writes return what happened', () => {
     expect(error.message).toMatch(/HotKeyAlreadyRegisteredInSubNet in block \d+/)
   })
 
+  it("refuses, before paying, to register another coldkey's hotkey", async () => {
+    // The subnet's miners are Bob's hotkeys.
+    const taken = subnet.miners[0]!.ss58
+    const before = await subtensor.balance(alice.ss58)
+    const subnetError = await failure(registerNetwork(subtensor, alice, { hotkey: taken }))
+    expect([subnetError.code, subnetError.field]).toEqual([ChainErrorCode.InvalidInput, 'hotkey'])
+    expect(subnetError.message).toContain(`belongs to the coldkey ${bob.ss58}`)
+    expect(await subtensor.balance(alice.ss58)).toBe(before)
+  })
+
   it('stakes and unstakes, with and without a price limit', async () => {
     const hotkey = subnet.validators[0]!.ss58
     const { netuid } = subnet
@@ -130,6 +159,14 @@ describe('writes return what happened', () => {
       removeStake(subtensor, bob, { netuid, hotkey, amount: total * 2n }),
     )
     expect([tooMuch.code, tooMuch.field]).toEqual([ChainErrorCode.InsufficientBalance, 'amount'])
+    // A hotkey the chain has never seen fails on chain, fee paid: refused before.
+    const unknown = Keypair.fromUri(`//NeverRegistered//${Date.now()}`).ss58
+    const before = await subtensor.balance(bob.ss58)
+    const nowhere = await failure(
+      addStake(subtensor, bob, { netuid, hotkey: unknown, amount: TAO }),
+    )
+    expect([nowhere.code, nowhere.field]).toEqual([ChainErrorCode.InvalidInput, 'hotkey'])
+    expect(await subtensor.balance(bob.ss58)).toBe(before)
     const entries = await subtensor.stakeOf(bob.ss58)
     expect(entries.some((e) => e.hotkey === hotkey && e.netuid === netuid)).toBe(true)
   })

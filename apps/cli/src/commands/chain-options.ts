@@ -5,7 +5,7 @@ import {
   type SubmitOptions,
   Subtensor,
 } from '@taokit/chain'
-import { ss58DecodeAny } from '@taokit/keys'
+import { BITTENSOR_SS58_PREFIX, ss58DecodeAny } from '@taokit/keys'
 import { type Command, Option } from 'commander'
 import { UsageError } from '../errors.js'
 import type { Output } from '../io.js'
@@ -65,13 +65,24 @@ export async function connectFrom(options: NetworkOptions): Promise<Subtensor> {
   return Subtensor.connect({ network: options.network, timeoutMs })
 }
 
-/** An SS58 address option, checked before anything connects or unlocks. */
+/**
+ * A Bittensor (prefix 42) SS58 address option, checked before anything connects or unlocks.
+ * Another network's address is refused, as the SDK's `is_valid_ss58_address` refuses it:
+ * TAO sent to a key the user knows under another network's spelling is easy to mistake.
+ */
 export function parseAddress(text: string, option: string): string {
+  let prefix: number
   try {
-    ss58DecodeAny(text)
+    prefix = ss58DecodeAny(text).prefix
   } catch {
     throw new UsageError(
       `${option}: expected an SS58 address, got ${JSON.stringify(text)}`,
+      option.replace(/^--/, ''),
+    )
+  }
+  if (prefix !== BITTENSOR_SS58_PREFIX) {
+    throw new UsageError(
+      `${option}: expected a Bittensor address (SS58 prefix ${BITTENSOR_SS58_PREFIX}), got one of prefix ${prefix}`,
       option.replace(/^--/, ''),
     )
   }
@@ -101,8 +112,18 @@ export function parseTao(text: string, option: string): bigint {
     )
   }
   const [, whole = '0', fraction = ''] = match
-  return BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'))
+  const rao = BigInt(whole) * 1_000_000_000n + BigInt(fraction.padEnd(9, '0'))
+  if (rao === 0n || rao > MAX_RAO) {
+    throw new UsageError(
+      `${option}: expected more than 0 and at most ${formatTao(MAX_RAO).replace(' TAO', '')}, got ${JSON.stringify(text)}`,
+      option.replace(/^--/, ''),
+    )
+  }
+  return rao
 }
+
+/** The most a u64 of rao holds. */
+const MAX_RAO = 2n ** 64n - 1n
 
 export function parseInteger(
   text: string,

@@ -73,11 +73,20 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
       const result = await (direction === 'add'
         ? addStake(subtensor, coldkey, params, progress)
         : removeStake(subtensor, coldkey, params, progress))
-      const verb =
+      // What was filled, from the chain's event: with --allow-partial it may be less than asked.
+      const event = result.event(
+        'subtensorModule',
+        direction === 'add' ? 'StakeAdded' : 'StakeRemoved',
+      )
+      const [, , tao, alpha] = Array.isArray(event?.data) ? event.data : []
+      const filled = (value: unknown) => (value === undefined ? amount : BigInt(value as string))
+      const taoText = formatTao(filled(tao))
+      const alphaText = formatTao(filled(alpha)).replace('TAO', 'α')
+      const summary =
         direction === 'add'
-          ? `staked ${formatTao(amount)} to`
-          : `unstaked ${formatTao(amount).replace('TAO', 'α')} from`
-      printResult(out, result, options.json, `${verb} ${hotkey} on subnet ${netuid}`)
+          ? `staked ${taoText} to ${hotkey} on subnet ${netuid}, for ${alphaText}`
+          : `unstaked ${alphaText} from ${hotkey} on subnet ${netuid}, for ${taoText}`
+      printResult(out, result, options.json, summary)
     })
   })
 }
