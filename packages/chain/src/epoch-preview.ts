@@ -170,15 +170,8 @@ export async function previewEpoch(
   const lastUpdates = sized(lastUpdate as BigUint64Array, n)
   if (options.weights !== undefined) {
     const rows = column(2) as Decoded[][]
-    for (const [uid, row] of options.weights) {
-      if (!Number.isInteger(uid) || uid < 0 || uid >= n) {
-        throw new ChainError(
-          ChainErrorCode.InvalidInput,
-          `weights: uid ${uid} is not in 0..${n - 1}`,
-          { field: 'weights' },
-        )
-      }
-      rows[uid] = row.map(([target, value]) => [target, value])
+    for (const [uid, row] of whatIfRows(options.weights, n)) {
+      rows[uid] = row
       lastUpdates[uid] = BigInt(epochBlock)
     }
     weights = packRows(rows)
@@ -258,4 +251,42 @@ function sized(values: BigUint64Array, n: number): BigUint64Array {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex')
+}
+
+const isU16 = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535
+
+/**
+ * The what-if rows, checked: they go into u16 arrays, where 70000 would quietly become
+ * 4464 and uid 65536 the owner's 0.
+ */
+function whatIfRows(weights: unknown, n: number): Array<[number, Array<[number, number]>]> {
+  const invalid = (field: string, expected: string) =>
+    new ChainError(ChainErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
+  if (!(weights instanceof Map)) {
+    throw invalid('weights', 'a Map from uid to [uid, weight] pairs')
+  }
+  const rows: Array<[number, Array<[number, number]>]> = []
+  for (const [uid, row] of weights as Map<unknown, unknown>) {
+    if (!Number.isInteger(uid) || (uid as number) < 0 || (uid as number) >= n) {
+      throw invalid('weights', `uids in 0..${n - 1}, got ${String(uid)}`)
+    }
+    const field = `weights[${uid}]`
+    if (!Array.isArray(row)) throw invalid(field, 'an array of [uid, weight] pairs')
+    const pairs = row.map((pair: unknown, k): [number, number] => {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw invalid(`${field}[${k}]`, 'a [uid, weight] pair')
+      }
+      const [target, value] = pair as [unknown, unknown]
+      if (!Number.isInteger(target) || (target as number) < 0 || (target as number) >= n) {
+        throw invalid(`${field}[${k}]`, `a target uid in 0..${n - 1}, got ${String(target)}`)
+      }
+      if (!isU16(value)) {
+        throw invalid(`${field}[${k}]`, `a weight in 0..65535, got ${String(value)}`)
+      }
+      return [target as number, value]
+    })
+    rows.push([uid as number, pairs])
+  }
+  return rows
 }

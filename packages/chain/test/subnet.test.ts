@@ -370,4 +370,21 @@ describe('weights', () => {
     expect(whatIf.output.incentive[3]).toBe(0)
     expect(base.output.incentive[3]).toBeGreaterThan(0)
   })
+
+  it('names a what-if weight that would not fit, rather than wrapping it', async () => {
+    const { netuid } = subnet
+    const cases: Array<[unknown, string, RegExp]> = [
+      [new Map([[1, [[5, 70_000]]]]), 'weights[1][0]', /a weight in 0\.\.65535, got 70000/],
+      [new Map([[1, [[65_536, 1]]]]), 'weights[1][0]', /a target uid in 0\.\.5, got 65536/],
+      [new Map([[1, [[5, 0.5]]]]), 'weights[1][0]', /got 0\.5/],
+      [new Map([[1, 5]]), 'weights[1]', /an array of \[uid, weight\] pairs/],
+      [new Map([[9, []]]), 'weights', /uids in 0\.\.5, got 9/],
+      [{ 1: [[5, 1]] }, 'weights', /a Map from uid/],
+    ]
+    for (const [weights, field, message] of cases) {
+      const error = await failure(previewEpoch(subtensor, netuid, { weights: weights as never }))
+      expect([error.code, error.field]).toEqual([ChainErrorCode.InvalidInput, field])
+      expect(error.message).toMatch(message)
+    }
+  })
 })
