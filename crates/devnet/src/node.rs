@@ -291,6 +291,11 @@ impl Node {
             let Some(number) = chain.number(hash) else {
                 return false;
             };
+            // Already final: nothing new to tell, and a notification would move the
+            // finalized-heads subscription backwards.
+            if number <= chain.finalized() {
+                return true;
+            }
             finalize_or_stop(&mut chain, number);
             chain.block(number).map(|b| NewHead {
                 hash: *hash,

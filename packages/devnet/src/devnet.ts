@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DevnetError, DevnetErrorCode } from './errors.js'
@@ -52,6 +53,11 @@ export function devnetBinary(): string {
   return path
 }
 
+function path(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw invalid(field, 'a path, not empty')
+  return value
+}
+
 function invalid(field: string, expected: string): DevnetError {
   return new DevnetError(DevnetErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
 }
@@ -98,7 +104,12 @@ export function devnetArgs(options: DevnetOptions): string[] {
   const port = options.port ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('port', '0..65535')
   args.push('--port', String(port))
-  if (options.host !== undefined) args.push('--host', options.host)
+  if (options.host !== undefined) {
+    if (typeof options.host !== 'string' || isIP(options.host) === 0) {
+      throw invalid('host', 'an IP address to listen on, such as 127.0.0.1 or ::1')
+    }
+    args.push('--host', options.host)
+  }
   const blockTime = options.blockTime ?? 'instant'
   if (typeof blockTime === 'number') {
     if (!Number.isInteger(blockTime) || blockTime < 1)
@@ -109,8 +120,11 @@ export function devnetArgs(options: DevnetOptions): string[] {
   } else {
     throw invalid('blockTime', "'instant', 'manual' or milliseconds")
   }
-  if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir)
-  if (options.forkState !== undefined) args.push('--fork-state', options.forkState)
+  // An empty path would be the current folder, written to without anyone asking.
+  if (options.dataDir !== undefined) args.push('--data-dir', path('dataDir', options.dataDir))
+  if (options.forkState !== undefined) {
+    args.push('--fork-state', path('forkState', options.forkState))
+  }
   return args
 }
 
@@ -126,7 +140,13 @@ function waitForExit(child: ChildProcess): Promise<void> {
  * `stop()`, and on its own if this process exits.
  */
 export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
-  const args = [...devnetArgs(options), '--quiet', '--exit-with-stdin']
+  let args: string[]
+  try {
+    args = [...devnetArgs(options), '--quiet', '--exit-with-stdin']
+  } catch (error) {
+    // Bad options reject, as every other failure to start does.
+    return Promise.reject(error)
+  }
   const child = spawn(devnetBinary(), args, { stdio: ['pipe', 'pipe', 'pipe'] })
   const timeoutMs = options.startTimeoutMs ?? 15_000
   let output = ''
@@ -149,11 +169,18 @@ export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
     child.once('exit', (code) => fail(`it exited with code ${code}`))
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      const match = /ws:\/\/([^\s:]+):(\d+)/.exec(output)
+      // An IPv6 host is printed in brackets, as URLs write it.
+      const match = /ws:\/\/(\[[^\]\s]+\]|[^\s:/]+):(\d+)/.exec(output)
       if (match === null) return
       clearTimeout(timer)
       child.removeAllListeners('exit')
       child.removeAllListeners('error')
+      // A running devnet does not keep this process alive: it exits with it (its stdin
+      // closes), so a script that forgets stop() still ends.
+      child.unref()
+      for (const stream of [child.stdin, child.stdout, child.stderr]) {
+        ;(stream as { unref?: () => void } | null)?.unref?.()
+      }
       const [url, host, port] = match as unknown as [string, string, string]
       resolve({
         url,

@@ -95,6 +95,29 @@ describe('a real @polkadot/api against the devnet', () => {
     const at = await api.at(hash)
     expect((await at.query.system.number()).toNumber()).toBe(1)
   })
+
+  it('finalizes on request, and never moves the finalized heads backwards', async () => {
+    const finalized: number[] = []
+    const unsubscribe = await api.rpc.chain.subscribeFinalizedHeads((header) => {
+      finalized.push(header.number.toNumber())
+    })
+    const create = async () =>
+      (
+        (await rpc(devnet.httpUrl, 'engine_createBlock', [true, false])) as {
+          result: { hash: string }
+        }
+      ).result.hash
+    const first = await create()
+    const second = await create()
+    await rpc(devnet.httpUrl, 'engine_finalizeBlock', [second])
+    // Finalizing an ancestor of the finalized head changes nothing and tells nobody.
+    await rpc(devnet.httpUrl, 'engine_finalizeBlock', [first])
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    unsubscribe()
+    const head = (await api.rpc.chain.getHeader(second)).number.toNumber()
+    expect(finalized.at(-1)).toBe(head)
+    expect(finalized).toEqual([...finalized].sort((a, b) => a - b))
+  })
 })
 
 describe('bad input gets a JSON-RPC error and the node keeps running', () => {
