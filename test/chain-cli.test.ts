@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Subtensor, sendCall } from '@taokit/chain'
 import { type Devnet, startDevnet } from '@taokit/devnet'
 import { Keypair, ss58Encode } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { npxTaokit, taokitBin } from './npx.js'
+import { npxTaokit, root, taokitBin } from './npx.js'
 
 let devnet: Devnet
 const dir = mkdtempSync(join(tmpdir(), 'taokit-chain-cli-'))
@@ -193,3 +194,23 @@ it('npm start (taokit demo) runs a subnet to its summary offline', () => {
   expect(result.stdout).toMatch(/epoch 1 at block \d+; .* preview matched the chain exactly/)
   expect(result.stdout).toMatch(/matched the chain in 1 of 1 epochs, bit for bit/)
 }, 120_000)
+
+it('taokit demo stopped with Ctrl-C leaves no wallets behind', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'taokit-demo-tmp-'))
+  const child = spawn(process.execPath, [join(root, 'node_modules', '.bin', 'taokit'), 'demo'], {
+    cwd: root,
+    env: { ...process.env, TMPDIR: tmp },
+  })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  // Once the subnet exists, its wallets are on disk.
+  await expect.poll(() => stdout, { timeout: 60_000, interval: 100 }).toMatch(/Registered subnet/)
+  expect(readdirSync(tmp).some((name) => name.startsWith('taokit-demo-'))).toBe(true)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  child.kill('SIGINT')
+  expect(await exited).toBe(130)
+  expect(readdirSync(tmp)).toEqual([])
+  rmSync(tmp, { recursive: true, force: true })
+}, 90_000)

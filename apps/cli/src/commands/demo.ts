@@ -118,6 +118,13 @@ async function runDemo(out: Output, epochs: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'taokit-demo-'))
   let devnet: Devnet | undefined
   let subtensor: Subtensor | undefined
+  // Ctrl-C skips the finally below: the wallets (plain-text coldkeys) must not stay behind.
+  const interrupted = (signal: NodeJS.Signals) => {
+    rmSync(dir, { recursive: true, force: true })
+    process.exit(signal === 'SIGINT' ? 130 : 143)
+  }
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
   try {
     devnet = await startDevnet({ blockTime: 250 })
     subtensor = await Subtensor.connect({ network: devnet.url })
@@ -258,6 +265,8 @@ async function runDemo(out: Output, epochs: number): Promise<void> {
     )
     say('`taokit epoch --netuid 1 --format table` and the other commands in the README.')
   } finally {
+    process.off('SIGINT', interrupted)
+    process.off('SIGTERM', interrupted)
     await subtensor?.close()
     await devnet?.stop()
     rmSync(dir, { recursive: true, force: true })
