@@ -19,7 +19,7 @@ export interface ChainEvent {
 
 /** Why an included transaction failed. */
 export interface DispatchFailure {
-  /** The pallet, e.g. `SubtensorModule`; undefined for errors that are not a module's. */
+  /** The pallet, e.g. `subtensorModule`; undefined for errors that are not a module's. */
   pallet: string | undefined
   /** The error's name, e.g. `SettingWeightsTooFast`, or the dispatch error kind. */
   name: string
@@ -409,6 +409,10 @@ async function resultInBlock(
     const inner = event.data[0] as unknown as { isErr?: boolean; asErr?: ModuleErrorCodec }
     if (event.section === 'sudo' && event.method === 'Sudid' && inner.isErr === true) {
       error = dispatchFailure(api, inner.asErr!)
+    }
+    // So does a batch that stopped part-way: the call that failed is named here.
+    if (event.section === 'utility' && event.method === 'BatchInterrupted') {
+      error = dispatchFailure(api, event.data[1] as unknown as ModuleErrorCodec)
     }
     return { section: event.section, method: event.method, data: event.data.toJSON() }
   })

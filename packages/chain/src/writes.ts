@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import type { SubmittableExtrinsic } from '@polkadot/api/types'
 import { type Keypair, ss58Encode } from '@taokit/keys'
 import { accountId, checkNetuid, type Subtensor } from './client.js'
@@ -183,14 +184,28 @@ export async function serveAxon(
     })
   }
   const { value: ip, type: ipType } = parseIp(params.ip)
+  const version = params.version ?? 0
+  const protocol = params.protocol ?? 4
+  if (!Number.isInteger(version) || version < 0 || version > 0xffff_ffff) {
+    throw new ChainError(ChainErrorCode.InvalidInput, `version: expected a u32, got ${version}`, {
+      field: 'version',
+    })
+  }
+  if (!Number.isInteger(protocol) || protocol < 0 || protocol > 255) {
+    throw new ChainError(
+      ChainErrorCode.InvalidInput,
+      `protocol: expected a u8 (4 for HTTP), got ${protocol}`,
+      { field: 'protocol' },
+    )
+  }
   await ensureRegistered(subtensor, netuid, hotkey.ss58)
   const call = extrinsic(subtensor.api, 'subtensorModule', 'serveAxon')(
     netuid,
-    params.version ?? 0,
+    version,
     ip,
     port,
     ipType,
-    params.protocol ?? 4,
+    protocol,
     0,
     0,
   )
@@ -320,7 +335,8 @@ function parseIp(text: string): { value: bigint; type: 4 | 6 } {
       return { value: octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n), type: 4 }
     }
   }
-  if (text.includes(':')) {
+  // Node's parser first: the expansion below would take `1::2::3` for `1::2`.
+  if (isIP(text) === 6) {
     const [head = '', tail = ''] = text.split('::')
     const left = head === '' ? [] : head.split(':')
     const right = tail === '' ? [] : tail.split(':')

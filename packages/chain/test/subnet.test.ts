@@ -134,6 +134,19 @@ describe('writes return what happened', () => {
     expect(await subtensor.balance(alice.ss58)).toBe(before)
   })
 
+  it('reports a batch that stopped part-way as failed, naming the call that failed', async () => {
+    const { tx } = subtensor.api
+    const dust = tx.balances!.transferKeepAlive!(Keypair.fromUri(`//Dust//${Date.now()}`).ss58, 1n)
+    const result = await sendCall(subtensor, alice, [
+      'utility',
+      'batch',
+      [[tx.system!.remark!('0x00'), dust]],
+    ])
+    expect(result.event('utility', 'BatchInterrupted')).toBeDefined()
+    expect(result.succeeded).toBe(false)
+    expect(result.error).toMatchObject({ pallet: 'balances', name: 'ExistentialDeposit' })
+  })
+
   it('stakes and unstakes, with and without a price limit', async () => {
     const hotkey = subnet.validators[0]!.ss58
     const { netuid } = subnet
@@ -187,10 +200,18 @@ describe('writes return what happened', () => {
       ipType: 4,
       protocol: 4,
     })
-    const bad = await failure(
-      serveAxon(subtensor, miner, { netuid: subnet.netuid, ip: '1.2.3', port: 1 }),
-    )
-    expect(bad.field).toBe('ip')
+    const netuid = subnet.netuid
+    for (const [params, field] of [
+      [{ ip: '1.2.3' }, 'ip'],
+      // Not an address: taken as 1::2 it would publish the wrong one.
+      [{ ip: '1::2::3' }, 'ip'],
+      [{ ip: '1:2:3:4:5:6:7:8::' }, 'ip'],
+      [{ ip: '203.0.113.7', version: -1 }, 'version'],
+      [{ ip: '203.0.113.7', protocol: 300 }, 'protocol'],
+    ] as const) {
+      const bad = await failure(serveAxon(subtensor, miner, { netuid, port: 1, ...params }))
+      expect([bad.code, bad.field]).toEqual([ChainErrorCode.InvalidInput, field])
+    }
   })
 
   it('stops an unregistered hotkey before it pays anything', async () => {
