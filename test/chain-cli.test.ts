@@ -142,6 +142,10 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
         /--dest: expected a Bittensor address \(SS58 prefix 42\), got one of prefix 0/,
       ],
       [
+        ['stake', 'add', '--netuid', '1', '--amount', '1', '--allow-partial', '--uri', '//Bob'],
+        /--allow-partial: only means something with --limit-price/,
+      ],
+      [
         ['transfer', '--dest', miner.ss58, '--amount', '0', '--uri', '//Alice'],
         /--amount: expected more than 0 and at most 18446744073\.709551615, got "0"/,
       ],
@@ -184,6 +188,15 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
     expect(Number(staked)).toBeGreaterThan(0)
     expect(Number(staked)).toBeLessThan(500)
     expect(Number(alpha)).toBeGreaterThan(0)
+    const tooMuch = taokit(
+      'stake',
+      'remove',
+      ...['--netuid', '1', '--amount', '1000000', '--uri', '//Bob', '--hotkey', miner.ss58],
+    )
+    expect(tooMuch.status).toBe(2)
+    expect(tooMuch.stderr).toMatch(
+      /^taokit: --amount: \S+ has [\d.]+ α staked on \S+ in subnet 1, less than the 1000000 α asked/m,
+    )
   })
 })
 

@@ -25,6 +25,8 @@ export function formatTao(rao: bigint): string {
   return `${whole}${fraction === '' ? '' : `.${fraction}`} TAO`
 }
 
+const formatAlpha = (rao: bigint): string => formatTao(rao).replace('TAO', 'α')
+
 /**
  * Fails before signing when `payer` cannot cover `amount` plus the call's fee, and `keep`
  * more (the existential deposit a keep-alive transfer must leave).
@@ -266,7 +268,7 @@ export async function removeStake(
   if (staked < amount) {
     throw new ChainError(
       ChainErrorCode.InsufficientBalance,
-      `amount: ${coldkey.ss58} has ${staked} alpha rao staked on ${hotkey} in subnet ${netuid}, less than the ${amount} asked to unstake`,
+      `amount: ${coldkey.ss58} has ${formatAlpha(staked)} staked on ${hotkey} in subnet ${netuid}, less than the ${formatAlpha(amount)} asked to unstake`,
       { field: 'amount' },
     )
   }

@@ -1,5 +1,6 @@
 import { addStake, formatTao, removeStake } from '@taokit/chain'
 import type { Command } from 'commander'
+import { UsageError, withOptionNames } from '../errors.js'
 import { examples, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
@@ -25,6 +26,13 @@ interface StakeOptions extends NetworkOptions, SignerOptions {
   hotkey?: string
   limitPrice?: string
   allowPartial?: boolean
+}
+
+const STAKE_OPTIONS = {
+  amount: '--amount',
+  limitPrice: '--limit-price',
+  hotkey: '--hotkey',
+  netuid: '--netuid',
 }
 
 function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Output): void {
@@ -58,6 +66,12 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
     const amount = parseTao(options.amount, '--amount')
     const limitPrice =
       options.limitPrice === undefined ? undefined : parseTao(options.limitPrice, '--limit-price')
+    if (options.allowPartial === true && limitPrice === undefined) {
+      throw new UsageError(
+        '--allow-partial: only means something with --limit-price (a stake without a limit fills whole)',
+        'allow-partial',
+      )
+    }
     const hotkey = await hotkeyOption(options)
     const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
     await withChain(options, async (subtensor) => {
@@ -70,9 +84,11 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
           : { limitPrice, allowPartial: options.allowPartial === true }),
       }
       const progress = progressTo(out, options.json)
-      const result = await (direction === 'add'
-        ? addStake(subtensor, coldkey, params, progress)
-        : removeStake(subtensor, coldkey, params, progress))
+      const result = await withOptionNames(STAKE_OPTIONS, () =>
+        direction === 'add'
+          ? addStake(subtensor, coldkey, params, progress)
+          : removeStake(subtensor, coldkey, params, progress),
+      )
       // What was filled, from the chain's event: with --allow-partial it may be less than asked.
       const event = result.event(
         'subtensorModule',

@@ -1,5 +1,6 @@
 import { formatTao, transfer } from '@taokit/chain'
 import type { Command } from 'commander'
+import { withOptionNames } from '../errors.js'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
@@ -35,11 +36,13 @@ export function registerTransfer(program: Command, out: Output): void {
         const to = parseAddress(options.dest, '--dest')
         const from = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
         await withChain(options, async (subtensor) => {
-          const result = await transfer(
-            subtensor,
-            from,
-            { to, amount, keepAlive: options.allowDeath !== true },
-            progressTo(out, options.json),
+          const result = await withOptionNames({ amount: '--amount', to: '--dest' }, () =>
+            transfer(
+              subtensor,
+              from,
+              { to, amount, keepAlive: options.allowDeath !== true },
+              progressTo(out, options.json),
+            ),
           )
           printResult(out, result, options.json, `sent ${formatTao(amount)} to ${options.dest}`)
         })
