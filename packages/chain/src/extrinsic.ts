@@ -73,6 +73,12 @@ export interface SubmitOptions {
   /** Deadline for inclusion. Defaults to the mortality period at 12 s blocks. */
   timeoutMs?: number
   onProgress?: (stage: SubmissionStage) => void
+  /**
+   * Called with the fee the node estimates once every local check has passed, before
+   * anything is signed. A rejection stops the transaction, with nothing sent: a CLI asks
+   * its user here.
+   */
+  confirm?: (estimate: { fee: bigint }) => Promise<void>
 }
 
 interface TxStatus extends Codec {
@@ -151,6 +157,10 @@ export async function submit(
   const api = subtensor.api
   const mortality = checkMortality(options.mortality ?? 64)
   const progress = options.onProgress ?? (() => {})
+  if (options.confirm !== undefined) {
+    const fee = (await call.paymentInfo(keypair.ss58)).partialFee.toBigInt()
+    await options.confirm({ fee })
+  }
   const deadline = Date.now() + (options.timeoutMs ?? mortality * 12_000)
   const sent = await oneAtATime(subtensor, keypair.ss58, async () => {
     const nonce = await api.rpc.system.accountNextIndex(keypair.ss58)

@@ -1,5 +1,6 @@
 import {
   type ExtrinsicResult,
+  endpointLabel,
   formatTao,
   resolveEndpoint,
   type SubmitOptions,
@@ -7,8 +8,9 @@ import {
 } from '@taokit/chain'
 import { BITTENSOR_SS58_PREFIX, ss58DecodeAny } from '@taokit/keys'
 import { type Command, Option } from 'commander'
-import { UsageError } from '../errors.js'
+import { EXIT_OK, ExitWith, UsageError } from '../errors.js'
 import type { Output } from '../io.js'
+import { ask, canPrompt } from '../prompt.js'
 
 /** btcli's spellings of the network options; `run` rewrites them to ours. */
 export const NETWORK_OPTION_ALIASES: Record<string, string> = {
@@ -167,6 +169,38 @@ export function progressTo(out: Output, json: boolean | undefined): SubmitOption
     onProgress: (stage) => {
       const text = said[stage]
       if (text !== undefined) out.stderr(`… ${text}`)
+    },
+  }
+}
+
+/** `-y, --yes`, for the commands that move or burn TAO. */
+export function addConfirmOption(command: Command): Command {
+  return command.option('-y, --yes', 'send without asking first (on a terminal, it asks)')
+}
+
+/**
+ * A write's submit options: its progress on stderr and, on a terminal without --yes, a
+ * question once the local checks have passed and the fee is known. A "no" sends nothing.
+ */
+export function sendOptions(
+  out: Output,
+  options: { json?: boolean; yes?: boolean },
+  subtensor: Subtensor,
+  question: string,
+): SubmitOptions {
+  const progress = progressTo(out, options.json)
+  if (options.yes === true || !canPrompt()) return progress
+  const network = endpointLabel(subtensor.endpoints[0] ?? '')
+  return {
+    ...progress,
+    confirm: async ({ fee }) => {
+      const answer = await ask(
+        `${question} on ${network}, for a fee of about ${formatTao(fee)}? [y/N] `,
+      )
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        out.stderr('nothing sent')
+        throw new ExitWith(EXIT_OK)
+      }
     },
   }
 }

@@ -3,11 +3,12 @@ import type { Command } from 'commander'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
+  addConfirmOption,
   addNetworkOptions,
   type NetworkOptions,
   parseInteger,
   printResult,
-  progressTo,
+  sendOptions,
   withChain,
 } from './chain-options.js'
 import {
@@ -19,20 +20,22 @@ import {
 } from './wallet-options.js'
 
 export function registerRegister(program: Command, out: Output): void {
-  addSignerOptions(
-    addNetworkOptions(
-      program
-        .command('register')
-        .summary(
-          "register the wallet's hotkey on a subnet, burning the registration cost from the coldkey",
-        )
-        .requiredOption('--netuid <n>', 'the subnet')
-        .option(
-          '--hotkey <ss58>',
-          "the hotkey to register (default: the wallet's hotkey, or with --uri that key's own address)",
-        ),
+  addConfirmOption(
+    addSignerOptions(
+      addNetworkOptions(
+        program
+          .command('register')
+          .summary(
+            "register the wallet's hotkey on a subnet, burning the registration cost from the coldkey",
+          )
+          .requiredOption('--netuid <n>', 'the subnet')
+          .option(
+            '--hotkey <ss58>',
+            "the hotkey to register (default: the wallet's hotkey, or with --uri that key's own address)",
+          ),
+      ),
+      'coldkey',
     ),
-    'coldkey',
   )
     .addHelpText(
       'after',
@@ -42,7 +45,10 @@ export function registerRegister(program: Command, out: Output): void {
       ),
     )
     .action(
-      async (options: NetworkOptions & SignerOptions & { netuid: string; hotkey?: string }) => {
+      async (
+        options: NetworkOptions &
+          SignerOptions & { netuid: string; hotkey?: string; yes?: boolean },
+      ) => {
         const netuid = parseInteger(options.netuid, '--netuid', 65535)
         const hotkey = await hotkeyOption(options, true)
         const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
@@ -51,7 +57,12 @@ export function registerRegister(program: Command, out: Output): void {
             subtensor,
             coldkey,
             { netuid, hotkey },
-            progressTo(out, options.json),
+            sendOptions(
+              out,
+              options,
+              subtensor,
+              `Register ${hotkey} on subnet ${netuid}, burning its registration cost`,
+            ),
           )
           const registered = result.event('subtensorModule', 'NeuronRegistered')
           const uid = (registered?.data as number[] | undefined)?.[1]

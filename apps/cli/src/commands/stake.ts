@@ -4,12 +4,13 @@ import { UsageError, withOptionNames } from '../errors.js'
 import { examples, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
 import {
+  addConfirmOption,
   addNetworkOptions,
   type NetworkOptions,
   parseInteger,
   parseTao,
   printResult,
-  progressTo,
+  sendOptions,
   withChain,
 } from './chain-options.js'
 import {
@@ -26,6 +27,7 @@ interface StakeOptions extends NetworkOptions, SignerOptions {
   hotkey?: string
   limitPrice?: string
   allowPartial?: boolean
+  yes?: boolean
 }
 
 const STAKE_OPTIONS = {
@@ -37,30 +39,32 @@ const STAKE_OPTIONS = {
 
 function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Output): void {
   const what = direction === 'add' ? 'TAO to stake' : 'alpha to unstake'
-  addSignerOptions(
-    addNetworkOptions(
-      parent
-        .command(direction)
-        .summary(
-          direction === 'add'
-            ? 'stake TAO from the coldkey to a hotkey on a subnet'
-            : 'unstake alpha back to TAO',
-        )
-        .requiredOption('--netuid <n>', 'the subnet')
-        .requiredOption('--amount <amount>', `how much ${what}, e.g. 10 or 0.5`)
-        .option('--hotkey <ss58>', "the hotkey (default: the wallet's hotkey)")
-        .option(
-          '--limit-price <tao>',
-          direction === 'add'
-            ? 'do not buy alpha above this price (TAO per alpha)'
-            : 'do not sell alpha below this price (TAO per alpha)',
-        )
-        .option(
-          '--allow-partial',
-          'with --limit-price, fill what the limit allows instead of failing',
-        ),
+  addConfirmOption(
+    addSignerOptions(
+      addNetworkOptions(
+        parent
+          .command(direction)
+          .summary(
+            direction === 'add'
+              ? 'stake TAO from the coldkey to a hotkey on a subnet'
+              : 'unstake alpha back to TAO',
+          )
+          .requiredOption('--netuid <n>', 'the subnet')
+          .requiredOption('--amount <amount>', `how much ${what}, e.g. 10 or 0.5`)
+          .option('--hotkey <ss58>', "the hotkey (default: the wallet's hotkey)")
+          .option(
+            '--limit-price <tao>',
+            direction === 'add'
+              ? 'do not buy alpha above this price (TAO per alpha)'
+              : 'do not sell alpha below this price (TAO per alpha)',
+          )
+          .option(
+            '--allow-partial',
+            'with --limit-price, fill what the limit allows instead of failing',
+          ),
+      ),
+      'coldkey',
     ),
-    'coldkey',
   ).action(async (options: StakeOptions) => {
     const netuid = parseInteger(options.netuid, '--netuid', 65535)
     const amount = parseTao(options.amount, '--amount')
@@ -83,7 +87,11 @@ function addStakeCommand(parent: Command, direction: 'add' | 'remove', out: Outp
           ? {}
           : { limitPrice, allowPartial: options.allowPartial === true }),
       }
-      const progress = progressTo(out, options.json)
+      const question =
+        direction === 'add'
+          ? `Stake ${formatTao(amount)} to ${hotkey} on subnet ${netuid}`
+          : `Unstake ${formatTao(amount).replace('TAO', 'α')} from ${hotkey} on subnet ${netuid}`
+      const progress = sendOptions(out, options, subtensor, question)
       const result = await withOptionNames(STAKE_OPTIONS, () =>
         direction === 'add'
           ? addStake(subtensor, coldkey, params, progress)

@@ -3,11 +3,13 @@ import type { Command } from 'commander'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import {
+  addConfirmOption,
   addNetworkOptions,
   type NetworkOptions,
   parseInteger,
   printResult,
   progressTo,
+  sendOptions,
   withChain,
 } from './chain-options.js'
 import { parseBlock } from './metagraph.js'
@@ -57,38 +59,42 @@ export function registerSubnets(program: Command, out: Output): void {
           : renderSubnets(list),
       )
     })
-  addSignerOptions(
-    addNetworkOptions(
-      subnets
-        .command('create')
-        .summary("register a new subnet owned by the wallet's coldkey (pays the lock cost)")
-        .option(
-          '--hotkey <ss58>',
-          "the owner hotkey (default: the wallet's hotkey, or with --uri that key's own address)",
-        ),
+  addConfirmOption(
+    addSignerOptions(
+      addNetworkOptions(
+        subnets
+          .command('create')
+          .summary("register a new subnet owned by the wallet's coldkey (pays the lock cost)")
+          .option(
+            '--hotkey <ss58>',
+            "the owner hotkey (default: the wallet's hotkey, or with --uri that key's own address)",
+          ),
+      ),
+      'coldkey',
     ),
-    'coldkey',
   )
     .addHelpText('after', examples('taokit subnets create --uri //Alice --hotkey 5F…'))
-    .action(async (options: NetworkOptions & SignerOptions & { hotkey?: string }) => {
-      const hotkey = await hotkeyOption(options, true)
-      const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
-      await withChain(options, async (subtensor) => {
-        const result = await registerNetwork(
-          subtensor,
-          coldkey,
-          { hotkey },
-          progressTo(out, options.json),
-        )
-        const added = result.event('subtensorModule', 'NetworkAdded')
-        printResult(
-          out,
-          result,
-          options.json,
-          `registered subnet ${(added?.data as number[] | undefined)?.[0] ?? '?'}`,
-        )
-      })
-    })
+    .action(
+      async (options: NetworkOptions & SignerOptions & { hotkey?: string; yes?: boolean }) => {
+        const hotkey = await hotkeyOption(options, true)
+        const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
+        await withChain(options, async (subtensor) => {
+          const result = await registerNetwork(
+            subtensor,
+            coldkey,
+            { hotkey },
+            sendOptions(out, options, subtensor, 'Register a new subnet, locking its cost'),
+          )
+          const added = result.event('subtensorModule', 'NetworkAdded')
+          printResult(
+            out,
+            result,
+            options.json,
+            `registered subnet ${(added?.data as number[] | undefined)?.[0] ?? '?'}`,
+          )
+        })
+      },
+    )
   addSignerOptions(
     addNetworkOptions(
       subnets
