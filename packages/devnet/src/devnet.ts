@@ -188,11 +188,15 @@ export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
         port: Number(port),
         pid: child.pid ?? 0,
         async stop() {
+          // Held again while it exits: an unref'd child would let `await stop()` end the
+          // process before the node is gone.
+          child.ref()
           const exited = waitForExit(child)
           child.kill('SIGTERM')
           await exited
         },
         async kill() {
+          child.ref()
           const exited = waitForExit(child)
           child.kill('SIGKILL')
           await exited

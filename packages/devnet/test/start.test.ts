@@ -52,6 +52,21 @@ describe('startDevnet', () => {
       const devnet = await startDevnet()
       console.log(devnet.pid)
     })`
+    const stopped = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { startDevnet } = await import('@taokit/devnet')
+        await (await startDevnet()).stop()
+        const again = await startDevnet()
+        await again.kill()
+        console.log('after stop and kill')`,
+      ],
+      { cwd: new URL('..', import.meta.url), encoding: 'utf8', timeout: 20_000 },
+    )
+    // stop() and kill() still hold the script until the node has exited.
+    expect([stopped.status, stopped.stdout.trim()]).toEqual([0, 'after stop and kill'])
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: new URL('..', import.meta.url),
       encoding: 'utf8',
