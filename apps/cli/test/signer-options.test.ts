@@ -5,6 +5,7 @@ import { argon2Timeout } from '@taokit/testing'
 import { Wallet } from '@taokit/wallet'
 import { expect, it } from 'vitest'
 import { run } from '../src/program.js'
+import { terminalTyping } from './terminal.js'
 
 async function cli(...argv: string[]) {
   const stderr: string[] = []
@@ -131,4 +132,19 @@ it(
     )
   },
   argon2Timeout(3),
+)
+
+it(
+  'says a typed password is trimmed when it does not open a key encrypted with spaces at its ends',
+  async () => {
+    const root = mkdtempSync(join(tmpdir(), 'taokit-trimmed-'))
+    const wallet = new Wallet({ path: root, name: 'spaced' })
+    await wallet.regenerateColdkey({ words: 12 }, { password: ' pw ' })
+    terminalTyping([' pw '])
+    const signed = await cli('sign', '-m', 'hi', '--wallet.path', root, '--wallet.name', 'spaced')
+    expect(signed.code).toBe(2)
+    expect(signed.stderr).toMatch(/wrong password/)
+    expect(signed.stderr).toMatch(/give a password with spaces at its ends with --password-file/)
+  },
+  argon2Timeout(2),
 )

@@ -105,7 +105,12 @@ export function devnetArgs(options: DevnetOptions): string[] {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid('port', '0..65535')
   args.push('--port', String(port))
   if (options.host !== undefined) {
-    if (typeof options.host !== 'string' || isIP(options.host) === 0) {
+    // An IPv6 zone (fe80::1%eth0) passes isIP but not the node's parser.
+    if (
+      typeof options.host !== 'string' ||
+      isIP(options.host) === 0 ||
+      options.host.includes('%')
+    ) {
       throw invalid('host', 'an IP address to listen on, such as 127.0.0.1 or ::1')
     }
     args.push('--host', options.host)

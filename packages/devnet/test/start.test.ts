@@ -24,6 +24,7 @@ describe('startDevnet', () => {
   it('names a host, data folder or fork file it cannot use, before starting anything', async () => {
     for (const [options, field] of [
       [{ host: 'localhost' }, 'host'],
+      [{ host: 'fe80::1%lo' }, 'host'],
       [{ dataDir: '' }, 'dataDir'],
       [{ forkState: '' }, 'forkState'],
     ] as const) {

@@ -70,7 +70,8 @@ function kindOf(name: HashName): addon.Hash {
 export function hashEach(hash: HashName, data: Uint8Array, itemLength: number): Uint8Array {
   const kind = kindOf(hash)
   if (!(data instanceof Uint8Array)) throw invalidInput('data', 'a Uint8Array')
-  if (!Number.isSafeInteger(itemLength) || itemLength < 0) {
+  // The addon takes a u32: a larger length would wrap.
+  if (!Number.isSafeInteger(itemLength) || itemLength < 0 || itemLength > 0xffff_ffff) {
     throw invalidInput('itemLength', `a whole number of bytes, got ${itemLength}`)
   }
   return native.call(() => addon.hashEach(kind, data, itemLength))

@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import { fromHex, toHex } from '@taokit/core'
 import * as addon from '@taokit/native'
 import { type BytesLike, bytesOf } from './bytes.js'
-import { invalidInput, native } from './errors.js'
+import { invalidInput, KeyError, native } from './errors.js'
 import { verify } from './verify.js'
 
 /** Options of `sign`, as `@polkadot/api` passes them when it signs an extrinsic. */
@@ -92,7 +92,15 @@ export class Keypair {
    */
   static fromSeed(seed: Uint8Array | string): Keypair {
     const bytes = seedBytes(seed)
-    if (bytes.length === 64) return Keypair.fromPrivateKey(bytes)
+    if (bytes.length === 64) {
+      try {
+        return Keypair.fromPrivateKey(bytes)
+      } catch (error) {
+        if (error instanceof KeyError)
+          throw invalidInput('seed', 'a 64-byte secret key in canonical form (or 32 bytes)')
+        throw error
+      }
+    }
     return new Keypair(native.call(() => addon.Sr25519Keypair.fromSeed(bytes)))
   }
 

@@ -59,6 +59,11 @@ describe('bad input gives a typed error naming the field', () => {
     ],
     ['negative hash item length', () => hashEach('sha256', new Uint8Array(10), -1), 'itemLength'],
     [
+      'hash item length past u32',
+      () => hashEach('sha256', new Uint8Array(4), 2 ** 32 + 2),
+      'itemLength',
+    ],
+    [
       'storage key part missing',
       () => storageKey('System', 'Account', undefined as never),
       'keys[0]',

@@ -13,6 +13,8 @@ describe('keys read as bittensor-wallet reads them', () => {
     expect(Keypair.fromSeed(seedHex.slice(2)).ss58).toBe(fromMnemonic.ss58)
     expect(Keypair.fromSeed(privateHex).ss58).toBe(fromMnemonic.ss58)
     expect(Keypair.fromSeed(Buffer.from(privateHex.slice(2), 'hex')).ss58).toBe(fromMnemonic.ss58)
+    // A 64-byte seed not in schnorrkel's canonical form is the seed's problem.
+    expect(() => Keypair.fromSeed(new Uint8Array(64).fill(0xff))).toThrow(/^seed: /)
   })
 
   it('reloads a key made with a BIP39 password from its keyfile as the same key', () => {

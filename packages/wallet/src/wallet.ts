@@ -2,6 +2,7 @@ import { join, relative } from 'node:path'
 import { toHex } from '@taokit/core'
 import {
   encryptKeyfile,
+  KeyError,
   type KeyfileFormat,
   KeyfileKey,
   Keypair,
@@ -369,11 +370,13 @@ export class Wallet {
   async #unlock(path: string, what: string, options: UnlockOptions): Promise<Keypair> {
     const bytes = await readKeyfileBytes(path)
     let key: KeyfileKey | undefined
+    let usedEnv = false
     if (keyfileFormat(bytes) === 'nacl') {
       // A prompt is asked only without a BT_PW_ variable, as bittensor-wallet asks.
       const source = options.password
       const asks = source === undefined || (typeof source === 'object' && 'prompt' in source)
       const fromEnv = asks ? this.#passwordFromEnv(path) : undefined
+      usedEnv = fromEnv !== undefined
       const password =
         fromEnv ??
         (source === undefined
@@ -392,7 +395,20 @@ export class Wallet {
         if (password !== options.password) password.fill(0)
       }
     }
-    const loaded = inKeyfile(path, () => readKeyfile(bytes, key))
+    const loaded = inKeyfile(path, () => {
+      try {
+        return readKeyfile(bytes, key)
+      } catch (error) {
+        // A stale variable would otherwise look like a mistyped password nobody typed.
+        if (usedEnv && error instanceof KeyError && error.code === 'KEYFILE_WRONG_PASSWORD') {
+          throw new KeyError(
+            error.code,
+            `${error.message} (the password came from bittensor-wallet's BT_PW_ variable for this file)`,
+          )
+        }
+        throw error
+      }
+    })
     if (!(loaded instanceof Keypair)) {
       throw new WalletError('KEYFILE_CORRUPT', `${path}: holds only a public key, not the ${what}`)
     }

@@ -241,12 +241,21 @@ describeWithShared('reading existing wallets', () => {
       const notAsked = async (): Promise<string> => {
         throw new Error('asked for a password although BT_PW_ holds it')
       }
-      const [unlocked, wrong] = await Promise.all([
+      const stale = Buffer.from('stale').map(
+        (byte, i) => byte ^ variable.charCodeAt(i % variable.length),
+      )
+      const staleEnv = { [variable]: Buffer.from(stale).toString('base64') }
+      const [unlocked, wrong, fromStaleVariable] = await Promise.all([
         new Wallet({ path: wallets, name: 'bt-test-wallet' }, env).unlockColdkey({
           password: { prompt: notAsked },
         }),
         errorOf(wallet.unlockColdkey({ password: 'wrong-password' })),
+        errorOf(new Wallet({ path: wallets, name: 'bt-test-wallet' }, staleEnv).unlockColdkey()),
       ])
+      // A password nobody typed: the error says where it came from.
+      expect(fromStaleVariable.code).toBe('KEYFILE_WRONG_PASSWORD')
+      expect(fromStaleVariable.message).toMatch(/came from bittensor-wallet's BT_PW_ variable/)
+      expect(wrong.message).not.toMatch(/BT_PW_/)
       expect(unlocked.ss58).toBe('5GQV6UBXfWCRVPpv7hSmi7vtzqtJ5u94ZLagT12mtsxtyjAT')
 
       expect(wrong.code).toBe('KEYFILE_WRONG_PASSWORD')

@@ -221,7 +221,17 @@ export async function signerFrom(
     }
   }
   const wallet = walletAt(options)
-  const password = passwordSource(options, false)
+  const source = passwordSource(options, false)
+  let typed = false
+  const password =
+    source !== undefined && typeof source === 'object' && 'prompt' in source
+      ? {
+          prompt: (question: string) => {
+            typed = true
+            return source.prompt(question)
+          },
+        }
+      : source
   const unlock = {
     ...(password === undefined ? {} : { password }),
     onDeriving: () => notice?.(`unlocking the ${key} (this takes a few seconds)…`),
@@ -231,6 +241,13 @@ export async function signerFrom(
       key === 'hotkey' ? wallet.hotkey(unlock) : wallet.unlockColdkey(unlock),
     )
   } catch (error) {
+    if (typed && error instanceof WalletError && error.code === 'KEYFILE_WRONG_PASSWORD') {
+      // A wallet encrypted from a file, or by an older taokit, may keep spaces at the ends.
+      throw new UsageError(
+        `${error.message} (what is typed is trimmed, as btcli trims it: give a password with spaces at its ends with --password-file)`,
+        'password',
+      )
+    }
     if (!(error instanceof WalletError) || error.code !== WalletErrorCode.PasswordRequired) {
       throw error
     }
