@@ -263,11 +263,18 @@ const isU16 = (value: unknown): value is number =>
 function whatIfRows(weights: unknown, n: number): Array<[number, Array<[number, number]>]> {
   const invalid = (field: string, expected: string) =>
     new ChainError(ChainErrorCode.InvalidInput, `${field}: expected ${expected}`, { field })
-  if (!(weights instanceof Map)) {
+  // Any ReadonlyMap will do (another realm's Map, a class of the caller's): what counts is
+  // that it iterates [uid, row] entries.
+  const iterable = weights as Iterable<unknown> | null
+  if (typeof iterable !== 'object' || typeof iterable?.[Symbol.iterator] !== 'function') {
     throw invalid('weights', 'a Map from uid to [uid, weight] pairs')
   }
   const rows: Array<[number, Array<[number, number]>]> = []
-  for (const [uid, row] of weights as Map<unknown, unknown>) {
+  for (const entry of iterable) {
+    if (!Array.isArray(entry) || entry.length !== 2) {
+      throw invalid('weights', 'a Map from uid to [uid, weight] pairs')
+    }
+    const [uid, row] = entry as [unknown, unknown]
     if (!Number.isInteger(uid) || (uid as number) < 0 || (uid as number) >= n) {
       throw invalid('weights', `uids in 0..${n - 1}, got ${String(uid)}`)
     }

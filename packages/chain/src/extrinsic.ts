@@ -181,7 +181,11 @@ export async function submit(
       ? era.asMortalEra.death(startBlock) - 1
       : Number.MAX_SAFE_INTEGER
     const watch = watchUntilIncluded(subtensor, call, progress)
-    await watch.accepted.catch(() => {})
+    // Handled below, by the deadline race; never an unhandled rejection meanwhile.
+    watch.included.catch(() => {})
+    // A connection lost before the node answered leaves `accepted` pending for good (the
+    // provider does not re-send author_ subscriptions); the watch has failed by then.
+    await Promise.race([watch.accepted, watch.included]).catch(() => {})
     return { startBlock, lastValid, watch }
   })
   const txHash = call.hash.toHex()
@@ -282,7 +286,21 @@ function watchUntilIncluded(
     accepted = provider
       .subscribe(WATCH_TYPE, 'author_submitAndWatchExtrinsic', [call.toHex()], (error, raw) => {
         if (error !== null && error !== undefined) return
-        const status = api.registry.createType('ExtrinsicStatus', raw) as unknown as TxStatus
+        let status: TxStatus
+        try {
+          status = api.registry.createType('ExtrinsicStatus', raw) as unknown as TxStatus
+        } catch (cause) {
+          // Not a status this client knows: stop watching and look for the transaction in
+          // blocks instead (this runs in the socket's handler, where a throw would crash).
+          settle(() =>
+            reject(
+              new ChainError(ChainErrorCode.NodeError, 'the node sent an unreadable status', {
+                cause,
+              }),
+            ),
+          )
+          return
+        }
         if (status.type === 'Ready') progress('ready')
         if (status.isInBlock || status.isFinalized) {
           const hash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex()
@@ -420,9 +438,13 @@ async function resultInBlock(
     if (event.section === 'sudo' && event.method === 'Sudid' && inner.isErr === true) {
       error = dispatchFailure(api, inner.asErr!)
     }
-    // So does a batch that stopped part-way: the call that failed is named here.
+    // So does a batch that stopped part-way (or a force_batch with a failed item, the
+    // first of which is named): the call that failed is here.
     if (event.section === 'utility' && event.method === 'BatchInterrupted') {
       error = dispatchFailure(api, event.data[1] as unknown as ModuleErrorCodec)
+    }
+    if (event.section === 'utility' && event.method === 'ItemFailed') {
+      error ??= dispatchFailure(api, event.data[0] as unknown as ModuleErrorCodec)
     }
     return { section: event.section, method: event.method, data: event.data.toJSON() }
   })

@@ -178,7 +178,8 @@ export function formatIp(ip: bigint, ipType: number): string {
     for (let shift = 112n; shift >= 0n; shift -= 16n) {
       groups.push(((ip >> shift) & 0xffffn).toString(16))
     }
-    return groups.join(':')
+    // The compressed form (64:ff9b::c000:221), as the SDK's netaddr prints it.
+    return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1)
   }
   return [24n, 16n, 8n, 0n].map((shift) => String((ip >> shift) & 0xffn)).join('.')
 }

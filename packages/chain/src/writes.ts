@@ -339,12 +339,18 @@ function parseIp(text: string): { value: bigint; type: 4 | 6 } {
   }
   // Node's parser first: the expansion below would take `1::2::3` for `1::2`.
   if (isIP(text) === 6) {
-    const [head = '', tail = ''] = text.split('::')
+    // A dotted IPv4 tail (::ffff:1.2.3.4, 64:ff9b::192.0.2.33) is the last two groups.
+    const hex = text.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) =>
+      [(Number(a) << 8) | Number(b), (Number(c) << 8) | Number(d)]
+        .map((group) => group.toString(16))
+        .join(':'),
+    )
+    const [head = '', tail = ''] = hex.split('::')
     const left = head === '' ? [] : head.split(':')
     const right = tail === '' ? [] : tail.split(':')
     const missing = 8 - left.length - right.length
     const groups =
-      text.includes('::') && missing >= 0
+      hex.includes('::') && missing >= 0
         ? [...left, ...Array<string>(missing).fill('0'), ...right]
         : left
     if (groups.length === 8 && groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) {

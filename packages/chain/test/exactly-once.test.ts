@@ -89,3 +89,37 @@ it('a transaction the node refuses for its fee fails at once, and nothing is log
   expect(logged).not.toHaveBeenCalled()
   logged.mockRestore()
 })
+
+it('a status the client cannot read ends the watch, and the transaction is found in its block', async () => {
+  const proxy = await FaultyProxy.start(devnet.port)
+  proxy.rewrite('"result":"ready"', '"result":"bogus"')
+  const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 5_000 })
+  const stages: string[] = []
+  const sent = sendCall(client, alice, ['system', 'remark', ['0x07']], {
+    onProgress: (stage) => stages.push(stage),
+  })
+  await expect.poll(() => stages.includes('reconnecting'), { timeout: 10_000 }).toBe(true)
+  await newBlocks(direct)
+  expect((await sent).succeeded).toBe(true)
+  await client.close()
+  await proxy.close()
+})
+
+it('a connection lost before the node answered the submission does not hang the write', async () => {
+  const proxy = await FaultyProxy.start(devnet.port)
+  const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 5_000 })
+  const stages: string[] = []
+  const sent = sendCall(client, alice, ['system', 'remark', ['0x08']], {
+    timeoutMs: 20_000,
+    onProgress: (stage) => {
+      stages.push(stage)
+      if (stage === 'signed') proxy.cut()
+    },
+  })
+  await expect.poll(() => stages.includes('reconnecting'), { timeout: 10_000 }).toBe(true)
+  await expect.poll(() => stages.includes('resubmitted'), { timeout: 10_000 }).toBe(true)
+  await newBlocks(direct)
+  expect((await sent).succeeded).toBe(true)
+  await client.close()
+  await proxy.close()
+}, 30_000)

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 export class FaultyProxy {
   readonly #sockets = new Set<Socket>()
   #stalled = false
+  #rewrite: [string, string] | undefined
   connections = 0
 
   private constructor(
@@ -35,6 +36,15 @@ export class FaultyProxy {
     this.#stalled = stalled
   }
 
+  /**
+   * Replaces `from` with `to` (of the same length, so WebSocket frames stay valid) in what
+   * the node sends: a node that answers with something the client does not know.
+   */
+  rewrite(from: string, to: string): void {
+    if (from.length !== to.length) throw new Error('a rewrite must keep the length')
+    this.#rewrite = [from, to]
+  }
+
   /** Cuts every open connection, as a node restart or a network failure would. */
   cut(): void {
     for (const socket of this.#sockets) socket.destroy()
@@ -54,8 +64,14 @@ export class FaultyProxy {
       [upstream, client],
     ] as const) {
       this.#sockets.add(from)
-      from.on('data', (chunk) => {
-        if (!this.#stalled) to.write(chunk)
+      from.on('data', (chunk: Buffer) => {
+        if (this.#stalled) return
+        const rewrite = this.#rewrite
+        if (rewrite === undefined || from !== upstream) {
+          to.write(chunk)
+          return
+        }
+        to.write(Buffer.from(chunk.toString('latin1').replaceAll(rewrite[0], rewrite[1]), 'latin1'))
       })
       from.on('close', () => {
         this.#sockets.delete(from)

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import type { Devnet } from '@taokit/devnet'
 import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -145,6 +146,14 @@ describe('writes return what happened', () => {
     expect(result.event('utility', 'BatchInterrupted')).toBeDefined()
     expect(result.succeeded).toBe(false)
     expect(result.error).toMatchObject({ pallet: 'balances', name: 'ExistentialDeposit' })
+    const forced = await sendCall(subtensor, alice, [
+      'utility',
+      'forceBatch',
+      [[tx.system!.remark!('0x00'), dust]],
+    ])
+    expect(forced.event('utility', 'ItemFailed')).toBeDefined()
+    expect(forced.succeeded).toBe(false)
+    expect(forced.error).toMatchObject({ pallet: 'balances', name: 'ExistentialDeposit' })
   })
 
   it('stakes and unstakes, with and without a price limit', async () => {
@@ -199,6 +208,15 @@ describe('writes return what happened', () => {
       port: 8091,
       ipType: 4,
       protocol: 4,
+    })
+    // An IPv6 address written with a dotted IPv4 tail is the address it spells.
+    const other = subnet.miners[1]!
+    const mapped = { netuid: subnet.netuid, ip: '64:ff9b::192.0.2.33', port: 8092 }
+    ;(await serveAxon(subtensor, other, mapped)).orThrow()
+    const after = await subtensor.metagraph(subnet.netuid, { block: await subtensor.blockNumber() })
+    expect(after.axons[after.hotkeys.indexOf(other.ss58)]).toMatchObject({
+      ip: '64:ff9b::c000:221',
+      ipType: 6,
     })
     const netuid = subnet.netuid
     for (const [params, field] of [
@@ -390,6 +408,10 @@ describe('weights', () => {
     expect(whatIf.output.incentive[5]).toBe(65535)
     expect(whatIf.output.incentive[3]).toBe(0)
     expect(base.output.incentive[3]).toBeGreaterThan(0)
+    // Any ReadonlyMap, such as one made in another realm.
+    const foreign = runInNewContext('new Map([[1, [[5, 65535]]], [2, [[5, 65535]]]])')
+    const again = await previewEpoch(subtensor, netuid, { weights: foreign })
+    expect(again.output.incentive[5]).toBe(65535)
   })
 
   it('names a what-if weight that would not fit, rather than wrapping it', async () => {
@@ -401,6 +423,7 @@ describe('weights', () => {
       [new Map([[1, 5]]), 'weights[1]', /an array of \[uid, weight\] pairs/],
       [new Map([[9, []]]), 'weights', /uids in 0\.\.5, got 9/],
       [{ 1: [[5, 1]] }, 'weights', /a Map from uid/],
+      [[1, 2], 'weights', /a Map from uid/],
     ]
     for (const [weights, field, message] of cases) {
       const error = await failure(previewEpoch(subtensor, netuid, { weights: weights as never }))

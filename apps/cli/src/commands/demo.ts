@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   addStake,
@@ -112,6 +112,9 @@ function epochTable(metagraph: Metagraph, names: Map<string, string>, earned: bi
   )
 }
 
+/** Ctrl-C, a kill, a closed terminal: each would skip the cleanup. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
 async function runDemo(out: Output, epochs: number): Promise<void> {
   const started = Date.now()
   const say = (text = '') => out.stdout(text)
@@ -121,10 +124,9 @@ async function runDemo(out: Output, epochs: number): Promise<void> {
   // Ctrl-C skips the finally below: the wallets (plain-text coldkeys) must not stay behind.
   const interrupted = (signal: NodeJS.Signals) => {
     rmSync(dir, { recursive: true, force: true })
-    process.exit(signal === 'SIGINT' ? 130 : 143)
+    process.exit(128 + (constants.signals[signal] ?? 0))
   }
-  process.once('SIGINT', interrupted)
-  process.once('SIGTERM', interrupted)
+  for (const signal of STOP_SIGNALS) process.once(signal, interrupted)
   try {
     devnet = await startDevnet({ blockTime: 250 })
     subtensor = await Subtensor.connect({ network: devnet.url })
@@ -265,11 +267,11 @@ async function runDemo(out: Output, epochs: number): Promise<void> {
     )
     say('`taokit epoch --netuid 1 --format table` and the other commands in the README.')
   } finally {
-    process.off('SIGINT', interrupted)
-    process.off('SIGTERM', interrupted)
+    // First, so that a Ctrl-C while the chain shuts down has nothing left to remove.
+    rmSync(dir, { recursive: true, force: true })
+    for (const signal of STOP_SIGNALS) process.off(signal, interrupted)
     await subtensor?.close()
     await devnet?.stop()
-    rmSync(dir, { recursive: true, force: true })
   }
 }
 
