@@ -6,7 +6,6 @@ import { isBittensorAddress } from '@taokit/keys'
 import {
   type AxonTarget,
   castPyFloat,
-  EPISTULA_ALLOWED_DELTA_MS,
   epistulaHeaders,
   type FieldMap,
   mergeSynapseResponse,
@@ -21,9 +20,10 @@ import { deserializeInto } from './deserialize.js'
 import { DendriteError, DendriteErrorCode, invalidInput } from './errors.js'
 import { Lanes } from './lanes.js'
 import { checkedSigner, signerErrorOf } from './signer.js'
+import { OriginSlots } from './slots.js'
 import { classifyError, mapFailure, messageOf } from './status.js'
 import { openStream, type StreamOptions, type SynapseStream } from './stream.js'
-import { type Exchange, isEventStream, post } from './transport.js'
+import { type Exchange, isEventStream, post, sdkReadsAnswer } from './transport.js'
 import type {
   BatchResult,
   EpistulaQueryOptions,
@@ -201,6 +201,8 @@ export class Dendrite {
   readonly #maxResponseBytes: number
   readonly #version: number | undefined
   readonly #lanes: Lanes
+  /** Epistula requests in flight per axon, at most its connections; see OriginSlots. */
+  readonly #epistulaSlots: OriginSlots
   /** Sockets still connecting: close() ends them, which undici's destroy() does not. */
   readonly #connecting = new Set<Socket>()
   /** Aborted by close(): every request in flight ends with it. */
@@ -251,6 +253,7 @@ export class Dendrite {
     this.hotkey = signer.address
     this.uuid = uuid ?? randomUUID()
     this.#lanes = new Lanes(this.uuid)
+    this.#epistulaSlots = new OriginSlots(connections)
     this.externalIp = externalIp
     this.#version = version
     // One listener per call in flight.
@@ -482,7 +485,9 @@ export class Dendrite {
     }
     // As the SDK: only an answer that was read and merged has a process time; a failed
     // query leaves it null, which validators score as the slowest.
-    if (outcome.ok && failure === undefined) dendrite.process_time = latencyMs / 1000
+    if (outcome.ok && failure === undefined && sdkReadsAnswer(outcome.response)) {
+      dendrite.process_time = latencyMs / 1000
+    }
     const status = dendrite.status_code ?? 500
     return {
       axon,
@@ -542,31 +547,49 @@ export class Dendrite {
     const pending = prepared.map(async (entry, i): Promise<EpistulaResult<T>> => {
       const axon = targets[i]!
       if (!entry.ok) return { ...clientFailure(axon, entry.error), headers: {}, body: undefined }
-      const exchange = await post(this.#agent, {
-        origin: entry.origin,
-        path,
-        headers: entry.headers,
-        body,
-        timeoutMs,
-        maxResponseBytes: this.#maxResponseBytes,
-        signal: call.signal,
-        // Half the axons' window: the rest is for the body's upload and their clocks.
-        resign: { afterMs: EPISTULA_ALLOWED_DELTA_MS / 2, headers: entry.sign },
-      })
-      sentAt[i] = exchange.sentAt
       const context = contextOf(axon, path.slice(1), timeoutMs)
-      const base = { axon, latencyMs: exchange.latencyMs, processTime: undefined }
-      if (!exchange.outcome.ok) {
-        const error = exchange.outcome.error
+      const failed = (error: unknown, latencyMs: number): EpistulaResult<T> => {
         const mapped = mapFailure(classifyError(error), error, context)
         return {
-          ...base,
+          axon,
+          latencyMs,
+          processTime: undefined,
           status: mapped.status,
           statusMessage: mapped.message,
           headers: {},
           body: undefined,
         }
       }
+      // Waits here, not in undici's queue, when the axon's connections are all busy.
+      const slot = await this.#epistulaSlots.take(entry.origin, { signal: call.signal, timeoutMs })
+      if (!('release' in slot)) return failed(slot, performance.now() - start)
+      let exchange: Exchange
+      try {
+        let headers = entry.headers
+        if (slot.waited) {
+          // Signed when its turn came, so that the axon does not find it stale.
+          try {
+            headers = entry.sign()
+          } catch (error) {
+            return { ...clientFailure(axon, error), headers: {}, body: undefined }
+          }
+        }
+        exchange = await post(this.#agent, {
+          origin: entry.origin,
+          path,
+          headers,
+          body,
+          timeoutMs: timeoutMs - slot.waitedMs,
+          maxResponseBytes: this.#maxResponseBytes,
+          signal: call.signal,
+        })
+      } finally {
+        slot.release()
+      }
+      sentAt[i] = exchange.sentAt
+      const latencyMs = slot.waitedMs + exchange.latencyMs
+      const base = { axon, latencyMs, processTime: undefined }
+      if (!exchange.outcome.ok) return failed(exchange.outcome.error, latencyMs)
       const { response } = exchange.outcome
       const result: EpistulaResult<T> = {
         ...base,

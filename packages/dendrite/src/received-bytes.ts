@@ -34,7 +34,8 @@ export class ReceivedBytes {
    */
   take(): Buffer {
     const { length } = this.#buffer
-    const bytes = this.#size === length ? this.#buffer : this.#copy(this.#size)
+    // Never the shared empty buffer: a caller may transfer or detach what it is given.
+    const bytes = this.#size === length && length > 0 ? this.#buffer : this.#copy(this.#size)
     this.#buffer = EMPTY
     this.#size = 0
     return bytes

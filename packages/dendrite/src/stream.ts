@@ -23,7 +23,7 @@ import {
   mapFailure,
   ResponseTooLargeError,
 } from './status.js'
-import { flattenHeaders } from './transport.js'
+import { flattenHeaders, sdkReadsAnswer } from './transport.js'
 import type { AxonTarget, TargetResult } from './types.js'
 
 export interface StreamOptions {
@@ -288,13 +288,15 @@ export function openStream<F extends FieldMap>(
   }
   const refused = (answer: Head): SynapseStream<F> => {
     let synapse: SynapseData<F>
+    const body = received.take()
     try {
-      const body = received.take()
       synapse = mergeSynapseResponse(type, request.synapse, { ...answer, body })
     } catch (error) {
       return failed(error)
     }
-    synapse.dendrite!.process_time = (performance.now() - start) / 1000
+    if (sdkReadsAnswer({ ...answer, body })) {
+      synapse.dendrite!.process_time = (performance.now() - start) / 1000
+    }
     const status = synapse.dendrite?.status_code ?? answer.status
     return withText({
       axon,
@@ -363,6 +365,8 @@ export function openStream<F extends FieldMap>(
       },
     })
     handedOver = result
+    // Failed in the same read as its head, before the hand-over: reported all the same.
+    if (failure !== undefined && !cancelled) reportFailure(result, failure)
     return result
   }
   return headArrived.then((answer) => {

@@ -45,16 +45,29 @@ export interface PostOptions {
    * stream read whole would hold the call (and the socket) until the deadline.
    */
   endOnEventStream?: boolean
-  /**
-   * Headers signed with a clock (Epistula's timestamp) go stale while the request waits in
-   * the pool for a connection: one that reaches its socket more than `afterMs` after it was
-   * signed is signed again and goes back to the pool instead of being sent to be refused.
-   */
-  resign?: { afterMs: number; headers: () => Record<string, string> }
 }
 
 export function isEventStream(headers: Record<string, string>): boolean {
   return (headers['content-type'] ?? '').toLowerCase().startsWith('text/event-stream')
+}
+
+/** aiohttp's `response.json()` content types: application/json and application/*+json. */
+const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+?\+)?json/i
+
+/**
+ * Whether the SDK's dendrite would read this answer (and so give it a process time): a 200
+ * it merged, or a refusal whose body is a JSON object of a JSON content type. Anything else
+ * (a proxy's HTML error page, an empty 500) fails its `response.json()`.
+ */
+export function sdkReadsAnswer(response: RawResponse): boolean {
+  if (response.status === 200) return true
+  if (!JSON_CONTENT_TYPE.test(response.headers['content-type'] ?? '')) return false
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(response.body).toString('utf8'))
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -110,28 +123,16 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
     }
     options.signal.addEventListener('abort', onAbort, { once: true })
 
-    let signedAt = start
-    let attempt = 0
-    const handlerFor = (mine: number): Dispatcher.DispatchHandler => ({
+    const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
-        if (mine !== attempt) return
         controller = c
         if (done) {
           c.abort(new DeadlineError('request abandoned before it was sent'))
           return
         }
-        const { resign } = options
-        if (resign !== undefined && performance.now() - signedAt > resign.afterMs) {
-          attempt++
-          c.abort(new Error('signed too long ago: signed again'))
-          signedAt = performance.now()
-          send(resign.headers())
-          return
-        }
         sentAt = performance.now()
       },
       onResponseStart(c, statusCode, responseHeaders) {
-        if (mine !== attempt) return
         // An informational head (102, 103) is not the answer; aiohttp skips them too.
         if (statusCode < 200) return
         status = statusCode
@@ -152,7 +153,6 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
         }
       },
       onResponseData(_c, chunk) {
-        if (mine !== attempt) return
         if (done) return
         if (body.size + chunk.length > options.maxResponseBytes) {
           fail(new ResponseTooLargeError(`response body over ${options.maxResponseBytes} bytes`))
@@ -161,36 +161,31 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
         body.append(chunk)
       },
       onResponseEnd() {
-        if (mine !== attempt) return
         finish({ ok: true, response: { status, headers, body: body.take() } })
       },
       onResponseError(_c, error) {
-        if (mine !== attempt) return
         // Lost after the head: the answer was begun and not completed, as aiohttp says.
         const cut = status !== 0 && isDisconnect(error)
         finish({ ok: false, error: cut ? new IncompleteBodyError(error) : error })
       },
-    })
-
-    const send = (headers: Record<string, string>): void => {
-      try {
-        dispatcher.dispatch(
-          {
-            origin: options.origin,
-            path: options.path,
-            method: 'POST',
-            headers,
-            body: options.body,
-            // The deadline above governs; undici's own timers would only race it.
-            headersTimeout: 0,
-            bodyTimeout: 0,
-          },
-          handlerFor(attempt),
-        )
-      } catch (error) {
-        finish({ ok: false, error })
-      }
     }
-    send(options.headers)
+
+    try {
+      dispatcher.dispatch(
+        {
+          origin: options.origin,
+          path: options.path,
+          method: 'POST',
+          headers: options.headers,
+          body: options.body,
+          // The deadline above governs; undici's own timers would only race it.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      )
+    } catch (error) {
+      finish({ ok: false, error })
+    }
   })
 }

@@ -68,10 +68,34 @@ describe('queryEpistula against a verifying receiver', () => {
 })
 
 describe('queryEpistula through a busy pool', () => {
+  it('ends a request still waiting for a connection at its deadline, sending nothing', async () => {
+    let requests = 0
+    const held = await listen(async (req, res) => {
+      requests++
+      for await (const _ of req) {
+        // the body
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      res.end('{}')
+    })
+    const dendrite = new Dendrite({ keypair: validator, connections: 1 })
+    const target = { ip: '127.0.0.1', port: held.port, hotkey: miner.address }
+    const batch = await dendrite.queryEpistula([target, target], '/score', '{}', {
+      timeoutMs: 500,
+    })
+    expect(batch.results.map((r) => r.status)).toEqual([408, 408])
+    expect(batch.results[1]!.statusMessage).toBe('Request timeout after 0.5 seconds')
+    expect(requests).toBe(1)
+    await dendrite.close()
+    await held.close()
+  })
+
   it('signs a request again that waited for a connection past half the freshness window', async () => {
     const ages: number[] = []
+    const connections = new Set<number>()
     let first = true
     const slow = await listen(async (req, res) => {
+      connections.add(req.socket.remotePort ?? 0)
       for await (const _ of req) {
         // the body
       }
@@ -91,8 +115,9 @@ describe('queryEpistula through a busy pool', () => {
     })
     expect(batch.results.map((r) => r.status)).toEqual([200, 200])
     expect(ages).toHaveLength(2)
-    // Signed when its connection came free, not when the query began.
+    // Signed when its connection came free, not when the query began, and sent on it.
     expect(ages[1]).toBeLessThan(2_000)
+    expect(connections.size).toBe(1)
     await dendrite.close()
     await slow.close()
   }, 15_000)

@@ -365,6 +365,27 @@ describe('fan-out and failures', () => {
     expect(batch.results[1]!.status).toBe(200)
   })
 
+  it('gives no process time to an answer the SDK could not read, as the SDK gives none', async () => {
+    const answering = (type: string, status: number, body: string) =>
+      listen((req, res) => {
+        req.resume()
+        res.writeHead(status, { 'content-type': type })
+        res.end(body)
+      })
+    const proxy = await answering('text/html', 502, '<h1>Bad Gateway</h1>')
+    const refusing = await answering('application/json', 401, '{"message":"nope"}')
+    servers.push(proxy, refusing)
+    const batch = await dendrite.query(
+      [target(proxy.port), target(refusing.port)],
+      Dummy,
+      Dummy.create({ dummy_input: 1 }),
+    )
+    const [html, json] = batch.results
+    expect([html!.status, html!.synapse!.dendrite!.process_time]).toEqual([502, null])
+    expect(json!.status).toBe(401)
+    expect(json!.synapse!.dendrite!.process_time).toBeGreaterThan(0)
+  })
+
   it('gives a client error for a hotkey not written as the axon writes its own', async () => {
     const good = await synapseAxon(miner.address)
     servers.push(good)

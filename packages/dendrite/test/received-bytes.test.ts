@@ -25,6 +25,8 @@ describe('ReceivedBytes', () => {
     const taken = small.take()
     // A pooled slice would let `taken.buffer` show other requests' bytes.
     expect([taken.byteOffset, taken.buffer.byteLength]).toEqual([0, 3])
+    // Nor one empty buffer shared by every empty body.
+    expect(small.take()).not.toBe(small.take())
   })
 
   it('fills a reserved length without growing', () => {

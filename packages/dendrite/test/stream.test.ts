@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { Worker } from 'node:worker_threads'
 import { Keypair } from '@taokit/keys'
 import { Dummy, MemoryNonceStore, processSynapseRequest, TextPrompt, timeNs } from '@taokit/synapse'
@@ -220,6 +222,31 @@ describe('stream', () => {
     expect(pieces.join('')).toBe('data: a\n\ndata: b\n\n')
     expect(stream.status).toBe(200)
     await worker.terminate()
+  })
+
+  it('reports a stream that overflows in the same read as its head as failed', async () => {
+    const raw = createServer((socket) => {
+      socket.once('data', () => {
+        // The head and more than the cap, in one write: one read on the validator's side.
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 5000\r\n\r\n${'x'.repeat(1000)}`,
+        )
+      })
+      socket.on('error', () => {})
+    })
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve))
+    const small = new Dendrite({ keypair: validator, maxResponseBytes: 100 })
+    const { port } = raw.address() as AddressInfo
+    const stream = await small.stream(
+      { ip: '127.0.0.1', port, hotkey: miner.address },
+      TextPrompt,
+      TextPrompt.create({ prompt: 'p' }),
+      { timeoutMs: 2000 },
+    )
+    expect(stream.status).toBe(400)
+    expect(stream.synapse.dendrite).toMatchObject({ status_code: 400 })
+    await small.close()
+    await new Promise((resolve) => raw.close(resolve))
   })
 
   it('gives 503 for a refused connection', async () => {
