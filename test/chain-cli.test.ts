@@ -142,6 +142,10 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
         /--dest: expected a Bittensor address \(SS58 prefix 42\), got one of prefix 0/,
       ],
       [
+        ['stake', 'add', '--netuid', '1', '--amount', '1', '--uri', '//Bob', '--wallet.path', dir],
+        /--hotkey: not given, and the wallet has no hotkey: .*no such key file/,
+      ],
+      [
         ['stake', 'add', '--netuid', '1', '--amount', '1', '--allow-partial', '--uri', '//Bob'],
         /--allow-partial: only means something with --limit-price/,
       ],

@@ -277,5 +277,15 @@ export async function hotkeyOption(
   if (uriIsHotkey && options.uri !== undefined && !walletNamed) {
     return (await signerFrom(options, 'hotkey', undefined)).ss58
   }
-  return walletHotkeyAddress(options)
+  try {
+    return await walletHotkeyAddress(options)
+  } catch (error) {
+    // With --uri, the user may not think of a wallet at all: say what else would do.
+    if (options.uri === undefined || !(error instanceof WalletError)) throw error
+    if (error.code !== WalletErrorCode.NotFound) throw error
+    throw new UsageError(
+      `--hotkey: not given, and the wallet has no hotkey: ${error.message}`,
+      'hotkey',
+    )
+  }
 }
