@@ -1,5 +1,5 @@
 import * as native from '@taokit/native'
-import { callNative, callNativeAsync } from './errors.js'
+import { callNative, callNativeAsync, INVALID_INPUT, YumaError } from './errors.js'
 import { type PreparedEpochInput, prepareEpochInput, prepareSteps } from './input.js'
 import { unpackOutput } from './packed.js'
 import type { CallOptions, EpochInput, EpochOutput, StepChange } from './types.js'
@@ -20,6 +20,11 @@ export async function epoch(input: Input, options: CallOptions = {}): Promise<Ep
 }
 
 function prepareAll(inputs: readonly Input[]) {
+  if (!Array.isArray(inputs)) {
+    throw new YumaError(INVALID_INPUT, 'inputs: expected an array of epoch inputs', {
+      field: 'inputs',
+    })
+  }
   return inputs.map((input, i) => {
     try {
       return prepareEpochInput(input).prepared

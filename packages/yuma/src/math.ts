@@ -1,5 +1,5 @@
 import * as native from '@taokit/native'
-import { callNative } from './errors.js'
+import { callNative, INVALID_INPUT, YumaError } from './errors.js'
 
 /**
  * The pure helpers of subtensor's epoch. Fixed-point values are I32F32 raw integers
@@ -17,11 +17,13 @@ export function fromRaw(raw: bigint): number {
 
 /** subtensor's `vec_max_upscale_to_u16`: scale so the largest value becomes 65535. */
 export function maxUpscaleToU16(valuesRaw: BigInt64Array): Uint16Array {
+  typed('valuesRaw', valuesRaw, BigInt64Array)
   return callNative(() => native.maxUpscaleToU16(valuesRaw))
 }
 
 /** What `set_weights` stores on chain for the given u16 weights. */
 export function u16MaxUpscaleToU16(weights: Uint16Array): Uint16Array {
+  typed('weights', weights, Uint16Array)
   return callNative(() => native.u16MaxUpscaleToU16(weights))
 }
 
@@ -42,5 +44,22 @@ export function weightedMedianCols(
   columns: number,
   kappaRaw: bigint,
 ): BigInt64Array {
+  typed('stakeRaw', stakeRaw, BigInt64Array)
+  if (typeof weights !== 'object' || weights === null)
+    invalid('weights', '{ offsets, uids, values_raw }')
+  typed('weights.offsets', weights.offsets, Uint32Array)
+  typed('weights.uids', weights.uids, Uint16Array)
+  typed('weights.values_raw', weights.values_raw, BigInt64Array)
+  if (!Number.isSafeInteger(columns) || columns < 0) invalid('columns', 'a whole number of columns')
+  if (typeof kappaRaw !== 'bigint') invalid('kappaRaw', 'an I32F32 raw bigint (toRaw(0.5))')
   return callNative(() => native.weightedMedianCols(stakeRaw, weights, columns, kappaRaw))
+}
+
+function invalid(field: string, expected: string): never {
+  throw new YumaError(INVALID_INPUT, `${field}: expected ${expected}`, { field })
+}
+
+/** The addon's own type errors would be plain Errors: checked here, with the field named. */
+function typed(field: string, value: unknown, type: { new (): unknown; name: string }): void {
+  if (!(value instanceof type)) invalid(field, `a ${type.name}`)
 }

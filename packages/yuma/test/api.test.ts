@@ -4,7 +4,9 @@ import {
   type EpochInput,
   epoch,
   epochBatch,
+  epochBatchSync,
   epochSync,
+  fixed,
   newSubnetHyperparams,
   outputToJson,
   simulate,
@@ -140,6 +142,29 @@ describe('input validation', () => {
   it('rejects, not throws, from async calls', async () => {
     const pending = epoch({ ...subnet(), n: -1 })
     await expect(pending).rejects.toBeInstanceOf(YumaError)
+  })
+
+  it('names a batch that is not a list, and helpers given plain arrays', async () => {
+    expectInvalid(() => epochBatchSync(null as never), 'inputs', /an array of epoch inputs/)
+    await expect(epochBatch({} as never)).rejects.toMatchObject({ field: 'inputs' })
+    expectInvalid(() => fixed.maxUpscaleToU16([1n] as never), 'valuesRaw', /BigInt64Array/)
+    expectInvalid(() => fixed.u16MaxUpscaleToU16([1] as never), 'weights', /Uint16Array/)
+    const rows = {
+      offsets: Uint32Array.of(0, 0),
+      uids: new Uint16Array(),
+      values_raw: new BigInt64Array(),
+    }
+    const stake = BigInt64Array.of(1n)
+    expectInvalid(
+      () => fixed.weightedMedianCols(stake, rows, 1, 0.5 as never),
+      'kappaRaw',
+      /bigint/,
+    )
+    expectInvalid(
+      () => fixed.weightedMedianCols(stake, { ...rows, uids: [] as never }, 1, 1n),
+      'weights.uids',
+      /Uint16Array/,
+    )
   })
 })
 
