@@ -208,9 +208,20 @@ pub fn parse_keyfile(plaintext: &[u8]) -> Result<KeyfileKey, KeyfileError> {
     }
     let field = |name: &str| map.get(name).and_then(Value::as_str);
     if let Some(phrase) = field("secretPhrase") {
-        return Keypair::from_mnemonic(phrase, None)
-            .map(|keypair| KeyfileKey::Full(Box::new(keypair)))
-            .map_err(|_| KeyfileError::BadField("secretPhrase"));
+        let keypair = Keypair::from_mnemonic(phrase, None)
+            .map_err(|_| KeyfileError::BadField("secretPhrase"))?;
+        // A phrase that does not give the file's own public key was saved with a BIP39
+        // password (older taokit wrote such files): the seed that follows is the key.
+        let declared = field("publicKey")
+            .and_then(hex_field)
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+            .or_else(|| field("ss58Address").and_then(|a| ss58::decode(a).ok().map(|(_, k)| k)));
+        if declared.is_none_or(|key| key == keypair.public_key()) {
+            return Ok(KeyfileKey::Full(Box::new(keypair)));
+        }
+        if field("secretSeed").is_none() && field("privateKey").is_none() {
+            return Err(KeyfileError::BadField("secretPhrase"));
+        }
     }
     if let Some(seed) = field("secretSeed") {
         // bittensor-wallet writes a 64-byte secret key here when a hotkey is regenerated

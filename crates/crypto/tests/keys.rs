@@ -263,3 +263,32 @@ fn mnemonics_are_nfkd_normalised_as_btwallet_normalises_them() {
     let plain = Keypair::from_mnemonic(&phrase, None).unwrap();
     assert_eq!(normalised.public_key(), plain.public_key());
 }
+
+#[test]
+fn a_keyfile_whose_phrase_is_not_its_key_loads_from_its_seed() {
+    // As taokit wrote a password-derived key before it stopped keeping the phrase.
+    let phrase = Keypair::generate(12).unwrap().1;
+    let keypair = Keypair::from_mnemonic(&phrase, Some("bip39 password")).unwrap();
+    let seed: String = keypair
+        .seed()
+        .unwrap()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let file = format!(
+        r#"{{"secretPhrase":"{}","secretSeed":"0x{seed}","ss58Address":"{}"}}"#,
+        &*phrase,
+        keypair.ss58()
+    );
+    let loaded = keyfile::parse_keyfile(file.as_bytes()).unwrap();
+    assert_eq!(loaded.public_key(), keypair.public_key());
+    let phrase_only = format!(
+        r#"{{"secretPhrase":"{}","ss58Address":"{}"}}"#,
+        &*phrase,
+        keypair.ss58()
+    );
+    assert!(matches!(
+        keyfile::parse_keyfile(phrase_only.as_bytes()),
+        Err(keyfile::KeyfileError::BadField("secretPhrase"))
+    ));
+}
