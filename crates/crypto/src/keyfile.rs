@@ -38,6 +38,8 @@ pub enum KeyfileError {
     NoKeyMaterial,
     /// A field whose content is malformed (the field is named, not its value).
     BadField(&'static str),
+    /// The secret gives another key than the file's own publicKey/ss58Address.
+    KeyMismatch,
 }
 
 impl fmt::Display for KeyfileError {
@@ -60,6 +62,11 @@ impl fmt::Display for KeyfileError {
             KeyfileError::NotKeyfileJson => write!(
                 f,
                 "not a keyfile: expected a JSON object of string (or null) values"
+            ),
+            KeyfileError::KeyMismatch => write!(
+                f,
+                "the keyfile's secret does not give its own publicKey/ss58Address; it was \
+                 altered or mixes two keys"
             ),
             KeyfileError::NoKeyMaterial => write!(
                 f,
@@ -219,9 +226,20 @@ pub fn parse_keyfile(plaintext: &[u8]) -> Result<KeyfileKey, KeyfileError> {
         if declared.is_none_or(|key| key == keypair.public_key()) {
             return Ok(KeyfileKey::Full(Box::new(keypair)));
         }
-        if field("secretSeed").is_none() && field("privateKey").is_none() {
-            return Err(KeyfileError::BadField("secretPhrase"));
-        }
+        let from_secret = if let Some(seed) = field("secretSeed") {
+            hex_field(seed).and_then(|bytes| Keypair::from_private_key(&bytes).ok())
+        } else {
+            field("privateKey")
+                .and_then(hex_field)
+                .and_then(|bytes| Keypair::from_private_key(&bytes).ok())
+        };
+        // Only a secret that does give the declared key settles it.
+        return match from_secret {
+            Some(fallback) if declared == Some(fallback.public_key()) => {
+                Ok(KeyfileKey::Full(Box::new(fallback)))
+            }
+            _ => Err(KeyfileError::KeyMismatch),
+        };
     }
     if let Some(seed) = field("secretSeed") {
         // bittensor-wallet writes a 64-byte secret key here when a hotkey is regenerated

@@ -289,6 +289,22 @@ fn a_keyfile_whose_phrase_is_not_its_key_loads_from_its_seed() {
     );
     assert!(matches!(
         keyfile::parse_keyfile(phrase_only.as_bytes()),
-        Err(keyfile::KeyfileError::BadField("secretPhrase"))
+        Err(keyfile::KeyfileError::KeyMismatch)
+    ));
+    // A third key's secret settles nothing either.
+    let other = Keypair::generate(12).unwrap().0;
+    let private: String = other
+        .private_key()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mixed = format!(
+        r#"{{"secretPhrase":"{}","privateKey":"0x{private}","ss58Address":"{}"}}"#,
+        &*phrase,
+        keypair.ss58()
+    );
+    assert!(matches!(
+        keyfile::parse_keyfile(mixed.as_bytes()),
+        Err(keyfile::KeyfileError::KeyMismatch)
     ));
 }

@@ -52,7 +52,8 @@ pub fn keyfile_error(error: KeyfileError) -> Error<Code> {
         KeyfileError::Truncated
         | KeyfileError::NotKeyfileJson
         | KeyfileError::NoKeyMaterial
-        | KeyfileError::BadField(_) => Code::KeyfileCorrupt,
+        | KeyfileError::BadField(_)
+        | KeyfileError::KeyMismatch => Code::KeyfileCorrupt,
     };
     Error::new(code, error.to_string())
 }

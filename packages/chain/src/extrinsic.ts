@@ -181,23 +181,36 @@ export async function submit(
       ? era.asMortalEra.death(startBlock) - 1
       : Number.MAX_SAFE_INTEGER
     const watch = watchUntilIncluded(subtensor, call, progress)
-    // Handled below, by the deadline race; never an unhandled rejection meanwhile.
+    // Handled below; never an unhandled rejection meanwhile.
     watch.included.catch(() => {})
+    const txHash = call.hash.toHex()
+    const blocks = { first: startBlock + 1, lastValid }
     // A connection lost before the node answered leaves `accepted` pending for good (the
-    // provider does not re-send author_ subscriptions); the watch has failed by then.
-    await Promise.race([watch.accepted, watch.included]).catch(() => {})
-    return { startBlock, lastValid, watch }
+    // provider does not re-send author_ subscriptions), and one that stalls answers nothing.
+    const unanswered = await beforeDeadline(
+      Promise.race([watch.accepted, watch.included]),
+      deadline,
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
+    if (unanswered === undefined) return { txHash, blocks, watch, found: undefined }
+    if (unanswered instanceof ChainError && REFUSALS.has(unanswered.code)) throw unanswered
+    // Found or resent while this key's turn is still held: a next write started now would
+    // read the same nonce from the node and take it.
+    progress('reconnecting')
+    const found = await recover(subtensor, call, txHash, blocks, deadline, progress)
+    return { txHash, blocks, watch, found }
   })
-  const txHash = call.hash.toHex()
-  const blocks = { first: sent.startBlock + 1, lastValid: sent.lastValid }
-  const blockHash = await beforeDeadline(sent.watch.included, deadline).catch(
-    async (error: unknown) => {
+  const { txHash, blocks } = sent
+  const blockHash =
+    sent.found ??
+    (await beforeDeadline(sent.watch.included, deadline).catch(async (error: unknown) => {
       // A refusal (from the pool, or for the fee) cannot land: nothing to look for.
       if (error instanceof ChainError && REFUSALS.has(error.code)) throw error
       progress('reconnecting')
       return recover(subtensor, call, txHash, blocks, deadline, progress)
-    },
-  )
+    }))
   return outcome(api, txHash, blockHash, deadline)
 }
 

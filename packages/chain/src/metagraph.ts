@@ -172,16 +172,21 @@ export function toAxon(axon: Fields, hotkey: string): AxonInfo {
   }
 }
 
+/**
+ * An axon's address as the SDK prints it (netaddr): IPv4 dotted, for any value that fits
+ * in 32 bits whatever its type says; IPv6 compressed (64:ff9b::c000:221), an IPv4-mapped
+ * one with its dotted tail (::ffff:1.2.3.4).
+ */
 export function formatIp(ip: bigint, ipType: number): string {
-  if (ipType === 6) {
-    const groups: string[] = []
-    for (let shift = 112n; shift >= 0n; shift -= 16n) {
-      groups.push(((ip >> shift) & 0xffffn).toString(16))
-    }
-    // The compressed form (64:ff9b::c000:221), as the SDK's netaddr prints it.
-    return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1)
+  const dotted = (v4: bigint) =>
+    [24n, 16n, 8n, 0n].map((shift) => String((v4 >> shift) & 0xffn)).join('.')
+  if (ipType !== 6 || ip < 2n ** 32n) return dotted(ip & 0xffff_ffffn)
+  if (ip >> 32n === 0xffffn) return `::ffff:${dotted(ip & 0xffff_ffffn)}`
+  const groups: string[] = []
+  for (let shift = 112n; shift >= 0n; shift -= 16n) {
+    groups.push(((ip >> shift) & 0xffffn).toString(16))
   }
-  return [24n, 16n, 8n, 0n].map((shift) => String((ip >> shift) & 0xffn)).join('.')
+  return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1)
 }
 
 async function readRows(

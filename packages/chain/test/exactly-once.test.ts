@@ -123,3 +123,34 @@ it('a connection lost before the node answered the submission does not hang the 
   await client.close()
   await proxy.close()
 }, 30_000)
+
+it('a write queued behind one lost in flight takes the next nonce, and both land', async () => {
+  const proxy = await FaultyProxy.start(devnet.port)
+  const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 5_000 })
+  const nonce = async () =>
+    Number(((await direct.query('system', 'account', [alice.ss58])) as { nonce: number }).nonce)
+  const before = await nonce()
+  const first: string[] = []
+  const second: string[] = []
+  const lost = sendCall(client, alice, ['system', 'remark', ['0x09']], {
+    timeoutMs: 20_000,
+    onProgress: (stage) => {
+      first.push(stage)
+      if (stage === 'signed') proxy.cut()
+    },
+  })
+  await expect.poll(() => first.includes('reconnecting'), { timeout: 10_000 }).toBe(true)
+  const queued = sendCall(client, alice, ['system', 'remark', ['0x0a']], {
+    timeoutMs: 20_000,
+    onProgress: (stage) => second.push(stage),
+  })
+  await expect.poll(() => first.includes('resubmitted'), { timeout: 10_000 }).toBe(true)
+  await newBlocks(direct)
+  expect((await lost).succeeded).toBe(true)
+  await expect.poll(() => second.includes('ready'), { timeout: 10_000 }).toBe(true)
+  await newBlocks(direct)
+  expect((await queued).succeeded).toBe(true)
+  expect(await nonce()).toBe(before + 2)
+  await client.close()
+  await proxy.close()
+}, 40_000)

@@ -6,6 +6,7 @@ import {
   addStake,
   ChainError,
   ChainErrorCode,
+  formatIp,
   previewEpoch,
   registerNetwork,
   removeStake,
@@ -218,6 +219,10 @@ describe('writes return what happened', () => {
       ip: '64:ff9b::c000:221',
       ipType: 6,
     })
+    // Printed as the SDK's netaddr prints them.
+    expect(formatIp(0xffff_0102_0304n, 6)).toBe('::ffff:1.2.3.4')
+    expect(formatIp(0x0102_0304n, 6)).toBe('1.2.3.4')
+    expect(formatIp(0x2001_0db8n << 96n, 6)).toBe('2001:db8::')
     const netuid = subnet.netuid
     for (const [params, field] of [
       [{ ip: '1.2.3' }, 'ip'],

@@ -42,7 +42,10 @@ export function renderMetagraph(metagraph: Metagraph): string {
       percent(metagraph.validatorTrust[uid] ?? 0),
       formatTao(metagraph.emission[uid] ?? 0n).replace(' TAO', ''),
       String(metagraph.lastUpdate[uid] ?? 0n),
-      axon === undefined || axon.port === 0 ? '' : `${axon.ip}:${axon.port}`,
+      axon === undefined || axon.port === 0
+        ? ''
+        : // Bracketed, as in a URL: 2001:db8::1:8091 would read as another address.
+          `${axon.ip.includes(':') ? `[${axon.ip}]` : axon.ip}:${axon.port}`,
     ]
   })
   const title = `subnet ${metagraph.netuid}${metagraph.name ? ` (${metagraph.name})` : ''} at block ${metagraph.block}: ${metagraph.n} neurons, tempo ${metagraph.tempo}, price ${metagraph.price.toFixed(6)} τ/α`
