@@ -50,7 +50,10 @@ export function weightedMedianCols(
   typed('weights.offsets', weights.offsets, Uint32Array)
   typed('weights.uids', weights.uids, Uint16Array)
   typed('weights.values_raw', weights.values_raw, BigInt64Array)
-  if (!Number.isSafeInteger(columns) || columns < 0) invalid('columns', 'a whole number of columns')
+  // The addon takes a u32.
+  if (!Number.isSafeInteger(columns) || columns < 0 || columns > 0xffff_ffff) {
+    invalid('columns', 'a whole number of columns')
+  }
   if (typeof kappaRaw !== 'bigint') invalid('kappaRaw', 'an I32F32 raw bigint (toRaw(0.5))')
   return callNative(() => native.weightedMedianCols(stakeRaw, weights, columns, kappaRaw))
 }
@@ -59,7 +62,15 @@ function invalid(field: string, expected: string): never {
   throw new YumaError(INVALID_INPUT, `${field}: expected ${expected}`, { field })
 }
 
-/** The addon's own type errors would be plain Errors: checked here, with the field named. */
-function typed(field: string, value: unknown, type: { new (): unknown; name: string }): void {
-  if (!(value instanceof type)) invalid(field, `a ${type.name}`)
+/**
+ * The addon's own type errors would be plain Errors: checked here, with the field named. By
+ * tag, not instanceof, so that another realm's typed arrays pass, as the addon takes them.
+ */
+function typed(field: string, value: unknown, type: { name: string }): void {
+  if (
+    !ArrayBuffer.isView(value) ||
+    Object.prototype.toString.call(value) !== `[object ${type.name}]`
+  ) {
+    invalid(field, `a ${type.name}`)
+  }
 }

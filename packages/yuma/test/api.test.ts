@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import { isTaokitError } from '@taokit/core'
 import { describe, expect, it } from 'vitest'
 import {
@@ -149,12 +150,16 @@ describe('input validation', () => {
     await expect(epochBatch({} as never)).rejects.toMatchObject({ field: 'inputs' })
     expectInvalid(() => fixed.maxUpscaleToU16([1n] as never), 'valuesRaw', /BigInt64Array/)
     expectInvalid(() => fixed.u16MaxUpscaleToU16([1] as never), 'weights', /Uint16Array/)
+    // Another realm's typed array is one all the same.
+    const foreign = runInNewContext('BigInt64Array.of(1n, 2n)') as BigInt64Array
+    expect([...fixed.maxUpscaleToU16(foreign)]).toEqual([32768, 65535])
     const rows = {
       offsets: Uint32Array.of(0, 0),
       uids: new Uint16Array(),
       values_raw: new BigInt64Array(),
     }
     const stake = BigInt64Array.of(1n)
+    expectInvalid(() => fixed.weightedMedianCols(stake, rows, 2 ** 32 + 2, 1n), 'columns', /whole/)
     expectInvalid(
       () => fixed.weightedMedianCols(stake, rows, 1, 0.5 as never),
       'kappaRaw',
