@@ -18,26 +18,18 @@ afterAll(async () => {
   await devnet?.stop()
 })
 
-async function transferOnATerminal(to: string, answer: string | undefined, ...extra: string[]) {
+async function onATerminal(argv: string[], answer: string | undefined) {
   const asked = terminalTyping(answer === undefined ? [] : [answer])
   const stderr: string[] = []
-  const code = await run(
-    [
-      'transfer',
-      '--dest',
-      to,
-      '--amount',
-      '1',
-      '--uri',
-      '//Alice',
-      '--network',
-      devnet.url,
-      ...extra,
-    ],
-    { stdout: () => {}, stderr: (line) => stderr.push(line) },
-  )
+  const code = await run([...argv, '--network', devnet.url], {
+    stdout: () => {},
+    stderr: (line) => stderr.push(line),
+  })
   return { code, asked, stderr: stderr.join('\n') }
 }
+
+const transferOnATerminal = (to: string, answer: string | undefined, ...extra: string[]) =>
+  onATerminal(['transfer', '--dest', to, '--amount', '1', '--uri', '//Alice', ...extra], answer)
 
 describe('on a terminal, a transfer asks before it sends', () => {
   it('sends nothing on "no", with the fee and the network in the question', async () => {
@@ -59,5 +51,14 @@ describe('on a terminal, a transfer asks before it sends', () => {
     const unasked = await transferOnATerminal(to, undefined, '--yes')
     expect([unasked.code, unasked.asked]).toEqual([0, []])
     expect(await subtensor.balance(to)).toBe(2_000_000_000n)
+  })
+})
+
+describe('on a terminal, a registration asks with what it burns or locks', () => {
+  it('names the lock cost of a new subnet, and sends nothing on "no"', async () => {
+    const declined = await onATerminal(['subnets', 'create', '--uri', '//Bob'], 'n')
+    expect(declined.code).toBe(0)
+    expect(declined.asked[0]).toMatch(/^Register a new subnet, locking \d[\d.]* TAO on ws:/)
+    expect(await subtensor.query('subtensorModule', 'totalNetworks')).toBe(0)
   })
 })

@@ -67,6 +67,12 @@ export class ExtrinsicResult {
 
 export type SubmissionStage = 'signed' | 'ready' | 'in-block' | 'reconnecting' | 'resubmitted'
 
+/** What a transaction will take: its fee, and for a registration the TAO it burns or locks. */
+export interface SendEstimate {
+  fee: bigint
+  cost?: bigint
+}
+
 export interface SubmitOptions {
   /** Blocks for which the signed transaction stays valid; it can never land after that. */
   mortality?: number
@@ -75,10 +81,10 @@ export interface SubmitOptions {
   onProgress?: (stage: SubmissionStage) => void
   /**
    * Called with the fee the node estimates once every local check has passed, before
-   * anything is signed. A rejection stops the transaction, with nothing sent: a CLI asks
-   * its user here.
+   * anything is signed, and with `cost`, what a registration burns or locks besides. A
+   * rejection stops the transaction, with nothing sent: a CLI asks its user here.
    */
-  confirm?: (estimate: { fee: bigint }) => Promise<void>
+  confirm?: (estimate: SendEstimate) => Promise<void>
 }
 
 interface TxStatus extends Codec {

@@ -22,6 +22,7 @@ export {
   type ChainEvent,
   type DispatchFailure,
   ExtrinsicResult,
+  type SendEstimate,
   type SubmissionStage,
   type SubmitOptions,
   submit,

@@ -54,6 +54,14 @@ async function ensureFunds(
   }
 }
 
+/** `options` whose confirmation is also told what the transaction burns or locks. */
+function withCost(options: SubmitOptions, cost: bigint): SubmitOptions {
+  const { confirm } = options
+  return confirm === undefined
+    ? options
+    : { ...options, confirm: (estimate) => confirm({ ...estimate, cost }) }
+}
+
 /** The coldkey owning `hotkey`, or undefined for a hotkey the chain has never seen. */
 async function hotkeyOwner(subtensor: Subtensor, hotkey: string): Promise<string | undefined> {
   const owner = (await subtensor.query('subtensorModule', 'owner', [hotkey])) as Uint8Array
@@ -132,7 +140,7 @@ export async function registerNetwork(
     hash,
   )) as bigint
   await ensureFunds(subtensor, call, coldkey, BigInt(cost), 'registering a subnet')
-  return submit(subtensor, call, coldkey, options)
+  return submit(subtensor, call, coldkey, withCost(options, BigInt(cost)))
 }
 
 /** Registers `hotkey` on a subnet by burning the subnet's registration cost from `coldkey`. */
@@ -158,7 +166,7 @@ export async function burnedRegister(
   const burn = BigInt((await subtensor.query('subtensorModule', 'burn', [netuid])) as bigint)
   const call = extrinsic(subtensor.api, 'subtensorModule', 'burnedRegister')(netuid, hotkey)
   await ensureFunds(subtensor, call, coldkey, burn, `registering on subnet ${netuid}`)
-  return submit(subtensor, call, coldkey, options)
+  return submit(subtensor, call, coldkey, withCost(options, burn))
 }
 
 export interface ServeAxonParams {

@@ -141,13 +141,13 @@ function contextOf(axon: AxonTarget, name: string, timeoutMs: number) {
 }
 
 /** The result of a target no request could be built for (a bad entry). */
-function clientFailure(axon: AxonTarget, error: unknown): TargetResult {
+function clientFailure(axon: AxonTarget, error: unknown, latencyMs = 0): TargetResult {
   const message = messageOf(error)
   return {
     axon,
     status: 500,
     statusMessage: `Client error: ${message}`,
-    latencyMs: 0,
+    latencyMs,
     processTime: undefined,
   }
 }
@@ -571,7 +571,8 @@ export class Dendrite {
           try {
             headers = entry.sign()
           } catch (error) {
-            return { ...clientFailure(axon, error), headers: {}, body: undefined }
+            const latencyMs = performance.now() - start
+            return { ...clientFailure(axon, error, latencyMs), headers: {}, body: undefined }
           }
         }
         exchange = await post(this.#agent, {

@@ -66,7 +66,15 @@ export class OriginSlots {
       const onTurn = () => {
         clearTimeout(timer)
         signal.removeEventListener('abort', onAbort)
-        resolve(slotFor(Math.max(performance.now() - start, Number.MIN_VALUE)))
+        const waitedMs = performance.now() - start
+        // Its turn came after its deadline (the loop was busy when the timer was due): the
+        // slot goes on to the next in line, and nothing is sent.
+        if (waitedMs >= timeoutMs) {
+          this.#handOn(origin, held)
+          resolve(new DeadlineError(`no connection came free within ${timeoutMs} ms`))
+          return
+        }
+        resolve(slotFor(Math.max(waitedMs, Number.MIN_VALUE)))
       }
       const stop = (outcome: DeadlineError | CancelledError) => {
         clearTimeout(timer)

@@ -23,7 +23,7 @@ import {
   mapFailure,
   ResponseTooLargeError,
 } from './status.js'
-import { flattenHeaders, sdkReadsAnswer } from './transport.js'
+import { flattenHeaders } from './transport.js'
 import type { AxonTarget, TargetResult } from './types.js'
 
 export interface StreamOptions {
@@ -294,9 +294,8 @@ export function openStream<F extends FieldMap>(
     } catch (error) {
       return failed(error)
     }
-    if (sdkReadsAnswer({ ...answer, body })) {
-      synapse.dendrite!.process_time = (performance.now() - start) / 1000
-    }
+    // The SDK's call_stream never reads the refusal as JSON: it always has a process time.
+    synapse.dendrite!.process_time = (performance.now() - start) / 1000
     const status = synapse.dendrite?.status_code ?? answer.status
     return withText({
       axon,

@@ -46,4 +46,21 @@ describe('OriginSlots', () => {
     const next = await slots.take('x', { signal: new AbortController().signal, timeoutMs: 50 })
     expect(isSlot(next) && !next.waited).toBe(true)
   })
+
+  it('gives a turn that came after the deadline to the next in line, sending nothing', async () => {
+    const slots = new OriginSlots(1)
+    const signal = new AbortController().signal
+    const held = (await slots.take('x', { signal, timeoutMs: 5_000 })) as Slot
+    const late = slots.take('x', { signal, timeoutMs: 30 })
+    const next = slots.take('x', { signal, timeoutMs: 5_000 })
+    // Busy past the first waiter's deadline, before its timer could run.
+    const until = performance.now() + 60
+    while (performance.now() < until) {
+      // blocking the event loop
+    }
+    held.release()
+    expect(await late).toBeInstanceOf(DeadlineError)
+    const taken = await next
+    expect(isSlot(taken) && taken.waited).toBe(true)
+  })
 })

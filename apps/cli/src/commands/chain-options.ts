@@ -180,22 +180,28 @@ export function addConfirmOption(command: Command): Command {
 
 /**
  * A write's submit options: its progress on stderr and, on a terminal without --yes, a
- * question once the local checks have passed and the fee is known. A "no" sends nothing.
+ * question once the local checks have passed and the fee is known (a function `question`
+ * is given what a registration burns or locks). A "no" sends nothing and exits 0, as
+ * btcli's does.
  */
 export function sendOptions(
   out: Output,
   options: { json?: boolean; yes?: boolean },
   subtensor: Subtensor,
-  question: string,
+  question: string | ((cost: string) => string),
 ): SubmitOptions {
   const progress = progressTo(out, options.json)
   if (options.yes === true || !canPrompt()) return progress
   const network = endpointLabel(subtensor.endpoints[0] ?? '')
   return {
     ...progress,
-    confirm: async ({ fee }) => {
+    confirm: async ({ fee, cost }) => {
+      const what =
+        typeof question === 'string'
+          ? question
+          : question(cost === undefined ? 'what it costs' : formatTao(cost))
       const answer = await ask(
-        `${question} on ${network}, for a fee of about ${formatTao(fee)}? [y/N] `,
+        `${what} on ${network}, for a fee of about ${formatTao(fee)}? [y/N] `,
       )
       if (!/^y(es)?$/i.test(answer.trim())) {
         out.stderr('nothing sent')

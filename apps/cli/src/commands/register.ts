@@ -61,7 +61,7 @@ export function registerRegister(program: Command, out: Output): void {
               out,
               options,
               subtensor,
-              `Register ${hotkey} on subnet ${netuid}, burning its registration cost`,
+              (cost) => `Register ${hotkey} on subnet ${netuid}, burning ${cost}`,
             ),
           )
           const registered = result.event('subtensorModule', 'NeuronRegistered')

@@ -83,7 +83,12 @@ export function registerSubnets(program: Command, out: Output): void {
             subtensor,
             coldkey,
             { hotkey },
-            sendOptions(out, options, subtensor, 'Register a new subnet, locking its cost'),
+            sendOptions(
+              out,
+              options,
+              subtensor,
+              (cost) => `Register a new subnet, locking ${cost}`,
+            ),
           )
           const added = result.event('subtensorModule', 'NetworkAdded')
           printResult(
