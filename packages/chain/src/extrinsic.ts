@@ -169,6 +169,13 @@ export async function submit(
   }
   const deadline = Date.now() + (options.timeoutMs ?? mortality * 12_000)
   const sent = await oneAtATime(subtensor, keypair.ss58, async () => {
+    // The key's earlier transaction may have held its turn this long: too late to send.
+    if (Date.now() >= deadline) {
+      throw new ChainError(
+        ChainErrorCode.Timeout,
+        "nothing was sent: an earlier transaction of the same key held its turn past this one's deadline",
+      )
+    }
     const nonce = await api.rpc.system.accountNextIndex(keypair.ss58)
     const startBlock = (await subtensor.head()).number
     await call.signAsync(keypair.ss58, {
@@ -200,23 +207,36 @@ export async function submit(
       () => undefined,
       (error: unknown) => error,
     )
-    if (unanswered === undefined) return { txHash, blocks, watch, found: undefined }
+    if (unanswered === undefined) return { txHash, blocks, watch, found: undefined, resent: false }
     if (unanswered instanceof ChainError && REFUSALS.has(unanswered.code)) throw unanswered
+    if (unanswered instanceof ChainError && unanswered.code === ChainErrorCode.TransactionPending) {
+      // The node never answered, on a connection that may be fine: it may hold the
+      // transaction, so nothing is sent again.
+      throw new ChainError(
+        ChainErrorCode.TransactionPending,
+        `the node did not answer the submission of ${txHash} in time; it can still land until block ${lastValid}, so check before sending it again`,
+      )
+    }
     // Found or resent while this key's turn is still held: a next write started now would
-    // read the same nonce from the node and take it.
+    // read the same nonce from the node and take it. Once resent, the pool holds the nonce.
     progress('reconnecting')
-    const found = await recover(subtensor, call, txHash, blocks, deadline, progress)
-    return { txHash, blocks, watch, found }
+    const found = await recover(subtensor, call, { txHash, blocks, deadline }, progress, {
+      untilSent: true,
+    })
+    return { txHash, blocks, watch, found, resent: true }
   })
   const { txHash, blocks } = sent
+  const lookup = { txHash, blocks, deadline }
   const blockHash =
     sent.found ??
-    (await beforeDeadline(sent.watch.included, deadline).catch(async (error: unknown) => {
-      // A refusal (from the pool, or for the fee) cannot land: nothing to look for.
-      if (error instanceof ChainError && REFUSALS.has(error.code)) throw error
-      progress('reconnecting')
-      return recover(subtensor, call, txHash, blocks, deadline, progress)
-    }))
+    (sent.resent === true
+      ? await recover(subtensor, call, lookup, progress, { alreadySent: true })
+      : await beforeDeadline(sent.watch.included, deadline).catch(async (error: unknown) => {
+          // A refusal (from the pool, or for the fee) cannot land: nothing to look for.
+          if (error instanceof ChainError && REFUSALS.has(error.code)) throw error
+          progress('reconnecting')
+          return recover(subtensor, call, lookup, progress)
+        }))
   return outcome(api, txHash, blockHash, deadline)
 }
 
@@ -377,18 +397,42 @@ function rejection(error: unknown): unknown {
   )
 }
 
+interface Lookup {
+  txHash: string
+  blocks: { first: number; lastValid: number }
+  deadline: number
+}
+
+/**
+ * Looks for the transaction in blocks and resends its signed bytes once (unless
+ * `alreadySent`); resolves with the block that holds it, or, with `untilSent`, with
+ * undefined as soon as it has been resent.
+ */
+function recover(
+  subtensor: Subtensor,
+  call: SubmittableExtrinsic<'promise'>,
+  lookup: Lookup,
+  progress: (stage: SubmissionStage) => void,
+  mode: { untilSent: true },
+): Promise<string | undefined>
+function recover(
+  subtensor: Subtensor,
+  call: SubmittableExtrinsic<'promise'>,
+  lookup: Lookup,
+  progress: (stage: SubmissionStage) => void,
+  mode?: { alreadySent: boolean },
+): Promise<string>
 async function recover(
   subtensor: Subtensor,
   call: SubmittableExtrinsic<'promise'>,
-  txHash: string,
-  blocks: { first: number; lastValid: number },
-  deadline: number,
+  { txHash, blocks, deadline }: Lookup,
   progress: (stage: SubmissionStage) => void,
-): Promise<string> {
+  mode: { untilSent?: boolean; alreadySent?: boolean } = {},
+): Promise<string | undefined> {
   // Raw requests: polkadot-js would log every failure while the connection is down.
   const send = <T>(method: string, params: unknown[]) => subtensor.provider.send<T>(method, params)
   let scanned = blocks.first
-  let resubmitted = false
+  let resubmitted = mode.alreadySent === true
   for (;;) {
     if (Date.now() > deadline) {
       throw new ChainError(
@@ -402,7 +446,10 @@ async function recover(
         const hash = await send<string>('chain_getBlockHash', [block])
         const body = await send<{ block: { extrinsics: string[] } }>('chain_getBlock', [hash])
         const hashes = body.block.extrinsics.map((ex) => toHex(blake2b256(fromHex(ex)!)))
-        if (hashes.includes(txHash)) return hash
+        if (hashes.includes(txHash)) {
+          progress('in-block')
+          return hash
+        }
         scanned = block + 1
       }
       if (head > blocks.lastValid) {
@@ -418,7 +465,10 @@ async function recover(
           () => true,
           (error: unknown) => error instanceof RpcError,
         )
-        if (resubmitted) progress('resubmitted')
+        if (resubmitted) {
+          progress('resubmitted')
+          if (mode.untilSent === true) return undefined
+        }
       }
     } catch (error) {
       if (error instanceof ChainError && error.code === ChainErrorCode.TransactionDropped) {
