@@ -154,3 +154,28 @@ it('a write queued behind one lost in flight takes the next nonce, and both land
   await client.close()
   await proxy.close()
 }, 40_000)
+
+it('a node that never answers the submission ends it by its deadline, and a write whose turn comes after its own sends nothing', async () => {
+  const proxy = await FaultyProxy.start(devnet.port)
+  const client = await Subtensor.connect({ network: proxy.url, timeoutMs: 10_000 })
+  const stages: string[] = []
+  const stalled = sendCall(client, alice, ['system', 'remark', ['0x0b']], {
+    timeoutMs: 2_000,
+    onProgress: (stage) => {
+      stages.push(stage)
+      if (stage === 'signed') proxy.stall()
+    },
+  }).catch((e: unknown) => e)
+  await expect.poll(() => stages.includes('signed'), { timeout: 5_000 }).toBe(true)
+  const late = sendCall(client, alice, ['system', 'remark', ['0x0c']], { timeoutMs: 1_000 }).catch(
+    (e: unknown) => e,
+  )
+  expect(await stalled).toMatchObject({ code: ChainErrorCode.TransactionPending })
+  expect(await late).toMatchObject({ code: ChainErrorCode.Timeout })
+  expect(((await late) as Error).message).toMatch(/^nothing was sent/)
+  // Not taken for a lost connection: nothing was sent again.
+  expect(stages).not.toContain('reconnecting')
+  proxy.stall(false)
+  await client.close()
+  await proxy.close()
+}, 30_000)
