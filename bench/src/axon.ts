@@ -415,11 +415,19 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
   }
   const plainRates: number[] = []
   const floorRates = { synapse: [] as number[], epistula: [] as number[] }
-  const plainProblems = new Set<string>()
+  // What went wrong, per row: each row names only its own failures.
+  const problems = {
+    hello: new Set<string>(),
+    synapseFloor: new Set<string>(),
+    epistulaFloor: new Set<string>(),
+    pyHello: new Set<string>(),
+    pyAxon: new Set<string>(),
+  }
+  const problemText = (set: Set<string>) =>
+    set.size > 0 ? [...set].join('; ') : 'non-2xx=0, errors=0'
   const batches = { batches: 0, signatures: 0 }
   const py = pythonBaselines()
   const pyRates = { hello: [] as number[], axon: [] as number[] }
-  const pyProblems = new Set<string>()
   const pyWallets = mkdtempSync(join(tmpdir(), 'taokit-bench-python-'))
   const plain = await startServers(['fastify'], pin)
   const floor = await startServers(['fastify-protocols'], pin)
@@ -444,7 +452,9 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
     }
     const floorRound = async (protocol: Protocol, durationS: number) => {
       const { result } = await cannon({ ...floorOptions(protocol), duration: durationS })
-      if (result.non2xx + result.errors > 0) plainProblems.add(failures(result))
+      if (result.non2xx + result.errors > 0) {
+        problems[protocol === 'synapse' ? 'synapseFloor' : 'epistulaFloor'].add(failures(result))
+      }
       return rateOf(result)
     }
     await cannon({ ...base, url: plainUrl, duration: 1 })
@@ -453,7 +463,7 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
     for (let round = 0; round < RATE_ROUNDS; round++) {
       const { result: plainResult } = await cannon({ ...base, url: plainUrl, duration: DURATION_S })
       plainRates.push(rateOf(plainResult))
-      if (plainResult.non2xx + plainResult.errors > 0) plainProblems.add(failures(plainResult))
+      if (plainResult.non2xx + plainResult.errors > 0) problems.hello.add(failures(plainResult))
       floorRates.synapse.push(await floorRound('synapse', DURATION_S))
       floorRates.epistula.push(await floorRound('epistula', DURATION_S))
 
@@ -469,7 +479,7 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
       if ('python' in py && pyHelloUrl) {
         const { result } = await cannon({ ...base, url: pyHelloUrl, duration: DURATION_S })
         pyRates.hello.push(rateOf(result))
-        if (result.non2xx + result.errors > 0) pyProblems.add(`hello world: ${failures(result)}`)
+        if (result.non2xx + result.errors > 0) problems.pyHello.add(failures(result))
         // A fresh SDK axon each round, as for ours: its nonce store has seen none of the requests.
         const sdk = await startChild(
           [py.python, baselinesScript, 'axon', AXON_URI, pyWallets],
@@ -477,7 +487,7 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
           false,
         )
         try {
-          await sets.synapse.round(sdk, PYTHON_WARMUP, pyRates.axon, pyProblems)
+          await sets.synapse.round(sdk, PYTHON_WARMUP, pyRates.axon, problems.pyAxon)
         } finally {
           await sdk.stop()
         }
@@ -515,7 +525,7 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
       [
         `${percent(rate / plainRate)} of plain fastify in this run, median over median; the median of the per-round ratios (each round against its own hello world) is ${percent(median(shares))}; per round ${shares.map(percent).join('/')}; target ≥ 40%`,
         python(rate, set.protocol),
-        set.problems.size > 0 ? [...set.problems].join('; ') : 'non-2xx=0, errors=0',
+        problemText(set.problems),
         `every request fresh: ${set.main!.count.toLocaleString('en')} pre-signed ${how} (${round(set.main!.usPerRequest)} µs each)${set.exhausted > 0 ? `; ran out ${set.exhausted} times (replays sent)` : ''}`,
         `sr25519 verification on (${perBatch} signatures per batch equation on average over the axon's life), rate limits off, metrics on; a fresh axon child per round, warmed with ${warmupCount.toLocaleString('en')} requests`,
         settings,
@@ -529,13 +539,13 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
             'FastAPI on uvicorn hello world (Python, GET /)',
             'req/s',
             pyRates.hello,
-            `the issue's "Python axon's unsigned rate" (quoted there as ~3,300 req/s), measured in the same rounds; ${py.versions}; access log off; ${settings}`,
+            `the issue's "Python axon's unsigned rate" (quoted there as ~3,300 req/s), measured in the same rounds; ${py.versions}; access log off; ${problemText(problems.pyHello)}; ${settings}`,
           ),
           timed(
             `Python SDK axon: signed, verified Dummy requests (bittensor ${py.bittensor}, POST /Dummy)`,
             'req/s',
             pyRates.axon,
-            `the same pre-signed requests as the taokit axon's Dummy row; a fresh SDK axon per round (its nonce store), warmed with ${PYTHON_WARMUP} requests; the SDK's default verify (sr25519 and nonce), no blacklist or priority; most of its time goes to Synapse.to_headers, which builds the synapse's pydantic JSON schema for every response; ${py.versions}; ${pyProblems.size > 0 ? [...pyProblems].join('; ') : 'non-2xx=0, errors=0'}; ${settings}`,
+            `the same pre-signed requests as the taokit axon's Dummy row; a fresh SDK axon per round (its nonce store), warmed with ${PYTHON_WARMUP} requests; the SDK's default verify (sr25519 and nonce), no blacklist or priority; most of its time goes to Synapse.to_headers, which builds the synapse's pydantic JSON schema for every response; ${py.versions}; ${problemText(problems.pyAxon)}; ${settings}`,
           ),
         ]
       : []
@@ -544,19 +554,19 @@ async function rates(pin: boolean): Promise<ResultRow[]> {
       'plain fastify hello world (GET /, the ceiling)',
       'req/s',
       plainRates,
-      `${settings}; rounds interleaved with the others${plainProblems.size > 0 ? `; ${[...plainProblems].join('; ')}` : ''}`,
+      `${settings}; rounds interleaved with the others; ${problemText(problems.hello)}`,
     ),
     timed(
       "plain fastify answering the synapse protocol's shape (POST /Dummy, no checks)",
       'req/s',
       floorRates.synapse,
-      `${percent(median(floorRates.synapse) / plainRate)} of plain fastify in this run: the HTTP cost of the protocol's ~25 request and ~25 response headers and raw body, with a fixed Dummy response and nothing checked; the same signed request each time; ${settings}`,
+      `${percent(median(floorRates.synapse) / plainRate)} of plain fastify in this run: the HTTP cost of the protocol's ~25 request and ~25 response headers and raw body, with a fixed Dummy response and nothing checked; the same signed request each time; ${problemText(problems.synapseFloor)}; ${settings}`,
     ),
     timed(
       "plain fastify answering Epistula's shape (POST /score, no checks)",
       'req/s',
       floorRates.epistula,
-      `${percent(median(floorRates.epistula) / plainRate)} of plain fastify in this run: the HTTP cost of a small signed JSON POST (Epistula's 5 headers, the raw body read) with the bench axon's JSON answer and nothing checked; the same signed request each time; ${settings}`,
+      `${percent(median(floorRates.epistula) / plainRate)} of plain fastify in this run: the HTTP cost of a small signed JSON POST (Epistula's 5 headers, the raw body read) with the bench axon's JSON answer and nothing checked; the same signed request each time; ${problemText(problems.epistulaFloor)}; ${settings}`,
     ),
     signedRow(
       sets.synapse,
@@ -583,8 +593,12 @@ async function pacedRun(plan: Plan, pin: boolean): Promise<PacedResult> {
   child.stdout!.on('data', (chunk: Buffer) => {
     out += chunk.toString()
   })
-  const [code] = await once(child, 'exit')
-  if (code !== 0) throw new Error(`paced-load.js exited (${code})`)
+  // paced-load.js gives up on unanswered requests itself; this is for a generator that hangs.
+  const limitMs = (plan.durationS + (plan.graceS ?? 10) + 30) * 1000
+  const kill = setTimeout(() => child.kill('SIGKILL'), limitMs)
+  const [code, signal] = await once(child, 'exit')
+  clearTimeout(kill)
+  if (code !== 0) throw new Error(`paced-load.js exited (${signal ?? code})`)
   return JSON.parse(out) as PacedResult
 }
 

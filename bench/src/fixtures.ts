@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Keypair } from '@taokit/keys'
@@ -73,9 +73,19 @@ export function syntheticSubnet(shape: SubnetShape): EpochInput {
   }
 }
 
-/** A devnet fork-state file (`startDevnet({ forkState })`) holding `state`, in a new temp dir. */
+let forkStateDir: string | undefined
+
+/**
+ * A devnet fork-state file (`startDevnet({ forkState })`) holding `state`, in a temp dir that
+ * is removed when the process exits (the 32-subnet file alone is ~6 MB).
+ */
 export function forkStateFile(name: string, state: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'taokit-bench-')), name)
+  if (forkStateDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'taokit-bench-'))
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    forkStateDir = dir
+  }
+  const path = join(mkdtempSync(join(forkStateDir, 'state-')), name)
   writeFileSync(path, JSON.stringify(state))
   return path
 }

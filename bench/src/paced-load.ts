@@ -9,11 +9,14 @@
  * the clock starts, so sending one is a socket write and a response is counted by its
  * Content-Length. Latency counts from the moment a request was due, so neither a stalled
  * server nor a late generator is forgiven; the time from the write is reported beside it.
+ * A request that fails (its socket closed or errored, or no answer `graceS` after the last
+ * one was due) counts as slower than any answer, so failures can only raise the quantiles.
  */
 import { randomUUID } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import { Keypair } from '@taokit/keys'
 import { Dummy, prepareSynapseRequest } from '@taokit/synapse'
+import { quantile } from './report.js'
 
 export interface Plan {
   port: number
@@ -26,10 +29,15 @@ export interface Plan {
   axonHotkey?: string
   /** The synapse timeout signed into each request, in seconds. */
   timeoutS?: number
+  /** How long after the last request was due unanswered ones are given up on (default 10). */
+  graceS?: number
 }
 
 export interface PacedResult {
-  /** Milliseconds from each request's due time to the end of its response. */
+  /**
+   * Milliseconds from each request's due time to the end of its response; `null` (JSON's
+   * Infinity) when that quantile falls on failed requests.
+   */
   p50: number
   p99: number
   max: number
@@ -37,6 +45,7 @@ export interface PacedResult {
   sendP50: number
   sendP99: number
   statuses: Record<string, number>
+  /** Requests that got no answer: counted as infinitely slow in the quantiles above. */
   errors: number
 }
 
@@ -117,6 +126,11 @@ class Lane {
     this.#socket.destroy()
   }
 
+  /** Gives up on whatever is on the wire or waiting: each counts as an error. */
+  abandon(): void {
+    this.#socket.destroy()
+  }
+
   /** The socket is gone: what was on it or waiting for it counts as an error each. */
   #fail(): void {
     const lost = this.#queue.splice(0).length + (this.#current === undefined ? 0 : 1)
@@ -157,10 +171,6 @@ class Lane {
   }
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN
-}
-
 const round = (ms: number) => Math.round(ms * 100) / 100
 
 async function run(plan: Plan): Promise<PacedResult> {
@@ -170,6 +180,7 @@ async function run(plan: Plan): Promise<PacedResult> {
   const sendLatencies = new Float64Array(total)
   const statuses: Record<string, number> = {}
   let errors = 0
+  let answered = 0
   let done = 0
   let finish: () => void = () => {}
   const finished = new Promise<void>((resolve) => {
@@ -193,8 +204,9 @@ async function run(plan: Plan): Promise<PacedResult> {
       new Lane(
         socket,
         (request, status, now) => {
-          latencies[done] = now - request.due
-          sendLatencies[done] = now - request.sentAt
+          latencies[answered] = now - request.due
+          sendLatencies[answered] = now - request.sentAt
+          answered++
           statuses[status] = (statuses[status] ?? 0) + 1
           settle()
         },
@@ -223,16 +235,27 @@ async function run(plan: Plan): Promise<PacedResult> {
     else list = undefined
   }
   pump()
+  const giveUp = setTimeout(
+    () => {
+      for (const lane of lanes) lane.abandon()
+    },
+    (plan.durationS + (plan.graceS ?? 10)) * 1000,
+  )
   await finished
+  clearTimeout(giveUp)
   for (const lane of lanes) lane.close()
-  const byDue = latencies.subarray(0, done).sort()
-  const bySend = sendLatencies.subarray(0, done).sort()
+  // Failed requests sort after every answer.
+  latencies.fill(Number.POSITIVE_INFINITY, answered)
+  sendLatencies.fill(Number.POSITIVE_INFINITY, answered)
+  const byDue = latencies.sort()
+  const bySend = sendLatencies.sort()
+  const at = (sorted: Float64Array, q: number) => round(quantile(sorted, q))
   return {
-    p50: round(quantile(byDue, 0.5)),
-    p99: round(quantile(byDue, 0.99)),
-    max: round(byDue[byDue.length - 1] ?? Number.NaN),
-    sendP50: round(quantile(bySend, 0.5)),
-    sendP99: round(quantile(bySend, 0.99)),
+    p50: at(byDue, 0.5),
+    p99: at(byDue, 0.99),
+    max: at(byDue, 1),
+    sendP50: at(bySend, 0.5),
+    sendP99: at(bySend, 0.99),
     statuses,
     errors,
   }

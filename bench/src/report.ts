@@ -14,21 +14,43 @@ export interface ResultRow {
 
 export const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results')
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+/**
+ * The q-quantile of ascending `sorted`, interpolating between neighbours (as numpy and R's
+ * default do), so that 0 is the least sample, 1 the greatest and 0.5 the median.
+ */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const at = (sorted.length - 1) * q
+  const below = Math.floor(at)
+  const low = sorted[below]!
+  const high = sorted[Math.min(sorted.length - 1, below + 1)]!
+  const t = at - below
+  // Spelled out so that an infinite sample (a failed request) never makes a NaN.
+  return t === 0 || low === high ? low : low + (high - low) * t
 }
 
-/** Median and quartiles of a benchmark's samples, in microseconds per operation. */
+export function median(values: number[]): number {
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  )
+}
+
+/**
+ * What a row's `range` spans: the interquartile range, or with fewer than five samples
+ * (where quartiles would hide the extremes) every sample, least to greatest.
+ */
+export function spread(values: number[]): { low: number; high: number } {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted.length < 5
+    ? { low: sorted[0] ?? Number.NaN, high: sorted[sorted.length - 1] ?? Number.NaN }
+    : { low: quantile(sorted, 0.25), high: quantile(sorted, 0.75) }
+}
+
+/** Median and spread of a benchmark's samples, in microseconds per operation. */
 export function microseconds(bench: Benchmark, perCall = 1) {
-  const samples = bench.stats.sample.map((s) => (s * 1e6) / perCall).sort((a, b) => a - b)
-  return {
-    median: median(samples),
-    p25: samples[Math.floor(samples.length * 0.25)]!,
-    p75: samples[Math.floor(samples.length * 0.75)]!,
-    samples: samples.length,
-  }
+  const samples = bench.stats.sample.map((s) => (s * 1e6) / perCall)
+  return { median: median(samples), ...spread(samples), samples: samples.length }
 }
 
 export function row(name: string, bench: Benchmark, extra = '', perCall = 1): ResultRow {
@@ -37,7 +59,7 @@ export function row(name: string, bench: Benchmark, extra = '', perCall = 1): Re
     name,
     unit: 'µs',
     value: round(t.median),
-    range: `${round(t.p25)}–${round(t.p75)}`,
+    range: `${round(t.low)}–${round(t.high)}`,
     extra: [`samples=${t.samples}`, extra].filter(Boolean).join(', '),
   }
 }
@@ -51,15 +73,14 @@ export const times = (ours: number, theirs: number) => `${round(theirs / ours)}�
 
 /** A row from samples timed by hand (or rates, sizes), for what benchmark.js cannot drive. */
 export function timed(name: string, unit: string, samples: number[], extra = ''): ResultRow {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => round(sorted[Math.floor((sorted.length - 1) * q)]!)
   const value = round(median(samples))
+  const { low, high } = spread(samples)
   process.stderr.write(`  ${name}: ${value} ${unit}\n`)
   return {
     name,
     unit,
     value,
-    range: `${at(0.25)}–${at(0.75)}`,
+    range: `${round(low)}–${round(high)}`,
     extra: [`samples=${samples.length}`, extra].filter(Boolean).join(', '),
   }
 }

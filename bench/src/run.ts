@@ -15,6 +15,13 @@ const suites: Record<string, () => ResultRow[] | Promise<ResultRow[]>> = {
 }
 
 const only = process.argv.slice(2)
+const unknown = only.filter((name) => !Object.hasOwn(suites, name))
+if (unknown.length > 0) {
+  process.stderr.write(
+    `no suite named ${unknown.join(', ')}; the suites are ${Object.keys(suites).join(', ')}\n`,
+  )
+  process.exit(2)
+}
 for (const [name, suite] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue
   process.stderr.write(`${name}\n`)
