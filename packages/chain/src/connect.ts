@@ -32,29 +32,64 @@ export interface Connection {
   timeoutMs: number
 }
 
+/** Resolves at the provider's next 'connected' event, or at once if it is connected. */
+function connected(provider: ResilientProvider): Promise<void> {
+  if (provider.isConnected) return Promise.resolve()
+  return new Promise<void>((resolve) => {
+    const off = provider.on('connected', () => {
+      off()
+      resolve()
+    })
+  })
+}
+
+/** How a session's start is going, shared with the deadline that may end it. */
+interface StartAttempt {
+  over: boolean
+  /** The last endpoint that answered with a refusal, for the deadline's message. */
+  refusal?: ChainError
+}
+
 /**
- * Resolves once the node has answered a request: polkadot-js logs every error its own
+ * Resolves once a node has answered a request: polkadot-js logs every error its own
  * start-up requests get (a refused API key, a rate limit, an endpoint that is no node) to
  * the console, so a node that answers with errors is caught, and named, before it starts.
+ * An endpoint that drops the connection, never answers or refuses is left for the next
+ * one (or, alone, tried again) until the deadline; once every endpoint in turn has
+ * refused, the last refusal is the error.
  */
-async function nodeAnswers(provider: ResilientProvider): Promise<void> {
-  if (!provider.isConnected) {
-    await new Promise<void>((resolve) => {
-      const off = provider.on('connected', () => {
-        off()
-        resolve()
-      })
-    })
-  }
-  try {
-    await provider.send('system_chain', [])
-  } catch (error) {
-    if (!(error instanceof ChainError) || error.code !== ChainErrorCode.NodeError) throw error
-    throw new ChainError(
-      ChainErrorCode.NodeError,
-      `${endpointLabel(provider.endpoint)} refused to start a session: ${error.message}`,
-      { cause: error },
-    )
+async function nodeAnswers(
+  provider: ResilientProvider,
+  endpoints: number,
+  attempt: StartAttempt,
+): Promise<void> {
+  let refusedInARow = 0
+  for (;;) {
+    await connected(provider)
+    if (attempt.over) return
+    try {
+      await provider.send('system_chain', [])
+      return
+    } catch (error) {
+      if (!(error instanceof ChainError) || attempt.over) throw error
+      if (error.code === ChainErrorCode.NodeError) {
+        attempt.refusal = new ChainError(
+          ChainErrorCode.NodeError,
+          `${endpointLabel(provider.endpoint)} refused to start a session: ${error.message}`,
+          { cause: error },
+        )
+        if (++refusedInARow >= endpoints) throw attempt.refusal
+      } else if (error.code === ChainErrorCode.Timeout) {
+        refusedInARow = 0
+      } else if (error.code === ChainErrorCode.Unreachable) {
+        // The socket is gone and the provider is already on its way to the next endpoint.
+        refusedInARow = 0
+        continue
+      } else {
+        throw error
+      }
+      if (endpoints > 1) provider.skipEndpoint()
+    }
   }
 }
 
@@ -76,21 +111,22 @@ export async function openConnection(options: ConnectOptions): Promise<Connectio
   const provider = new ResilientProvider({ endpoints, timeoutMs })
   await provider.connect()
   let timer: NodeJS.Timeout | undefined
+  const attempt: StartAttempt = { over: false }
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ChainError(
-            ChainErrorCode.Unreachable,
-            `could not connect to ${endpoints.map(endpointLabel).join(' or ')} within ${timeoutMs} ms`,
-          ),
+    timer = setTimeout(() => {
+      attempt.over = true
+      const refused = attempt.refusal === undefined ? '' : ` (${attempt.refusal.message})`
+      reject(
+        new ChainError(
+          ChainErrorCode.Unreachable,
+          `could not connect to ${endpoints.map(endpointLabel).join(' or ')} within ${timeoutMs} ms${refused}`,
         ),
-      timeoutMs,
-    )
+      )
+    }, timeoutMs)
   })
   let api: ApiPromise | undefined
   try {
-    await Promise.race([nodeAnswers(provider), deadline])
+    await Promise.race([nodeAnswers(provider, endpoints.length, attempt), deadline])
     api = new ApiPromise({
       provider,
       signedExtensions: SUBTENSOR_EXTENSIONS,
@@ -112,6 +148,7 @@ export async function openConnection(options: ConnectOptions): Promise<Connectio
           { cause: error },
         )
   } finally {
+    attempt.over = true
     clearTimeout(timer)
   }
   return { api, provider, endpoints, timeoutMs }

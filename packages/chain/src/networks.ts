@@ -25,6 +25,13 @@ export function resolveEndpoint(network: Network, field = 'network'): string {
     throw unknownNetwork(network, field)
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw unknownNetwork(network, field)
+  if (network.includes('#')) {
+    throw new ChainError(
+      ChainErrorCode.UnknownNetwork,
+      `${field}: a WebSocket URL cannot have a #fragment, got ${endpointLabel(network)}`,
+      { field },
+    )
+  }
   return network
 }
 

@@ -133,6 +133,15 @@ export class ResilientProvider implements ProviderInterface {
     await this.disconnect()
   }
 
+  /** Leaves the current endpoint for the next one in the list (after the usual backoff). */
+  skipEndpoint(): void {
+    if (this.#closed || this.#socket === null) return
+    this.#dropSocket(
+      new ChainError(ChainErrorCode.Unreachable, `left ${endpointLabel(this.endpoint)}`),
+    )
+    this.#scheduleReconnect()
+  }
+
   on(type: ProviderInterfaceEmitted, listener: ProviderInterfaceEmitCb): () => void {
     this.#events.on(type, listener)
     return () => this.#events.off(type, listener)
@@ -222,10 +231,18 @@ export class ResilientProvider implements ProviderInterface {
   #open(): void {
     if (this.#closed || this.#socket !== null) return
     this.#endpointIndex = (this.#endpointIndex + 1) % this.#options.endpoints.length
-    const socket = new WebSocket(this.endpoint, {
-      handshakeTimeout: this.#options.timeoutMs,
-      maxPayload: 256 * 1024 * 1024,
-    })
+    let socket: WebSocket
+    try {
+      socket = new WebSocket(this.endpoint, {
+        handshakeTimeout: this.#options.timeoutMs,
+        maxPayload: 256 * 1024 * 1024,
+      })
+    } catch {
+      // A URL the socket refuses outright: a failed attempt like any other. Thrown here, it
+      // would escape from the reconnect timer and end the process.
+      this.#scheduleReconnect()
+      return
+    }
     this.#socket = socket
     socket.on('open', () => {
       this.#connected = true

@@ -1,7 +1,9 @@
-import { createServer } from 'node:net'
+import { once } from 'node:events'
+import { type AddressInfo, createServer } from 'node:net'
 import type { Devnet } from '@taokit/devnet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ChainError, ChainErrorCode, Subtensor } from '../src/index.js'
+import { type WebSocket, WebSocketServer } from 'ws'
+import { ChainError, ChainErrorCode, ResilientProvider, Subtensor } from '../src/index.js'
 import { newBlocks, startChain } from './devnet.js'
 import { FaultyProxy } from './proxy.js'
 
@@ -24,6 +26,17 @@ async function closedPort(): Promise<number> {
   const address = server.address() as { port: number }
   await new Promise((resolve) => server.close(resolve))
   return address.port
+}
+
+/** A WebSocket endpoint that accepts connections and does `onConnection` with each. */
+async function badNode(onConnection: (socket: WebSocket) => void) {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+  await once(server, 'listening')
+  server.on('connection', onConnection)
+  return {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<ChainError> {
@@ -75,6 +88,77 @@ describe('connecting', () => {
     expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
     expect(client.provider.endpoint).toBe(devnet.url)
     await client.close()
+  })
+
+  it('falls back when the first endpoint takes the connection and drops it', async () => {
+    const node = await badNode((socket) => socket.close())
+    try {
+      const client = await Subtensor.connect({
+        network: node.url,
+        fallbacks: [devnet.url],
+        timeoutMs: 5_000,
+      })
+      expect(client.provider.endpoint).toBe(devnet.url)
+      expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
+      await client.close()
+    } finally {
+      await node.close()
+    }
+  })
+
+  it('falls back when the first endpoint refuses to serve, and names it when all do', async () => {
+    const refuse = (socket: WebSocket) =>
+      socket.on('message', (data) => {
+        const { id } = JSON.parse(data.toString()) as { id: number }
+        socket.send(
+          JSON.stringify({ jsonrpc: '2.0', id, error: { code: 429, message: 'slow down' } }),
+        )
+      })
+    const node = await badNode(refuse)
+    const other = await badNode(refuse)
+    try {
+      const client = await Subtensor.connect({
+        network: node.url,
+        fallbacks: [devnet.url],
+        timeoutMs: 5_000,
+      })
+      expect(client.provider.endpoint).toBe(devnet.url)
+      await client.close()
+      const error = await rejection(
+        Subtensor.connect({ network: node.url, fallbacks: [other.url], timeoutMs: 5_000 }),
+      )
+      expect(error.code).toBe(ChainErrorCode.NodeError)
+      expect(error.message).toMatch(/refused to start a session: 429: slow down/)
+    } finally {
+      await Promise.all([node.close(), other.close()])
+    }
+  })
+
+  it('refuses a URL with a #fragment, which no WebSocket can open', async () => {
+    const error = await rejection(Subtensor.connect({ network: `${devnet.url}/#x` }))
+    expect(error.code).toBe(ChainErrorCode.UnknownNetwork)
+    expect(error.field).toBe('network')
+    expect(error.message).toMatch(/cannot have a #fragment/)
+    const fallback = await rejection(
+      Subtensor.connect({ network: devnet.url, fallbacks: [`${devnet.url}#x`] }),
+    )
+    expect(fallback.field).toBe('fallbacks[0]')
+  })
+
+  it('takes an endpoint the socket cannot open as a failed attempt, not a crash', async () => {
+    // Straight to the provider, past the URL check: its reconnect timer threw before.
+    const provider = new ResilientProvider({
+      endpoints: [devnet.url, `${devnet.url}/#x`],
+      timeoutMs: 2_000,
+    })
+    await provider.connect()
+    await expect.poll(() => provider.isConnected).toBe(true)
+    const dropped = new Promise<void>((resolve) => provider.on('disconnected', () => resolve()))
+    provider.skipEndpoint()
+    await dropped
+    await expect.poll(() => provider.isConnected, { timeout: 10_000 }).toBe(true)
+    expect(provider.endpoint).toBe(devnet.url)
+    await provider.disconnect()
   })
 
   // Local CI runs took 55–84 s for the 200 cycles; the official CI machine is slower still.
