@@ -372,7 +372,11 @@ export class Subtensor {
     return found === undefined ? 0n : BigInt(found.stake as bigint)
   }
 
-  /** A storage value decoded by polkadot-js, for what the typed reads do not cover. */
+  /**
+   * A storage value, for what the typed reads do not cover: `args` are its keys, one per
+   * hasher (a number, bigint, decimal string, SS58 address or bytes, by key type), decoded
+   * from SCALE by the metadata (absent values as their defaults).
+   */
   async query(
     pallet: string,
     item: string,

@@ -70,6 +70,13 @@ export class RawReader {
     blockHash?: string,
   ): Promise<Decoded> {
     const found = this.#runtimeMethod(runtimeApi, method)
+    if (args.length !== found.inputs.length) {
+      throw new ChainError(
+        ChainErrorCode.InvalidInput,
+        `args: ${runtimeApi}.${method} takes ${found.inputs.length} argument${found.inputs.length === 1 ? '' : 's'}, got ${args.length}`,
+        { field: 'args' },
+      )
+    }
     const encoded = found.inputs.map((input, i) =>
       this.api.registry
         .createType(this.api.registry.createLookupType(input.type.toNumber()), args[i])

@@ -68,19 +68,28 @@ export class StorageKeys {
     const type = entry.creator.meta.type
     if (type.isPlain) {
       const key = entry.key()
-      return () => key
+      return (args) => {
+        checkArity(pallet, item, args, 0)
+        return key
+      }
     }
     const hashers = type.asMap.hashers.map((h) => HASH[h.type])
+    const count = hashers.length
     const keyType = type.asMap.key.toNumber()
-    const keyTypes = hashers.length === 1 ? [keyType] : (this.#types.get(keyType)?.def.tuple ?? [])
+    const keyTypes = count === 1 ? [keyType] : (this.#types.get(keyType)?.def.tuple ?? [])
     const encoders = keyTypes.map((id) => this.#encoder(id))
-    if (hashers.some((h) => h === undefined) || encoders.length !== hashers.length) {
-      return (args) => entry.key(...args)
+    if (hashers.some((h) => h === undefined) || encoders.length !== count) {
+      return (args) => {
+        checkArity(pallet, item, args, count)
+        return entry.key(...args)
+      }
     }
     const prefix = entry.keyPrefix().slice(2)
     return (args) => {
+      // Fewer arguments would make a prefix, whose missing value reads as the default.
+      checkArity(pallet, item, args, count)
       let out = `0x${prefix}`
-      for (let i = 0; i < args.length && i < encoders.length; i++) {
+      for (let i = 0; i < count; i++) {
         out += Buffer.from(hashers[i]!(encoders[i]!(args[i]))).toString('hex')
       }
       return out
@@ -119,9 +128,21 @@ export class StorageKeys {
   }
 }
 
+function checkArity(pallet: string, item: string, args: readonly unknown[], count: number): void {
+  if (args.length === count) return
+  throw new ChainError(
+    ChainErrorCode.InvalidInput,
+    `args: ${pallet}.${item} takes ${count} key${count === 1 ? '' : 's'}, got ${args.length}`,
+    { field: 'args' },
+  )
+}
+
 function uintLe(value: unknown, width: number): Uint8Array {
-  const whole = typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))
-  let n = whole ? BigInt(value) : -1n
+  const whole =
+    typeof value === 'bigint' ||
+    (typeof value === 'number' && Number.isInteger(value)) ||
+    (typeof value === 'string' && /^\d+$/.test(value))
+  let n = whole ? BigInt(value as bigint | number | string) : -1n
   if (n < 0n || n >= 1n << BigInt(width * 8)) {
     throw new ChainError(
       ChainErrorCode.InvalidInput,

@@ -303,6 +303,24 @@ describe('the metagraph', () => {
     }
   })
 
+  it('refuses a storage read or runtime call with the wrong number of arguments', async () => {
+    // Too few made a prefix key, whose missing value read as the default (tempo 360).
+    const tooFew = await failure(subtensor.query('subtensorModule', 'tempo', []))
+    expect(tooFew.code).toBe(ChainErrorCode.InvalidInput)
+    expect(tooFew.field).toBe('args')
+    expect(tooFew.message).toBe('args: subtensorModule.tempo takes 1 key, got 0')
+    const tooMany = await failure(subtensor.query('subtensorModule', 'tempo', [subnet.netuid, 9]))
+    expect(tooMany.message).toBe('args: subtensorModule.tempo takes 1 key, got 2')
+    const plain = await failure(subtensor.query('system', 'number', [1]))
+    expect(plain.message).toBe('args: system.number takes 0 keys, got 1')
+    const call = await failure(subtensor.raw.call('SubnetInfoRuntimeApi', 'get_dynamic_info', []))
+    expect(call.message).toBe('args: SubnetInfoRuntimeApi.get_dynamic_info takes 1 argument, got 0')
+    // A decimal string is a number, as polkadot-js reads it.
+    expect(await subtensor.query('subtensorModule', 'tempo', [String(subnet.netuid)])).toBe(
+      await subtensor.query('subtensorModule', 'tempo', [subnet.netuid]),
+    )
+  })
+
   it('shares one read between concurrent callers (TTL cache)', async () => {
     const send = vi.spyOn(subtensor.provider, 'send')
     const all = await Promise.all(
