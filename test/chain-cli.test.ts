@@ -153,6 +153,10 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
         ['transfer', '--dest', miner.ss58, '--amount', '0', '--uri', '//Alice'],
         /--amount: expected more than 0 and at most 18446744073\.709551615, got "0"/,
       ],
+      [['metagraph', '--netuid', '1', '--block', '99999'], /^taokit: --block: block 99999 does/],
+      [['metagraph', '--netuid', '1', '--timeout', '1e3'], /--timeout: expected milliseconds/],
+      [['epoch', '--netuid', '1', '--case', '0'], /--case: picks a case of an --input file/],
+      [['epoch', '--input', 'state.json', '--block', '5'], /--block: reads the chain with/],
     ]
     for (const [args, message] of cases) {
       const result = taokit(...args)

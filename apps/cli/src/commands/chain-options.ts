@@ -8,7 +8,7 @@ import {
 } from '@taokit/chain'
 import { BITTENSOR_SS58_PREFIX, ss58DecodeAny } from '@taokit/keys'
 import { type Command, Option } from 'commander'
-import { EXIT_OK, ExitWith, UsageError } from '../errors.js'
+import { EXIT_OK, ExitWith, UsageError, withOptionNames } from '../errors.js'
 import type { Output } from '../io.js'
 import { ask, canPrompt } from '../prompt.js'
 
@@ -57,7 +57,7 @@ export const MAX_TIMEOUT_MS = 2 ** 31 - 1
 /** Connects as the options say; the caller closes. */
 export async function connectFrom(options: NetworkOptions): Promise<Subtensor> {
   const timeoutMs = Number(options.timeout ?? '15000')
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
+  if (!/^\d+$/.test(options.timeout ?? '15000') || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
     throw new UsageError(
       `--timeout: expected milliseconds in 1..${MAX_TIMEOUT_MS}, got ${options.timeout}`,
       'timeout',
@@ -98,7 +98,8 @@ export async function withChain<T>(
 ): Promise<T> {
   const subtensor = await connectFrom(options)
   try {
-    return await body(subtensor)
+    // The library names its own fields; these two are the same options in every command.
+    return await withOptionNames({ block: '--block', netuid: '--netuid' }, () => body(subtensor))
   } finally {
     await subtensor.close()
   }

@@ -63,8 +63,14 @@ export function registerEpoch(program: Command, out: Output): void {
         throw new UsageError('give either --input <file> or --netuid <n> (a live preview)', 'input')
       }
       if (options.netuid !== undefined) {
+        if (options.case !== undefined) {
+          throw new UsageError('--case: picks a case of an --input file; not with --netuid', 'case')
+        }
         await preview(options, out)
         return
+      }
+      if (options.block !== undefined) {
+        throw new UsageError('--block: reads the chain with --netuid; not with --input', 'block')
       }
       const { inputs, list } = readEpochInputs(options.input!, options.case)
       const outputs = list ? epochBatchSync(inputs) : inputs.map((input) => epochSync(input))

@@ -2,6 +2,7 @@ import { formatTao, type Metagraph } from '@taokit/chain'
 import type { Command } from 'commander'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
+import { printable } from '../printable.js'
 import { addNetworkOptions, type NetworkOptions, parseInteger, withChain } from './chain-options.js'
 import { percent, renderTable } from './table.js'
 
@@ -48,7 +49,7 @@ export function renderMetagraph(metagraph: Metagraph): string {
           `${axon.ip.includes(':') ? `[${axon.ip}]` : axon.ip}:${axon.port}`,
     ]
   })
-  const title = `subnet ${metagraph.netuid}${metagraph.name ? ` (${metagraph.name})` : ''} at block ${metagraph.block}: ${metagraph.n} neurons, tempo ${metagraph.tempo}, price ${metagraph.price.toFixed(6)} τ/α`
+  const title = `subnet ${metagraph.netuid}${metagraph.name ? ` (${printable(metagraph.name)})` : ''} at block ${metagraph.block}: ${metagraph.n} neurons, tempo ${metagraph.tempo}, price ${metagraph.price.toFixed(6)} τ/α`
   return [
     title,
     '',

@@ -2,6 +2,7 @@ import { formatTao, registerNetwork, type SubnetSummary, sendCall } from '@taoki
 import type { Command } from 'commander'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
+import { printable } from '../printable.js'
 import {
   addConfirmOption,
   addNetworkOptions,
@@ -22,13 +23,14 @@ import {
   unlockNotice,
 } from './wallet-options.js'
 
-function renderSubnets(subnets: SubnetSummary[]): string {
+export function renderSubnets(subnets: SubnetSummary[]): string {
   return renderTable(
     ['netuid', 'name', 'symbol', 'price τ/α', 'τ in pool', 'tempo', 'since epoch', 'owner'],
     subnets.map((s) => [
       String(s.netuid),
-      s.name,
-      s.symbol,
+      // Subnet owners choose these: no control characters reach the terminal.
+      printable(s.name),
+      printable(s.symbol),
       s.price.toFixed(6),
       formatTao(s.taoIn).replace(' TAO', ''),
       String(s.tempo),

@@ -6,7 +6,8 @@ export function renderTable(
   rows: ReadonlyArray<readonly string[]>,
 ): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)))
-  const numeric = header.map((_, c) => rows.every((r) => /^[-\d.,%α ]*$/.test(r[c] ?? '')))
+  // – is how percent() shows zero.
+  const numeric = header.map((_, c) => rows.every((r) => /^[-–\d.,%α ]*$/.test(r[c] ?? '')))
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
