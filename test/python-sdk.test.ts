@@ -79,6 +79,7 @@ describe.skipIf(!sdk?.startsWith('10.'))(title, () => {
         dummy: { status: 200, output: 42 },
         prompt: { status: 404, completion: null },
         refused: { status: 401 },
+        ping: { status: 200 },
       })
     } finally {
       await axon.interrupt()

@@ -109,10 +109,12 @@ def query(port: int, hotkey: str) -> None:
             coldkey=hotkey,
         )
         refused = await dendrite.forward([stranger], Dummy(dummy_input=1), timeout=10)
+        # How validators check that a miner is up: a bare Synapse at /Synapse.
+        ping = await dendrite.forward([target], bt.Synapse(), timeout=10)
         await dendrite.aclose_session()
-        return dummy[0], prompt[0], refused[0]
+        return dummy[0], prompt[0], refused[0], ping[0]
 
-    dummy, prompt, refused = asyncio.run(run())
+    dummy, prompt, refused, ping = asyncio.run(run())
     print(
         json.dumps(
             {
@@ -122,6 +124,7 @@ def query(port: int, hotkey: str) -> None:
                     "completion": prompt.completion,
                 },
                 "refused": {"status": refused.dendrite.status_code},
+                "ping": {"status": ping.dendrite.status_code},
             }
         ),
         flush=True,

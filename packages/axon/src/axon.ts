@@ -15,6 +15,7 @@ import {
   MemoryNonceStore,
   type NonceStore,
   parseSynapseRequest,
+  Synapse,
   type SynapseData,
   type SynapseResponse,
   type SynapseType,
@@ -243,6 +244,8 @@ interface SynapseRoute {
   kind: 'synapse'
   type: SynapseType
   handlers: SynapseHandlers<FieldMap>
+  /** The default `/Synapse` ping, which an attach of the user's own replaces. */
+  builtIn?: true
 }
 
 interface EpistulaRoute {
@@ -381,13 +384,25 @@ export class Axon {
     const perHotkey = limits.perHotkey ?? { burst: 100, perSecond: 50 }
     this.#perIp = perIp === false ? undefined : new TokenBuckets(perIp)
     this.#perHotkey = perHotkey === false ? undefined : new TokenBuckets(perHotkey)
+    // The SDK's axon answers a bare Synapse at /Synapse with the request itself, and
+    // validators ping miners that way: a miner that answered 404 would look offline.
+    this.#synapses.set(Synapse.name, {
+      kind: 'synapse',
+      type: Synapse as unknown as SynapseType,
+      handlers: { forward: (synapse) => synapse },
+      builtIn: true,
+    })
   }
 
-  /** Serves `type` at `/<name>` (GET and POST, as the SDK registers it). */
+  /**
+   * Serves `type` at `/<name>` (GET and POST, as the SDK registers it). Every axon already
+   * answers the base `Synapse` at `/Synapse` (a ping, as the SDK's does); attaching
+   * `Synapse` replaces that.
+   */
   attach<F extends FieldMap>(type: SynapseType<F>, handlers: SynapseHandlers<F>): this {
     this.#assertStopped()
     checkSynapseHandlers(handlers as unknown as SynapseHandlers<never>)
-    if (this.#synapses.has(type.name)) {
+    if (this.#synapses.get(type.name)?.builtIn !== true && this.#synapses.has(type.name)) {
       throw new AxonError(AxonErrorCode.RouteConflict, `synapse ${type.name} is already attached`)
     }
     this.#synapses.set(type.name, {
@@ -547,7 +562,11 @@ export class Axon {
       scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
         done(null, body)
       })
-      for (const route of this.#synapses.values()) this.#synapseRoute(scope, route)
+      for (const route of this.#synapses.values()) {
+        // An Epistula route of the user's own at /Synapse takes the ping's place.
+        if (route.builtIn && this.#epistula.has(`/${route.type.name}`)) continue
+        this.#synapseRoute(scope, route)
+      }
       for (const route of this.#epistula.values()) this.#epistulaRoute(scope, route)
     })
     return app
