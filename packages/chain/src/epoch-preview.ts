@@ -5,6 +5,7 @@ import { hasStorage } from './metadata.js'
 import { packRows } from './metagraph.js'
 import type { StorageRead } from './raw.js'
 import type { Decoded } from './scale.js'
+import { committedAt, isLiveAt, type StoredWeightCommit } from './weight-commits.js'
 
 export interface PreviewOptions extends ReadOptions {
   /**
@@ -43,14 +44,13 @@ export function nextEpochBlock(block: number, netuid: number, tempo: number): nu
   return block + (offset === 0 ? length : offset)
 }
 
-type Fields = { [key: string]: Decoded }
-
 /**
  * Reads what the subnet's next epoch will take from chain state at one block (three batched
  * reads: the size, then everything per subnet and per uid, then per hotkey), and runs
  * crates/yuma on it. On the devnet the output equals what the chain writes at that epoch.
  * Not modelled here: root stake's dividends and child-key stake inheritance, which finney
- * adds to the stake weights.
+ * adds to the stake weights, and timelocked (commit-reveal v3/v4) commits, which spec 393
+ * counts with WeightCommits when it masks weights to neurons registered after a commit.
  */
 export async function previewEpoch(
   subtensor: Subtensor,
@@ -203,7 +203,7 @@ export async function previewEpoch(
     owner_uid: ownerUid === -1 ? null : ownerUid,
     last_mechanism_step_block: BigInt(lastStep as bigint),
     commit_block: commitBlocks(
-      perHotkey.slice(2 * n) as Array<Fields[] | undefined>,
+      perHotkey.slice(2 * n) as Array<StoredWeightCommit[] | undefined>,
       n,
       epochBlock,
       netuid,
@@ -221,8 +221,8 @@ export async function previewEpoch(
  * Per uid, the block of its earliest commit that has not expired by the epoch (2^64-1 for
  * none): the epoch drops weights committed before a target registered.
  */
-function commitBlocks(
-  commits: ReadonlyArray<ReadonlyArray<unknown> | undefined>,
+export function commitBlocks(
+  commits: ReadonlyArray<readonly StoredWeightCommit[] | undefined>,
   n: number,
   epochBlock: number,
   netuid: number,
@@ -230,15 +230,11 @@ function commitBlocks(
   revealPeriod: bigint,
 ): BigUint64Array {
   const out = new BigUint64Array(n).fill((1n << 64n) - 1n)
-  const currentEpoch = BigInt(Math.floor((epochBlock + netuid + 2) / (tempo + 1)))
   commits.forEach((list, uid) => {
-    for (const commit of (list ?? []) as Array<[unknown, bigint, bigint, bigint]>) {
-      const [, commitEpoch, block] = commit
-      if (currentEpoch <= BigInt(commitEpoch) + revealPeriod) {
-        out[uid] = BigInt(block)
-        break
-      }
-    }
+    if (uid >= n) return
+    // The queue is in commit order: its first live entry has the earliest block.
+    const live = list?.find((commit) => isLiveAt(commit, epochBlock, netuid, tempo, revealPeriod))
+    if (live !== undefined) out[uid] = committedAt(live)
   })
   return out
 }

@@ -17,6 +17,7 @@ import {
   type WeightsCommit,
   type WeightsParams,
 } from './set-weights.js'
+import { committedAt, type StoredWeightCommit, storedRevealWindow } from './weight-commits.js'
 
 export type RevealOutcome =
   | { commit: WeightsCommit; status: 'revealed'; result: ExtrinsicResult }
@@ -438,11 +439,11 @@ async function chainCommits(
     const index = netuids.indexOf(pair.netuid)
     const tempo = Number(values[pairs.length + index])
     const period = BigInt(values[pairs.length + netuids.length + index] as bigint)
-    // (hash, commit epoch, commit block, …), as the epoch preview reads them.
-    for (const entry of (values[i] as Array<[Uint8Array, bigint, bigint]> | undefined) ?? []) {
-      const block = Number(entry[2])
-      const hash = `0x${Buffer.from(entry[0]).toString('hex')}`
-      found.set(hash, { block, window: revealWindow(block, pair.netuid, tempo, period) })
+    for (const entry of (values[i] as StoredWeightCommit[] | undefined) ?? []) {
+      const hash = `0x${Buffer.from(entry[0] as Uint8Array).toString('hex')}`
+      const block = Number(committedAt(entry))
+      const window = storedRevealWindow(entry) ?? revealWindow(block, pair.netuid, tempo, period)
+      found.set(hash, { block, window })
     }
   })
   return found

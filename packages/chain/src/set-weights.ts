@@ -5,6 +5,7 @@ import { accountId, checkNetuid, type Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import { type ExtrinsicResult, type SubmitOptions, submit } from './extrinsic.js'
 import { extrinsic, hasStorage } from './metadata.js'
+import { isLiveAt, type StoredWeightCommit } from './weight-commits.js'
 import { convertWeightsAndUidsForEmit, type WeightsInput } from './weights/index.js'
 import { ensureRegistered } from './writes.js'
 
@@ -126,7 +127,7 @@ async function weightsState(
     stakeThreshold: BigInt(stakeThreshold as bigint),
     maxWeightsLimit: Number(maxWeightsLimit),
     unrevealedCommits: liveCommits(
-      (commits as Array<[unknown, bigint, ...unknown[]]> | undefined) ?? [],
+      (commits as StoredWeightCommit[] | undefined) ?? [],
       head.number + 1,
       netuid,
       Number(tempo),
@@ -143,7 +144,7 @@ async function weightsState(
  * out. Later runtimes count epochs in storage; there every stored commit is counted.
  */
 function liveCommits(
-  commits: ReadonlyArray<readonly [unknown, bigint, ...unknown[]]>,
+  commits: readonly StoredWeightCommit[],
   landsAt: number,
   netuid: number,
   tempo: number,
@@ -151,8 +152,7 @@ function liveCommits(
   indexedEpochs: boolean,
 ): number {
   if (indexedEpochs) return commits.length
-  const epoch = BigInt(Math.floor((landsAt + netuid + 2) / (tempo + 1)))
-  return commits.filter(([, commitEpoch]) => epoch <= BigInt(commitEpoch) + revealPeriod).length
+  return commits.filter((commit) => isLiveAt(commit, landsAt, netuid, tempo, revealPeriod)).length
 }
 
 /**
@@ -352,9 +352,12 @@ export async function commitWeights(
 }
 
 /**
- * The blocks in which a commit made in `commitBlock` may be revealed: subtensor (spec 393)
- * counts epochs as (block + netuid + 2) / (tempo + 1), and accepts the reveal exactly
- * `revealPeriod` epochs after the commit's.
+ * The blocks in which a commit made in `commitBlock` may be revealed: exactly `revealPeriod`
+ * epochs after the commit's, where the epoch that runs at a block counts as begun, (block +
+ * netuid + 2) / (tempo + 1), as on the devnet and runtimes with SubnetEpochIndex. Spec 393
+ * counts (block + netuid + 1) / (tempo + 1), so there the window starts and ends a block
+ * later: a reveal in its first block is refused as RevealTooEarly, and the scheduler tries
+ * again in the next.
  */
 export function revealWindow(
   commitBlock: number,
