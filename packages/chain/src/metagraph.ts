@@ -94,7 +94,15 @@ export async function fetchMetagraph(
       { field: 'netuid' },
     )
   }
-  if (Number((graph as Fields).block) !== at.number) return fetchMetagraph(raw, netuid, at, options)
+  if (Number((graph as Fields).block) !== at.number) {
+    // Unpinned, the two reads may have met different blocks: read again at the storage's.
+    // Pinned, they cannot, unless the node is wrong; reading again would loop forever.
+    if (block === undefined) return fetchMetagraph(raw, netuid, at, options)
+    throw new ChainError(
+      ChainErrorCode.NodeError,
+      `the node answered get_metagraph for block ${Number((graph as Fields).block)} when asked for block ${at.number} (${at.hash})`,
+    )
+  }
   const metagraph = toMetagraph(graph as Fields, trust as Uint16Array, at)
   if (options.weights || options.bonds) {
     const rows = await readRows(raw, netuid, metagraph.n, at.hash, options)

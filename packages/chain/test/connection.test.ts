@@ -4,7 +4,7 @@ import type { Devnet } from '@taokit/devnet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { ChainError, ChainErrorCode, ResilientProvider, Subtensor } from '../src/index.js'
-import { newBlocks, startChain } from './devnet.js'
+import { createSubnet, newBlocks, startChain } from './devnet.js'
 import { FaultyProxy } from './proxy.js'
 
 let devnet: Devnet
@@ -241,6 +241,28 @@ describe('a connection that breaks', () => {
     expect(error.code).toBe(ChainErrorCode.Unreachable)
     await expect.poll(() => client.isConnected, { timeout: 10_000 }).toBe(true)
     expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
+    await client.close()
+    await proxy.close()
+  })
+
+  it('says so when the node contradicts itself about a block, rather than asking forever', async () => {
+    const { netuid } = await createSubnet(subtensor, { validators: 1, miners: 1 })
+    const proxy = await FaultyProxy.start(devnet.port)
+    const client = await Subtensor.connect({ network: proxy.url, cacheTtlMs: 0 })
+    const number = await client.blockNumber()
+    const le32 = (n: number) => Buffer.from(Uint32Array.of(n).buffer).toString('hex')
+    // System.Number as the storage answer carries it: one block number, another block's data.
+    const key = '02a5c1b19ab7a04f536c519aca4983ac'
+    proxy.rewrite(`${key}","0x${le32(number)}"`, `${key}","0x${le32(number + 4096)}"`)
+    const sent = client.provider.requestsSent
+    const error = await rejection(client.metagraph(netuid))
+    expect(error.code).toBe(ChainErrorCode.NodeError)
+    expect(error.message).toMatch(
+      new RegExp(
+        `answered get_metagraph for block ${number} when asked for block ${number + 4096}`,
+      ),
+    )
+    expect(client.provider.requestsSent - sent).toBeLessThanOrEqual(4)
     await client.close()
     await proxy.close()
   })
