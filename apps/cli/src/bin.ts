@@ -14,3 +14,9 @@ const code = await run(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(`${text}\n`),
 })
 process.exitCode = code
+// Every command has finished its work here; what may still hold the process open is
+// polkadot-js, which lets go of a closed connection's subscriptions 1.75 s later.
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()))
+await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+process.exit(code)
