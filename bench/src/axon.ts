@@ -11,7 +11,7 @@ import { Keypair } from '@taokit/keys'
 import { type AxonTarget, Dummy, epistulaHeaders, prepareSynapseRequest } from '@taokit/synapse'
 import autocannon from 'autocannon'
 import type { PacedResult, Plan } from './paced-load.js'
-import { median, type ResultRow, round, timed, times } from './report.js'
+import { median, parseInfinite, type ResultRow, round, timed, times } from './report.js'
 
 /** autocannon's settings for every rate row: loopback, 10 keep-alive connections, no pipelining. */
 const CONNECTIONS = 10
@@ -599,7 +599,7 @@ async function pacedRun(plan: Plan, pin: boolean): Promise<PacedResult> {
   const [code, signal] = await once(child, 'exit')
   clearTimeout(kill)
   if (code !== 0) throw new Error(`paced-load.js exited (${signal ?? code})`)
-  return JSON.parse(out) as PacedResult
+  return parseInfinite(out) as PacedResult
 }
 
 /**
@@ -654,7 +654,8 @@ async function fixedRateLatency(pin: boolean): Promise<ResultRow[]> {
     if (errors === 0 && totals.size === 1 && totals.has('200')) return 'all 200'
     return `statuses ${[...totals].map(([status, n]) => `${status}×${n}`).join(', ')}, errors=${errors}`
   }
-  const per = (values: number[]) => values.map(round).join('/')
+  const per = (values: number[]) =>
+    values.map((v) => (Number.isFinite(v) ? round(v) : 'failed')).join('/')
   const rate = FIXED_RATE.toLocaleString('en')
   const how = `paced-load.js: evenly paced open loop in a process of its own${pin ? ` on core ${CLIENT_CORE}` : ''}, ${CONNECTIONS} keep-alive sockets (one request in flight each), requests pre-signed and serialized, ${DURATION_S} s per run, ${ROUNDS} runs after one not counted; latency from each request's due time; servers${pin ? ` pinned to core ${SERVER_CORE}` : ''}`
   const axonRuns = runs.map((r) => r.axon)

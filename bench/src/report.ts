@@ -71,6 +71,16 @@ export function round(value: number): number {
 /** `ours` is this many times faster than `theirs`: the ratio of medians from this run. */
 export const times = (ours: number, theirs: number) => `${round(theirs / ours)}×`
 
+/**
+ * JSON written by a process whose numbers may be infinite (a latency of requests that
+ * never got an answer): JSON.stringify writes Infinity as null, read back here.
+ */
+export function parseInfinite(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) =>
+    value === null ? Number.POSITIVE_INFINITY : value,
+  )
+}
+
 /** A row from samples timed by hand (or rates, sizes), for what benchmark.js cannot drive. */
 export function timed(name: string, unit: string, samples: number[], extra = ''): ResultRow {
   const value = round(median(samples))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { median, quantile, spread, timed } from '../src/report.js'
+import { median, parseInfinite, quantile, spread, timed } from '../src/report.js'
 
 describe('quantile', () => {
   it('interpolates between neighbours, from the least sample to the greatest', () => {
@@ -30,5 +30,24 @@ describe('a row range', () => {
   it('is the interquartile range from five samples on', () => {
     expect(spread([5, 1, 4, 2, 3])).toEqual({ low: 2, high: 4 })
     expect(timed('rate', 'req/s', [100, 200, 300, 400, 500, 600]).range).toBe('225–475')
+  })
+})
+
+describe('failed latency runs', () => {
+  it('come back from the generator as infinite, not as 0 ms', () => {
+    const runs = ['{"p99":4.8}', '{"p99":null}', '{"p99":5.1}'].map(
+      (line) => (parseInfinite(line) as { p99: number }).p99,
+    )
+    expect(runs).toEqual([4.8, Number.POSITIVE_INFINITY, 5.1])
+    const row = timed('p99', 'ms', runs)
+    expect(row.value).toBe(5.1)
+    expect(row.range).toBe('4.8–Infinity')
+    expect(
+      timed(
+        'p99',
+        'ms',
+        runs.map(() => Number.POSITIVE_INFINITY),
+      ).value,
+    ).toBe(Number.POSITIVE_INFINITY)
   })
 })
