@@ -99,7 +99,7 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
     // Registering counts as setting weights, so the rate limit applies at once.
     expect(tooFast.status).toBe(2)
     expect(tooFast.stderr).toMatch(
-      /allows once every 100 blocks, so the next can land in block \d+/,
+      /^taokit: uid 1 last set weights at block \d+; subnet 1 allows once every 100 blocks, so the next can land in block \d+/,
     )
     // npx runs synchronously here and blocks this process's event loop, so connect only now.
     const subtensor = await Subtensor.connect({ network: devnet.url })
@@ -118,7 +118,7 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
     expect(waiting.stdout).toMatch(/waiting: commit 0x[0-9a-f]{8}… reveals between blocks/)
     const set = taokit('weights', 'set', ...ONE_WEIGHT, '--uri', '//Bob//cli-miner')
     expect(set.status).toBe(2)
-    expect(set.stderr).toMatch(/commit-reveal on/)
+    expect(set.stderr).toMatch(/^taokit: subnet 1 has commit-reveal on: commit weights now/)
   })
 
   it('exits 2 naming the option for bad input, without a stack trace', () => {

@@ -45,10 +45,13 @@ export async function withOptionNames<T>(
   try {
     return await action()
   } catch (error) {
-    const option = isTaokitError(error) ? optionOfField[error.field ?? ''] : undefined
-    if (option === undefined) throw error
-    const message = (error as Error).message.replace(/^[^:]+:/, `${option}:`)
-    throw new UsageError(message, option.replace(/^--/, ''))
+    const field = isTaokitError(error) ? (error.field ?? '') : ''
+    const option = optionOfField[field]
+    // Only a message that starts by naming its field is about the value given there;
+    // others (commit-reveal is on, a rate limit) keep their own words and code.
+    const message = (error as Error).message
+    if (option === undefined || !message.startsWith(`${field}:`)) throw error
+    throw new UsageError(`${option}:${message.slice(field.length + 1)}`, option.replace(/^--/, ''))
   }
 }
 

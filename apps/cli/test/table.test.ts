@@ -35,11 +35,16 @@ describe('tables', () => {
       taoInEmission: 0n,
       registeredAt: 0,
     }
-    const lines = renderSubnets([subnet]).split('\n')
-    expect(lines).toHaveLength(3)
+    const lines = renderSubnets([
+      subnet,
+      { ...subnet, name: 'right\u202eleft', symbol: '\u200b\u200bβ' },
+    ]).split('\n')
+    expect(lines).toHaveLength(4)
     for (const line of lines) expect(line).not.toMatch(/\p{Cc}/u)
     const table = lines.join('\n')
     expect(table).toContain('Evil?]0;pwned???subnet')
+    // Invisible characters that reorder or shift the row are shown too.
+    expect(lines[3]).toMatch(/ right\?left +\?\?β /)
   })
 
   it("prints a metagraph's subnet name without its control characters", () => {
