@@ -71,7 +71,8 @@ export function buildProgram(out: Output): Command {
 /** Runs the CLI on `argv` (without the node and script entries) and returns the exit code. */
 export async function run(argv: readonly string[], out: Output): Promise<number> {
   try {
-    await buildProgram(out).parseAsync(argv.map(normalizeAlias), { from: 'user' })
+    const program = buildProgram(out)
+    await program.parseAsync(normalizeAliases(argv, valueFlags(program)), { from: 'user' })
     return EXIT_OK
   } catch (error) {
     if (error instanceof ExitWith) return error.code
@@ -82,9 +83,43 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
   }
 }
 
-/** btcli's other spellings of an option (`--wallet-name`, `--wallet_name=x`) as ours. */
-function normalizeAlias(arg: string): string {
-  const [name = '', ...value] = arg.split('=')
-  const canonical = WALLET_OPTION_ALIASES[name] ?? NETWORK_OPTION_ALIASES[name]
-  return canonical === undefined ? arg : [canonical, ...value].join('=')
+const ALIASES = new Map(Object.entries({ ...WALLET_OPTION_ALIASES, ...NETWORK_OPTION_ALIASES }))
+
+/** Every flag of every command that takes a value (so the next word is that value). */
+function valueFlags(program: Command): Set<string> {
+  const flags = new Set(ALIASES.keys())
+  const walk = (command: Command): void => {
+    for (const option of command.options) {
+      if (!option.required && !option.optional) continue
+      if (option.long !== undefined) flags.add(option.long)
+      if (option.short !== undefined) flags.add(option.short)
+    }
+    command.commands.forEach(walk)
+  }
+  walk(program)
+  return flags
+}
+
+/**
+ * btcli's other spellings of an option (`--wallet-name`, `--wallet_name=x`) as ours. Only
+ * option names are rewritten: not a value (`--message --chain` signs "--chain"), nor
+ * anything after `--`.
+ */
+function normalizeAliases(argv: readonly string[], takesValue: Set<string>): string[] {
+  const out: string[] = []
+  let valueNext = false
+  let ended = false
+  for (const arg of argv) {
+    if (ended || valueNext) {
+      out.push(arg)
+      valueNext = false
+      continue
+    }
+    if (arg === '--') ended = true
+    const [name = '', ...value] = arg.split('=')
+    const canonical = ALIASES.get(name)
+    out.push(canonical === undefined ? arg : [canonical, ...value].join('='))
+    valueNext = value.length === 0 && takesValue.has(canonical ?? name)
+  }
+  return out
 }

@@ -258,3 +258,21 @@ describe('taokit wallet --json', () => {
     expect(Object.keys(hotkey!).sort()).toEqual([...fields(hot.stdout), 'mnemonic'].sort())
   })
 })
+
+describe("btcli's option spellings", () => {
+  const signed = async (...argv: string[]) => {
+    const result = await cli('sign', '--uri', '//Alice', '--json', ...argv)
+    expect(result.code).toBe(0)
+    return Buffer.from((JSON.parse(result.stdout) as { message: string }).message.slice(2), 'hex')
+  }
+
+  it('are read as ours where an option name goes, and nowhere else', async () => {
+    // A value that happens to be an alias, or a word an object has by inheritance.
+    expect((await signed('--message', '--chain')).toString()).toBe('--chain')
+    expect((await signed('--message', 'constructor')).toString()).toBe('constructor')
+    expect((await signed('--message=__proto__')).toString()).toBe('__proto__')
+    const root = mkdtempSync(join(tmpdir(), 'taokit-alias-'))
+    const listed = await cli('wallet', 'list', '--wallet_path', root, '--json')
+    expect(listed).toMatchObject({ code: 0, stdout: '[]' })
+  })
+})
