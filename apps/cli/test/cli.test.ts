@@ -122,6 +122,27 @@ describe('taokit help and simulate', () => {
   })
 })
 
+describe('subnets create and start', () => {
+  it('take the network options typed before them, and refuse --block there', async () => {
+    const before = ['subnets', '--network', 'ws://127.0.0.1:9', '--timeout', '300']
+    const created = await cli(...before, 'create', '--uri', '//Alice', '--yes')
+    expect(created.code).toBe(3)
+    expect(created.stderr).toBe('taokit: could not connect to ws://127.0.0.1:9 within 300 ms')
+    const started = await cli(...before, 'start', '--netuid', '1', '--uri', '//Alice')
+    expect(started.stderr).toBe('taokit: could not connect to ws://127.0.0.1:9 within 300 ms')
+    const twice = await cli(...before, 'start', '--netuid', '1', '-n', 'local', '--uri', '//Alice')
+    expect(twice).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^taokit: --network: given both/),
+    })
+    const block = await cli('subnets', '--block', '3', 'create', '--uri', '//Alice')
+    expect(block).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^taokit: --block: only for listing/),
+    })
+  })
+})
+
 describe('chain commands, bad input', () => {
   // Nothing listens on port 9: each input is checked before connecting, or the command
   // would end with exit code 3 after the timeout.

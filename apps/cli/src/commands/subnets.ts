@@ -1,5 +1,6 @@
 import { formatTao, registerNetwork, type SubnetSummary, sendCall } from '@taokit/chain'
 import type { Command } from 'commander'
+import { UsageError } from '../errors.js'
 import { examples } from '../help.js'
 import type { Output } from '../io.js'
 import { printable } from '../printable.js'
@@ -40,6 +41,30 @@ export function renderSubnets(subnets: SubnetSummary[]): string {
   )
 }
 
+/**
+ * `subnets -n finney create ...`: options typed before the subcommand are parsed by the
+ * listing. Its network options are the ones meant for the subcommand, which would otherwise
+ * go to its own default network; --block means nothing to it.
+ */
+function withListingOptions<T extends NetworkOptions>(options: T, command: Command): T {
+  const listing = command.parent!
+  if (listing.getOptionValueSource('block') === 'cli') {
+    throw new UsageError(`--block: only for listing subnets, not with ${command.name()}`, 'block')
+  }
+  const taken: Record<string, unknown> = { ...(options as object) }
+  for (const name of ['network', 'timeout', 'json']) {
+    if (listing.getOptionValueSource(name) !== 'cli') continue
+    if (command.getOptionValueSource(name) === 'cli') {
+      throw new UsageError(
+        `--${name}: given both before and after ${command.name()}; give it once`,
+        name,
+      )
+    }
+    taken[name] = listing.getOptionValue(name)
+  }
+  return taken as T
+}
+
 export function registerSubnets(program: Command, out: Output): void {
   const subnets = addNetworkOptions(
     program
@@ -77,7 +102,11 @@ export function registerSubnets(program: Command, out: Output): void {
   )
     .addHelpText('after', examples('taokit subnets create --uri //Alice --hotkey 5F…'))
     .action(
-      async (options: NetworkOptions & SignerOptions & { hotkey?: string; yes?: boolean }) => {
+      async (
+        given: NetworkOptions & SignerOptions & { hotkey?: string; yes?: boolean },
+        command: Command,
+      ) => {
+        const options = withListingOptions(given, command)
         const hotkey = await hotkeyOption(options, true)
         const coldkey = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
         await withChain(options, async (subtensor) => {
@@ -112,13 +141,16 @@ export function registerSubnets(program: Command, out: Output): void {
     'coldkey',
   )
     .addHelpText('after', examples('taokit subnets start --netuid 1 --uri //Alice'))
-    .action(async (options: NetworkOptions & SignerOptions & { netuid: string }) => {
-      const netuid = parseInteger(options.netuid, '--netuid', 65535)
-      const owner = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
-      await withChain(options, async (subtensor) => {
-        const call = ['subtensorModule', 'startCall', [netuid]] as const
-        const result = await sendCall(subtensor, owner, call, progressTo(out, options.json))
-        printResult(out, result, options.json, `started subnet ${netuid}`)
-      })
-    })
+    .action(
+      async (given: NetworkOptions & SignerOptions & { netuid: string }, command: Command) => {
+        const options = withListingOptions(given, command)
+        const netuid = parseInteger(options.netuid, '--netuid', 65535)
+        const owner = await signerFrom(options, 'coldkey', unlockNotice(out, options.json))
+        await withChain(options, async (subtensor) => {
+          const call = ['subtensorModule', 'startCall', [netuid]] as const
+          const result = await sendCall(subtensor, owner, call, progressTo(out, options.json))
+          printResult(out, result, options.json, `started subnet ${netuid}`)
+        })
+      },
+    )
 }
