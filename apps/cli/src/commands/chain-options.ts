@@ -212,7 +212,7 @@ export function sendOptions(
   }
 }
 
-/** Prints a transaction's outcome; a failed one ends the command with exit code 1 via ChainError. */
+/** Prints a transaction's outcome; a failed one ends the command with its ChainError (exit code 2). */
 export function printResult(
   out: Output,
   result: ExtrinsicResult,

@@ -148,6 +148,17 @@ export interface SecretOptions {
   seed?: string
 }
 
+/** `--<option> -`: on a terminal, typed input would be echoed, so it is asked for hidden. */
+async function secretFromStandardInput(option: string, question: string): Promise<string> {
+  if (canPrompt()) return ask(question, { hidden: true })
+  try {
+    return readFileSync(0, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error)
+    throw new UsageError(`--${option}: cannot read it from standard input (${code})`, option)
+  }
+}
+
 /** The mnemonic or seed to regenerate from: an option, standard input (`-`), or a prompt. */
 export async function secretOf(
   options: SecretOptions,
@@ -156,14 +167,13 @@ export async function secretOf(
     throw new UsageError('give one of --mnemonic and --seed, not both', 'mnemonic')
   }
   if (options.seed === '-') {
-    // On a terminal, typed input would be echoed: ask for it hidden instead.
-    const seed = canPrompt() ? await ask('Seed (hex): ', { hidden: true }) : readFileSync(0, 'utf8')
+    const seed = await secretFromStandardInput('seed', 'Seed (hex): ')
     if (seed.trim() === '') throw new UsageError('--seed: standard input was empty', 'seed')
     return { seed: seed.trim() }
   }
   if (options.seed !== undefined) return { seed: options.seed }
   let mnemonic = options.mnemonic
-  if (mnemonic === '-') mnemonic = readFileSync(0, 'utf8')
+  if (mnemonic === '-') mnemonic = await secretFromStandardInput('mnemonic', 'Mnemonic: ')
   if (mnemonic === undefined) {
     if (!canPrompt()) {
       throw new UsageError(
