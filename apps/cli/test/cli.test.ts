@@ -122,6 +122,24 @@ describe('taokit help and simulate', () => {
   })
 })
 
+describe('$BT_SUBTENSOR_CHAIN_ENDPOINT', () => {
+  it('is named when it is what was wrong, and counts as unset when empty', async () => {
+    const saved = process.env.BT_SUBTENSOR_CHAIN_ENDPOINT
+    try {
+      process.env.BT_SUBTENSOR_CHAIN_ENDPOINT = 'finny'
+      const bad = await cli('metagraph', '--netuid', '1')
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toMatch(/^taokit: \$BT_SUBTENSOR_CHAIN_ENDPOINT: expected one of finney/)
+      process.env.BT_SUBTENSOR_CHAIN_ENDPOINT = ''
+      const empty = await cli('metagraph', '--netuid', '1', '--timeout', '300')
+      expect(empty.stderr).toBe('taokit: could not connect to ws://127.0.0.1:9944 within 300 ms')
+    } finally {
+      if (saved === undefined) delete process.env.BT_SUBTENSOR_CHAIN_ENDPOINT
+      else process.env.BT_SUBTENSOR_CHAIN_ENDPOINT = saved
+    }
+  })
+})
+
 describe('subnets create and start', () => {
   it('take the network options typed before them, and refuse --block there', async () => {
     const before = ['subnets', '--network', 'ws://127.0.0.1:9', '--timeout', '300']

@@ -40,8 +40,18 @@ export function networkOption(description: string): Option {
   )
 }
 
+/** $BT_SUBTENSOR_CHAIN_ENDPOINT, else local; empty counts as unset, as the SDK reads it. */
 export function defaultNetwork(): string {
-  return process.env.BT_SUBTENSOR_CHAIN_ENDPOINT ?? 'local'
+  const fromEnvironment = process.env.BT_SUBTENSOR_CHAIN_ENDPOINT
+  return fromEnvironment === undefined || fromEnvironment === '' ? 'local' : fromEnvironment
+}
+
+/** Where the network came from, for a message about it. */
+function networkSource(network: string): string {
+  const fromEnvironment = process.env.BT_SUBTENSOR_CHAIN_ENDPOINT
+  return fromEnvironment !== undefined && network === fromEnvironment
+    ? '$BT_SUBTENSOR_CHAIN_ENDPOINT'
+    : '--network'
 }
 
 export function addNetworkOptions(command: Command): Command {
@@ -63,7 +73,7 @@ export async function connectFrom(options: NetworkOptions): Promise<Subtensor> {
       'timeout',
     )
   }
-  resolveEndpoint(options.network, '--network')
+  resolveEndpoint(options.network, networkSource(options.network))
   return Subtensor.connect({ network: options.network, timeoutMs })
 }
 
