@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ChainError, ChainErrorCode } from '@taokit/chain'
@@ -313,5 +313,33 @@ describe("btcli's option spellings", () => {
     const root = mkdtempSync(join(tmpdir(), 'taokit-alias-'))
     const listed = await cli('wallet', 'list', '--wallet_path', root, '--json')
     expect(listed).toMatchObject({ code: 0, stdout: '[]' })
+  })
+})
+
+describe('a password for a key stored in plain text', () => {
+  it('is refused rather than ignored, saying how to encrypt the key', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'taokit-cli-plain-'))
+    const passwordFile = tempFile('pw', 'secret\n')
+    const at = ['--wallet.path', root, '--wallet.name', 'w']
+    const seed = `0x${'11'.repeat(32)}`
+    const hotkey = await cli(
+      'wallet',
+      'regen-hotkey',
+      ...at,
+      '--seed',
+      seed,
+      '--password-file',
+      passwordFile,
+    )
+    expect(hotkey.code).toBe(2)
+    expect(hotkey.stderr).toMatch(
+      /^taokit: --password-file: without --use-password the hotkey is stored in plain text.*add --use-password$/,
+    )
+    const cold = await cli('wallet', 'create', ...at, '--no-use-password', '--password-env', 'HOME')
+    expect(cold.code).toBe(2)
+    expect(cold.stderr).toMatch(
+      /^taokit: --password-env: with --no-use-password the coldkey .*drop --no-use-password$/,
+    )
+    expect(readdirSync(root)).toEqual([])
   })
 })

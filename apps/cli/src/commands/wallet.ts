@@ -31,9 +31,30 @@ const keyJson = (keypair: Keypair, path: string, encrypted: boolean) => ({
   encrypted,
 })
 
+/**
+ * A password option given for a key that will be stored in plain text: the user expects it
+ * encrypted. `why` says what makes it plain, `encrypt` what would encrypt it.
+ */
+function refusePasswordForPlainKey(
+  options: PasswordOptions,
+  what: string,
+  why: string,
+  encrypt: string,
+) {
+  if (options.passwordFile === undefined && options.passwordEnv === undefined) return
+  const given = options.passwordFile !== undefined ? '--password-file' : '--password-env'
+  throw new UsageError(
+    `${given}: ${why} the ${what} is stored in plain text, with no password; drop ${given}, or ${encrypt}`,
+    given.slice(2),
+  )
+}
+
 /** The password for a new encrypted key, or false for a plain one. */
 function newKeyPassword(options: PasswordOptions & { usePassword?: boolean }, what: string) {
-  if (options.usePassword === false) return false as const
+  if (options.usePassword === false) {
+    refusePasswordForPlainKey(options, what, 'with --no-use-password', 'drop --no-use-password')
+    return false as const
+  }
   const source = passwordSource(options, true)
   if (source === undefined) {
     throw new UsageError(
@@ -179,8 +200,8 @@ export function registerWallet(program: Command, out: Output): void {
     ),
   ).action(async (options: CommonOptions & SecretOptions & { usePassword?: boolean }) => {
     const target = walletAt(options)
-    const secret = await secretOf(options)
     const password = newKeyPassword(options, 'coldkey')
+    const secret = await secretOf(options)
     const names = { ...SECRET_OPTIONS, ...passwordOptionNames(options) }
     const created = await withOptionNames(names, () =>
       target.regenerateColdkey(secret, { password, overwrite: options.overwrite === true }),
@@ -204,6 +225,9 @@ export function registerWallet(program: Command, out: Output): void {
     ),
   ).action(async (options: CommonOptions & SecretOptions & { usePassword?: boolean }) => {
     const target = walletAt(options)
+    if (options.usePassword !== true) {
+      refusePasswordForPlainKey(options, 'hotkey', 'without --use-password', 'add --use-password')
+    }
     const secret = await secretOf(options)
     const password = options.usePassword === true ? newKeyPassword(options, 'hotkey') : false
     const names = { ...SECRET_OPTIONS, ...passwordOptionNames(options) }
