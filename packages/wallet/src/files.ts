@@ -1,17 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { Dirent } from 'node:fs'
-import {
-  link,
-  lstat,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rmdir,
-  stat,
-  unlink,
-} from 'node:fs/promises'
+import { constants, type Dirent } from 'node:fs'
+import { link, lstat, mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { WalletError, WalletErrorCode } from './errors.js'
 
@@ -173,6 +162,8 @@ const REFUSALS: Record<string, string> = {
   EACCES: 'permission denied (a wallet made with sudo?)',
   EPERM: 'permission denied',
   ENOTDIR: 'a file stands where a folder on this path should be (check --wallet.path)',
+  // From making a key's folder where a file of that name is.
+  EEXIST: 'a file stands where a folder on this path should be (check --wallet.path)',
   ENAMETOOLONG: 'the path is too long (a wallet or hotkey name that long?)',
   ELOOP: 'symbolic links on this path loop',
   ENOSPC: 'the disk is full',
@@ -220,10 +211,37 @@ export async function readFolder(path: string): Promise<Dirent[]> {
   }
 }
 
+/** Far more than any key file holds (a few hundred bytes), far less than a stray file may. */
+const MAX_KEYFILE_BYTES = 64 * 1024
+
+/**
+ * A key file's bytes, refusing what is no key file: a FIFO would block the read until some
+ * writer came (so it is opened without waiting), a device such as /dev/zero never ends.
+ */
+async function readSmallFile(path: string): Promise<Uint8Array> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  try {
+    const info = await handle.stat()
+    const problem = info.isDirectory()
+      ? undefined
+      : !info.isFile()
+        ? 'it is not a regular file'
+        : info.size > MAX_KEYFILE_BYTES
+          ? `${info.size} bytes is too large for a key file`
+          : undefined
+    if (problem !== undefined) {
+      throw new WalletError(WalletErrorCode.Unreadable, `${path}: cannot read it: ${problem}`)
+    }
+    return await handle.readFile()
+  } finally {
+    await handle.close()
+  }
+}
+
 /** The bytes of the key file at `path`. */
 export async function readKeyfileBytes(path: string): Promise<Uint8Array> {
   try {
-    return await readFile(path)
+    return await readSmallFile(path)
   } catch (error) {
     if (isCode(error, 'ENOENT')) {
       throw new WalletError(WalletErrorCode.NotFound, `${path}: no such key file`)
@@ -235,7 +253,7 @@ export async function readKeyfileBytes(path: string): Promise<Uint8Array> {
 /** The bytes of the key file at `path`, or undefined when there is none. */
 export async function readKeyfileIfPresent(path: string): Promise<Uint8Array | undefined> {
   try {
-    return await readFile(path)
+    return await readSmallFile(path)
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined
     throw readError(path, error)

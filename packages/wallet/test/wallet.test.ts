@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
@@ -307,6 +308,34 @@ describeWithShared('reading existing wallets', () => {
     expect(folder.message).toBe(
       `${join(root, 'w', 'hotkeys', 'adir')}: cannot read it: it is a folder, not a key file`,
     )
+  })
+
+  it('refuses what is no key file at once: a FIFO, a device, a huge file', async () => {
+    const hotkeys = join(root, 'w', 'hotkeys')
+    await mkdir(hotkeys, { recursive: true })
+    // A FIFO nobody writes to blocked the read forever; /dev/zero never ended.
+    execFileSync('mkfifo', [join(hotkeys, 'fifo')])
+    await symlink('/dev/zero', join(hotkeys, 'zero'))
+    await writeFile(join(hotkeys, 'huge'), Buffer.alloc(65 * 1024, 0x20))
+    for (const [name, why] of [
+      ['fifo', 'it is not a regular file'],
+      ['zero', 'it is not a regular file'],
+      ['huge', '66560 bytes is too large for a key file'],
+    ] as const) {
+      const error = await errorOf(new Wallet({ path: root, name: 'w', hotkey: name }).hotkey())
+      expect(error.code).toBe('WALLET_UNREADABLE')
+      expect(error.message).toBe(`${join(hotkeys, name)}: cannot read it: ${why}`)
+    }
+  })
+
+  it('names a file standing where a new key needs a folder', async () => {
+    await mkdir(join(root, 'p'))
+    await writeFile(join(root, 'p', 'hotkeys'), 'x')
+    const error = await errorOf(
+      new Wallet({ path: root, name: 'p' }).create({ password: false, overwrite: true }),
+    )
+    expect(error.code).toBe('WALLET_UNWRITABLE')
+    expect(error.message).toMatch(/a file stands where a folder on this path should be/)
   })
 })
 
