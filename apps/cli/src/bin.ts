@@ -1,11 +1,12 @@
 import { run } from './program.js'
 
-// A reader that went away (`taokit axon serve | head`) must not take a running command
-// down with it: what it would have read is dropped.
-const GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED'])
+// Output that cannot be written (a reader that went away, `taokit axon serve | head`, or a
+// full disk) must not take a running command down with it, nor end it with a stack trace;
+// but what was lost may have been a new wallet's mnemonic, so the exit code says so.
+let lost: string | undefined
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (!GONE.has(error.code ?? '')) throw error
+    lost ??= error.code ?? error.message
   })
 }
 
@@ -19,4 +20,8 @@ process.exitCode = code
 const flushed = (stream: NodeJS.WriteStream) =>
   new Promise<void>((resolve) => stream.write('', () => resolve()))
 await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+if (lost !== undefined && code === 0) {
+  process.stderr.write(`taokit: output could not be written (${lost})\n`)
+  process.exit(1)
+}
 process.exit(code)

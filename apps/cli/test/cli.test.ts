@@ -1,6 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { closeSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { ChainError, ChainErrorCode } from '@taokit/chain'
 import { describeWithShared, loadYumaCases, sharedPath } from '@taokit/testing'
 import { describe, expect, it } from 'vitest'
@@ -341,5 +343,22 @@ describe('a password for a key stored in plain text', () => {
       /^taokit: --password-env: with --no-use-password the coldkey .*drop --no-use-password$/,
     )
     expect(readdirSync(root)).toEqual([])
+  })
+})
+
+describe('output that cannot be written', () => {
+  it('ends the command with one line and exit code 1, not a stack trace or success', () => {
+    const bin = fileURLToPath(new URL('../bin/taokit.js', import.meta.url))
+    const full = openSync('/dev/full', 'w')
+    try {
+      const result = spawnSync(process.execPath, [bin, 'sign', '-m', 'hi', '--uri', '//Alice'], {
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+      })
+      expect(result.status).toBe(1)
+      expect(result.stderr).toBe('taokit: output could not be written (ENOSPC)\n')
+    } finally {
+      closeSync(full)
+    }
   })
 })
