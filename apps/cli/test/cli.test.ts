@@ -185,6 +185,11 @@ describe('chain commands, bad input', () => {
       '--hotkey: expected an SS58 address',
     ],
     [['demo', '--epochs', '0'], '--epochs: expected an integer in 1..100'],
+    // Block numbers are u32: 2^32 was sent to the node, which refused it in its own words.
+    [
+      ['metagraph', '--netuid', '1', '--block', '4294967296'],
+      '--block: expected an integer in 0..4294967295',
+    ],
   ])('%j exits 2 naming the option, before connecting', async (args, message) => {
     const result = await cli(...args, ...(args[0] === 'demo' ? [] : offline))
     expect(result.code).toBe(2)
@@ -246,7 +251,10 @@ describe('taokit devnet, bad input', () => {
 
   it.each([
     [['--block-time', 'soon'], /^taokit: --block-time: expected instant, manual, or a duration/],
-    [['--port', '70000'], /^taokit: --port: expected 0\.\.65535/],
+    [['--port', '70000'], /^taokit: --port: expected an integer in 0\.\.65535, got "70000"/],
+    // Number('') is 0, a free port: the devnet started where nobody would find it.
+    [['--port', ''], /^taokit: --port: expected an integer in 0\.\.65535, got ""/],
+    [['--port', '1e3'], /^taokit: --port: expected an integer/],
   ])('%j exits 2 naming the option', async (args, message) => {
     const result = await cli('devnet', ...args)
     expect(result.code).toBe(2)

@@ -2,6 +2,7 @@ import { parseBlockTime, runDevnet } from '@taokit/devnet'
 import type { Command } from 'commander'
 import { ExitWith, withOptionNames } from '../errors.js'
 import { examples, prose } from '../help.js'
+import { parseInteger } from './chain-options.js'
 
 interface DevnetCliOptions {
   port: string
@@ -50,7 +51,7 @@ export function registerDevnet(program: Command): void {
       ),
     )
     .action(async (options: DevnetCliOptions) => {
-      const port = Number(options.port)
+      const port = parseInteger(options.port, '--port', 65535)
       const code = await withOptionNames(OPTION_OF_FIELD, () =>
         runDevnet({
           port,

@@ -116,5 +116,6 @@ export function registerMetagraph(program: Command, out: Output): void {
 
 export function parseBlock(text: string | undefined): number | string | undefined {
   if (text === undefined) return undefined
-  return text.startsWith('0x') ? text : parseInteger(text, '--block')
+  // Block numbers are u32 on subtensor.
+  return text.startsWith('0x') ? text : parseInteger(text, '--block', 2 ** 32 - 1)
 }
