@@ -157,6 +157,26 @@ describe('taokit chain commands on the devnet', { timeout: 180_000 }, () => {
       [['metagraph', '--netuid', '1', '--timeout', '1e3'], /--timeout: expected milliseconds/],
       [['epoch', '--netuid', '1', '--case', '0'], /--case: picks a case of an --input file/],
       [['epoch', '--input', 'state.json', '--block', '5'], /--block: reads the chain with/],
+      [
+        ['weights', 'set', '--netuid', '1', '--uids', '1', '--weights', '-1', '--uri', '//Bob'],
+        /^taokit: --weights: /,
+      ],
+      [
+        [
+          'weights',
+          'set',
+          ...ONE_WEIGHT,
+          '--version-key',
+          '18446744073709551616',
+          '--uri',
+          '//Bob',
+        ],
+        /^taokit: --version-key: /,
+      ],
+      [
+        ['weights', 'set', '--netuid', '1', '--uids', '0x1', '--weights', '1', '--uri', '//Bob'],
+        /^taokit: --uids: expected an integer in 0\.\.65535, got "0x1"/,
+      ],
     ]
     for (const [args, message] of cases) {
       const result = taokit(...args)

@@ -105,11 +105,13 @@ export function parseAddress(text: string, option: string): string {
 export async function withChain<T>(
   options: NetworkOptions,
   body: (subtensor: Subtensor) => Promise<T>,
+  optionOfField: Record<string, string> = {},
 ): Promise<T> {
   const subtensor = await connectFrom(options)
   try {
     // The library names its own fields; these two are the same options in every command.
-    return await withOptionNames({ block: '--block', netuid: '--netuid' }, () => body(subtensor))
+    const names = { block: '--block', netuid: '--netuid', ...optionOfField }
+    return await withOptionNames(names, () => body(subtensor))
   } finally {
     await subtensor.close()
   }
@@ -152,6 +154,11 @@ export function parseInteger(
     )
   }
   return value
+}
+
+/** Comma-separated whole numbers up to `max`, such as uids. */
+export function parseIntegerList(text: string, option: string, max: number): number[] {
+  return text.split(',').map((item) => parseInteger(item.trim(), option, max))
 }
 
 export function parseNumberList(text: string, option: string): number[] {

@@ -18,6 +18,7 @@ import {
   defaultNetwork,
   type NetworkOptions,
   parseInteger,
+  parseIntegerList,
   parseNumberList,
   printResult,
   progressTo,
@@ -37,8 +38,11 @@ function defaultRevealFile(): string {
   return process.env.TAOKIT_REVEAL_FILE ?? join(homedir(), '.bittensor', 'taokit', 'reveals.json')
 }
 
+/** The library's names for what the weights commands take as options. */
+const WEIGHTS_OPTIONS = { uids: '--uids', weights: '--weights', versionKey: '--version-key' }
+
 function weightsParams(options: WeightsOptions): WeightsParams {
-  const uids = parseNumberList(options.uids, '--uids')
+  const uids = parseIntegerList(options.uids, '--uids', 65535)
   const weights = parseNumberList(options.weights, '--weights')
   if (uids.length !== weights.length) {
     throw new UsageError(
@@ -188,10 +192,14 @@ export function registerWeights(program: Command, out: Output): void {
   ).action(async (options: WeightsOptions) => {
     const params = weightsParams(options)
     const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
-    await withChain(options, async (subtensor) => {
-      const result = await setWeights(subtensor, hotkey, params, progressTo(out, options.json))
-      printResult(out, result, options.json, `set weights on subnet ${params.netuid}`)
-    })
+    await withChain(
+      options,
+      async (subtensor) => {
+        const result = await setWeights(subtensor, hotkey, params, progressTo(out, options.json))
+        printResult(out, result, options.json, `set weights on subnet ${params.netuid}`)
+      },
+      WEIGHTS_OPTIONS,
+    )
   })
   addWeightsOptions(
     weights.command('commit').summary('commit the hash of weights, to reveal later'),
@@ -204,20 +212,24 @@ export function registerWeights(program: Command, out: Output): void {
       const params = weightsParams(options)
       const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
       const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
-      await withChain(options, async (subtensor) => {
-        const { result, commit } = await scheduler.commit(
-          subtensor,
-          hotkey,
-          params,
-          progressTo(out, options.json),
-        )
-        if (options.json) out.stdout(JSON.stringify({ blockNumber: result.blockNumber, commit }))
-        else {
-          out.stdout(
-            `committed ${commit.commitHash} in block ${result.blockNumber}; reveal between blocks ${commit.revealFrom} and ${commit.revealUntil} ${revealAdvice(options)}`,
+      await withChain(
+        options,
+        async (subtensor) => {
+          const { result, commit } = await scheduler.commit(
+            subtensor,
+            hotkey,
+            params,
+            progressTo(out, options.json),
           )
-        }
-      })
+          if (options.json) out.stdout(JSON.stringify({ blockNumber: result.blockNumber, commit }))
+          else {
+            out.stdout(
+              `committed ${commit.commitHash} in block ${result.blockNumber}; reveal between blocks ${commit.revealFrom} and ${commit.revealUntil} ${revealAdvice(options)}`,
+            )
+          }
+        },
+        WEIGHTS_OPTIONS,
+      )
     })
   addSignerOptions(
     addNetworkOptions(
@@ -235,40 +247,44 @@ export function registerWeights(program: Command, out: Output): void {
     async (options: NetworkOptions & SignerOptions & { revealFile?: string; wait?: boolean }) => {
       const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
       const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
-      await withChain(options, async (subtensor) => {
-        const outcomes = await revealUntilDone(
-          subtensor,
-          scheduler,
-          hotkey,
-          options.wait === true,
-          out,
-        )
-        const waiting = hotkeysCommits(scheduler, hotkey, subtensor)
-        if (options.json) {
-          out.stdout(
-            JSON.stringify({
-              outcomes: outcomes.map((o) => ({
-                commitHash: o.commit.commitHash,
-                status: o.status,
-                ...(o.status === 'revealed' ? { blockNumber: o.result.blockNumber } : {}),
-                ...(o.status === 'failed' ? { error: o.error.message } : {}),
-              })),
-              waiting,
-            }),
+      await withChain(
+        options,
+        async (subtensor) => {
+          const outcomes = await revealUntilDone(
+            subtensor,
+            scheduler,
+            hotkey,
+            options.wait === true,
+            out,
           )
+          const waiting = hotkeysCommits(scheduler, hotkey, subtensor)
+          if (options.json) {
+            out.stdout(
+              JSON.stringify({
+                outcomes: outcomes.map((o) => ({
+                  commitHash: o.commit.commitHash,
+                  status: o.status,
+                  ...(o.status === 'revealed' ? { blockNumber: o.result.blockNumber } : {}),
+                  ...(o.status === 'failed' ? { error: o.error.message } : {}),
+                })),
+                waiting,
+              }),
+            )
+            failIfLost(outcomes)
+            return
+          }
+          for (const outcome of outcomes) out.stdout(describeOutcome(outcome))
           failIfLost(outcomes)
-          return
-        }
-        for (const outcome of outcomes) out.stdout(describeOutcome(outcome))
-        failIfLost(outcomes)
-        for (const commit of waiting) {
-          out.stdout(
-            `waiting: commit ${commit.commitHash.slice(0, 10)}… reveals between blocks ${commit.revealFrom} and ${commit.revealUntil}`,
-          )
-        }
-        if (outcomes.length === 0 && waiting.length === 0)
-          out.stdout(`no commits of ${hotkey.ss58} to reveal`)
-      })
+          for (const commit of waiting) {
+            out.stdout(
+              `waiting: commit ${commit.commitHash.slice(0, 10)}… reveals between blocks ${commit.revealFrom} and ${commit.revealUntil}`,
+            )
+          }
+          if (outcomes.length === 0 && waiting.length === 0)
+            out.stdout(`no commits of ${hotkey.ss58} to reveal`)
+        },
+        WEIGHTS_OPTIONS,
+      )
     },
   )
   shareExamples(weights, WEIGHTS_EXAMPLES)
