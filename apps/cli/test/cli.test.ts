@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -185,6 +185,10 @@ describe('chain commands, bad input', () => {
       '--hotkey: expected an SS58 address',
     ],
     [['demo', '--epochs', '0'], '--epochs: expected an integer in 1..100'],
+    [
+      ['weights', 'reveal', '--reveal-file', ' ', '--uri', '//Bob'],
+      '--reveal-file: expected a file path, got an empty one',
+    ],
     // Block numbers are u32: 2^32 was sent to the node, which refused it in its own words.
     [
       ['metagraph', '--netuid', '1', '--block', '4294967296'],
@@ -367,6 +371,32 @@ describe('output that cannot be written', () => {
       expect(result.stderr).toBe('taokit: output could not be written (ENOSPC)\n')
     } finally {
       closeSync(full)
+    }
+  })
+})
+
+describe('$TAOKIT_REVEAL_FILE', () => {
+  it('counts as unset when empty, so the default file is read, not none', async () => {
+    const saved = { file: process.env.TAOKIT_REVEAL_FILE, home: process.env.HOME }
+    const home = mkdtempSync(join(tmpdir(), 'taokit-home-'))
+    try {
+      process.env.HOME = home
+      process.env.TAOKIT_REVEAL_FILE = ''
+      // A folder where the default file goes: reading it fails, naming it. An empty path read
+      // no file at all, and said there was nothing to reveal.
+      const path = join(home, '.bittensor', 'taokit', 'reveals.json')
+      mkdirSync(path, { recursive: true })
+      const result = await cli('weights', 'reveal', '--uri', '//Bob', '-n', 'ws://127.0.0.1:9')
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain(path)
+    } finally {
+      for (const [name, value] of [
+        ['TAOKIT_REVEAL_FILE', saved.file],
+        ['HOME', saved.home],
+      ] as const) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
     }
   })
 })

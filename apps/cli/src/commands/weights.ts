@@ -34,8 +34,18 @@ interface WeightsOptions extends NetworkOptions, SignerOptions {
   revealFile?: string
 }
 
-function defaultRevealFile(): string {
-  return process.env.TAOKIT_REVEAL_FILE ?? join(homedir(), '.bittensor', 'taokit', 'reveals.json')
+/** --reveal-file, else $TAOKIT_REVEAL_FILE (empty counts as unset), else the default. */
+function revealFileOf(options: { revealFile?: string }): string {
+  if (options.revealFile !== undefined) {
+    if (options.revealFile.trim() === '') {
+      throw new UsageError('--reveal-file: expected a file path, got an empty one', 'reveal-file')
+    }
+    return options.revealFile
+  }
+  const fromEnvironment = process.env.TAOKIT_REVEAL_FILE
+  return fromEnvironment === undefined || fromEnvironment === ''
+    ? join(homedir(), '.bittensor', 'taokit', 'reveals.json')
+    : fromEnvironment
 }
 
 /** The library's names for what the weights commands take as options. */
@@ -210,8 +220,9 @@ export function registerWeights(program: Command, out: Output): void {
     )
     .action(async (options: WeightsOptions) => {
       const params = weightsParams(options)
+      const revealFile = revealFileOf(options)
       const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
-      const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
+      const scheduler = await RevealScheduler.open(revealFile)
       await withChain(
         options,
         async (subtensor) => {
@@ -245,8 +256,9 @@ export function registerWeights(program: Command, out: Output): void {
     'hotkey',
   ).action(
     async (options: NetworkOptions & SignerOptions & { revealFile?: string; wait?: boolean }) => {
+      const revealFile = revealFileOf(options)
       const hotkey = await signerFrom(options, 'hotkey', unlockNotice(out, options.json))
-      const scheduler = await RevealScheduler.open(options.revealFile ?? defaultRevealFile())
+      const scheduler = await RevealScheduler.open(revealFile)
       await withChain(
         options,
         async (subtensor) => {
