@@ -20,7 +20,10 @@ it('names the option behind a wallet, password or URI the CLI cannot use', async
   mkdirSync(join(root, 'w', 'hotkeys', 'adir'), { recursive: true })
   const serve = ['axon', 'serve', '--port', '0', '--quiet']
   const cases: Array<[string[], RegExp]> = [
-    [['--wallet.name', ''], /^taokit: --wallet\.name: expected a name without slashes/],
+    [
+      ['--wallet.name', ''],
+      /^taokit: --wallet\.name: expected a name without slashes or control characters, not blank/,
+    ],
     [['--wallet.hotkey', '..'], /^taokit: --wallet\.hotkey: expected a name/],
     [
       ['--wallet.path', file, '--wallet.name', 'x'],

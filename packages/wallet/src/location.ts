@@ -32,12 +32,16 @@ function expandHome(path: string): string {
 export function checkName(field: string, name: string): string {
   if (
     typeof name !== 'string' ||
-    name.length === 0 ||
+    name.trim().length === 0 ||
     name === '.' ||
     name === '..' ||
-    /[/\\\0]/.test(name)
+    /[/\\\p{Cc}]/u.test(name)
   ) {
-    throw invalidInput(field, 'a name without slashes, not empty, "." or ".."')
+    // Blank or with control characters, a name is a typo, and a folder no listing shows.
+    throw invalidInput(
+      field,
+      'a name without slashes or control characters, not blank, "." or ".."',
+    )
   }
   return name
 }
@@ -51,7 +55,7 @@ export function resolveLocation(
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedLocation {
   const path = chosen('path', location.path, env, 'BT_WALLET_PATH', DEFAULT_WALLET_PATH)
-  if (typeof path.value !== 'string' || path.value.length === 0) {
+  if (typeof path.value !== 'string' || path.value.trim().length === 0) {
     throw invalidInput(path.field, 'a folder for wallets')
   }
   const name = chosen('name', location.name, env, 'BT_WALLET_NAME', DEFAULT_NAME)

@@ -208,6 +208,22 @@ describe('never losing a key', () => {
       )
     }
   })
+
+  it('rejects blank names and paths, and names with control characters', () => {
+    for (const name of [' ', '\t', 'new\nline', 'bell\u0007']) {
+      expect(() => new Wallet({ path: root, name })).toThrow(
+        expect.objectContaining({ code: 'WALLET_INVALID_INPUT', field: 'name' }),
+      )
+      expect(() => new Wallet({ path: root, name: 'w', hotkey: name })).toThrow(
+        expect.objectContaining({ code: 'WALLET_INVALID_INPUT', field: 'hotkey' }),
+      )
+    }
+    expect(() => new Wallet({ path: '  ', name: 'w' })).toThrow(
+      expect.objectContaining({ code: 'WALLET_INVALID_INPUT', field: 'path' }),
+    )
+    // Spaces inside a name are fine, as btcli allows them.
+    expect(new Wallet({ path: root, name: 'my wallet' }).name).toBe('my wallet')
+  })
 })
 
 describeWithShared('reading existing wallets', () => {
