@@ -14,7 +14,7 @@ import { registerTransfer } from './commands/transfer.js'
 import { registerWallet } from './commands/wallet.js'
 import { WALLET_OPTION_ALIASES } from './commands/wallet-options.js'
 import { registerWeights } from './commands/weights.js'
-import { EXIT_BAD_INPUT, EXIT_OK, ExitWith, report } from './errors.js'
+import { EXIT_BAD_INPUT, EXIT_OK, ExitWith, report, UsageError } from './errors.js'
 import { examples, prose } from './help.js'
 import type { Output } from './io.js'
 
@@ -72,7 +72,9 @@ export function buildProgram(out: Output): Command {
 export async function run(argv: readonly string[], out: Output): Promise<number> {
   try {
     const program = buildProgram(out)
-    await program.parseAsync(normalizeAliases(argv, valueFlags(program)), { from: 'user' })
+    const args = normalizeAliases(argv, valueFlags(program))
+    refuseRepeatsWhereFundsMove(program, args)
+    await program.parseAsync(args, { from: 'user' })
     return EXIT_OK
   } catch (error) {
     if (error instanceof ExitWith) return error.code
@@ -80,6 +82,43 @@ export async function run(argv: readonly string[], out: Output): Promise<number>
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT
     }
     return report(error, out.stderr)
+  }
+}
+
+/** The commands that pay, move or lock funds, by their words. */
+const FUNDS_MOVE = new Set([
+  'transfer',
+  'stake add',
+  'stake remove',
+  'register',
+  'subnets create',
+  'subnets start',
+  'weights set',
+  'weights commit',
+  'weights reveal',
+])
+
+/**
+ * Commander keeps the last of a repeated option: `transfer --amount 1 --amount 2` sent 2.
+ * Where funds move, a repeated value option is a mistake to ask about, not to guess.
+ */
+function refuseRepeatsWhereFundsMove(program: Command, args: readonly string[]): void {
+  const words = args.filter((arg) => !arg.startsWith('-')).slice(0, 2)
+  const top = program.commands.find((c) => c.name() === words[0])
+  const command = top?.commands.find((c) => c.name() === words[1]) ?? top
+  const name = command === top ? words[0] : words.join(' ')
+  if (command === undefined || !FUNDS_MOVE.has(name ?? '')) return
+  const ended = args.indexOf('--')
+  const given = (ended === -1 ? args : args.slice(0, ended)).map((arg) => arg.split('=')[0])
+  for (const option of command.options) {
+    if (!option.required && !option.optional) continue
+    const times = given.filter((flag) => flag === option.long || flag === option.short).length
+    if (times > 1) {
+      throw new UsageError(
+        `${option.long}: given ${times} times; give it once (${name} moves funds, so which one was meant is not guessed)`,
+        option.long?.replace(/^--/, ''),
+      )
+    }
   }
 }
 

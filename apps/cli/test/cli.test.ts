@@ -400,3 +400,48 @@ describe('$TAOKIT_REVEAL_FILE', () => {
     }
   })
 })
+
+describe('a value option given twice', () => {
+  it('is refused where funds move, rather than the last one taken', async () => {
+    const dest = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'
+    const twice = await cli(
+      'transfer',
+      '--dest',
+      dest,
+      '--amount',
+      '1',
+      '--amount=2',
+      '--uri',
+      '//Alice',
+    )
+    expect(twice.code).toBe(2)
+    expect(twice.stderr).toMatch(/^taokit: --amount: given 2 times; give it once/)
+    const network = await cli(
+      'stake',
+      'add',
+      '-n',
+      'local',
+      '--netuid',
+      '1',
+      '--amount',
+      '1',
+      '--network',
+      'finney',
+      '--uri',
+      '//Alice',
+    )
+    expect(network.stderr).toMatch(/^taokit: --network: given 2 times/)
+    // Elsewhere the last one still counts, as commander has it.
+    const signed = await cli(
+      'sign',
+      '--message',
+      'a',
+      '--message',
+      'b',
+      '--uri',
+      '//Alice',
+      '--json',
+    )
+    expect(signed.code).toBe(0)
+  })
+})
