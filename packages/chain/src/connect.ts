@@ -50,26 +50,48 @@ interface StartAttempt {
   refusal?: ChainError
 }
 
+/** `work`, or 'late' once `ms` have passed (undefined: no limit of its own). */
+async function within<T>(ms: number | undefined, work: Promise<T>): Promise<T | 'late'> {
+  if (ms === undefined) return work
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms)
+  })
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /**
  * Resolves once a node has answered a request: polkadot-js logs every error its own
  * start-up requests get (a refused API key, a rate limit, an endpoint that is no node) to
  * the console, so a node that answers with errors is caught, and named, before it starts.
- * An endpoint that drops the connection, never answers or refuses is left for the next
- * one (or, alone, tried again) until the deadline; once every endpoint in turn has
- * refused, the last refusal is the error.
+ * An endpoint that drops the connection, refuses, or (with fallbacks) gives no answer
+ * within its share of the deadline is left for the next one (alone, it is tried again)
+ * until the deadline; once every endpoint in turn has refused, the last refusal is the
+ * error.
  */
 async function nodeAnswers(
   provider: ResilientProvider,
   endpoints: number,
   attempt: StartAttempt,
+  timeoutMs: number,
 ): Promise<void> {
+  // With fallbacks, a silent endpoint must not use up the whole deadline.
+  const shareMs = endpoints > 1 ? Math.max(1_000, Math.floor(timeoutMs / endpoints)) : undefined
   let refusedInARow = 0
   for (;;) {
-    await connected(provider)
-    if (attempt.over) return
     try {
-      await provider.send('system_chain', [])
-      return
+      const answered = await within(
+        shareMs,
+        connected(provider).then(() =>
+          attempt.over ? undefined : provider.send('system_chain', []),
+        ),
+      )
+      if (answered !== 'late' || attempt.over) return
+      refusedInARow = 0
     } catch (error) {
       if (!(error instanceof ChainError) || attempt.over) throw error
       if (error.code === ChainErrorCode.NodeError) {
@@ -88,8 +110,8 @@ async function nodeAnswers(
       } else {
         throw error
       }
-      if (endpoints > 1) provider.skipEndpoint()
     }
+    if (endpoints > 1) provider.skipEndpoint()
   }
 }
 
@@ -126,7 +148,7 @@ export async function openConnection(options: ConnectOptions): Promise<Connectio
   })
   let api: ApiPromise | undefined
   try {
-    await Promise.race([nodeAnswers(provider, endpoints.length, attempt), deadline])
+    await Promise.race([nodeAnswers(provider, endpoints.length, attempt, timeoutMs), deadline])
     api = new ApiPromise({
       provider,
       signedExtensions: SUBTENSOR_EXTENSIONS,

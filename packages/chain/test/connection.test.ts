@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { type AddressInfo, createServer } from 'node:net'
+import { type AddressInfo, createServer, type Socket } from 'node:net'
 import type { Devnet } from '@taokit/devnet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type WebSocket, WebSocketServer } from 'ws'
@@ -131,6 +131,30 @@ describe('connecting', () => {
       expect(error.message).toMatch(/refused to start a session: 429: slow down/)
     } finally {
       await Promise.all([node.close(), other.close()])
+    }
+  })
+
+  it('falls back when the first endpoint never answers, or never completes its handshake', async () => {
+    const silent = await badNode(() => {})
+    // Takes the TCP connection and says nothing: the WebSocket handshake never ends.
+    const held: Socket[] = []
+    const mute = createServer((socket) => held.push(socket))
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve))
+    const muteUrl = `ws://127.0.0.1:${(mute.address() as AddressInfo).port}`
+    try {
+      for (const network of [silent.url, muteUrl]) {
+        const client = await Subtensor.connect({
+          network,
+          fallbacks: [devnet.url],
+          timeoutMs: 4_000,
+        })
+        expect(client.provider.endpoint).toBe(devnet.url)
+        await client.close()
+      }
+    } finally {
+      await silent.close()
+      for (const socket of held) socket.destroy()
+      mute.close()
     }
   })
 
