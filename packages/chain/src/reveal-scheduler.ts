@@ -193,9 +193,12 @@ export class RevealScheduler {
         }
         continue
       }
+      // A window the chain stored (spec 393) is its word on the commit, over ours.
       const commit: StoredCommit = stored.unconfirmed
         ? { ...publicCommit(stored), commitBlock: onChain.block, ...onChain.window }
-        : stored
+        : onChain.stored
+          ? { ...stored, ...onChain.window }
+          : stored
       if (stored.unconfirmed) settled.set(commit.commitHash, publicCommit(commit))
       if (head.number + 1 > commit.revealUntil) {
         outcomes.push({ commit: publicCommit(commit), status: 'expired' })
@@ -412,12 +415,19 @@ function publicCommit(commit: StoredCommit): WeightsCommit {
   return rest
 }
 
+/** A commit as the chain holds it; `stored` when the chain keeps its window (spec 393). */
+interface ChainCommit {
+  block: number
+  window: { revealFrom: number; revealUntil: number }
+  stored: boolean
+}
+
 /** The commits on chain of the hotkeys and subnets of `commits`: hash → block and window. */
 async function chainCommits(
   subtensor: Subtensor,
   commits: readonly WeightsCommit[],
   at: string,
-): Promise<Map<string, { block: number; window: { revealFrom: number; revealUntil: number } }>> {
+): Promise<Map<string, ChainCommit>> {
   const pairs = [...new Map(commits.map((c) => [`${c.netuid}/${c.hotkey}`, c])).values()]
   const netuids = [...new Set(pairs.map((c) => c.netuid))]
   const values = await subtensor.raw.storage(
@@ -431,10 +441,7 @@ async function chainCommits(
     ],
     at,
   )
-  const found = new Map<
-    string,
-    { block: number; window: { revealFrom: number; revealUntil: number } }
-  >()
+  const found = new Map<string, ChainCommit>()
   pairs.forEach((pair, i) => {
     const index = netuids.indexOf(pair.netuid)
     const tempo = Number(values[pairs.length + index])
@@ -442,8 +449,9 @@ async function chainCommits(
     for (const entry of (values[i] as StoredWeightCommit[] | undefined) ?? []) {
       const hash = `0x${Buffer.from(entry[0] as Uint8Array).toString('hex')}`
       const block = Number(committedAt(entry))
-      const window = storedRevealWindow(entry) ?? revealWindow(block, pair.netuid, tempo, period)
-      found.set(hash, { block, window })
+      const stored = storedRevealWindow(entry)
+      const window = stored ?? revealWindow(block, pair.netuid, tempo, period)
+      found.set(hash, { block, window, stored: stored !== undefined })
     }
   })
   return found

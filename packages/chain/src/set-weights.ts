@@ -5,7 +5,7 @@ import { accountId, checkNetuid, type Subtensor } from './client.js'
 import { ChainError, ChainErrorCode } from './errors.js'
 import { type ExtrinsicResult, type SubmitOptions, submit } from './extrinsic.js'
 import { extrinsic, hasStorage } from './metadata.js'
-import { isLiveAt, type StoredWeightCommit } from './weight-commits.js'
+import { isLiveAt, type StoredWeightCommit, storedRevealWindow } from './weight-commits.js'
 import { convertWeightsAndUidsForEmit, type WeightsInput } from './weights/index.js'
 import { ensureRegistered } from './writes.js'
 
@@ -348,16 +348,42 @@ export async function commitWeights(
   await beforeSubmit?.(committed(state.block + 1))
   const call = extrinsic(subtensor.api, 'subtensorModule', 'commitWeights')(params.netuid, hash)
   const result = (await submit(subtensor, call, hotkey, submitOptions)).orThrow()
-  return { result, commit: committed(result.blockNumber) }
+  const stored = await chainRevealWindow(subtensor, params.netuid, hotkey, hash, result.blockHash)
+  return { result, commit: { ...committed(result.blockNumber), ...stored } }
+}
+
+/**
+ * The reveal window spec 393 stored with a commit, which is the chain's word on it (ours is
+ * counted as later runtimes count epochs); undefined on those, or if it cannot be read: the
+ * commit has landed, and that must not be lost over a read.
+ */
+async function chainRevealWindow(
+  subtensor: Subtensor,
+  netuid: number,
+  hotkey: Keypair,
+  hash: string,
+  at: string,
+): Promise<{ revealFrom: number; revealUntil: number } | undefined> {
+  try {
+    const [commits] = await subtensor.raw.storage(
+      [['subtensorModule', 'weightCommits', [netuid, hotkey.addressRaw]]],
+      at,
+    )
+    const entry = ((commits as StoredWeightCommit[] | undefined) ?? []).find(
+      (commit) => toHex(commit[0] as Uint8Array) === hash,
+    )
+    return entry === undefined ? undefined : storedRevealWindow(entry)
+  } catch {
+    return undefined
+  }
 }
 
 /**
  * The blocks in which a commit made in `commitBlock` may be revealed: exactly `revealPeriod`
  * epochs after the commit's, where the epoch that runs at a block counts as begun, (block +
  * netuid + 2) / (tempo + 1), as on the devnet and runtimes with SubnetEpochIndex. Spec 393
- * counts (block + netuid + 1) / (tempo + 1), so there the window starts and ends a block
- * later: a reveal in its first block is refused as RevealTooEarly, and the scheduler tries
- * again in the next.
+ * counts epochs one block later and stores each commit's window with it; commitWeights and
+ * the RevealScheduler take that window from the chain there.
  */
 export function revealWindow(
   commitBlock: number,

@@ -9,10 +9,11 @@ import {
   commitWeights,
   RevealScheduler,
   revealWeights,
-  type Subtensor,
+  Subtensor,
   setWeights,
 } from '../src/index.js'
 import { createSubnet, newBlocks, startChain, type TestSubnet } from './devnet.js'
+import { FaultyProxy } from './proxy.js'
 
 let devnet: Devnet
 let subtensor: Subtensor
@@ -268,5 +269,37 @@ describe('a reveal file shared by several processes', () => {
     const outcomes = await scheduler.revealDue(subtensor, own)
     expect(outcomes.filter((o) => o.status === 'expired')).toHaveLength(10)
     expect(scheduler.pending.filter((c) => c.hotkey === other.ss58)).toHaveLength(1)
+  })
+})
+
+describe('a chain that stores reveal windows (spec 393)', () => {
+  it("takes the window the chain stored with a commit, over one counted the devnet's way", async () => {
+    const validator = subnet.validators[1]!
+    const { netuid } = subnet
+    const block = (await subtensor.blockNumber()) + 1
+    const length = 11 // tempo 10
+    const period = Number(await subtensor.query('subtensorModule', 'revealPeriodEpochs', [netuid]))
+    // The devnet stores (hash, epoch, block, 0); spec 393 (hash, block, first, last), with
+    // epochs counted one block later. A proxy makes this devnet answer as spec 393 would.
+    const devnetEpoch = Math.floor((block + netuid + 2) / length)
+    const revealEpoch = Math.floor((block + netuid + 1) / length) + period
+    const first = revealEpoch * length - netuid - 1
+    const last = first + length - 1
+    const le64 = (n: number) => Buffer.from(BigUint64Array.of(BigInt(n)).buffer).toString('hex')
+    const proxy = await FaultyProxy.start(devnet.port)
+    proxy.rewrite(le64(devnetEpoch) + le64(block) + le64(0), le64(block) + le64(first) + le64(last))
+    const client = await Subtensor.connect({ network: proxy.url })
+    try {
+      const { result, commit } = await commitWeights(client, validator, {
+        netuid,
+        uids: [2],
+        weights: [1],
+      })
+      expect(result.blockNumber).toBe(block)
+      expect(commit).toMatchObject({ commitBlock: block, revealFrom: first, revealUntil: last })
+    } finally {
+      await client.close()
+      await proxy.close()
+    }
   })
 })
