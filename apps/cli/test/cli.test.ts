@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -251,6 +252,23 @@ describe('taokit devnet, bad input', () => {
     expect((await cli('devnet', '--port', '0', ...noFork)).code).toBe(2)
     const file = tempFile('not-a-dir', '')
     expect((await cli('devnet', '--port', '0', '--data-dir', file)).code).toBe(2)
+  })
+
+  it('exits 2 naming --port when the port is taken', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const { port } = taken.address() as AddressInfo
+    try {
+      const bin = fileURLToPath(new URL('../bin/taokit.js', import.meta.url))
+      const result = spawnSync(process.execPath, [bin, 'devnet', '--port', String(port)], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      })
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain(`--port: 127.0.0.1:${port} is already in use`)
+    } finally {
+      taken.close()
+    }
   })
 
   it.each([

@@ -129,8 +129,21 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("a tokio runtime");
+    let (host, port) = (config.host, config.port);
     match runtime.block_on(run(config, chain)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The address to listen on is the user's input: name the option, exit code 2.
+        Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "taokit-devnet: --port: {} is already in use",
+                SocketAddr::new(host, port)
+            );
+            ExitCode::from(2)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::AddrNotAvailable => {
+            eprintln!("taokit-devnet: --host: {host} is not an address of this machine");
+            ExitCode::from(2)
+        }
         Err(error) => {
             eprintln!("taokit-devnet: {error}");
             ExitCode::FAILURE

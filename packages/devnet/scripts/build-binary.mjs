@@ -1,7 +1,7 @@
 // Builds the devnet binary (crates/devnet) in release mode and puts it in bin/, where
 // startDevnet looks for it.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, renameSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -17,4 +17,8 @@ execFileSync(
   },
 )
 mkdirSync(join(here, '..', 'bin'), { recursive: true })
-copyFileSync(join(root, 'target', 'release', name), join(here, '..', 'bin', name))
+// Copied beside it and renamed over it: a devnet running from the old binary keeps its
+// file, where copying onto a running executable fails (ETXTBSY).
+const target = join(here, '..', 'bin', name)
+copyFileSync(join(root, 'target', 'release', name), `${target}.new`)
+renameSync(`${target}.new`, target)
