@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { renderMetagraph } from '../src/commands/metagraph.js'
 import { renderSubnets } from '../src/commands/subnets.js'
 import { percent, renderTable } from '../src/commands/table.js'
+import { printable } from '../src/printable.js'
 
 const HOSTILE = 'Evil\u001b]0;pwned\u0007\r\nsubnet'
 
@@ -81,5 +82,12 @@ describe('tables', () => {
     expect(lines[0]).toBe(
       'subnet 1 (Evil?]0;pwned???subnet) at block 10: 1 neurons, tempo 360, price 1.000000 τ/α',
     )
+  })
+})
+
+describe('printable', () => {
+  it('keeps the joiners that emoji sequences and Persian or Indic text need', () => {
+    for (const text of ['👨‍👩‍👧', '🏳️‍🌈', 'می‌خواهم', 'क्‍ष']) expect(printable(text)).toBe(text)
+    expect(printable('a\u202eb\u2066c\u200bd\ufeff')).toBe('a?b?c?d?')
   })
 })

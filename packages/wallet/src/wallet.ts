@@ -39,9 +39,11 @@ export interface KeyInfo {
 export interface HotkeyInfo {
   name: string
   path: string
-  encryption: KeyfileFormat
+  /** Null when the file cannot be read; `problem` says why. */
+  encryption: KeyfileFormat | null
   /** Null when the key is encrypted and has no pub file, or its files do not parse. */
   key: KeyInfo | null
+  problem?: string
 }
 
 export interface WalletInfo {
@@ -259,12 +261,30 @@ export class Wallet {
     const coldkeypub = await this.coldkeypub().catch(notParsed)
     if (coldkeypub !== null) info.coldkeypub = { ...keyInfo(coldkeypub), path: this.coldkeypubPath }
     for (const name of await this.#hotkeyNames()) {
-      const bytes = await readKeyfileBytes(this.hotkeyPath(name))
+      const path = join(this.path, 'hotkeys', name)
+      // One file in hotkeys/ that is no usable key (a stray file, a name no --wallet.hotkey
+      // could give) is flagged; the wallet and its other hotkeys stay listed.
+      const flagged = (problem: string) =>
+        info.hotkeys.push({ name, path, encryption: null, key: null, problem })
+      try {
+        checkName('hotkey', name)
+      } catch {
+        flagged('its name is blank or has control characters, so it cannot be chosen')
+        continue
+      }
+      let bytes: Uint8Array
+      try {
+        bytes = await readKeyfileBytes(path)
+      } catch (error) {
+        if (!(error instanceof WalletError)) throw error
+        flagged(error.message)
+        continue
+      }
       // One hotkey whose pub file cannot be used shows no address; the wallet stays listed.
       const key = await this.hotkeypub(name).catch(noKey)
       info.hotkeys.push({
         name,
-        path: this.hotkeyPath(name),
+        path,
         encryption: keyfileFormat(bytes),
         key: key === null ? null : keyInfo(key),
       })

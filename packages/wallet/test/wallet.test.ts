@@ -344,6 +344,22 @@ describeWithShared('reading existing wallets', () => {
     }
   })
 
+  it('lists a wallet whose hotkeys/ holds a stray file, flagging only that file', async () => {
+    const wallet = new Wallet({ path: root, name: 'w', hotkey: 'ok' })
+    await wallet.create({ password: false })
+    const hotkeys = join(root, 'w', 'hotkeys')
+    await writeFile(join(hotkeys, 'bad\r'), await readFile(join(hotkeys, 'ok')))
+    await symlink('/dev/zero', join(hotkeys, 'zero'))
+    const [listed] = await Wallet.list({ path: root })
+    expect(listed!.problem).toBeUndefined()
+    expect(listed!.coldkeypub).not.toBeNull()
+    expect(listed!.hotkeys.map((h) => [h.name, h.key !== null, h.problem])).toEqual([
+      ['bad\r', false, 'its name is blank or has control characters, so it cannot be chosen'],
+      ['ok', true, undefined],
+      ['zero', false, `${join(hotkeys, 'zero')}: cannot read it: it is not a regular file`],
+    ])
+  })
+
   it('names a file standing where a new key needs a folder', async () => {
     await mkdir(join(root, 'p'))
     await writeFile(join(root, 'p', 'hotkeys'), 'x')

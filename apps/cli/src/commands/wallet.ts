@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander'
 import { UsageError, withOptionNames } from '../errors.js'
 import { examples, prose, shareExamples } from '../help.js'
 import type { Output } from '../io.js'
+import { printable } from '../printable.js'
 import {
   addPasswordOptions,
   addSecretOptions,
@@ -95,13 +96,17 @@ function renderWallet(info: WalletInfo): string {
     info.coldkey === null
       ? 'no coldkey file'
       : `coldkey ${describeStorage(info.coldkey.encryption)}`
-  if (info.problem !== undefined) return `${info.name}  (cannot be read: ${info.problem})`
-  const lines = [`${info.name}  ${coldkey}  (${state})`]
+  // Names come from whatever is in the folder: shown without control characters.
+  const name = printable(info.name)
+  if (info.problem !== undefined) return `${name}  (cannot be read: ${printable(info.problem)})`
+  const lines = [`${name}  ${coldkey}  (${state})`]
   info.hotkeys.forEach((hotkey, i) => {
     const branch = i === info.hotkeys.length - 1 ? '└──' : '├──'
-    lines.push(
-      `  ${branch} ${hotkey.name}  ${hotkey.key?.ss58 ?? '(address unknown)'}${hotkey.encryption === 'plain' ? '' : `  (${hotkey.encryption})`}`,
-    )
+    const shown =
+      hotkey.problem !== undefined
+        ? `(cannot be read: ${printable(hotkey.problem)})`
+        : `${hotkey.key?.ss58 ?? '(address unknown)'}${hotkey.encryption === 'plain' ? '' : `  (${hotkey.encryption})`}`
+    lines.push(`  ${branch} ${printable(hotkey.name)}  ${shown}`)
   })
   return lines.join('\n')
 }
