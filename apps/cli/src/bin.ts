@@ -2,7 +2,11 @@ import { run } from './program.js'
 
 // Output that cannot be written (a reader that went away, `taokit axon serve | head`, or a
 // full disk) must not take a running command down with it, nor end it with a stack trace;
-// but what was lost may have been a new wallet's mnemonic, so the exit code says so.
+// but what was lost may have been a new wallet's mnemonic, so the exit code says so: 141,
+// as a shell reports a process ended by SIGPIPE, silently (`| head` is no error to report),
+// or 74 (sysexits' EX_IOERR) with a line on stderr for any other failure. Neither is one
+// of the codes commands give (verify's 1 means an invalid signature).
+const READER_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED'])
 let lost: string | undefined
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -25,7 +29,8 @@ const serves = ['axon', 'devnet'].includes(
   process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '',
 )
 if (lost !== undefined && code === 0 && !serves) {
+  if (READER_GONE.has(lost)) process.exit(141)
   process.stderr.write(`taokit: output could not be written (${lost})\n`)
-  process.exit(1)
+  process.exit(74)
 }
 process.exit(code)

@@ -377,7 +377,7 @@ describe('a password for a key stored in plain text', () => {
 })
 
 describe('output that cannot be written', () => {
-  it('ends the command with one line and exit code 1, not a stack trace or success', () => {
+  it('ends the command with one line and exit code 74, not a stack trace or success', () => {
     const bin = fileURLToPath(new URL('../bin/taokit.js', import.meta.url))
     const full = openSync('/dev/full', 'w')
     try {
@@ -385,11 +385,21 @@ describe('output that cannot be written', () => {
         stdio: ['ignore', full, 'pipe'],
         encoding: 'utf8',
       })
-      expect(result.status).toBe(1)
+      expect(result.status).toBe(74)
       expect(result.stderr).toBe('taokit: output could not be written (ENOSPC)\n')
     } finally {
       closeSync(full)
     }
+  })
+
+  it('ends it silently with 141 when the reader went away, as a shell reports SIGPIPE', () => {
+    const bin = fileURLToPath(new URL('../bin/taokit.js', import.meta.url))
+    // Far more than a pipe holds, to a reader that has already gone.
+    const command = `"${process.execPath}" "${bin}" simulate --example --steps 200 | true`
+    const result = spawnSync('bash', ['-c', `${command}; echo \${PIPESTATUS[0]} >&2`], {
+      encoding: 'utf8',
+    })
+    expect(result.stderr).toBe('141\n')
   })
 })
 
