@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander'
+import { type ScannedArgs, scanArgs } from './argv.js'
 import { registerAxon } from './commands/axon.js'
-import { NETWORK_OPTION_ALIASES } from './commands/chain-options.js'
 import { registerDemo } from './commands/demo.js'
 import { registerDevnet } from './commands/devnet.js'
 import { registerEpoch } from './commands/epoch.js'
@@ -12,7 +12,6 @@ import { registerStake } from './commands/stake.js'
 import { registerSubnets } from './commands/subnets.js'
 import { registerTransfer } from './commands/transfer.js'
 import { registerWallet } from './commands/wallet.js'
-import { WALLET_OPTION_ALIASES } from './commands/wallet-options.js'
 import { registerWeights } from './commands/weights.js'
 import { EXIT_BAD_INPUT, EXIT_OK, ExitWith, report, UsageError } from './errors.js'
 import { examples, prose } from './help.js'
@@ -72,9 +71,9 @@ export function buildProgram(out: Output): Command {
 export async function run(argv: readonly string[], out: Output): Promise<number> {
   try {
     const program = buildProgram(out)
-    const args = normalizeAliases(argv, valueFlags(program))
-    refuseRepeatsWhereFundsMove(program, args)
-    await program.parseAsync(args, { from: 'user' })
+    const scanned = scanArgs(program, argv)
+    refuseRepeatsWhereFundsMove(scanned)
+    await program.parseAsync(scanned.args, { from: 'user' })
     return EXIT_OK
   } catch (error) {
     if (error instanceof ExitWith) return error.code
@@ -102,63 +101,14 @@ const FUNDS_MOVE = new Set([
  * Commander keeps the last of a repeated option: `transfer --amount 1 --amount 2` sent 2.
  * Where funds move, a repeated value option is a mistake to ask about, not to guess.
  */
-function refuseRepeatsWhereFundsMove(program: Command, args: readonly string[]): void {
-  const words = args.filter((arg) => !arg.startsWith('-')).slice(0, 2)
-  const top = program.commands.find((c) => c.name() === words[0])
-  const command = top?.commands.find((c) => c.name() === words[1]) ?? top
-  const name = command === top ? words[0] : words.join(' ')
-  if (command === undefined || !FUNDS_MOVE.has(name ?? '')) return
-  const ended = args.indexOf('--')
-  const given = (ended === -1 ? args : args.slice(0, ended)).map((arg) => arg.split('=')[0])
-  for (const option of command.options) {
-    if (!option.required && !option.optional) continue
-    const times = given.filter((flag) => flag === option.long || flag === option.short).length
-    if (times > 1) {
-      throw new UsageError(
-        `${option.long}: given ${times} times; give it once (${name} moves funds, so which one was meant is not guessed)`,
-        option.long?.replace(/^--/, ''),
-      )
-    }
-  }
-}
-
-const ALIASES = new Map(Object.entries({ ...WALLET_OPTION_ALIASES, ...NETWORK_OPTION_ALIASES }))
-
-/** Every flag of every command that takes a value (so the next word is that value). */
-function valueFlags(program: Command): Set<string> {
-  const flags = new Set(ALIASES.keys())
-  const walk = (command: Command): void => {
-    for (const option of command.options) {
-      if (!option.required && !option.optional) continue
-      if (option.long !== undefined) flags.add(option.long)
-      if (option.short !== undefined) flags.add(option.short)
-    }
-    command.commands.forEach(walk)
-  }
-  walk(program)
-  return flags
-}
-
-/**
- * btcli's other spellings of an option (`--wallet-name`, `--wallet_name=x`) as ours. Only
- * option names are rewritten: not a value (`--message --chain` signs "--chain"), nor
- * anything after `--`.
- */
-function normalizeAliases(argv: readonly string[], takesValue: Set<string>): string[] {
-  const out: string[] = []
-  let valueNext = false
-  let ended = false
-  for (const arg of argv) {
-    if (ended || valueNext) {
-      out.push(arg)
-      valueNext = false
-      continue
-    }
-    if (arg === '--') ended = true
-    const [name = '', ...value] = arg.split('=')
-    const canonical = ALIASES.get(name)
-    out.push(canonical === undefined ? arg : [canonical, ...value].join('='))
-    valueNext = value.length === 0 && takesValue.has(canonical ?? name)
-  }
-  return out
+function refuseRepeatsWhereFundsMove({ words, given }: ScannedArgs): void {
+  const name = words.join(' ')
+  if (!FUNDS_MOVE.has(name)) return
+  const repeated = given.find((flag, i) => given.indexOf(flag) !== i)
+  if (repeated === undefined) return
+  const times = given.filter((flag) => flag === repeated).length
+  throw new UsageError(
+    `${repeated}: given ${times} times (or as another spelling of it); give it once (${name} moves funds, so which one was meant is not guessed)`,
+    repeated.replace(/^--/, ''),
+  )
 }

@@ -342,6 +342,18 @@ describe("btcli's option spellings", () => {
     expect((await signed('--message', '--chain')).toString()).toBe('--chain')
     expect((await signed('--message', 'constructor')).toString()).toBe('constructor')
     expect((await signed('--message=__proto__')).toString()).toBe('__proto__')
+    // --weights takes a value in `weights set`, not in `metagraph`: the alias after it is one.
+    const metagraph = await cli(
+      'metagraph',
+      '--netuid',
+      '1',
+      '--weights',
+      '--chain',
+      'ws://127.0.0.1:9',
+      '--timeout',
+      '300',
+    )
+    expect(metagraph.stderr).toBe('taokit: could not connect to ws://127.0.0.1:9 within 300 ms')
     const root = mkdtempSync(join(tmpdir(), 'taokit-alias-'))
     const listed = await cli('wallet', 'list', '--wallet_path', root, '--json')
     expect(listed).toMatchObject({ code: 0, stdout: '[]' })
@@ -443,7 +455,7 @@ describe('a value option given twice', () => {
       '//Alice',
     )
     expect(twice.code).toBe(2)
-    expect(twice.stderr).toMatch(/^taokit: --amount: given 2 times; give it once/)
+    expect(twice.stderr).toMatch(/^taokit: --amount: given 2 times .*; give it once/)
     const network = await cli(
       'stake',
       'add',
@@ -459,6 +471,16 @@ describe('a value option given twice', () => {
       '//Alice',
     )
     expect(network.stderr).toMatch(/^taokit: --network: given 2 times/)
+    // Before the subcommand, attached, or in a cluster of short flags.
+    const hotkey = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'
+    const cases = [
+      ['subnets', '-n', 'local', 'create', '--hotkey', hotkey, '--hotkey', hotkey, '--uri', '//A'],
+      ['transfer', '-nlocal', '--network', 'test', '--dest', dest, '--amount', '1', '--uri', '//A'],
+      ['transfer', '-yn', 'local', '--network', 'test', '--dest', dest, '--amount', '1'],
+    ]
+    for (const args of cases) {
+      expect((await cli(...args)).stderr).toMatch(/^taokit: --(hotkey|network): given 2 times/)
+    }
     // Elsewhere the last one still counts, as commander has it.
     const signed = await cli(
       'sign',
