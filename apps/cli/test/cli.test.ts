@@ -133,7 +133,11 @@ describe('$BT_SUBTENSOR_CHAIN_ENDPOINT', () => {
       const bad = await cli('metagraph', '--netuid', '1')
       expect(bad.code).toBe(2)
       expect(bad.stderr).toMatch(/^taokit: \$BT_SUBTENSOR_CHAIN_ENDPOINT: expected one of finney/)
+      const serve = await cli('axon', 'serve', '--uri', '//Bob', '--netuid', '1', '--port', '0')
+      expect(serve.stderr).toMatch(/^taokit: \$BT_SUBTENSOR_CHAIN_ENDPOINT: expected one of/)
       process.env.BT_SUBTENSOR_CHAIN_ENDPOINT = ''
+      const typed = await cli('metagraph', '--netuid', '1', '--network', '')
+      expect(typed.stderr).toMatch(/^taokit: --network: expected one of/)
       const empty = await cli('metagraph', '--netuid', '1', '--timeout', '300')
       expect(empty.stderr).toBe('taokit: could not connect to ws://127.0.0.1:9944 within 300 ms')
     } finally {

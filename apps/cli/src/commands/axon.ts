@@ -21,6 +21,7 @@ import {
   MAX_TIMEOUT_MS,
   NETWORK_FLAGS,
   NETWORK_HELP,
+  networkSource,
   parseInteger,
 } from './chain-options.js'
 import { refreshReporter } from './refresh-report.js'
@@ -74,7 +75,7 @@ function settingsOf(options: ServeOptions): ServeSettings {
     settings.subnet = {
       netuid: parseInteger(options.netuid, '--netuid', 65535),
       network,
-      endpoint: resolveEndpoint(network, '--network'),
+      endpoint: resolveEndpoint(network, networkSource(network)),
       timeout: options.timeout === undefined ? undefined : String(timeoutOf(options.timeout)),
     }
   } else if (options.network !== undefined || options.timeout !== undefined) {

@@ -47,9 +47,9 @@ export function defaultNetwork(): string {
 }
 
 /** Where the network came from, for a message about it. */
-function networkSource(network: string): string {
+export function networkSource(network: string): string {
   const fromEnvironment = process.env.BT_SUBTENSOR_CHAIN_ENDPOINT
-  return fromEnvironment !== undefined && network === fromEnvironment
+  return fromEnvironment !== undefined && fromEnvironment !== '' && network === fromEnvironment
     ? '$BT_SUBTENSOR_CHAIN_ENDPOINT'
     : '--network'
 }
