@@ -7,7 +7,12 @@ import { ResilientProvider } from './provider.js'
 export interface ConnectOptions {
   /** `local` (default), `finney`, `test`, `archive`, or a ws:// / wss:// URL. */
   network?: Network
-  /** Tried in turn when the main endpoint cannot be reached or drops. */
+  /**
+   * Tried in turn when the main endpoint cannot be reached, drops, refuses, or stays
+   * silent. While connecting, each endpoint then has `timeoutMs` divided by the number of
+   * endpoints (at least 1 s) to answer, so one slower than that to open is not reached:
+   * give a slow node a larger `timeoutMs`.
+   */
   fallbacks?: readonly Network[]
   /** Deadline of each RPC, and of connecting. Default 15 s. */
   timeoutMs?: number

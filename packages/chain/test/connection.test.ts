@@ -39,6 +39,14 @@ async function badNode(onConnection: (socket: WebSocket) => void) {
   }
 }
 
+/** Connects to `network` with the devnet as its fallback, and expects the devnet to serve. */
+async function expectFallback(network: string, timeoutMs: number): Promise<void> {
+  const client = await Subtensor.connect({ network, fallbacks: [devnet.url], timeoutMs })
+  expect(client.provider.endpoint).toBe(devnet.url)
+  expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
+  await client.close()
+}
+
 async function rejection(promise: Promise<unknown>): Promise<ChainError> {
   try {
     await promise
@@ -93,14 +101,7 @@ describe('connecting', () => {
   it('falls back when the first endpoint takes the connection and drops it', async () => {
     const node = await badNode((socket) => socket.close())
     try {
-      const client = await Subtensor.connect({
-        network: node.url,
-        fallbacks: [devnet.url],
-        timeoutMs: 5_000,
-      })
-      expect(client.provider.endpoint).toBe(devnet.url)
-      expect(await client.blockNumber()).toBeGreaterThanOrEqual(0)
-      await client.close()
+      await expectFallback(node.url, 5_000)
     } finally {
       await node.close()
     }
@@ -117,13 +118,7 @@ describe('connecting', () => {
     const node = await badNode(refuse)
     const other = await badNode(refuse)
     try {
-      const client = await Subtensor.connect({
-        network: node.url,
-        fallbacks: [devnet.url],
-        timeoutMs: 5_000,
-      })
-      expect(client.provider.endpoint).toBe(devnet.url)
-      await client.close()
+      await expectFallback(node.url, 5_000)
       const error = await rejection(
         Subtensor.connect({ network: node.url, fallbacks: [other.url], timeoutMs: 5_000 }),
       )
@@ -142,15 +137,7 @@ describe('connecting', () => {
     await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve))
     const muteUrl = `ws://127.0.0.1:${(mute.address() as AddressInfo).port}`
     try {
-      for (const network of [silent.url, muteUrl]) {
-        const client = await Subtensor.connect({
-          network,
-          fallbacks: [devnet.url],
-          timeoutMs: 4_000,
-        })
-        expect(client.provider.endpoint).toBe(devnet.url)
-        await client.close()
-      }
+      for (const network of [silent.url, muteUrl]) await expectFallback(network, 4_000)
     } finally {
       await silent.close()
       for (const socket of held) socket.destroy()
