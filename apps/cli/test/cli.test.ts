@@ -420,12 +420,12 @@ describe('output that cannot be written', () => {
 })
 
 describe('$TAOKIT_REVEAL_FILE', () => {
-  it('counts as unset when empty, so the default file is read, not none', async () => {
+  it('counts as unset when blank, so the default file is read, not none', async () => {
     const saved = { file: process.env.TAOKIT_REVEAL_FILE, home: process.env.HOME }
     const home = mkdtempSync(join(tmpdir(), 'taokit-home-'))
     try {
       process.env.HOME = home
-      process.env.TAOKIT_REVEAL_FILE = ''
+      process.env.TAOKIT_REVEAL_FILE = '  '
       // A folder where the default file goes: reading it fails, naming it. An empty path read
       // no file at all, and said there was nothing to reveal.
       const path = join(home, '.bittensor', 'taokit', 'reveals.json')

@@ -34,7 +34,7 @@ interface WeightsOptions extends NetworkOptions, SignerOptions {
   revealFile?: string
 }
 
-/** --reveal-file, else $TAOKIT_REVEAL_FILE (empty counts as unset), else the default. */
+/** --reveal-file, else $TAOKIT_REVEAL_FILE (blank counts as unset), else the default. */
 function revealFileOf(options: { revealFile?: string }): string {
   if (options.revealFile !== undefined) {
     if (options.revealFile.trim() === '') {
@@ -43,7 +43,7 @@ function revealFileOf(options: { revealFile?: string }): string {
     return options.revealFile
   }
   const fromEnvironment = process.env.TAOKIT_REVEAL_FILE
-  return fromEnvironment === undefined || fromEnvironment === ''
+  return fromEnvironment === undefined || fromEnvironment.trim() === ''
     ? join(homedir(), '.bittensor', 'taokit', 'reveals.json')
     : fromEnvironment
 }
