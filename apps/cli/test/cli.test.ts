@@ -110,6 +110,18 @@ describe('taokit help and simulate', () => {
     const json = await cli('simulate', '--example', '--steps', '2', '--json')
     const outputs = JSON.parse(json.stdout) as unknown[]
     expect(outputs).toHaveLength(2)
+    const bothJson = await cli('simulate', '--example', '--steps', '2', '--json', '-f', 'json')
+    expect(bothJson.stdout).toBe(json.stdout)
+  })
+
+  it('refuses --json with --format table rather than pick one', async () => {
+    for (const command of ['simulate --example', 'epoch --input -']) {
+      const result = await cli(...command.split(' '), '--json', '--format', 'table')
+      expect(result.code, command).toBe(2)
+      expect(result.stderr, command).toBe(
+        'taokit: --json: contradicts --format table; give one of them',
+      )
+    }
   })
 
   it('asks for --input or --example when given neither', async () => {

@@ -1,6 +1,6 @@
 import { previewEpoch } from '@taokit/chain'
 import { epochBatchSync, epochSync, outputToJson } from '@taokit/yuma'
-import { type Command, Option } from 'commander'
+import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { examples, prose } from '../help.js'
 import type { Output } from '../io.js'
@@ -13,41 +13,39 @@ import {
 } from './chain-options.js'
 import { readEpochInputs } from './epoch-input.js'
 import { parseBlock } from './metagraph.js'
+import { addFormatOptions, chosenFormat, type OutputFormat } from './output-format.js'
 import { renderEpochTable } from './table.js'
 
 export function registerEpoch(program: Command, out: Output): void {
-  program
-    .command('epoch')
-    .summary('run one Yuma Consensus epoch, bit-exact with subtensor')
-    .description(
-      prose(
-        "Runs one call of subtensor's epoch (runtime spec 425, the sparse epoch_mechanism) on the",
-        'subnet state in --input and prints what the chain would store: consensus, incentive,',
-        "dividends, validator permits, the new bonds, and each uid's share of the emission.",
-        '',
-        'The input is the JSON format of shared/vectors/yuma/README.md: per-uid vectors, sparse',
-        'weight and bond rows as [uid, u16] pairs, u64 amounts as decimal strings. A test-vector',
-        'case ({"input": ..., "expected": ...}) works too. A list of cases gives a list of',
-        'outputs, in order (computed in parallel); --case picks one.',
-        '',
-        'With --netuid instead of --input, it previews the next epoch of a live subnet: the',
-        "inputs are read from the chain's state (--network, --block) and the output is what",
-        'that epoch will write, before it runs.',
-      ),
-    )
-    .option('-i, --input <file>', 'the EpochInput JSON, or - to read standard input')
-    .option('--netuid <n>', "preview the next epoch of this subnet from the chain's state")
-    .addOption(networkOption(`with --netuid: ${NETWORK_HELP}`))
-    .option('--block <number|hash>', 'with --netuid: read the state at this block')
-    .option('--timeout <ms>', 'with --netuid: deadline of each request to the node', '15000')
-    .option('--case <index|name>', 'which case of a file that holds several')
-    .addOption(
-      new Option('-f, --format <format>', 'json (default, one line) or table')
-        .choices(['json', 'table'])
-        .default('json'),
-    )
-    .option('--pretty', 'indent the JSON output')
-    .option('--json', 'the same as --format json')
+  addFormatOptions(
+    program
+      .command('epoch')
+      .summary('run one Yuma Consensus epoch, bit-exact with subtensor')
+      .description(
+        prose(
+          "Runs one call of subtensor's epoch (runtime spec 425, the sparse epoch_mechanism) on the",
+          'subnet state in --input and prints what the chain would store: consensus, incentive,',
+          "dividends, validator permits, the new bonds, and each uid's share of the emission.",
+          '',
+          'The input is the JSON format of shared/vectors/yuma/README.md: per-uid vectors, sparse',
+          'weight and bond rows as [uid, u16] pairs, u64 amounts as decimal strings. A test-vector',
+          'case ({"input": ..., "expected": ...}) works too. A list of cases gives a list of',
+          'outputs, in order (computed in parallel); --case picks one.',
+          '',
+          'With --netuid instead of --input, it previews the next epoch of a live subnet: the',
+          "inputs are read from the chain's state (--network, --block) and the output is what",
+          'that epoch will write, before it runs.',
+        ),
+      )
+      .option('-i, --input <file>', 'the EpochInput JSON, or - to read standard input')
+      .option('--netuid <n>', "preview the next epoch of this subnet from the chain's state")
+      .addOption(networkOption(`with --netuid: ${NETWORK_HELP}`))
+      .option('--block <number|hash>', 'with --netuid: read the state at this block')
+      .option('--timeout <ms>', 'with --netuid: deadline of each request to the node', '15000')
+      .option('--case <index|name>', 'which case of a file that holds several')
+      .option('--pretty', 'indent the JSON output'),
+    'json',
+  )
     .addHelpText(
       'after',
       `${examples(
@@ -57,8 +55,8 @@ export function registerEpoch(program: Command, out: Output): void {
         'taokit epoch --netuid 1 --network local --format table',
       )}\n\nExit codes: 0 done, 2 bad input (the message names the field),\n3 node unreachable, 1 internal error.`,
     )
-    .action(async (options: EpochOptions) => {
-      if (options.json) options.format = 'json'
+    .action(async (options: EpochOptions, command: Command) => {
+      options.format = chosenFormat(command)
       if ((options.input === undefined) === (options.netuid === undefined)) {
         throw new UsageError('give either --input <file> or --netuid <n> (a live preview)', 'input')
       }
@@ -89,7 +87,7 @@ interface EpochOptions extends NetworkOptions {
   netuid?: string
   block?: string
   case?: string
-  format: string
+  format: OutputFormat
   pretty?: boolean
 }
 

@@ -1,35 +1,36 @@
 import { type EpochInput, type EpochOutput, outputToJson, simulateSync } from '@taokit/yuma'
-import { type Command, Option } from 'commander'
+import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { examples, prose } from '../help.js'
 import type { Output } from '../io.js'
 import { readEpochInput } from './epoch-input.js'
 import { exampleScenario } from './example-subnet.js'
+import { addFormatOptions, chosenFormat } from './output-format.js'
 import { alpha, percent, renderEpochTable, renderTable } from './table.js'
 
 export function registerSimulate(program: Command, out: Output): void {
-  program
-    .command('simulate')
-    .summary('run consecutive epochs to see how bonds, dividends and emission evolve')
-    .description(
-      prose(
-        'Runs --steps epochs of one subnet. Each epoch after the first runs one tempo later on',
-        'the validator permits and bonds the previous epoch wrote, while validators keep their',
-        'weights fresh. Use it for what-if studies: change weights or stake in the input and',
-        'compare. --example runs a made-up 12-uid subnet (3 validators, 9 miners) in which two',
-        'validators find a new, better miner two epochs before the third.',
-      ),
-    )
-    .option('-i, --input <file>', 'the EpochInput JSON of the first epoch, or - for standard input')
-    .option('--case <index|name>', 'which case of a file that holds several')
-    .option('--example', 'use the built-in example subnet instead of --input')
-    .option('-n, --steps <count>', 'how many epochs to run', '5')
-    .addOption(
-      new Option('-f, --format <format>', 'table (default) or json')
-        .choices(['table', 'json'])
-        .default('table'),
-    )
-    .option('--json', 'the same as --format json')
+  addFormatOptions(
+    program
+      .command('simulate')
+      .summary('run consecutive epochs to see how bonds, dividends and emission evolve')
+      .description(
+        prose(
+          'Runs --steps epochs of one subnet. Each epoch after the first runs one tempo later on',
+          'the validator permits and bonds the previous epoch wrote, while validators keep their',
+          'weights fresh. Use it for what-if studies: change weights or stake in the input and',
+          'compare. --example runs a made-up 12-uid subnet (3 validators, 9 miners) in which two',
+          'validators find a new, better miner two epochs before the third.',
+        ),
+      )
+      .option(
+        '-i, --input <file>',
+        'the EpochInput JSON of the first epoch, or - for standard input',
+      )
+      .option('--case <index|name>', 'which case of a file that holds several')
+      .option('--example', 'use the built-in example subnet instead of --input')
+      .option('-n, --steps <count>', 'how many epochs to run', '5'),
+    'table',
+  )
     .addHelpText(
       'after',
       examples(
@@ -38,14 +39,16 @@ export function registerSimulate(program: Command, out: Output): void {
       ),
     )
     .action(
-      (options: {
-        input?: string
-        case?: string
-        example?: boolean
-        steps: string
-        format: string
-        json?: boolean
-      }) => {
+      (
+        options: {
+          input?: string
+          case?: string
+          example?: boolean
+          steps: string
+        },
+        command: Command,
+      ) => {
+        const format = chosenFormat(command)
         if ((options.example === true) === (options.input !== undefined)) {
           throw new UsageError('give exactly one of --input <file> and --example', 'input')
         }
@@ -64,7 +67,7 @@ export function registerSimulate(program: Command, out: Output): void {
         const input = example?.input ?? readEpochInput(options.input!, options.case)
         const changes = Array.from({ length: steps }, (_, i) => example?.changes[i] ?? {})
         const outputs = simulateSync(input, changes)
-        if (options.json || options.format === 'json') {
+        if (format === 'json') {
           out.stdout(JSON.stringify(outputs.map(outputToJson)))
           return
         }
