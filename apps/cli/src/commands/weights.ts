@@ -132,20 +132,70 @@ async function revealUntilDone(
 ): Promise<RevealOutcome[]> {
   const mine = () => hotkeysCommits(scheduler, hotkey, subtensor)
   const outcomes: RevealOutcome[] = []
-  for (;;) {
-    outcomes.push(
-      ...(await scheduler.revealDue(subtensor, (key) =>
-        key === hotkey.ss58 ? hotkey : undefined,
-      )),
-    )
-    const left = mine()
-    if (!wait || left.length === 0) return outcomes
-    const head = await subtensor.blockNumber()
-    const next = Math.min(...left.map((c) => c.revealFrom))
-    out.stderr(
-      `… block ${head}; ${left.length} commit(s) waiting, the next reveal window opens at block ${next}`,
-    )
-    await new Promise((resolve) => setTimeout(resolve, 3_000))
+  const heads = wait ? await HeadWatch.start(subtensor) : undefined
+  try {
+    let told = ''
+    for (;;) {
+      outcomes.push(
+        ...(await scheduler.revealDue(subtensor, (key) =>
+          key === hotkey.ss58 ? hotkey : undefined,
+        )),
+      )
+      const left = mine()
+      if (heads === undefined || left.length === 0) return outcomes
+      const head = heads.latest ?? (await subtensor.blockNumber())
+      const next = Math.min(...left.map((c) => c.revealFrom))
+      const status = `${left.length} commit(s) waiting, the next reveal window opens at block ${next}`
+      if (status !== told) out.stderr(`… block ${head}; ${status}`)
+      told = status
+      await heads.reach(Math.max(next, head + 1), RECHECK_MS)
+    }
+  } finally {
+    heads?.stop()
+  }
+}
+
+/**
+ * A reveal window lasts one tempo, which on a devnet with fast blocks can be well under a
+ * second, so the wait follows new heads rather than polling; the timer only covers a
+ * subscription that went quiet.
+ */
+const RECHECK_MS = 12_000
+
+class HeadWatch {
+  latest: number | undefined
+  #wake: (() => void) | undefined
+  #target = Number.POSITIVE_INFINITY
+  #unsubscribe: () => void = () => {}
+
+  static async start(subtensor: Subtensor): Promise<HeadWatch> {
+    const watch = new HeadWatch()
+    watch.#unsubscribe = await subtensor.subscribeBlocks(({ number }) => {
+      watch.latest = Math.max(watch.latest ?? 0, number)
+      if (number >= watch.#target) watch.#wake?.()
+    })
+    return watch
+  }
+
+  /** Resolves at the first head numbered `target` or more, or after `ms`. */
+  reach(target: number, ms: number): Promise<void> {
+    if ((this.latest ?? 0) >= target) return Promise.resolve()
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer)
+        this.#wake = undefined
+        this.#target = Number.POSITIVE_INFINITY
+        resolve()
+      }
+      const timer = setTimeout(wake, ms)
+      this.#target = target
+      this.#wake = wake
+    })
+  }
+
+  stop(): void {
+    this.#unsubscribe()
+    this.#wake?.()
   }
 }
 
