@@ -262,13 +262,14 @@ impl Block {
     }
 
     /// The stake-weighted κ-quantile of each column over the positive-stake uids (those
-    /// outside the block score 0 everywhere).
+    /// outside the block score 0 everywhere), chosen by stake before it is normalised, as
+    /// the chain does.
     fn consensus(&self, basis: &Basis<'_, '_>, weights: &[I32F32]) -> Vec<I32F32> {
         let n = self.n;
         let quantile = StakeQuantile::new(&basis.active_stake, basis.kappa);
         let voters: Vec<(usize, i64)> = self
             .rows()
-            .filter(|&(_, i)| quantile.normalized[i] > ZERO)
+            .filter(|&(_, i)| basis.active_stake[i] > ZERO)
             .map(|(r, i)| (r, quantile.normalized[i].to_bits()))
             .collect();
         let zeros = (quantile.rows > voters.len()).then(|| {

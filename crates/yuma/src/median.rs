@@ -19,11 +19,13 @@ pub fn weighted_median_cols(
     kappa: I32F32,
 ) -> Vec<I32F32> {
     let quantile = StakeQuantile::new(stake, kappa);
-    let positive: Vec<I32F32> = quantile
-        .normalized
+    // The chain picks rows by their stake before normalising: a tiny stake that normalises
+    // to 0 (or one the wrapping total turns negative) keeps its row and its scores.
+    let positive: Vec<I32F32> = stake
         .iter()
-        .copied()
-        .filter(|&s| s > ZERO)
+        .zip(&quantile.normalized)
+        .filter(|(&s, _)| s > ZERO)
+        .map(|(_, &normalized)| normalized)
         .collect();
     let columns_items = ColumnItems::gather(stake, weights, &positive, columns);
     let mut scratch = Scratch::default();
@@ -511,6 +513,21 @@ mod tests {
         assert_eq!(weighted_median_cols(&stake, &w, 1, f(0.7)), vec![ZERO]);
     }
 
+    #[test]
+    fn a_tiny_stake_beside_huge_ones_keeps_its_row() {
+        let stake = [1i64, 1 << 62, 1 << 61].map(I32F32::from_bits);
+        let w = Matrix::from_rows([vec![(0u16, f(0.5))], vec![(0u16, f(0.25))]]);
+        // The third row has stake but no weights: it scores 0 in every column.
+        assert_eq!(
+            weighted_median_cols(&stake[..2], &w, 1, f(0.5)),
+            reference(&stake[..2], &w, 1, f(0.5))
+        );
+        assert_eq!(
+            weighted_median_cols(&stake, &w, 1, f(0.5)),
+            reference(&stake, &w, 1, f(0.5))
+        );
+    }
+
     /// The definition, evaluated by sorting: the value v with cum(<v) <= m < cum(<=v), the
     /// minimum below and the maximum past the end.
     fn by_definition(values: &[(i64, i64)], minority: i64) -> i64 {
@@ -572,6 +589,28 @@ mod tests {
             prop_assert_eq!(
                 weighted_median_cols(&stake, &weights, 10, kappa),
                 reference(&stake, &weights, 10, kappa)
+            );
+        }
+
+        #[test]
+        fn stakes_that_normalise_to_zero_keep_their_rows(
+            rows in proptest::collection::vec(
+                (
+                    prop_oneof![0i64..4, (1i64 << 36)..(1i64 << 40)],
+                    proptest::collection::vec((0u16..6, 0i64..6), 0..8),
+                ),
+                1..40,
+            ),
+            kappa in 0i64..(1 << 32),
+        ) {
+            let stake: Vec<I32F32> = rows.iter().map(|r| I32F32::from_bits(r.0)).collect();
+            let weights = Matrix::from_rows(rows.iter().map(|r| {
+                r.1.iter().map(|&(c, v)| (c, I32F32::from_bits(v << 28))).collect::<Vec<_>>()
+            }));
+            let kappa = I32F32::from_bits(kappa);
+            prop_assert_eq!(
+                weighted_median_cols(&stake, &weights, 6, kappa),
+                reference(&stake, &weights, 6, kappa)
             );
         }
 

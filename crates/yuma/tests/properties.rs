@@ -331,3 +331,29 @@ fn a_malformed_step_is_an_error_not_a_panic() {
     let error = simulate(&input.view(), &[StepChange::default(), change]).unwrap_err();
     assert_eq!((error.step, error.error.field), (1, "weights"));
 }
+
+/// Past 2^63 rao the chain's stake total wraps, so normalised stakes come out tiny or
+/// negative; the epoch must still run, the same in both layouts.
+#[test]
+fn stakes_whose_total_wraps_still_run_in_both_layouts() {
+    // Seed 4608 once caught the dense layout reading such a row as scoring 0.
+    for seed in (0..400).chain([4608]) {
+        let mut input = subnet(seed);
+        let mut rng = Rng(seed ^ 0x5eed);
+        for stake in input.stake_alpha.iter_mut() {
+            *stake = match rng.below(4) {
+                0 => 0,
+                1 => u64::MAX >> 1,
+                2 => rng.below(1 << 20),
+                _ => rng.next(),
+            };
+        }
+        let (sparse, _) = epoch_terms_with(&input.view(), Layout::Sparse).unwrap();
+        let (dense, _) = epoch_terms_with(&input.view(), Layout::Dense).unwrap();
+        assert_eq!(
+            EpochOutput::from(&dense),
+            EpochOutput::from(&sparse),
+            "seed {seed}"
+        );
+    }
+}
