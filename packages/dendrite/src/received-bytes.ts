@@ -9,6 +9,9 @@ export class ReceivedBytes {
   #buffer: Buffer = EMPTY
   #size = 0
 
+  /** `limit`: the most the caller will hold at once, so growth stops there, not at twice it. */
+  constructor(readonly limit = Number.POSITIVE_INFINITY) {}
+
   get size(): number {
     return this.#size
   }
@@ -21,7 +24,8 @@ export class ReceivedBytes {
   append(chunk: Uint8Array): void {
     const needed = this.#size + chunk.length
     if (needed > this.#buffer.length) {
-      this.#grow(this.#size === 0 ? needed : Math.max(needed, this.#buffer.length * 2))
+      const doubled = Math.min(this.#buffer.length * 2, this.limit)
+      this.#grow(this.#size === 0 ? needed : Math.max(needed, doubled))
     }
     this.#buffer.set(chunk, this.#size)
     this.#size = needed

@@ -145,7 +145,7 @@ export function openStream<F extends FieldMap>(
   const { axon, type, request, timeoutMs, signal } = options
   const start = performance.now()
   /** Bytes received and not yet taken by the reader. */
-  const received = new ReceivedBytes()
+  const received = new ReceivedBytes(options.maxResponseBytes)
   let ended = false
   let failure: unknown
   let cancelled = false

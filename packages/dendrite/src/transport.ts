@@ -3,6 +3,7 @@
  * while undici is still connecting, and the moment the request was handed to the socket
  * (undici's `onRequestStart` runs just before it writes the request).
  */
+import { decodeUtf8, pyJsonLoads } from '@taokit/synapse'
 import type { Dispatcher } from 'undici'
 import { ReceivedBytes } from './received-bytes.js'
 import {
@@ -62,13 +63,17 @@ const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+?\+)?json/i
 export function sdkReadsAnswer(response: RawResponse): boolean {
   if (response.status === 200) return true
   if (!JSON_CONTENT_TYPE.test(response.headers['content-type'] ?? '')) return false
+  const text = decodeUtf8(response.body)
+  if (text === undefined) return false
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(response.body).toString('utf8'))
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    // Read as Python reads it, checked without being built: only its shape matters here.
+    return pyJsonLoads(text, NOTHING) instanceof Map
   } catch {
     return false
   }
 }
+
+const NOTHING: ReadonlySet<string> = new Set()
 
 /**
  * Lowercase names, one value each. Of a repeated header the last value counts, as in the
@@ -93,7 +98,7 @@ export function post(dispatcher: Dispatcher, options: PostOptions): Promise<Exch
     let done = false
     let status = 0
     let headers: Record<string, string> = {}
-    const body = new ReceivedBytes()
+    const body = new ReceivedBytes(options.maxResponseBytes)
 
     const finish = (outcome: Outcome) => {
       if (done) return

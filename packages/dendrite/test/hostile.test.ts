@@ -79,13 +79,13 @@ function oneByteChunks(text: string): Buffer {
   return Buffer.from(`${[...text].map((c) => `1\r\n${c}\r\n`).join('')}0\r\n\r\n`, 'latin1')
 }
 
-/** Runs fixtures/query-under-small-heap.mjs against `port` in a node with a 48 MB heap. */
-function underSmallHeap(port: number, mode: 'query' | 'stream') {
+/** Runs fixtures/query-under-small-heap.mjs against `port` in a node with a small heap. */
+function underSmallHeap(port: number, mode: 'query' | 'stream', heapMb = 48) {
   const script = new URL('./fixtures/query-under-small-heap.mjs', import.meta.url).pathname
   return new Promise<{ code: number; out: string; err: string }>((resolve) => {
     execFile(
       process.execPath,
-      ['--max-old-space-size=48', script, String(port), mode],
+      [`--max-old-space-size=${heapMb}`, script, String(port), mode],
       { timeout: 60_000 },
       (error, out, err) =>
         resolve({ code: error === null ? 0 : Number(error.code ?? 1), out, err }),
@@ -110,9 +110,30 @@ describe('a miner that misbehaves', () => {
       await underSmallHeap(stream, 'stream'),
     ]
     expect(queried.err).not.toContain('heap out of memory')
-    expect(JSON.parse(queried.out)).toEqual({ status: 200, output: 2 })
+    expect(JSON.parse(queried.out)).toMatchObject({ status: 200, output: 2 })
     expect(streamed.err).not.toContain('heap out of memory')
     expect(JSON.parse(streamed.out)).toEqual({ status: 200, bytes: json.length })
+  }, 120_000)
+
+  it('cannot exhaust the heap with an answer of empty containers, typed or not', async () => {
+    // 12 MiB of `{},` is four million objects; built as Maps they took a gigabyte.
+    const empties = `[${'{},'.repeat(4_000_000)}{}]`
+    const answer = (status: string, body: string) =>
+      rawAnswer(
+        `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+        body,
+      )
+    const field = await answer('200 OK', `{"dummy_input": 1, "dummy_output": ${empties}}`)
+    const refusal = await answer('500 Internal Server Error', `{"message": ${empties}}`)
+    const [typed, refused] = [
+      await underSmallHeap(field, 'query', 160),
+      await underSmallHeap(refusal, 'query', 160),
+    ]
+    expect(typed.err).not.toContain('heap out of memory')
+    expect(JSON.parse(typed.out)).toMatchObject({ status: 422 })
+    expect(JSON.parse(typed.out).statusMessage).toMatch(/More than 262144 arrays and objects/)
+    expect(refused.err).not.toContain('heap out of memory')
+    expect(JSON.parse(refused.out)).toMatchObject({ status: 500 })
   }, 120_000)
 
   it('is reported with 503, not as a cut body, when it drops the connection after a 103', async () => {

@@ -29,6 +29,14 @@ describe('ReceivedBytes', () => {
     expect(small.take()).not.toBe(small.take())
   })
 
+  it('grows no further than its limit', () => {
+    const bytes = new ReceivedBytes(300)
+    for (let i = 0; i < 3; i++) bytes.append(Buffer.alloc(100, i))
+    const taken = bytes.take()
+    expect(taken.buffer.byteLength).toBe(300)
+    expect([taken[0], taken[150], taken[299]]).toEqual([0, 1, 2])
+  })
+
   it('fills a reserved length without growing', () => {
     const bytes = new ReceivedBytes()
     bytes.reserve(20_000)

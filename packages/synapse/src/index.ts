@@ -49,7 +49,13 @@ export {
   type ToHeadersOptions,
   toHeaders,
 } from './headers.js'
-export { decodeUtf8, type PyJsonDumpsOptions, pyJsonDumps, pyJsonLoads } from './json.js'
+export {
+  decodeUtf8,
+  MAX_JSON_CONTAINERS,
+  type PyJsonDumpsOptions,
+  pyJsonDumps,
+  pyJsonLoads,
+} from './json.js'
 export {
   ALLOWED_DELTA_NS,
   checkNonce,

@@ -10,6 +10,13 @@ import { type PyKey, type PyValue, pyFloatRepr } from './python-str.js'
 // and json.loads fails on them; Python recurses once per nesting level, and stops near 1000.
 const MAX_INT_DIGITS = 4300
 const MAX_DEPTH = 1000
+/**
+ * Python has no such limit; ours bounds what one body can cost. `[{},{},…]` is a container
+ * per 3 bytes, and built as Maps a 16 MiB answer took a gigabyte and seconds of a
+ * validator's event loop, however its field was typed. Containers only checked, not built
+ * (`skip`), do not count.
+ */
+export const MAX_JSON_CONTAINERS = 1 << 18
 
 /**
  * Errors Python raises as something other than JSONDecodeError (a ValueError or a
@@ -43,7 +50,14 @@ const HEX4 = /^[0-9a-fA-F]{4}$/
 
 class Parser {
   pos = 0
+  containers = 0
   constructor(readonly text: string) {}
+
+  built(): void {
+    if (++this.containers > MAX_JSON_CONTAINERS) {
+      throw limitError(`More than ${MAX_JSON_CONTAINERS} arrays and objects`, this.text, this.pos)
+    }
+  }
 
   ws(): void {
     const t = this.text
@@ -85,6 +99,14 @@ class Parser {
 
   /** A number as Python's scanner reads it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`. */
   number(): bigint | number {
+    const start = this.pos
+    const integer = this.scanNumber()
+    const raw = this.text.slice(start, this.pos)
+    return integer ? BigInt(raw) : Number(raw)
+  }
+
+  /** Moves past a number, checked as `number` checks it; says whether it is an integer. */
+  scanNumber(): boolean {
     const t = this.text
     const start = this.pos
     let i = start
@@ -103,12 +125,11 @@ class Parser {
       if (isDigit(t.charCodeAt(j))) i = this.digitsFrom(j + 1)
     }
     this.pos = i
-    const raw = t.slice(start, i)
-    if (i !== intEnd) return Number(raw)
-    if (raw.length - (raw.charCodeAt(0) === 45 ? 1 : 0) > MAX_INT_DIGITS) {
+    if (i !== intEnd) return false
+    if (i - start - (t.charCodeAt(start) === 45 ? 1 : 0) > MAX_INT_DIGITS) {
       throw limitError('Integer string too long', t, start)
     }
-    return BigInt(raw)
+    return true
   }
 
   digitsFrom(i: number): number {
@@ -189,6 +210,7 @@ class Parser {
 
   array(depth: number, keep = true): PyValue[] {
     const t = this.text
+    if (keep) this.built()
     this.pos++
     const out: PyValue[] = keep ? [] : SKIPPED_ARRAY
     this.ws()
@@ -217,6 +239,7 @@ class Parser {
    */
   object(depth: number, keys?: ReadonlySet<string>): Map<PyKey, PyValue> {
     const t = this.text
+    if (keys !== NO_KEYS) this.built()
     this.pos++
     const out = keys === NO_KEYS ? SKIPPED_MAP : new Map<PyKey, PyValue>()
     this.ws()
@@ -259,7 +282,13 @@ class Parser {
     const c = this.text[this.pos]
     if (c === '[') this.array(depth, false)
     else if (c === '{') this.object(depth, NO_KEYS)
+    else if (c === '-' || isDigit(this.text.charCodeAt(this.pos))) this.skipNumber()
     else this.value(depth)
+  }
+
+  skipNumber(): void {
+    if (this.text.startsWith('-Infinity', this.pos)) this.pos += 9
+    else this.scanNumber()
   }
 }
 

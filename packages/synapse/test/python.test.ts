@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  MAX_JSON_CONTAINERS,
   type PyValue,
   pyFloatRepr,
   pyFormatFixed,
@@ -156,6 +157,15 @@ describe("Python's json", () => {
       ['0x1', 'Extra data: line 1 column 2 (char 1)'],
     ]
     for (const [text, message] of errors) expect(() => pyJsonLoads(text), text).toThrow(message)
+  })
+
+  it('builds at most MAX_JSON_CONTAINERS arrays and objects, and counts none it only checks', () => {
+    const many = `[${'[],'.repeat(MAX_JSON_CONTAINERS)}{}]`
+    expect(() => pyJsonLoads(many)).toThrow(`More than ${MAX_JSON_CONTAINERS} arrays and objects`)
+    expect(pyJsonLoads(`{"x": ${many}, "a": 1}`, new Set(['a']))).toEqual(new Map([['a', 1n]]))
+    expect((pyJsonLoads(`[${'{},'.repeat(MAX_JSON_CONTAINERS - 2)}{}]`) as unknown[]).length).toBe(
+      MAX_JSON_CONTAINERS - 1,
+    )
   })
 
   it('builds only the keys a reader asked for, and checks the others as json.loads does', () => {
