@@ -16,11 +16,14 @@ export interface LiveMetagraphOptions {
 
 /**
  * Reads in a row at an older block than the one in use, or without the subnet, after which
- * the node is believed (a lagging endpoint answers from an older state for a while).
+ * the node is believed (a lagging endpoint answers from an older state for a while). A node
+ * that says it is syncing, or has none of the peers it should have, is never believed so.
  */
 const READS_BEHIND_BEFORE_RESET = 3
 
 const DEFAULT_REFRESH_MS = 12_000
+
+const LAGGING = 'syncing or without peers (system_health)'
 
 /**
  * One subnet's metagraph, read again on a timer, with lookups by hotkey. It is the
@@ -95,8 +98,9 @@ export class LiveMetagraph {
 
   /**
    * Whether the chain says the subnet no longer exists: three reads in a row without it (a
-   * node lagging behind says the same for a while), so up to three refresh periods after it
-   * was dissolved. Then nobody is registered on it.
+   * node lagging behind says the same for a while; one that says it is syncing is not
+   * believed), so up to three refresh periods after it was dissolved. Then nobody is
+   * registered on it.
    */
   get isGone(): boolean {
     return this.#gone
@@ -157,12 +161,17 @@ export class LiveMetagraph {
       // An older block comes back from a lagging endpoint after a reconnect, or from a
       // chain that was reset: a few such reads in a row are taken as the latter.
       if (metagraph.block < this.#metagraph.block) {
-        this.#readsBehind++
-        if (this.#readsBehind < READS_BEHIND_BEFORE_RESET) {
+        const behind = `the node answered block ${metagraph.block}, behind block ${this.#metagraph.block} already read`
+        if (await this.#nodeIsLagging()) {
+          this.#readsBehind = 0
           throw new ChainError(
             ChainErrorCode.NodeError,
-            `the node answered block ${metagraph.block}, behind block ${this.#metagraph.block} already read; kept the latter`,
+            `${behind}, and is ${LAGGING}; kept the latter`,
           )
+        }
+        this.#readsBehind++
+        if (this.#readsBehind < READS_BEHIND_BEFORE_RESET) {
+          throw new ChainError(ChainErrorCode.NodeError, `${behind}; kept the latter`)
         }
       }
       this.#readsBehind = 0
@@ -177,11 +186,32 @@ export class LiveMetagraph {
       // A subnet that was dissolved has no validators left to serve; but a node answering
       // from a state before it was created says the same, so it is believed after a few.
       if (error instanceof ChainError && error.code === ChainErrorCode.SubnetNotFound) {
-        this.#readsWithoutSubnet++
-        if (this.#readsWithoutSubnet >= READS_BEHIND_BEFORE_RESET) this.#gone = true
+        if (await this.#nodeIsLagging()) {
+          this.#readsWithoutSubnet = 0
+        } else {
+          this.#readsWithoutSubnet++
+          if (this.#readsWithoutSubnet >= READS_BEHIND_BEFORE_RESET) this.#gone = true
+        }
       }
       this.#lastError = error
       throw error
+    }
+  }
+
+  /**
+   * Whether the node says it is catching up (`system_health`): its older state is then lag,
+   * not a chain that was reset. A node that does not answer is judged by its reads alone.
+   */
+  async #nodeIsLagging(): Promise<boolean> {
+    try {
+      const health = (await this.#subtensor.provider.send('system_health', [])) as {
+        isSyncing?: unknown
+        peers?: unknown
+        shouldHavePeers?: unknown
+      }
+      return health.isSyncing === true || (health.shouldHavePeers === true && health.peers === 0)
+    } catch {
+      return false
     }
   }
 

@@ -6,6 +6,7 @@ import { Keypair } from '@taokit/keys'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { burnedRegister, ChainErrorCode, LiveMetagraph, Subtensor } from '../src/index.js'
 import { bob, createSubnet, newBlocks, startChain, type TestSubnet } from './devnet.js'
+import { FaultyProxy } from './proxy.js'
 
 let devnet: Devnet
 let subtensor: Subtensor
@@ -163,6 +164,47 @@ describe('LiveMetagraph across node restarts', () => {
     } finally {
       live.close()
       await own.close()
+      await devnet.stop()
+    }
+  })
+
+  it('keeps what it read while the node answers from behind and says it is syncing', async () => {
+    let devnet = await startDevnet({ forkState: subnetWith('//Bob//v') })
+    const port = devnet.port
+    const proxy = await FaultyProxy.start(port)
+    const own = await Subtensor.connect({ network: proxy.url, timeoutMs: 2000 })
+    const errors: string[] = []
+    const live = await LiveMetagraph.start(own, 1, {
+      refreshMs: 50,
+      onError: (error) => errors.push((error as Error).message),
+    })
+    const bobV = Keypair.fromUri('//Bob//v').ss58
+    const eve = Keypair.fromUri('//Eve//v').ss58
+    try {
+      await own.provider.send('dev_newBlock', [{ count: 10 }])
+      await vi.waitFor(() => expect(live.metagraph.block).toBeGreaterThanOrEqual(10), {
+        timeout: 10_000,
+      })
+      // Behind the endpoint now, a node at a lower block that is still catching up.
+      proxy.rewrite('"isSyncing":false', '"isSyncing":true ')
+      await devnet.stop()
+      devnet = await startDevnet({ port, forkState: subnetWith('//Eve//v') })
+      await vi.waitFor(() => expect(errors.filter((e) => e.includes('syncing'))).toHaveLength(6), {
+        timeout: 20_000,
+      })
+      expect(live.isValidator(bobV)).toBe(true)
+      expect(live.isRegistered(eve)).toBe(false)
+      expect(errors.at(-1)).toMatch(
+        /behind block \d+ already read, and is syncing or without peers/,
+      )
+
+      // Once it says it is not syncing, its chain is taken as one that was reset.
+      proxy.rewrite('"isSyncing":false', '"isSyncing":false')
+      await vi.waitFor(() => expect(live.isValidator(eve)).toBe(true), { timeout: 20_000 })
+    } finally {
+      live.close()
+      await own.close()
+      await proxy.close()
       await devnet.stop()
     }
   })
