@@ -69,6 +69,9 @@ pub struct Node {
     /// Whether new blocks are final at once (all modes but `engine_createBlock` with
     /// `finalize: false`).
     auto_finalize: Mutex<bool>,
+    /// Blocks not final yet, with the transactions they hold: whoever watches those is told
+    /// when a later finalization reaches them.
+    unfinalized: Mutex<Vec<(u32, H256, Vec<H256>)>>,
 }
 
 /// Finalizes, and stops the process when the data directory cannot take the blocks: a
@@ -98,6 +101,7 @@ impl Node {
             finalized_heads: broadcast::channel(4096).0,
             tx_status: broadcast::channel(65536).0,
             auto_finalize: Mutex::new(true),
+            unfinalized: Mutex::new(Vec::new()),
         })
     }
 
@@ -254,6 +258,12 @@ impl Node {
         let hash = {
             let mut chain = self.chain.write().expect("chain lock");
             let hash = chain.import(block, state);
+            // Recorded under the chain lock, so a finalization cannot pass the block unseen.
+            self.unfinalized.lock().expect("unfinalized lock").push((
+                header.number,
+                hash,
+                included.clone(),
+            ));
             if auto_finalize {
                 finalize_or_stop(&mut chain, header.number);
             }
@@ -268,12 +278,24 @@ impl Node {
             let _ = self.tx_status.send((*tx, TxStatus::InBlock(hash)));
         }
         if auto_finalize {
+            self.tell_finalized(head.header.number);
             let _ = self.finalized_heads.send(head);
-            for tx in &included {
-                let _ = self.tx_status.send((*tx, TxStatus::Finalized(hash)));
-            }
         }
         hash
+    }
+
+    /// Tells the watchers of transactions in blocks up to `number` that they are final.
+    fn tell_finalized(&self, number: u32) {
+        let finalized: Vec<_> = {
+            let mut unfinalized = self.unfinalized.lock().expect("unfinalized lock");
+            let split = unfinalized.partition_point(|(n, _, _)| *n <= number);
+            unfinalized.drain(..split).collect()
+        };
+        for (_, block, txs) in finalized {
+            for tx in txs {
+                let _ = self.tx_status.send((tx, TxStatus::Finalized(block)));
+            }
+        }
     }
 
     /// `engine_createBlock`: one block, finalized or not.
@@ -303,6 +325,7 @@ impl Node {
             })
         };
         if let Some(head) = head {
+            self.tell_finalized(head.header.number);
             let _ = self.finalized_heads.send(head);
         }
         true

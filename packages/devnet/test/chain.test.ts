@@ -1,8 +1,8 @@
 import '@polkadot/api-augment'
-import { type ApiPromise, Keyring } from '@polkadot/api'
+import { type ApiPromise, Keyring, WsProvider } from '@polkadot/api'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { Keypair } from '@taokit/keys'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type Devnet, startDevnet } from '../src/index.js'
 import { connect, postStatus, rpc, send } from './api.js'
 
@@ -120,7 +120,51 @@ describe('a real @polkadot/api against the devnet', () => {
   })
 })
 
+describe('finality on request', () => {
+  it('tells a watched transaction it is final when a later finalization reaches its block', async () => {
+    const manual = await startDevnet({ blockTime: 'manual' })
+    const client = await connect(manual.url)
+    try {
+      const statuses: string[] = []
+      const unsubscribe = await client.tx.balances
+        .transferKeepAlive(bob.address, TAO)
+        .signAndSend(alice, (result) => {
+          statuses.push(result.status.type)
+        })
+      await vi.waitFor(() => expect(statuses).toContain('Ready'))
+      const created = (await rpc(manual.httpUrl, 'engine_createBlock', [true, false])) as {
+        result: { hash: string }
+      }
+      await vi.waitFor(() => expect(statuses).toContain('InBlock'))
+      await rpc(manual.httpUrl, 'dev_newBlock', [{ count: 1 }])
+      await vi.waitFor(() => expect(statuses).toContain('Finalized'), { timeout: 5_000 })
+      unsubscribe()
+      expect(statuses).toEqual(['Ready', 'InBlock', 'Finalized'])
+      const head = await client.rpc.chain.getFinalizedHead()
+      expect((await client.rpc.chain.getHeader(head)).number.toNumber()).toBe(2)
+      expect(created.result.hash).toMatch(/^0x/)
+    } finally {
+      await client.disconnect()
+      await manual.stop()
+    }
+  })
+})
+
 describe('bad input gets a JSON-RPC error and the node keeps running', () => {
+  it('refuses storage subscriptions whose keys are not a list, rather than send everything', async () => {
+    const provider = new WsProvider(devnet.url)
+    await provider.isReady
+    try {
+      for (const keys of ['0x26aa394eea5630e07c48ae0c9558cef7', [42]]) {
+        await expect(provider.send('state_subscribeStorage', [keys])).rejects.toThrow(
+          /keys: expected/,
+        )
+      }
+    } finally {
+      await provider.disconnect()
+    }
+  })
+
   const submit = (hex: string) => rpc(devnet.httpUrl, 'author_submitExtrinsic', [hex])
 
   it('refuses a malformed extrinsic', async () => {

@@ -245,7 +245,15 @@ pub fn register(
         "state_storage",
         "state_unsubscribeStorage",
         |params, pending, node, _| async move {
-            let keys: Option<Vec<String>> = params.sequence().optional_next().ok().flatten();
+            // Keys that do not read as a list must not turn into a subscription to everything.
+            let keys: Option<Vec<String>> = match params.sequence().optional_next() {
+                Ok(keys) => keys,
+                Err(_) => {
+                    let expected = "keys: expected a list of 0x-prefixed hex keys, or null";
+                    pending.reject(invalid_params(expected)).await;
+                    return Ok(());
+                }
+            };
             let keys = match keys.map(|keys| {
                 keys.iter()
                     .map(|k| bytes_of("keys", k))
