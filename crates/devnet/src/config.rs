@@ -67,10 +67,28 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
             None => (arg.clone(), None),
         };
         let mut value = |what: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name}: expected {what}"))
+            let given = match inline.clone() {
+                Some(text) => text,
+                // Taking the next option as the value would drop that option unseen.
+                None => match args.next() {
+                    Some(next) if next.starts_with("--") => {
+                        return Err(format!("{name}: expected {what}, got the option {next:?} (write {name}={next} if that is the value)"));
+                    }
+                    Some(next) => next,
+                    None => return Err(format!("{name}: expected {what}")),
+                },
+            };
+            if given.is_empty() {
+                return Err(format!("{name}: expected {what}, got an empty value"));
+            }
+            Ok(given)
+        };
+        let flag = |set: &mut bool| match &inline {
+            Some(_) => Err(format!("{name}: takes no value")),
+            None => {
+                *set = true;
+                Ok(())
+            }
         };
         match name.as_str() {
             "--port" => {
@@ -88,8 +106,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
             "--block-time" => config.mode = parse_block_time(&value("a block time")?)?,
             "--data-dir" => config.data_dir = Some(PathBuf::from(value("a folder")?)),
             "--fork-state" => config.fork_state = Some(PathBuf::from(value("a JSON file")?)),
-            "--quiet" => config.quiet = true,
-            "--exit-with-stdin" => config.exit_with_stdin = true,
+            "--quiet" => flag(&mut config.quiet)?,
+            "--exit-with-stdin" => flag(&mut config.exit_with_stdin)?,
             other => return Err(format!("unknown option {other:?} (see --help)")),
         }
     }
@@ -136,5 +154,31 @@ mod tests {
         assert!(parse(["--nope"].map(String::from))
             .unwrap_err()
             .contains("--nope"));
+    }
+
+    #[test]
+    fn refuses_values_that_are_options_flags_with_values_and_empty_paths() {
+        let error = |args: &[&str]| parse(args.iter().map(|a| a.to_string())).unwrap_err();
+        assert_eq!(
+            error(&["--data-dir", "--quiet"]),
+            "--data-dir: expected a folder, got the option \"--quiet\" (write --data-dir=--quiet if that is the value)"
+        );
+        assert_eq!(error(&["--quiet=false"]), "--quiet: takes no value");
+        assert_eq!(
+            error(&["--exit-with-stdin=no"]),
+            "--exit-with-stdin: takes no value"
+        );
+        assert_eq!(
+            error(&["--data-dir", ""]),
+            "--data-dir: expected a folder, got an empty value"
+        );
+        assert_eq!(
+            error(&["--fork-state="]),
+            "--fork-state: expected a JSON file, got an empty value"
+        );
+        let inline = parse(["--data-dir=--odd"].map(String::from)).unwrap();
+        assert_eq!(inline.data_dir, Some(PathBuf::from("--odd")));
+        // A negative number is a value, not an option.
+        assert!(error(&["--port", "-1"]).contains("--port: expected 0..65535"));
     }
 }

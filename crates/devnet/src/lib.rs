@@ -9,6 +9,7 @@ pub mod metadata;
 pub mod mirror;
 pub mod node;
 pub mod pallets;
+pub mod panics;
 pub mod rpc;
 pub mod runtime;
 pub mod storage;

@@ -1,6 +1,7 @@
 //! `taokit-devnet`: runs the dev chain until interrupted (see `--help`).
 
 use std::cell::Cell;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use taokit_devnet::chain::Chain;
@@ -9,18 +10,24 @@ use taokit_devnet::genesis::{dev_account, genesis_state, DEV_ACCOUNTS, TAO};
 use taokit_devnet::node::Node;
 use taokit_devnet::store::Store;
 
+/// Prints a line of the node's log. Standard output that went away (`| head`) ends the log,
+/// not the node.
+fn say(line: std::fmt::Arguments<'_>) -> bool {
+    writeln!(std::io::stdout().lock(), "{line}").is_ok()
+}
+
 fn print_banner(config: &Config, url: &str) {
-    println!("taokit devnet listening on {url}");
+    say(format_args!("taokit devnet listening on {url}"));
     if config.quiet {
         return;
     }
-    println!("dev accounts (sudo: Alice):");
+    say(format_args!("dev accounts (sudo: Alice):"));
     for (name, balance) in DEV_ACCOUNTS {
-        println!(
+        say(format_args!(
             "  {name:<8} {}  {} TAO",
             taokit_crypto::ss58::encode_bittensor(&dev_account(name).0),
             balance / TAO
-        );
+        ));
     }
 }
 
@@ -29,13 +36,36 @@ fn print_banner(config: &Config, url: &str) {
 /// (a `--data-dir` that cannot be opened, or a bad `--fork-state`: exit code 2).
 fn open_chain(config: &Config) -> Result<Chain, (Box<dyn std::error::Error>, bool)> {
     let bad_input = Cell::new(false);
-    let genesis = || match &config.fork_state {
-        Some(path) => taokit_devnet::fork::load(path).inspect_err(|_| bad_input.set(true)),
-        None => Ok(genesis_state()),
+    let made = Cell::new(false);
+    let genesis = || {
+        made.set(true);
+        match &config.fork_state {
+            Some(path) => taokit_devnet::fork::load(path).inspect_err(|_| bad_input.set(true)),
+            None => Ok(genesis_state()),
+        }
     };
     let opened = match &config.data_dir {
         Some(dir) => match Store::open(dir) {
-            Ok(store) => Chain::persistent(store, genesis),
+            Ok(store) => Chain::persistent(store, genesis)
+                .inspect_err(|error| {
+                    // What the data directory holds is the user's input too.
+                    if error.is::<taokit_devnet::store::StoreError>() {
+                        bad_input.set(true);
+                    }
+                })
+                .and_then(|chain| {
+                match &config.fork_state {
+                    Some(_) if !made.get() => {
+                        bad_input.set(true);
+                        Err(format!(
+                            "--fork-state: --data-dir {} already holds a chain, which keeps its own genesis (drop --fork-state, or give a new --data-dir)",
+                            dir.display()
+                        )
+                        .into())
+                    }
+                    _ => Ok(chain),
+                }
+            }),
             Err(error) => {
                 bad_input.set(true);
                 Err(error.into())
@@ -54,13 +84,18 @@ async fn run(config: Config, chain: Chain) -> std::io::Result<()> {
         taokit_devnet::rpc::serve(node.clone(), SocketAddr::new(config.host, config.port)).await?;
     print_banner(&config, &format!("ws://{addr}"));
     if resumed > 0 {
-        println!("resumed at block #{resumed}");
+        say(format_args!("resumed at block #{resumed}"));
     }
     if !config.quiet {
         let mut heads = node.subscribe_heads();
         tokio::spawn(async move {
             while let Ok(head) = heads.recv().await {
-                println!("block #{} {:?}", head.header.number, head.hash);
+                if !say(format_args!(
+                    "block #{} {:?}",
+                    head.header.number, head.hash
+                )) {
+                    break;
+                }
             }
         });
     }
@@ -101,6 +136,7 @@ async fn shutdown_signal() {
 }
 
 fn main() -> ExitCode {
+    taokit_devnet::panics::exit_on_panic();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
         print!("{}", config::HELP);
@@ -144,9 +180,18 @@ fn main() -> ExitCode {
             eprintln!("taokit-devnet: --host: {host} is not an address of this machine");
             ExitCode::from(2)
         }
+        Err(error) if error.kind() == std::io::ErrorKind::PermissionDenied => {
+            eprintln!("taokit-devnet: --port: {port} needs privileges here; use 1024 or above, or 0 for a free port");
+            ExitCode::from(2)
+        }
+        // Whatever else keeps it from listening (a link-local address without its scope)
+        // is the address given, too.
         Err(error) => {
-            eprintln!("taokit-devnet: {error}");
-            ExitCode::FAILURE
+            eprintln!(
+                "taokit-devnet: --host/--port: cannot listen on {}: {error}",
+                SocketAddr::new(host, port)
+            );
+            ExitCode::from(2)
         }
     }
 }

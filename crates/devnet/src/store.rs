@@ -6,10 +6,11 @@
 //! maintained, and crash-safe with copy-on-write commits (sled's on-disk format is not
 //! stable and its maintenance has slowed).
 
+use crate::panics::contain;
 use crate::runtime::block::Block;
 use crate::storage::State;
 use codec::{Decode, Encode};
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -33,9 +34,29 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// What redb's panic on a damaged file becomes.
+fn damaged(panic: &str) -> String {
+    format!("{FILE} is damaged (redb stopped at: {panic})")
+}
+
 pub struct Store {
-    db: Database,
+    /// Taken and closed in `drop`, where redb writes its bookkeeping back and may find the
+    /// damage; always there before.
+    db: Option<Database>,
     path: PathBuf,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let db = self.db.take();
+        if let Err(panic) = contain(move || drop(db)) {
+            eprintln!(
+                "taokit-devnet: --data-dir {}: closing it: {}",
+                self.path.display(),
+                damaged(&panic)
+            );
+        }
+    }
 }
 
 /// What a data directory holds: the finalized blocks, and the state after the last one.
@@ -51,12 +72,17 @@ impl Store {
             message,
         };
         std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create it: {e}")))?;
-        let db = Database::create(dir.join(FILE))
+        let db = contain(|| Database::create(dir.join(FILE)))
+            .map_err(|e| fail(damaged(&e)))?
             .map_err(|e| fail(format!("cannot open {FILE}: {e}")))?;
         Ok(Self {
-            db,
+            db: Some(db),
             path: dir.to_owned(),
         })
+    }
+
+    fn db(&self) -> &Database {
+        self.db.as_ref().expect("open until dropped")
     }
 
     fn error(&self, what: &str, error: impl fmt::Display) -> StoreError {
@@ -68,7 +94,11 @@ impl Store {
 
     /// The saved chain, or `None` for a new directory.
     pub fn load(&self) -> Result<Option<Saved>, StoreError> {
-        let read = self.db.begin_read().map_err(|e| self.error("read", e))?;
+        contain(|| self.load_unchecked()).map_err(|e| self.error("read", damaged(&e)))?
+    }
+
+    fn load_unchecked(&self) -> Result<Option<Saved>, StoreError> {
+        let read = self.db().begin_read().map_err(|e| self.error("read", e))?;
         let meta = match read.open_table(META) {
             Ok(table) => table,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
@@ -79,6 +109,11 @@ impl Store {
         };
         let finalized = finalized.value();
         let blocks_table = read.open_table(BLOCKS).map_err(|e| self.error("read", e))?;
+        let stored = blocks_table.len().map_err(|e| self.error("read", e))?;
+        if u64::from(finalized) >= stored {
+            let found = format!("block {finalized} is final but only {stored} blocks are kept");
+            return Err(self.error("damaged", found));
+        }
         let mut blocks = Vec::with_capacity(finalized as usize + 1);
         for number in 0..=finalized {
             let bytes = blocks_table
@@ -105,7 +140,20 @@ impl Store {
         changes: impl IntoIterator<Item = (&'a [u8], Option<&'a [u8]>)>,
         finalized: u32,
     ) -> Result<(), StoreError> {
-        let write = self.db.begin_write().map_err(|e| self.error("write", e))?;
+        contain(|| self.save_unchecked(blocks, changes, finalized))
+            .map_err(|e| self.error("write", damaged(&e)))?
+    }
+
+    fn save_unchecked<'a>(
+        &self,
+        blocks: impl IntoIterator<Item = &'a Block>,
+        changes: impl IntoIterator<Item = (&'a [u8], Option<&'a [u8]>)>,
+        finalized: u32,
+    ) -> Result<(), StoreError> {
+        let write = self
+            .db()
+            .begin_write()
+            .map_err(|e| self.error("write", e))?;
         {
             let mut table = write
                 .open_table(BLOCKS)

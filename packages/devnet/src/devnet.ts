@@ -125,10 +125,11 @@ export function devnetArgs(options: DevnetOptions): string[] {
   } else {
     throw invalid('blockTime', "'instant', 'manual' or milliseconds")
   }
-  // An empty path would be the current folder, written to without anyone asking.
-  if (options.dataDir !== undefined) args.push('--data-dir', path('dataDir', options.dataDir))
+  // An empty path would be the current folder, written to without anyone asking. Attached
+  // with '=', a path that starts with '--' is still read as the path.
+  if (options.dataDir !== undefined) args.push(`--data-dir=${path('dataDir', options.dataDir)}`)
   if (options.forkState !== undefined) {
-    args.push('--fork-state', path('forkState', options.forkState))
+    args.push(`--fork-state=${path('forkState', options.forkState)}`)
   }
   return args
 }
