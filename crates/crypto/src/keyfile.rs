@@ -214,15 +214,21 @@ pub fn parse_keyfile(plaintext: &[u8]) -> Result<KeyfileKey, KeyfileError> {
         return Err(KeyfileError::NotKeyfileJson);
     }
     let field = |name: &str| map.get(name).and_then(Value::as_str);
+    let declared = field("publicKey")
+        .and_then(hex_field)
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+        .or_else(|| field("ss58Address").and_then(|a| ss58::decode(a).ok().map(|(_, k)| k)));
+    // A secret that gives another key than the file names would sign as someone the user
+    // never chose.
+    let checked = |keypair: Keypair| match declared {
+        Some(key) if key != keypair.public_key() => Err(KeyfileError::KeyMismatch),
+        _ => Ok(KeyfileKey::Full(Box::new(keypair))),
+    };
     if let Some(phrase) = field("secretPhrase") {
         let keypair = Keypair::from_mnemonic(phrase, None)
             .map_err(|_| KeyfileError::BadField("secretPhrase"))?;
         // A phrase that does not give the file's own public key was saved with a BIP39
         // password (older taokit wrote such files): the seed that follows is the key.
-        let declared = field("publicKey")
-            .and_then(hex_field)
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
-            .or_else(|| field("ss58Address").and_then(|a| ss58::decode(a).ok().map(|(_, k)| k)));
         if declared.is_none_or(|key| key == keypair.public_key()) {
             return Ok(KeyfileKey::Full(Box::new(keypair)));
         }
@@ -246,14 +252,14 @@ pub fn parse_keyfile(plaintext: &[u8]) -> Result<KeyfileKey, KeyfileError> {
         // from one; `from_private_key` reads both lengths as its `from_seed_slice` does.
         let bytes = hex_field(seed).ok_or(KeyfileError::BadField("secretSeed"))?;
         return Keypair::from_private_key(&bytes)
-            .map(|keypair| KeyfileKey::Full(Box::new(keypair)))
-            .map_err(|_| KeyfileError::BadField("secretSeed"));
+            .map_err(|_| KeyfileError::BadField("secretSeed"))
+            .and_then(checked);
     }
     if let Some(private) = field("privateKey") {
         let bytes = hex_field(private).ok_or(KeyfileError::BadField("privateKey"))?;
         return Keypair::from_private_key(&bytes)
-            .map(|keypair| KeyfileKey::Full(Box::new(keypair)))
-            .map_err(|_| KeyfileError::BadField("privateKey"));
+            .map_err(|_| KeyfileError::BadField("privateKey"))
+            .and_then(checked);
     }
     if let Some(address) = field("ss58Address") {
         return ss58::decode(address)

@@ -308,3 +308,37 @@ fn a_keyfile_whose_phrase_is_not_its_key_loads_from_its_seed() {
         Err(keyfile::KeyfileError::KeyMismatch)
     ));
 }
+
+#[test]
+fn a_seed_or_private_key_must_give_the_files_own_key() {
+    let (key, _) = Keypair::generate(12).unwrap();
+    let other = Keypair::generate(12).unwrap().0;
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let seed = hex(key.seed().unwrap());
+    let private = hex(&*key.private_key());
+    for secret in [
+        format!(r#""secretSeed":"0x{seed}""#),
+        format!(r#""privateKey":"0x{private}""#),
+    ] {
+        let own = format!(r#"{{{secret},"ss58Address":"{}"}}"#, key.ss58());
+        assert_eq!(
+            keyfile::parse_keyfile(own.as_bytes()).unwrap().public_key(),
+            key.public_key()
+        );
+        let undeclared = format!("{{{secret}}}");
+        assert!(keyfile::parse_keyfile(undeclared.as_bytes()).is_ok());
+        for declared in [
+            format!(r#""ss58Address":"{}""#, other.ss58()),
+            format!(r#""publicKey":"0x{}""#, hex(&other.public_key())),
+        ] {
+            let mixed = format!("{{{secret},{declared}}}");
+            assert!(
+                matches!(
+                    keyfile::parse_keyfile(mixed.as_bytes()),
+                    Err(keyfile::KeyfileError::KeyMismatch)
+                ),
+                "{mixed}"
+            );
+        }
+    }
+}
