@@ -405,7 +405,12 @@ pub fn weighted_median_cols(
     }
     let (kappa, lossless) = kappa_raw.get_i64();
     if !lossless {
-        return Err(invalid_input("kappa_raw", "an i64 (I32F32 raw value)"));
+        return Err(invalid_input("kappaRaw", "an i64 (I32F32 raw value)"));
+    }
+    // Uids are u16: no column past 65535 has an entry, and a per-column table that large
+    // would only exhaust memory.
+    if columns > 65536 {
+        return Err(invalid_input("columns", "at most 65536"));
     }
     let matrix = Matrix::from_rows((0..rows).map(|i| {
         let range = weights.offsets[i] as usize..weights.offsets[i + 1] as usize;

@@ -1,5 +1,6 @@
+import { withSignal } from '@taokit/core'
 import * as native from '@taokit/native'
-import { callNative, callNativeAsync, INVALID_INPUT, YumaError } from './errors.js'
+import { callNative, callNativeAsync, INVALID_INPUT, read, YumaError } from './errors.js'
 import { type PreparedEpochInput, prepareEpochInput, prepareSteps } from './input.js'
 import { unpackOutput } from './packed.js'
 import type { CallOptions, EpochInput, EpochOutput, StepChange } from './types.js'
@@ -14,9 +15,10 @@ export function epochSync(input: Input): EpochOutput {
 
 /** Runs one epoch on a worker thread, keeping the event loop free. */
 export async function epoch(input: Input, options: CallOptions = {}): Promise<EpochOutput> {
-  options.signal?.throwIfAborted()
-  const { prepared } = prepareEpochInput(input)
-  return unpackOutput(await callNativeAsync(() => native.epoch(prepared, options.signal)))
+  return withSignal(read, options.signal, async (signal) => {
+    const { prepared } = prepareEpochInput(input)
+    return unpackOutput(await callNativeAsync(() => native.epoch(prepared, signal)))
+  })
 }
 
 function prepareAll(inputs: readonly Input[]) {
@@ -49,11 +51,10 @@ export async function epochBatch(
   inputs: readonly Input[],
   options: CallOptions = {},
 ): Promise<EpochOutput[]> {
-  options.signal?.throwIfAborted()
-  const prepared = prepareAll(inputs)
-  return (await callNativeAsync(() => native.epochBatch(prepared, options.signal))).map(
-    unpackOutput,
-  )
+  return withSignal(read, options.signal, async (signal) => {
+    const prepared = prepareAll(inputs)
+    return (await callNativeAsync(() => native.epochBatch(prepared, signal))).map(unpackOutput)
+  })
 }
 
 /**
@@ -73,10 +74,11 @@ export async function simulate(
   steps: number | readonly StepChange[],
   options: CallOptions = {},
 ): Promise<EpochOutput[]> {
-  options.signal?.throwIfAborted()
-  const { prepared } = prepareEpochInput(input)
-  const changes = prepareSteps(steps)
-  return (await callNativeAsync(() => native.simulate(prepared, changes, options.signal))).map(
-    unpackOutput,
-  )
+  return withSignal(read, options.signal, async (signal) => {
+    const { prepared } = prepareEpochInput(input)
+    const changes = prepareSteps(steps)
+    return (await callNativeAsync(() => native.simulate(prepared, changes, signal))).map(
+      unpackOutput,
+    )
+  })
 }

@@ -1,4 +1,4 @@
-import { nativeCaller, TaokitError } from '@taokit/core'
+import { nativeCaller, Reader, TaokitError } from '@taokit/core'
 
 export const INVALID_INPUT = 'YUMA_INVALID_INPUT'
 
@@ -16,3 +16,6 @@ const native = nativeCaller(
 export const fromNative = native.convert
 export const callNative = native.call
 export const callNativeAsync = native.callAsync
+
+/** Checks a caller's values, throwing `YumaError`s that name the field. */
+export const read = new Reader((message, field) => new YumaError(INVALID_INPUT, message, { field }))

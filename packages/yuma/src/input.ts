@@ -1,9 +1,8 @@
-import { Reader, U64_MAX } from '@taokit/core'
+import { U64_MAX } from '@taokit/core'
 import type { JsEpochInput, JsHyperparams, JsSparseRows, JsStepChange } from '@taokit/native'
-import { INVALID_INPUT, YumaError } from './errors.js'
+import { read } from './errors.js'
 import type { EpochInput, SparseRows, SparseRowsJson, StepChange } from './types.js'
 
-const read = new Reader((message, field) => new YumaError(INVALID_INPUT, message, { field }))
 const U16_MAX = 65535
 
 /** An input already checked and converted for the addon; reuse it to skip that work. */
@@ -16,7 +15,7 @@ export interface PreparedEpochInput {
  * would silently wrap them); lengths and offsets are checked in Rust, once, for every caller.
  */
 export function prepareEpochInput(input: EpochInput | PreparedEpochInput): PreparedEpochInput {
-  if (isPrepared(input)) return input
+  if (genuine.has(input as PreparedEpochInput)) return input as PreparedEpochInput
   const value = read.object('input', input)
   const n = read.integer('n', value.n, 0, U16_MAX)
   const ownerUid = value.owner_uid
@@ -41,12 +40,20 @@ export function prepareEpochInput(input: EpochInput | PreparedEpochInput): Prepa
   if (ownerUid !== null && ownerUid !== undefined) {
     prepared.owner_uid = read.integer('owner_uid', ownerUid, 0, U16_MAX)
   }
-  return { prepared }
+  Object.freeze(prepared.hyperparams)
+  Object.freeze(prepared.weights)
+  Object.freeze(prepared.bonds)
+  const wrapper = Object.freeze({ prepared: Object.freeze(prepared) })
+  genuine.add(wrapper)
+  return wrapper
 }
 
-function isPrepared(input: EpochInput | PreparedEpochInput): input is PreparedEpochInput {
-  return typeof input === 'object' && input !== null && 'prepared' in input
-}
+/**
+ * Inputs this module prepared, frozen: the addon reads an object's properties one at a time
+ * while it holds pointers into typed arrays read before, so a getter that detached one of
+ * those would have Rust read freed memory. Anything else that looks prepared is checked anew.
+ */
+const genuine = new WeakSet<PreparedEpochInput>()
 
 function hyperparams(raw: unknown): JsHyperparams {
   const h = read.object('hyperparams', raw)

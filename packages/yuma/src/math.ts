@@ -8,7 +8,11 @@ import { callNative, INVALID_INPUT, YumaError } from './errors.js'
 
 /** I32F32 raw value of a number, rounded to nearest as the chain's `from_num`. */
 export function toRaw(value: number): bigint {
-  return BigInt(Math.round(value * 2 ** 32))
+  const raw = Number.isFinite(value) ? BigInt(Math.round(value * 2 ** 32)) : undefined
+  if (raw === undefined || BigInt.asIntN(64, raw) !== raw) {
+    invalid('value', 'a finite number in the I32F32 range (-2^31 to 2^31)')
+  }
+  return raw
 }
 
 export function fromRaw(raw: bigint): number {
@@ -47,16 +51,23 @@ export function weightedMedianCols(
   typed('stakeRaw', stakeRaw, BigInt64Array)
   if (typeof weights !== 'object' || weights === null)
     invalid('weights', '{ offsets, uids, values_raw }')
-  typed('weights.offsets', weights.offsets, Uint32Array)
-  typed('weights.uids', weights.uids, Uint16Array)
-  typed('weights.values_raw', weights.values_raw, BigInt64Array)
-  // The addon takes a u32.
-  if (!Number.isSafeInteger(columns) || columns < 0 || columns > 0xffff_ffff) {
-    invalid('columns', 'a whole number of columns')
+  // Each property read once, into an object of plain data: a getter run while the addon
+  // converts its arguments could detach an array it already holds.
+  const rows = { offsets: weights.offsets, uids: weights.uids, values_raw: weights.values_raw }
+  typed('weights.offsets', rows.offsets, Uint32Array)
+  typed('weights.uids', rows.uids, Uint16Array)
+  typed('weights.values_raw', rows.values_raw, BigInt64Array)
+  // Uids are u16, so no column past 65535 can have an entry.
+  if (!Number.isSafeInteger(columns) || columns < 0 || columns > MAX_COLUMNS) {
+    invalid('columns', `a whole number of columns, at most ${MAX_COLUMNS}`)
   }
-  if (typeof kappaRaw !== 'bigint') invalid('kappaRaw', 'an I32F32 raw bigint (toRaw(0.5))')
-  return callNative(() => native.weightedMedianCols(stakeRaw, weights, columns, kappaRaw))
+  if (typeof kappaRaw !== 'bigint' || BigInt.asIntN(64, kappaRaw) !== kappaRaw) {
+    invalid('kappaRaw', 'an I32F32 raw bigint in the i64 range (toRaw(0.5))')
+  }
+  return callNative(() => native.weightedMedianCols(stakeRaw, rows, columns, kappaRaw))
 }
+
+const MAX_COLUMNS = 65536
 
 function invalid(field: string, expected: string): never {
   throw new YumaError(INVALID_INPUT, `${field}: expected ${expected}`, { field })

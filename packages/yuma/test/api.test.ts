@@ -10,6 +10,7 @@ import {
   fixed,
   newSubnetHyperparams,
   outputToJson,
+  prepareEpochInput,
   simulate,
   simulateSync,
   YumaError,
@@ -140,6 +141,15 @@ describe('input validation', () => {
     })
   })
 
+  it('takes only AbortSignals, and not one already aborted', async () => {
+    await expect(epoch(subnet(), { signal: 5 as never })).rejects.toMatchObject({
+      code: 'YUMA_INVALID_INPUT',
+      field: 'signal',
+    })
+    const signal = AbortSignal.abort()
+    await expect(simulate(subnet(), 2, { signal })).rejects.toMatchObject({ name: 'AbortError' })
+  })
+
   it('rejects, not throws, from async calls', async () => {
     const pending = epoch({ ...subnet(), n: -1 })
     await expect(pending).rejects.toBeInstanceOf(YumaError)
@@ -160,6 +170,12 @@ describe('input validation', () => {
     }
     const stake = BigInt64Array.of(1n)
     expectInvalid(() => fixed.weightedMedianCols(stake, rows, 2 ** 32 + 2, 1n), 'columns', /whole/)
+    // A per-column table this large would take gigabytes; no uid reaches past 65535.
+    expectInvalid(() => fixed.weightedMedianCols(stake, rows, 2 ** 28, 1n), 'columns', /65536/)
+    expectInvalid(() => fixed.weightedMedianCols(stake, rows, 1, 2n ** 63n), 'kappaRaw', /i64/)
+    expectInvalid(() => fixed.toRaw(Number.NaN), 'value', /finite/)
+    expectInvalid(() => fixed.toRaw(2 ** 31), 'value', /I32F32 range/)
+    expect(fixed.toRaw(-(2 ** 31))).toBe(-(2n ** 63n))
     expectInvalid(
       () => fixed.weightedMedianCols(stake, rows, 1, 0.5 as never),
       'kappaRaw',
@@ -170,6 +186,34 @@ describe('input validation', () => {
       'weights.uids',
       /Uint16Array/,
     )
+  })
+})
+
+describe('inputs read while the addon holds other arrays', () => {
+  it('reads every property once, before the addon runs', () => {
+    // A getter the addon ran while converting its arguments could detach an array it
+    // already holds (and Rust would read freed memory); so the addon never sees one.
+    let reads = 0
+    const weights = {
+      offsets: Uint32Array.of(0, 1),
+      get uids() {
+        reads++
+        return Uint16Array.of(0)
+      },
+      values_raw: BigInt64Array.of(fixed.toRaw(1)),
+    }
+    const stakeRaw = BigInt64Array.of(fixed.toRaw(1))
+    const consensus = fixed.weightedMedianCols(stakeRaw, weights, 1, fixed.toRaw(0.5))
+    expect([...consensus]).toEqual([fixed.toRaw(1)])
+    expect(reads).toBe(1)
+  })
+
+  it('checks anew an input that only looks prepared', () => {
+    const forged = { prepared: { ...prepareEpochInput(subnet()).prepared, n: 70_000 } }
+    expectInvalid(() => epochSync(forged as never), 'n', /65535/)
+    const genuine = prepareEpochInput(subnet())
+    expect(Object.isFrozen(genuine.prepared)).toBe(true)
+    expect(epochSync(genuine)).toEqual(epochSync(subnet()))
   })
 })
 
