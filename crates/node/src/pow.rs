@@ -79,8 +79,8 @@ pub struct PowSolution {
 fn search_of(js: &PowSearch) -> Result<([u8; 32], Search)> {
     let bh = fixed::<32>("blockAndHotkeyHash", &js.block_and_hotkey_hash)?;
     let threads = match js.threads {
-        Some(0) => return Err(invalid_key_input("threads", "expected at least 1")),
-        Some(threads) => threads as usize,
+        Some(threads @ 1..=1024) => threads as usize,
+        Some(_) => return Err(invalid_key_input("threads", "expected 1 to 1024")),
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
     let search = Search {

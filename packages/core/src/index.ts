@@ -1,3 +1,4 @@
+export { withSignal } from './abort.js'
 export { fromHex, isHex, toHex, utf8 } from './bytes.js'
 export { isTaokitError, TaokitError } from './errors.js'
 export { type NativeCaller, type NativeErrorFactory, nativeCaller } from './native.js'

@@ -1,11 +1,7 @@
-import { Reader, type U64Like } from '@taokit/core'
+import type { U64Like } from '@taokit/core'
 import * as addon from '@taokit/native'
-import { KeyError, KeyErrorCode, native } from './errors.js'
+import { native, read } from './errors.js'
 import { publicKeyOf } from './ss58.js'
-
-const read = new Reader(
-  (message, field) => new KeyError(KeyErrorCode.InvalidInput, message, { field }),
-)
 
 /** What a commit-reveal v2 commit covers. */
 export interface WeightCommit {

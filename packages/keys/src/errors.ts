@@ -1,4 +1,4 @@
-import { nativeCaller, TaokitError } from '@taokit/core'
+import { nativeCaller, Reader, TaokitError } from '@taokit/core'
 
 /** The codes a `KeyError` carries. */
 export const KeyErrorCode = {
@@ -31,4 +31,9 @@ export function invalidInput(field: string, expected: string): KeyError {
 export const native = nativeCaller(
   Object.values(KeyErrorCode),
   (code, message, field) => new KeyError(code, message, field === undefined ? {} : { field }),
+)
+
+/** Checks a caller's values, throwing `KeyError`s that name the field. */
+export const read = new Reader(
+  (message, field) => new KeyError(KeyErrorCode.InvalidInput, message, { field }),
 )

@@ -1,6 +1,6 @@
-import { utf8 } from '@taokit/core'
+import { utf8, withSignal } from '@taokit/core'
 import * as addon from '@taokit/native'
-import { invalidInput, native } from './errors.js'
+import { invalidInput, native, read } from './errors.js'
 import { type Keypair, keypairFromHandle } from './keypair.js'
 import { ss58Encode } from './ss58.js'
 
@@ -53,7 +53,11 @@ export class KeyfileKey {
   ): Promise<KeyfileKey> {
     const bytes = passwordBytes(password)
     try {
-      return new KeyfileKey(await addon.deriveNaclKey(bytes, options.signal))
+      return await withSignal(
+        read,
+        options.signal,
+        async (signal) => new KeyfileKey(await addon.deriveNaclKey(bytes, signal)),
+      )
     } finally {
       if (bytes !== password) bytes.fill(0)
     }

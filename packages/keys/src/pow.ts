@@ -1,17 +1,14 @@
-import { Reader, U64_MAX, type U64Like } from '@taokit/core'
+import { availableParallelism } from 'node:os'
+import { U64_MAX, type U64Like, withSignal } from '@taokit/core'
 import * as addon from '@taokit/native'
 import { fixedBytes } from './bytes.js'
-import { KeyError, KeyErrorCode, native } from './errors.js'
+import { native, read } from './errors.js'
 import { publicKeyOf } from './ss58.js'
 
 /**
  * The legacy registration proof of work. Subtensor now uses it only for the testnet and
  * devnet faucet; `seal = keccak256(sha256(u64_le(nonce) ‖ keccak256(blockHash ‖ hotkey)))`.
  */
-
-const read = new Reader(
-  (message, field) => new KeyError(KeyErrorCode.InvalidInput, message, { field }),
-)
 
 /**
  * How a seal is compared with the difficulty: `chain-little-endian` is subtensor's rule
@@ -93,12 +90,34 @@ function searchOf(search: PowSearch): addon.PowSearch {
 }
 
 /**
+ * Nonces per thread in one call to the addon. A search under way in Rust cannot be stopped,
+ * and Node waits for it before exiting, so the work goes in slices of about a quarter of a
+ * second here: `signal` is heeded, and the process can end, between them.
+ */
+const SLICE_PER_THREAD = 1n << 20n
+
+/**
  * The first nonce from `startNonce` whose seal meets the difficulty, found on all cores
- * off the main thread; null when none of `maxNonces` does.
+ * off the main thread; null when none of `maxNonces` does. Aborting `signal` ends the
+ * search once the slice under way is done.
  */
 export async function powSolve(search: PowSearch): Promise<PowSolution | null> {
   const input = searchOf(search)
-  return native.callAsync(() => addon.powSolve(input, search.signal))
+  const slice = SLICE_PER_THREAD * BigInt(input.threads ?? availableParallelism())
+  return withSignal(read, search.signal, async (signal) => {
+    // Slices in order, so the first solution found is still the first nonce.
+    for (let done = 0n; done < input.maxNonces; done += slice) {
+      signal?.throwIfAborted()
+      const part = {
+        ...input,
+        startNonce: BigInt.asUintN(64, input.startNonce + done),
+        maxNonces: input.maxNonces - done < slice ? input.maxNonces - done : slice,
+      }
+      const found = await native.callAsync(() => addon.powSolve(part, signal))
+      if (found !== null) return found
+    }
+    return null
+  })
 }
 
 /** `powSolve` blocking the calling thread. */

@@ -1,6 +1,7 @@
+import { withSignal } from '@taokit/core'
 import * as addon from '@taokit/native'
 import { type BytesLike, bytesOf, fixedBytes } from './bytes.js'
-import { invalidInput, native } from './errors.js'
+import { invalidInput, native, read } from './errors.js'
 import { publicKeyOf } from './ss58.js'
 
 /**
@@ -94,9 +95,11 @@ export async function verifyBatch(
   options: { signal?: AbortSignal } = {},
 ): Promise<boolean[]> {
   const { messages, ends, signatures, publicKeys } = pack(items)
-  return verdicts(
-    await native.callAsync(() =>
-      addon.verifyBatch(messages, ends, signatures, publicKeys, options.signal),
+  return withSignal(read, options.signal, async (signal) =>
+    verdicts(
+      await native.callAsync(() =>
+        addon.verifyBatch(messages, ends, signatures, publicKeys, signal),
+      ),
     ),
   )
 }

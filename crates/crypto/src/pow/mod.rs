@@ -169,20 +169,29 @@ pub fn solve(block_and_hotkey: &[u8; 32], search: Search) -> Option<Solution> {
     let next_chunk = AtomicU64::new(0);
     let best = AtomicU64::new(u64::MAX);
     let chunks = search.max_nonces.div_ceil(CHUNK);
-    std::thread::scope(|scope| {
-        for _ in 0..search.threads.max(1) {
-            scope.spawn(|| loop {
-                let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
-                if chunk >= chunks || chunk * CHUNK >= best.load(Ordering::Relaxed) {
-                    break;
-                }
-                let from = chunk * CHUNK;
-                let to = (from + CHUNK).min(search.max_nonces);
-                if let Some(offset) = sealer.first_in(search.start_nonce, from, to, &search) {
-                    best.fetch_min(offset, Ordering::Relaxed);
-                }
-            });
+    let work = || loop {
+        let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+        if chunk >= chunks || chunk * CHUNK >= best.load(Ordering::Relaxed) {
+            break;
         }
+        let from = chunk * CHUNK;
+        let to = (from + CHUNK).min(search.max_nonces);
+        if let Some(offset) = sealer.first_in(search.start_nonce, from, to, &search) {
+            best.fetch_min(offset, Ordering::Relaxed);
+        }
+    };
+    std::thread::scope(|scope| {
+        // Threads the system will not give (a pids or memory limit) are searched without:
+        // the calling thread takes part, so the search runs on at least one.
+        for _ in 1..search.threads.max(1) {
+            if std::thread::Builder::new()
+                .spawn_scoped(scope, work)
+                .is_err()
+            {
+                break;
+            }
+        }
+        work();
     });
     match best.into_inner() {
         u64::MAX => None,
