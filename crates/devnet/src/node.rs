@@ -66,9 +66,6 @@ pub struct Node {
     heads: broadcast::Sender<NewHead>,
     finalized_heads: broadcast::Sender<NewHead>,
     tx_status: broadcast::Sender<(H256, TxStatus)>,
-    /// Whether new blocks are final at once (all modes but `engine_createBlock` with
-    /// `finalize: false`).
-    auto_finalize: Mutex<bool>,
     /// Blocks not final yet, with the transactions they hold: whoever watches those is told
     /// when a later finalization reaches them.
     unfinalized: Mutex<Vec<(u32, H256, Vec<H256>)>>,
@@ -100,7 +97,6 @@ impl Node {
             heads: broadcast::channel(4096).0,
             finalized_heads: broadcast::channel(4096).0,
             tx_status: broadcast::channel(65536).0,
-            auto_finalize: Mutex::new(true),
             unfinalized: Mutex::new(Vec::new()),
         })
     }
@@ -195,11 +191,12 @@ impl Node {
 
     /// Builds one block from the pool and imports it.
     pub async fn produce_block(&self) -> H256 {
-        self.produce().await.0
+        self.produce(true).await.0
     }
 
-    /// Builds one block; also says how many pooled transactions it included.
-    async fn produce(&self) -> (H256, usize) {
+    /// Builds one block, final at once unless `finalize` is false (`engine_createBlock`);
+    /// also says how many pooled transactions it included.
+    async fn produce(&self, finalize: bool) -> (H256, usize) {
         let _building = self.building.lock().await;
         let (parent_state, parent, parent_hash, genesis) = self.with_chain(|chain| {
             let head = chain.head();
@@ -243,7 +240,10 @@ impl Node {
         self.pool.lock().expect("pool lock").extend(pending);
         let (block, state) = builder.finish();
         let count = included.len();
-        (self.import(block, state, included, dropped), count)
+        (
+            self.import(block, state, included, dropped, finalize),
+            count,
+        )
     }
 
     fn import(
@@ -252,9 +252,9 @@ impl Node {
         state: State,
         included: Vec<H256>,
         dropped: Vec<H256>,
+        finalize: bool,
     ) -> H256 {
         let header = block.header.clone();
-        let auto_finalize = *self.auto_finalize.lock().expect("finalize lock");
         let hash = {
             let mut chain = self.chain.write().expect("chain lock");
             let hash = chain.import(block, state);
@@ -264,7 +264,7 @@ impl Node {
                 hash,
                 included.clone(),
             ));
-            if auto_finalize {
+            if finalize {
                 finalize_or_stop(&mut chain, header.number);
             }
             hash
@@ -277,7 +277,7 @@ impl Node {
         for tx in &included {
             let _ = self.tx_status.send((*tx, TxStatus::InBlock(hash)));
         }
-        if auto_finalize {
+        if finalize {
             self.tell_finalized(head.header.number);
             let _ = self.finalized_heads.send(head);
         }
@@ -300,10 +300,7 @@ impl Node {
 
     /// `engine_createBlock`: one block, finalized or not.
     pub async fn create_block(&self, finalize: bool) -> H256 {
-        *self.auto_finalize.lock().expect("finalize lock") = finalize;
-        let hash = self.produce_block().await;
-        *self.auto_finalize.lock().expect("finalize lock") = true;
-        hash
+        self.produce(finalize).await.0
     }
 
     /// `engine_finalizeBlock`: marks `hash` and its ancestors final.
@@ -338,7 +335,7 @@ impl Node {
                 BuildMode::Instant => {
                     let idle = self.pool.lock().expect("pool lock").is_empty();
                     // A pool of only future transactions waits for the one they need.
-                    if idle || self.produce().await.1 == 0 {
+                    if idle || self.produce(true).await.1 == 0 {
                         self.wake_producer.notified().await;
                     }
                 }
