@@ -1,6 +1,7 @@
 import type { Command, Option } from 'commander'
 import { NETWORK_OPTION_ALIASES } from './commands/chain-options.js'
 import { WALLET_OPTION_ALIASES } from './commands/wallet-options.js'
+import { UsageError } from './errors.js'
 
 const ALIASES = new Map(Object.entries({ ...WALLET_OPTION_ALIASES, ...NETWORK_OPTION_ALIASES }))
 
@@ -29,7 +30,8 @@ function optionOf(path: readonly Command[], flag: string): Option | undefined {
  * Reads argv as commander will, a command at a time, so that each word is known for what
  * it is: a subcommand, an option, or an option's value. btcli's other spellings of an
  * option (`--wallet-name`, `--wallet_name=x`) become ours where an option name goes, and
- * never where a value does (`--message --chain` signs "--chain"), nor after `--`.
+ * never where a value does, nor after `--`. A word starting with '--' where a value goes
+ * is refused.
  */
 export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs {
   const path = [program]
@@ -37,9 +39,11 @@ export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs
   const args: string[] = []
   let given: string[] = []
   let valueNext = false
+  let awaiting = ''
   let ended = false
   for (const arg of argv) {
     if (ended || valueNext) {
+      if (!ended && arg.startsWith('--')) refuseOptionAsValue(awaiting, arg)
       args.push(arg)
       valueNext = false
       continue
@@ -57,6 +61,7 @@ export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs
       if (option !== undefined && takesValue(option)) {
         given.push(option.long ?? canonical)
         valueNext = value.length === 0
+        awaiting = name
       }
       continue
     }
@@ -69,6 +74,7 @@ export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs
         if (option === undefined || !takesValue(option)) continue
         given.push(option.long ?? `-${arg[i]}`)
         valueNext = i === arg.length - 1
+        awaiting = `-${arg[i]}`
         break
       }
       continue
@@ -83,4 +89,16 @@ export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs
     }
   }
   return { args, words, command: path[path.length - 1]!, given }
+}
+
+/**
+ * A word like an option where a value goes is most likely a value forgotten (`sign
+ * --message --json` signed "--json"; `devnet --data-dir --quiet` made a folder named
+ * --quiet). A value that does start with '--' can still be given attached: `--message=--x`.
+ */
+function refuseOptionAsValue(option: string, word: string): void {
+  throw new UsageError(
+    `${option}: expected a value, got the option ${word} (write ${option}=${word} if that is the value)`,
+    option.replace(/^-+/, ''),
+  )
 }

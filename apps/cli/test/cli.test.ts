@@ -353,9 +353,25 @@ describe("btcli's option spellings", () => {
     return Buffer.from((JSON.parse(result.stdout) as { message: string }).message.slice(2), 'hex')
   }
 
+  it('are refused, as any option is, where a value was forgotten', async () => {
+    for (const [argv, message] of [
+      [
+        ['sign', '--message', '--chain', '--uri', '//Alice'],
+        '--message: expected a value, got the option --chain (write --message=--chain if that is the value)',
+      ],
+      [['sign', '--message', '--json'], '--message: expected a value, got the option --json'],
+      [['devnet', '--data-dir', '--quiet'], '--data-dir: expected a value, got the option --quiet'],
+      [['metagraph', '-n', '--json'], '-n: expected a value, got the option --json'],
+    ] as const) {
+      const result = await cli(...argv)
+      expect(result.code, argv.join(' ')).toBe(2)
+      expect(result.stderr, argv.join(' ')).toContain(`taokit: ${message}`)
+    }
+  })
+
   it('are read as ours where an option name goes, and nowhere else', async () => {
     // A value that happens to be an alias, or a word an object has by inheritance.
-    expect((await signed('--message', '--chain')).toString()).toBe('--chain')
+    expect((await signed('--message=--chain')).toString()).toBe('--chain')
     expect((await signed('--message', 'constructor')).toString()).toBe('constructor')
     expect((await signed('--message=__proto__')).toString()).toBe('__proto__')
     // --weights takes a value in `weights set`, not in `metagraph`: the alias after it is one.
