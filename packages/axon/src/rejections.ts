@@ -41,6 +41,8 @@ const TABLE: Record<Exclude<AxonRejectionReason, `epistula_${string}`>, [number,
   rate_limited_hotkey: [429, 'Too Many Requests for this hotkey'],
   body_too_large: [413, 'Payload Too Large'],
   body_unreadable: [400, 'There was an error parsing the body'],
+  // Our own bound on what one body costs to parse (the SDK has none): MAX_JSON_CONTAINERS.
+  body_too_complex: [413, 'Too many arrays and objects in the body (at most 262144)'],
   bad_request: [400, 'Bad Request'],
   body_not_json: [422, 'JSON decode error'],
   body_invalid: [500, ''],

@@ -66,14 +66,18 @@ export function sdkReadsAnswer(response: RawResponse): boolean {
   const text = decodeUtf8(response.body)
   if (text === undefined) return false
   try {
-    // Read as Python reads it, checked without being built: only its shape matters here.
-    return pyJsonLoads(text, NOTHING) instanceof Map
+    // Read as Python reads it, building only `message`: the SDK assigns it to a pydantic
+    // field of type Optional[str], which refuses anything else.
+    const json = pyJsonLoads(text, MESSAGE)
+    if (!(json instanceof Map)) return false
+    const message = json.get('message')
+    return message === undefined || message === null || typeof message === 'string'
   } catch {
     return false
   }
 }
 
-const NOTHING: ReadonlySet<string> = new Set()
+const MESSAGE: ReadonlySet<string> = new Set(['message'])
 
 /**
  * Lowercase names, one value each. Of a repeated header the last value counts, as in the

@@ -374,16 +374,19 @@ describe('fan-out and failures', () => {
       })
     const proxy = await answering('text/html', 502, '<h1>Bad Gateway</h1>')
     const refusing = await answering('application/json', 401, '{"message":"nope"}')
-    servers.push(proxy, refusing)
+    // The SDK assigns message to an Optional[str] field, which refuses a number.
+    const odd = await answering('application/json', 500, '{"message": 5}')
+    servers.push(proxy, refusing, odd)
     const batch = await dendrite.query(
-      [target(proxy.port), target(refusing.port)],
+      [target(proxy.port), target(refusing.port), target(odd.port)],
       Dummy,
       Dummy.create({ dummy_input: 1 }),
     )
-    const [html, json] = batch.results
+    const [html, json, numbered] = batch.results
     expect([html!.status, html!.synapse!.dendrite!.process_time]).toEqual([502, null])
     expect(json!.status).toBe(401)
     expect(json!.synapse!.dendrite!.process_time).toBeGreaterThan(0)
+    expect([numbered!.status, numbered!.synapse!.dendrite!.process_time]).toEqual([500, null])
   })
 
   it('gives a client error for a hotkey not written as the axon writes its own', async () => {

@@ -24,6 +24,9 @@ export const MAX_JSON_CONTAINERS = 1 << 18
  */
 export const jsonLimitErrors = new WeakSet<SynapseError>()
 
+/** Of those, the errors of our own limit, `MAX_JSON_CONTAINERS`, which Python lacks. */
+export const containerLimitErrors = new WeakSet<SynapseError>()
+
 function limitError(message: string, text: string, pos: number): SynapseError {
   const error = jsonError(message, text, pos)
   jsonLimitErrors.add(error)
@@ -55,7 +58,13 @@ class Parser {
 
   built(): void {
     if (++this.containers > MAX_JSON_CONTAINERS) {
-      throw limitError(`More than ${MAX_JSON_CONTAINERS} arrays and objects`, this.text, this.pos)
+      const error = limitError(
+        `More than ${MAX_JSON_CONTAINERS} arrays and objects`,
+        this.text,
+        this.pos,
+      )
+      containerLimitErrors.add(error)
+      throw error
     }
   }
 

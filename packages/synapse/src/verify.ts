@@ -9,7 +9,13 @@ import { verify } from '@taokit/keys'
 import { bodyHash } from './body-hash.js'
 import { SynapseError } from './errors.js'
 import { firstHeader, fromHeaders, type HeaderInput } from './headers.js'
-import { decodeUtf8, jsonLimitErrors, pyJsonLoads } from './json.js'
+import {
+  containerLimitErrors,
+  decodeUtf8,
+  jsonLimitErrors,
+  MAX_JSON_CONTAINERS,
+  pyJsonLoads,
+} from './json.js'
 import { checkNonce, type NonceRejection, type NonceStore, nonceKey } from './nonce.js'
 import { type PyValue, pyRepr } from './python-str.js'
 import {
@@ -33,6 +39,7 @@ export type RejectionReason =
   | 'bad_signature_format'
   | 'signature_mismatch'
   | 'body_unreadable'
+  | 'body_too_complex'
   | 'body_not_json'
   | 'body_invalid'
   | 'body_hash_mismatch'
@@ -327,6 +334,16 @@ export function checkSynapseBody<F extends FieldMap>(
       if (start === 0) parsedByFastApi = value
     } catch (error) {
       if (!(error instanceof SynapseError)) throw error
+      if (containerLimitErrors.has(error)) {
+        const message = `Too many arrays and objects in the body (at most ${MAX_JSON_CONTAINERS})`
+        return {
+          ok: false,
+          status: 413,
+          reason: 'body_too_complex',
+          message,
+          detail: error.message,
+        }
+      }
       if (jsonLimitErrors.has(error)) {
         const message = 'There was an error parsing the body'
         return { ok: false, status: 400, reason: 'body_unreadable', message, detail: error.message }

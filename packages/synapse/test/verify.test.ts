@@ -13,6 +13,7 @@ import {
   createNonceClock,
   Dummy,
   hotkeyPublicKey,
+  MAX_JSON_CONTAINERS,
   MemoryNonceStore,
   nonceWindowStart,
   parseSignatureText,
@@ -242,6 +243,11 @@ describeWithShared('a taokit dendrite request through the axon checks', () => {
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(request.body)])
     expect(status(run(bom))).toEqual([500, 'body_invalid'])
     expect(status(run(`${'['.repeat(1200)}${']'.repeat(1200)}`))).toEqual([400, 'body_unreadable'])
+    // Our own bound, which FastAPI lacks, has its own answer; keys the class does not read
+    // are only checked, and do not count.
+    const many = `[${'[],'.repeat(MAX_JSON_CONTAINERS)}[]]`
+    expect(status(run(`{"prompt": ${many}}`))).toEqual([413, 'body_too_complex'])
+    expect(status(run(`{"other": ${many}, "prompt": "hi"}`))).toEqual([500, 'body_hash_mismatch'])
   })
 })
 
