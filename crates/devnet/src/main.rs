@@ -53,19 +53,17 @@ fn open_chain(config: &Config) -> Result<Chain, (Box<dyn std::error::Error>, boo
                         bad_input.set(true);
                     }
                 })
-                .and_then(|chain| {
-                match &config.fork_state {
-                    Some(_) if !made.get() => {
-                        bad_input.set(true);
-                        Err(format!(
-                            "--fork-state: --data-dir {} already holds a chain, which keeps its own genesis (drop --fork-state, or give a new --data-dir)",
+                .inspect(|_| {
+                    // A restart with the command that made the chain is not a mistake; the
+                    // file is just not what the chain holds.
+                    if config.fork_state.is_some() && !made.get() {
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "taokit-devnet: --fork-state not read: --data-dir {} already holds a chain, which keeps its own genesis",
                             dir.display()
-                        )
-                        .into())
+                        );
                     }
-                    _ => Ok(chain),
-                }
-            }),
+                }),
             Err(error) => {
                 bad_input.set(true);
                 Err(error.into())

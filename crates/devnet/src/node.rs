@@ -8,6 +8,7 @@ use crate::runtime::block::{check, BlockBuilder, CheckEnv, Signature};
 use crate::runtime::context::AccountId;
 use crate::runtime::extrinsic::{Extrinsic, Invalid, Rejected};
 use crate::storage::State;
+use std::io::Write;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{broadcast, Notify};
@@ -75,7 +76,11 @@ pub struct Node {
 /// node that went on would report blocks it cannot keep.
 fn finalize_or_stop(chain: &mut Chain, number: u32) {
     if let Err(error) = chain.finalize(number) {
-        eprintln!("taokit-devnet: {error}; stopping so that no finalized block is lost");
+        // Not eprintln!: with stderr gone it would panic, and exit 101 instead of 74.
+        let _ = writeln!(
+            std::io::stderr(),
+            "taokit-devnet: {error}; stopping so that no finalized block is lost"
+        );
         std::process::exit(74);
     }
 }

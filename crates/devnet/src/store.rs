@@ -12,6 +12,7 @@ use crate::storage::State;
 use codec::{Decode, Encode};
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const BLOCKS: TableDefinition<u32, &[u8]> = TableDefinition::new("blocks");
@@ -50,7 +51,8 @@ impl Drop for Store {
     fn drop(&mut self) {
         let db = self.db.take();
         if let Err(panic) = contain(move || drop(db)) {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "taokit-devnet: --data-dir {}: closing it: {}",
                 self.path.display(),
                 damaged(&panic)

@@ -151,6 +151,23 @@ describe('finality on request', () => {
 })
 
 describe('bad input gets a JSON-RPC error and the node keeps running', () => {
+  it('makes the blocks dev_newBlock asks for, and refuses options it would misread', async () => {
+    const head = async () => (await api.rpc.chain.getHeader()).number.toNumber()
+    const before = await head()
+    expect((await rpc(devnet.httpUrl, 'dev_newBlock', [{ to: before + 3 }])).error).toBeUndefined()
+    expect(await head()).toBe(before + 3)
+    for (const [options, message] of [
+      [5, 'options: expected an object'],
+      [{ count: 2, to: 9 }, 'give count or to, not both'],
+      [{ transactions: [] }, 'transactions: not supported here'],
+      [{ to: 1 }, 'to: expected a block after the head'],
+    ] as const) {
+      const { error } = await rpc(devnet.httpUrl, 'dev_newBlock', [options])
+      expect(error?.message, JSON.stringify(options)).toContain(message)
+    }
+    expect(await head()).toBe(before + 3)
+  })
+
   it('refuses storage subscriptions whose keys are not a list, rather than send everything', async () => {
     const provider = new WsProvider(devnet.url)
     await provider.isReady

@@ -16,15 +16,7 @@ pub fn register(
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
     module.register_async_method("dev_newBlock", |params, node, _| async move {
         let options: Option<Value> = params.sequence().optional_next()?;
-        let count = match options.as_ref().and_then(|o| o.get("count")) {
-            None | Some(Value::Null) => 1,
-            Some(value) => value
-                .as_u64()
-                .filter(|n| (1..=MAX_BLOCKS_PER_CALL).contains(n))
-                .ok_or_else(|| {
-                    invalid_params(format!("count: expected 1..={MAX_BLOCKS_PER_CALL}"))
-                })?,
-        };
+        let count = blocks_asked(&node, options.as_ref())?;
         let mut hash = node.with_chain(|c| c.head_hash());
         for _ in 0..count {
             hash = node.produce_block().await;
@@ -68,4 +60,45 @@ pub fn register(
         Ok::<_, ErrorObjectOwned>(node.finalize(&hash))
     })?;
     Ok(())
+}
+
+/// How many blocks `dev_newBlock` is asked for: `{ "count": n }`, or `{ "to": number }`
+/// (chopsticks' spelling: up to that block), one by default. Anything else is refused
+/// rather than read as one block.
+fn blocks_asked(node: &Node, options: Option<&Value>) -> Result<u64, ErrorObjectOwned> {
+    let options = match options {
+        None | Some(Value::Null) => return Ok(1),
+        Some(Value::Object(options)) => options,
+        Some(_) => {
+            return Err(invalid_params(
+                r#"options: expected an object such as {"count": 5} or {"to": 100}"#,
+            ))
+        }
+    };
+    if let Some(key) = options
+        .keys()
+        .find(|k| !["count", "to"].contains(&k.as_str()))
+    {
+        return Err(invalid_params(format!(
+            "{key}: not supported here (count and to are)"
+        )));
+    }
+    let in_range = |field: &str, value: &Value| {
+        value
+            .as_u64()
+            .filter(|n| (1..=MAX_BLOCKS_PER_CALL).contains(n))
+            .ok_or_else(|| invalid_params(format!("{field}: expected 1..={MAX_BLOCKS_PER_CALL}")))
+    };
+    match (options.get("count"), options.get("to")) {
+        (Some(_), Some(_)) => Err(invalid_params("to: give count or to, not both")),
+        (Some(count), None) => in_range("count", count),
+        (None, Some(to)) => {
+            let head = u64::from(node.with_chain(|c| c.head()));
+            let to = to.as_u64().filter(|&to| to > head).ok_or_else(|| {
+                invalid_params(format!("to: expected a block after the head, {head}"))
+            })?;
+            in_range("to", &json!(to - head))
+        }
+        (None, None) => Ok(1),
+    }
 }
