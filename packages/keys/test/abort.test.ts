@@ -52,6 +52,27 @@ describe('abort signals', () => {
     expect(told).toBe(true)
   })
 
+  it('settle the call at once with the reason, even when its work has started', async () => {
+    const controller = new AbortController()
+    const reason = new Error('shutting down')
+    const derived = KeyfileKey.derive('password', { signal: controller.signal })
+    controller.abort(reason)
+    await expect(derived).rejects.toBe(reason)
+    // Many calls on one signal add no listener of their own to it.
+    const signal = new AbortController().signal
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    await Promise.all(Array.from({ length: 30 }, () => verifyBatch(signed, { signal })))
+    await new Promise((resolve) => setImmediate(resolve))
+    process.off('warning', onWarning)
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
+
+  it('may be null, as fetch allows', async () => {
+    expect(await verifyBatch(signed, { signal: null as never })).toEqual([true])
+  })
+
   it('must be AbortSignals', async () => {
     for (const signal of [5, {}, 'x']) {
       const refused = verifyBatch(signed, { signal: signal as never })

@@ -16,7 +16,9 @@ export interface PreparedEpochInput {
  */
 export function prepareEpochInput(input: EpochInput | PreparedEpochInput): PreparedEpochInput {
   if (genuine.has(input as PreparedEpochInput)) return input as PreparedEpochInput
-  const value = read.object('input', input)
+  // A copy of a prepared input (sent to a worker, spread, or made by another copy of this
+  // package) has the same fields one level down: checked again, like any input.
+  const value = read.object('input', isPreparedShape(input) ? input.prepared : input)
   const n = read.integer('n', value.n, 0, U16_MAX)
   const ownerUid = value.owner_uid
   const prepared: JsEpochInput = {
@@ -54,6 +56,10 @@ export function prepareEpochInput(input: EpochInput | PreparedEpochInput): Prepa
  * those would have Rust read freed memory. Anything else that looks prepared is checked anew.
  */
 const genuine = new WeakSet<PreparedEpochInput>()
+
+function isPreparedShape(input: unknown): input is { prepared: unknown } {
+  return typeof input === 'object' && input !== null && 'prepared' in input && !('n' in input)
+}
 
 function hyperparams(raw: unknown): JsHyperparams {
   const h = read.object('hyperparams', raw)

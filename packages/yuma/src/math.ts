@@ -6,13 +6,21 @@ import { callNative, INVALID_INPUT, YumaError } from './errors.js'
  * (value × 2^32) in a BigInt64Array, so results are exact; `toRaw`/`fromRaw` convert.
  */
 
-/** I32F32 raw value of a number, rounded to nearest as the chain's `from_num`. */
+/** I32F32 raw value of a number, rounded to nearest, ties to even, as the chain's `from_num`. */
 export function toRaw(value: number): bigint {
-  const raw = Number.isFinite(value) ? BigInt(Math.round(value * 2 ** 32)) : undefined
+  const raw = Number.isFinite(value) ? BigInt(roundHalfEven(value * 2 ** 32)) : undefined
   if (raw === undefined || BigInt.asIntN(64, raw) !== raw) {
     invalid('value', 'a finite number in the I32F32 range (-2^31 to 2^31)')
   }
   return raw
+}
+
+/** Exact for every double: `x - floor` is computed without rounding where it matters. */
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x)
+  const rest = x - floor
+  if (rest !== 0.5) return rest < 0.5 ? floor : floor + 1
+  return floor % 2 === 0 ? floor : floor + 1
 }
 
 export function fromRaw(raw: bigint): number {

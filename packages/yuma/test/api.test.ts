@@ -176,6 +176,13 @@ describe('input validation', () => {
     expectInvalid(() => fixed.toRaw(Number.NaN), 'value', /finite/)
     expectInvalid(() => fixed.toRaw(2 ** 31), 'value', /I32F32 range/)
     expect(fixed.toRaw(-(2 ** 31))).toBe(-(2n ** 63n))
+    // Ties go to the even neighbour, as substrate-fixed's from_num rounds them.
+    expect([2 ** -33, 2.5 * 2 ** -32, -1.5 * 2 ** -32, 3.5 * 2 ** -32].map(fixed.toRaw)).toEqual([
+      0n,
+      2n,
+      -2n,
+      4n,
+    ])
     expectInvalid(
       () => fixed.weightedMedianCols(stake, rows, 1, 0.5 as never),
       'kappaRaw',
@@ -208,12 +215,16 @@ describe('inputs read while the addon holds other arrays', () => {
     expect(reads).toBe(1)
   })
 
-  it('checks anew an input that only looks prepared', () => {
+  it('checks anew an input that only looks prepared, copies included', () => {
     const forged = { prepared: { ...prepareEpochInput(subnet()).prepared, n: 70_000 } }
-    expectInvalid(() => epochSync(forged as never), 'n', /65535/)
+    expectInvalid(() => epochSync(forged as never), 'n', /got 70000/)
     const genuine = prepareEpochInput(subnet())
     expect(Object.isFrozen(genuine.prepared)).toBe(true)
-    expect(epochSync(genuine)).toEqual(epochSync(subnet()))
+    const expected = epochSync(subnet())
+    expect(epochSync(genuine)).toEqual(expected)
+    // As sent to a worker thread, or spread by the caller.
+    expect(epochSync(structuredClone(genuine))).toEqual(expected)
+    expect(epochSync({ ...genuine })).toEqual(expected)
   })
 })
 
