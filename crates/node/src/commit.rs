@@ -20,7 +20,7 @@ pub struct JsWeightCommit {
 
 /// blake2b-256 of the SCALE tuple `(hotkey, netuid_index, uids, values, salt, version_key)`,
 /// the hash `commit_weights` stores.
-#[napi]
+#[napi(catch_unwind)]
 pub fn weight_commit_hash(commit: JsWeightCommit) -> Result<Uint8Array> {
     let account = fixed::<32>("hotkey", &commit.hotkey)?;
     let netuid_index = u16::try_from(commit.netuid_index).map_err(|_| {

@@ -70,7 +70,7 @@ pub fn hash_into(kind: Hash, data: &[u8], length: u32, mut out: BufferSlice) -> 
 
 /// The digests of `data` cut into `itemLength`-byte items, concatenated: many short hashes
 /// for one crossing into Rust.
-#[napi]
+#[napi(catch_unwind)]
 pub fn hash_each(kind: Hash, data: &[u8], item_length: u32) -> Result<Uint8Array> {
     let item_length = item_length as usize;
     if item_length == 0 || !data.len().is_multiple_of(item_length) {
@@ -121,7 +121,7 @@ pub struct StorageKeyPart {
 
 /// `twox128(pallet) ++ twox128(item) ++ hasher(key)...`: the storage key of a value, or
 /// the prefix of a map when `keys` is empty.
-#[napi]
+#[napi(catch_unwind)]
 pub fn storage_key(pallet: String, item: String, keys: Vec<StorageKeyPart>) -> Uint8Array {
     let parts: Vec<(StorageHasher, &[u8])> = keys
         .iter()

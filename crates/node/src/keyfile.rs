@@ -10,7 +10,7 @@ use taokit_crypto::keyfile::{self, KeyfileFormat, KeyfileKey};
 use zeroize::Zeroizing;
 
 /// How a keyfile is stored: "plain", "nacl", "ansible-vault" or "fernet".
-#[napi]
+#[napi(catch_unwind)]
 pub fn keyfile_format(file: &[u8]) -> &'static str {
     match KeyfileFormat::detect(file) {
         KeyfileFormat::Plain => "plain",
@@ -25,7 +25,7 @@ pub fn keyfile_format(file: &[u8]) -> &'static str {
 pub struct NaclKey(keyfile::NaclKey);
 
 /// Derives the key of `password` on the calling thread (seconds of work).
-#[napi]
+#[napi(catch_unwind)]
 pub fn derive_nacl_key_sync(password: &[u8]) -> NaclKey {
     NaclKey(keyfile::NaclKey::derive(password))
 }
@@ -73,21 +73,21 @@ pub fn load_keyfile(
 }
 
 /// `$NACL ‖ nonce ‖ secretbox(plaintext)` with a fresh random nonce.
-#[napi]
+#[napi(catch_unwind)]
 pub fn encrypt_keyfile(plaintext: &[u8], key: &NaclKey) -> Uint8Array {
     keyfile::nacl_encrypt(plaintext, &key.0).into()
 }
 
 /// The variable bittensor-wallet looks in for the password of the keyfile at `path` (the
 /// tilde-expanded path): `BT_PW_` and the path with separators and dots as `_`, uppercased.
-#[napi]
+#[napi(catch_unwind)]
 pub fn password_env_name(path: String) -> String {
     keyfile::password_env_name(&path)
 }
 
 /// The password bittensor-wallet reads from the `BT_PW_...` variable `name` whose value is
 /// `value`, or null when the value is not base64.
-#[napi]
+#[napi(catch_unwind)]
 pub fn password_from_env_value(name: String, value: String) -> Option<Uint8Array> {
     keyfile::password_from_env_value(&name, &value).map(|password| password.to_vec().into())
 }

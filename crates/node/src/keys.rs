@@ -78,14 +78,14 @@ impl Sr25519Keypair {
     }
 
     /// The sr25519 signature of `message` in the "substrate" signing context.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn sign(&self, message: &[u8]) -> Uint8Array {
         self.inner.sign(message).to_vec().into()
     }
 
     /// The keyfile JSON bittensor-wallet writes for this key, as UTF-8 bytes the caller
     /// should zero once written. `publicOnly` gives the `*pub.txt` form.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn keyfile_json(&self, public_only: bool) -> Uint8Array {
         let json = keyfile::keyfile_json(&self.inner, public_only);
         json.as_bytes().to_vec().into()
@@ -94,7 +94,7 @@ impl Sr25519Keypair {
 
 /// A new English BIP39 mnemonic of `words` words (12, 15, 18, 21 or 24) from the OS's
 /// random source.
-#[napi]
+#[napi(catch_unwind)]
 pub fn generate_mnemonic(words: u32) -> Result<String> {
     let (_, phrase) =
         taokit_crypto::Keypair::generate(words as usize).map_err(|e| key_error("words", e))?;
@@ -102,14 +102,14 @@ pub fn generate_mnemonic(words: u32) -> Result<String> {
 }
 
 /// Whether `signature` is `publicKey`'s signature of exactly `message`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn verify(message: &[u8], signature: &[u8], public_key: &[u8]) -> Result<bool> {
     taokit_crypto::verify(message, signature, public_key).map_err(|e| key_error("signature", e))
 }
 
 /// `verify`, also accepting a signature of `<Bytes>message</Bytes>` as wallets make them
 /// (polkadot-js `signRaw`); bittensor-wallet's `Keypair.verify` does the same.
-#[napi]
+#[napi(catch_unwind)]
 pub fn verify_wrapped(message: &[u8], signature: &[u8], public_key: &[u8]) -> Result<bool> {
     taokit_crypto::verify_wrapped(message, signature, public_key)
         .map_err(|e| key_error("signature", e))
@@ -205,7 +205,7 @@ impl<'a> Batch<'a> {
 
 /// Verifies a packed batch on the calling thread (and rayon's); one byte per signature, 1
 /// when valid.
-#[napi]
+#[napi(catch_unwind)]
 pub fn verify_batch_sync(
     messages: &[u8],
     message_ends: &[u32],

@@ -34,7 +34,7 @@ fn u64_field(field: &str, value: &BigInt) -> Result<u64> {
 }
 
 /// `keccak256(blockHash ‖ hotkey)`, the per-block part of every seal.
-#[napi]
+#[napi(catch_unwind)]
 pub fn pow_block_and_hotkey_hash(block_hash: &[u8], hotkey: &[u8]) -> Result<Uint8Array> {
     let block_hash = fixed::<32>("blockHash", block_hash)?;
     let hotkey = fixed::<32>("hotkey", hotkey)?;
@@ -44,14 +44,14 @@ pub fn pow_block_and_hotkey_hash(block_hash: &[u8], hotkey: &[u8]) -> Result<Uin
 }
 
 /// `keccak256(sha256(u64_le(nonce) ‖ blockAndHotkeyHash))`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn pow_seal(nonce: BigInt, block_and_hotkey_hash: &[u8]) -> Result<Uint8Array> {
     let nonce = u64_field("nonce", &nonce)?;
     let bh = fixed::<32>("blockAndHotkeyHash", block_and_hotkey_hash)?;
     Ok(pow::seal(nonce, &bh).to_vec().into())
 }
 
-#[napi]
+#[napi(catch_unwind)]
 pub fn pow_meets_difficulty(seal: &[u8], difficulty: BigInt, rule: PowRule) -> Result<bool> {
     let seal = fixed::<32>("seal", seal)?;
     let difficulty = u64_field("difficulty", &difficulty)?;
@@ -102,7 +102,7 @@ fn js_solution(solution: Option<Solution>) -> Option<PowSolution> {
 
 /// The first nonce from `startNonce` that meets the difficulty, or null when none of
 /// `maxNonces` does. Blocks the calling thread.
-#[napi]
+#[napi(catch_unwind)]
 pub fn pow_solve_sync(search: PowSearch) -> Result<Option<PowSolution>> {
     let (bh, search) = search_of(&search)?;
     Ok(js_solution(pow::solve(&bh, search)))

@@ -15,7 +15,7 @@ fn address_error(error: Ss58Error) -> Error<Code> {
 }
 
 /// The SS58 address of a 32-byte public key; `prefix` defaults to Bittensor's 42.
-#[napi]
+#[napi(catch_unwind)]
 pub fn ss58_encode(public_key: &[u8], prefix: Option<u32>) -> Result<String> {
     let key = fixed::<32>("publicKey", public_key)?;
     let prefix = prefix.unwrap_or(u32::from(ss58::BITTENSOR_PREFIX));
@@ -47,7 +47,7 @@ pub struct DecodedAddress {
 
 /// The prefix and public key of an address of any network in the SS58 registry, checked
 /// as bittensor-wallet checks it.
-#[napi]
+#[napi(catch_unwind)]
 pub fn ss58_decode_any(address: String) -> Result<DecodedAddress> {
     ss58::decode(&address)
         .map(|(prefix, key)| DecodedAddress {

@@ -184,14 +184,14 @@ fn run(input: &EpochInput<'_>) -> EpochOutput {
 }
 
 /// Runs one epoch on the calling thread.
-#[napi]
+#[napi(catch_unwind)]
 pub fn epoch_sync(input: JsEpochInput) -> Result<Uint8Array> {
     with_input(&input, run).map(js_output)
 }
 
 /// Runs one epoch `times` times in Rust and returns the last result, so benchmarks can
 /// separate the epoch's own cost from the cost of crossing into Rust.
-#[napi]
+#[napi(catch_unwind)]
 pub fn epoch_repeat_sync(input: JsEpochInput, times: u32) -> Result<Uint8Array> {
     with_input(&input, |view| {
         let mut last = run(view);
@@ -236,7 +236,7 @@ fn prefix_index(
 }
 
 /// Runs many epochs in parallel (rayon) and waits for them.
-#[napi]
+#[napi(catch_unwind)]
 pub fn epoch_batch_sync(inputs: Vec<JsEpochInput>) -> Result<Vec<Uint8Array>> {
     let permits: Vec<Vec<bool>> = inputs.iter().map(permits_of).collect();
     let views = inputs
@@ -311,7 +311,7 @@ fn step_error(error: taokit_yuma::StepError) -> napi::Error<crate::errors::Code>
 
 /// Runs consecutive epochs, one per entry of `steps`, each fed the previous one's bonds and
 /// permits.
-#[napi]
+#[napi(catch_unwind)]
 pub fn simulate_sync(input: JsEpochInput, steps: Vec<JsStepChange>) -> Result<Vec<Uint8Array>> {
     let outputs = simulate_owned(&owned(&input)?, &step_changes(&steps)).map_err(step_error)?;
     Ok(outputs.into_iter().map(js_output).collect())
@@ -363,13 +363,13 @@ fn raw(values: &[I32F32]) -> BigInt64Array {
 }
 
 /// subtensor's `vec_max_upscale_to_u16` on I32F32 raw values (value × 2^32).
-#[napi]
+#[napi(catch_unwind)]
 pub fn max_upscale_to_u16(values_raw: BigInt64Array) -> Uint16Array {
     math::max_upscale_to_u16(&fixed(&values_raw)).into()
 }
 
 /// What `set_weights` stores for the given u16 weights.
-#[napi]
+#[napi(catch_unwind)]
 pub fn u16_max_upscale_to_u16(values: Uint16Array) -> Uint16Array {
     math::u16_max_upscale_to_u16(&values).into()
 }
@@ -385,7 +385,7 @@ pub struct JsFixedRows {
 
 /// Stake-weighted κ-quantile of each column (subtensor's `weighted_median_col_sparse`), on
 /// I32F32 raw values.
-#[napi]
+#[napi(catch_unwind)]
 pub fn weighted_median_cols(
     stake_raw: BigInt64Array,
     weights: JsFixedRows,
