@@ -120,6 +120,12 @@ pub fn load(path: &Path) -> Result<State, String> {
     let context = |message: String| format!("--fork-state {}: {message}", path.display());
     let text =
         std::fs::read_to_string(path).map_err(|e| context(format!("cannot read it: {e}")))?;
+    // serde reads a struct from a JSON list too: `[]` would be an empty fork.
+    if !text.trim_start().starts_with('{') {
+        return Err(context(
+            r#"expected a JSON object such as {"subnets": [...]}"#.to_owned(),
+        ));
+    }
     let fork: Fork = serde_json::from_str(&text).map_err(|e| context(e.to_string()))?;
     apply(fork).map_err(context)
 }
@@ -147,6 +153,17 @@ fn add_subnet(ctx: &mut Ctx<'_>, at: &str, spec: &SubnetSpec) -> Result<(), Stri
     NETWORK_LAST_LOCK_COST.put(ctx.state, &NETWORK_MIN_LOCK_COST.get(ctx.state));
     let lock = network::lock_cost(ctx);
     balances::mint(ctx, &owner, lock);
+    let limit = SUBNET_LIMIT.get(ctx.state);
+    let subnets = NETWORKS_ADDED
+        .iter::<u16>(ctx.state)
+        .into_iter()
+        .filter(|(netuid, added)| *added && *netuid != 0)
+        .count();
+    if subnets >= usize::from(limit) {
+        return Err(format!(
+            "{at}: the chain holds at most {limit} subnets (SubnetLimit), and this is one more"
+        ));
+    }
     let saved_rate_limit = NETWORK_RATE_LIMIT.get(ctx.state);
     NETWORK_RATE_LIMIT.put(ctx.state, &0);
     let register = Call::register_network {
@@ -310,5 +327,31 @@ mod tests {
         )
         .starts_with("subnets[0].neurons[0].weights: uid 9 is not on the subnet"));
         assert!(error(r#"{ "subnet": [] }"#).contains("unknown field `subnet`"));
+    }
+
+    #[test]
+    fn a_subnet_past_the_limit_is_named() {
+        let spec: SubnetSpec =
+            serde_json::from_str(r#"{ "owner": "//Alice", "ownerHotkey": "//Alice//sn" }"#)
+                .unwrap();
+        let mut state = genesis_state();
+        let second = at_genesis(&mut state, |ctx| {
+            SUBNET_LIMIT.put(ctx.state, &1);
+            add_subnet(ctx, "subnets[0]", &spec).unwrap();
+            add_subnet(ctx, "subnets[1]", &spec)
+        });
+        assert_eq!(
+            second.unwrap_err(),
+            "subnets[1]: the chain holds at most 1 subnets (SubnetLimit), and this is one more"
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_an_object_is_refused() {
+        let path = std::env::temp_dir().join(format!("taokit-fork-{}.json", std::process::id()));
+        std::fs::write(&path, "[]").unwrap();
+        let error = load(&path).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(error.ends_with(r#"expected a JSON object such as {"subnets": [...]}"#));
     }
 }
