@@ -125,6 +125,17 @@ describe('LiveMetagraph across node restarts', () => {
     return path
   }
 
+  const bobV = Keypair.fromUri('//Bob//v').ss58
+  const eve = Keypair.fromUri('//Eve//v').ss58
+
+  /** Ten more blocks, and the live metagraph has read them. */
+  async function advanceTen(own: Subtensor, live: LiveMetagraph): Promise<void> {
+    await own.provider.send('dev_newBlock', [{ count: 10 }])
+    await vi.waitFor(() => expect(live.metagraph.block).toBeGreaterThanOrEqual(10), {
+      timeout: 10_000,
+    })
+  }
+
   it('follows a chain that was reset, refuses everyone once the subnet is gone, and survives a throwing onError', async () => {
     const first = await startDevnet({ forkState: subnetWith('//Bob//v') })
     const port = first.port
@@ -138,13 +149,8 @@ describe('LiveMetagraph across node restarts', () => {
         throw new Error('a broken listener must not stop the refreshes')
       },
     })
-    const bobV = Keypair.fromUri('//Bob//v').ss58
-    const eve = Keypair.fromUri('//Eve//v').ss58
     try {
-      await own.provider.send('dev_newBlock', [{ count: 10 }])
-      await vi.waitFor(() => expect(live.metagraph.block).toBeGreaterThanOrEqual(10), {
-        timeout: 10_000,
-      })
+      await advanceTen(own, live)
       expect(live.isValidator(bobV)).toBe(true)
 
       // The same endpoint now serves a new chain, at a lower block, where Eve validates.
@@ -178,13 +184,8 @@ describe('LiveMetagraph across node restarts', () => {
       refreshMs: 50,
       onError: (error) => errors.push((error as Error).message),
     })
-    const bobV = Keypair.fromUri('//Bob//v').ss58
-    const eve = Keypair.fromUri('//Eve//v').ss58
     try {
-      await own.provider.send('dev_newBlock', [{ count: 10 }])
-      await vi.waitFor(() => expect(live.metagraph.block).toBeGreaterThanOrEqual(10), {
-        timeout: 10_000,
-      })
+      await advanceTen(own, live)
       // Behind the endpoint now, a node at a lower block that is still catching up.
       proxy.rewrite('"isSyncing":false', '"isSyncing":true ')
       await devnet.stop()
