@@ -30,5 +30,8 @@ export async function withSignal<T>(
     return await Promise.race([work, aborted])
   } finally {
     own.removeEventListener('abort', stop!)
+    // napi-rs set it; while it is set, Node keeps `own` alive as long as the caller's
+    // signal lives (a process-wide one: forever), a leak per call.
+    own.onabort = null
   }
 }
