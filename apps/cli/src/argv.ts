@@ -43,7 +43,7 @@ export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs
   let ended = false
   for (const arg of argv) {
     if (ended || valueNext) {
-      if (!ended && arg.startsWith('--')) refuseOptionAsValue(awaiting, arg)
+      if (!ended && arg.startsWith('--') && arg !== '--') refuseOptionAsValue(awaiting, arg)
       args.push(arg)
       valueNext = false
       continue
@@ -74,7 +74,8 @@ export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs
         if (option === undefined || !takesValue(option)) continue
         given.push(option.long ?? `-${arg[i]}`)
         valueNext = i === arg.length - 1
-        awaiting = `-${arg[i]}`
+        // Named long in the message: commander reads `-m=--x` as the value "=--x".
+        awaiting = option.long ?? `-${arg[i]}`
         break
       }
       continue

@@ -361,7 +361,11 @@ describe("btcli's option spellings", () => {
       ],
       [['sign', '--message', '--json'], '--message: expected a value, got the option --json'],
       [['devnet', '--data-dir', '--quiet'], '--data-dir: expected a value, got the option --quiet'],
-      [['metagraph', '-n', '--json'], '-n: expected a value, got the option --json'],
+      [['metagraph', '-n', '--json'], '--network: expected a value, got the option --json'],
+      [
+        ['sign', '-m', '--json'],
+        '--message: expected a value, got the option --json (write --message=--json if that is the value)',
+      ],
     ] as const) {
       const result = await cli(...argv)
       expect(result.code, argv.join(' ')).toBe(2)

@@ -213,7 +213,12 @@ function revealAdvice(options: WeightsOptions): string {
     ['--password-env', options.passwordEnv],
     ['--reveal-file', options.revealFile],
   ] as const
-  for (const [flag, value] of spelt) if (value !== undefined) words.push(flag, shellWord(value))
+  for (const [flag, value] of spelt) {
+    // A value starting with '--' is only read as one attached.
+    if (value === undefined) continue
+    if (value.startsWith('--')) words.push(`${flag}=${shellWord(value)}`)
+    else words.push(flag, shellWord(value))
+  }
   const same = [
     ...(options.uri === undefined ? [] : ['--uri']),
     ...(options.network === defaultNetwork() ? [] : ['--network']),
