@@ -120,13 +120,15 @@ pub fn load(path: &Path) -> Result<State, String> {
     let context = |message: String| format!("--fork-state {}: {message}", path.display());
     let text =
         std::fs::read_to_string(path).map_err(|e| context(format!("cannot read it: {e}")))?;
+    // Editors on Windows start files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     // serde reads a struct from a JSON list too: `[]` would be an empty fork.
     if !text.trim_start().starts_with('{') {
         return Err(context(
             r#"expected a JSON object such as {"subnets": [...]}"#.to_owned(),
         ));
     }
-    let fork: Fork = serde_json::from_str(&text).map_err(|e| context(e.to_string()))?;
+    let fork: Fork = serde_json::from_str(text).map_err(|e| context(e.to_string()))?;
     apply(fork).map_err(context)
 }
 
@@ -347,11 +349,14 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_not_an_object_is_refused() {
+    fn a_file_that_is_not_an_object_is_refused_and_a_bom_is_read() {
         let path = std::env::temp_dir().join(format!("taokit-fork-{}.json", std::process::id()));
         std::fs::write(&path, "[]").unwrap();
         let error = load(&path).unwrap_err();
-        std::fs::remove_file(&path).unwrap();
         assert!(error.ends_with(r#"expected a JSON object such as {"subnets": [...]}"#));
+        std::fs::write(&path, "\u{feff}{}").unwrap();
+        let with_bom = load(&path);
+        std::fs::remove_file(&path).unwrap();
+        assert!(with_bom.is_ok());
     }
 }

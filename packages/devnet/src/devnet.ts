@@ -187,6 +187,11 @@ export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
       for (const stream of [child.stdin, child.stdout, child.stderr]) {
         ;(stream as { unref?: () => void } | null)?.unref?.()
       }
+      // What the binary says on stderr and still starts (a --fork-state it did not read)
+      // would otherwise be seen by nobody.
+      for (const notice of output.matchAll(/^taokit-devnet: (.+)$/gm)) {
+        process.emitWarning(notice[1]!, { code: 'TAOKIT_DEVNET_NOTICE' })
+      }
       const [url, host, port] = match as unknown as [string, string, string]
       resolve({
         url,

@@ -43,6 +43,15 @@ describe('the devnet binary', () => {
     )
     expect(result.status).toBe(0)
     expect(result.stderr).toContain(`--fork-state not read: --data-dir ${dataDir} already holds`)
+    // Through startDevnet, which keeps the binary's stderr, it comes as a process warning.
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.message)
+    process.on('warning', onWarning)
+    const again = await startDevnet({ dataDir, forkState })
+    await again.stop()
+    await new Promise((resolve) => setImmediate(resolve))
+    process.off('warning', onWarning)
+    expect(warnings.some((w) => w.startsWith('--fork-state not read'))).toBe(true)
   })
 
   it('says a data directory is damaged instead of panicking, whichever page is hit', async () => {

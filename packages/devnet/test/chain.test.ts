@@ -156,16 +156,24 @@ describe('bad input gets a JSON-RPC error and the node keeps running', () => {
     const before = await head()
     expect((await rpc(devnet.httpUrl, 'dev_newBlock', [{ to: before + 3 }])).error).toBeUndefined()
     expect(await head()).toBe(before + 3)
+    // As chopsticks: a block at least, for a count of 0 or a block already passed.
+    for (const options of [{ count: 0 }, { to: 1 }, { count: null }]) {
+      const at = await head()
+      await rpc(devnet.httpUrl, 'dev_newBlock', [options])
+      expect(await head(), JSON.stringify(options)).toBe(at + 1)
+    }
+    const now = await head()
     for (const [options, message] of [
       [5, 'options: expected an object'],
       [{ count: 2, to: 9 }, 'give count or to, not both'],
       [{ transactions: [] }, 'transactions: not supported here'],
-      [{ to: 1 }, 'to: expected a block after the head'],
+      [{ to: 'x' }, 'to: expected a block number'],
+      [{ to: now + 100_001 }, `to: expected at most ${now + 100_000}`],
     ] as const) {
       const { error } = await rpc(devnet.httpUrl, 'dev_newBlock', [options])
       expect(error?.message, JSON.stringify(options)).toContain(message)
     }
-    expect(await head()).toBe(before + 3)
+    expect(await head()).toBe(now)
   })
 
   it('refuses storage subscriptions whose keys are not a list, rather than send everything', async () => {

@@ -16,10 +16,29 @@ pub fn register(
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
     module.register_async_method("dev_newBlock", |params, node, _| async move {
         let options: Option<Value> = params.sequence().optional_next()?;
-        let count = blocks_asked(&node, options.as_ref())?;
         let mut hash = node.with_chain(|c| c.head_hash());
-        for _ in 0..count {
-            hash = node.produce_block().await;
+        match blocks_asked(options.as_ref())? {
+            Asked::Count(count) => {
+                for _ in 0..count {
+                    hash = node.produce_block().await;
+                }
+            }
+            // The head is read after each block: others may be built meanwhile.
+            Asked::To(to) => {
+                let last = u64::from(node.with_chain(|c| c.head())) + MAX_BLOCKS_PER_CALL;
+                if to > last {
+                    let expected = format!(
+                        "to: expected at most {last} ({MAX_BLOCKS_PER_CALL} blocks a call)"
+                    );
+                    return Err(invalid_params(expected));
+                }
+                loop {
+                    hash = node.produce_block().await;
+                    if u64::from(node.with_chain(|c| c.head())) >= to {
+                        break;
+                    }
+                }
+            }
         }
         Ok::<_, ErrorObjectOwned>(hash_json(&hash))
     })?;
@@ -62,12 +81,19 @@ pub fn register(
     Ok(())
 }
 
-/// How many blocks `dev_newBlock` is asked for: `{ "count": n }`, or `{ "to": number }`
-/// (chopsticks' spelling: up to that block), one by default. Anything else is refused
-/// rather than read as one block.
-fn blocks_asked(node: &Node, options: Option<&Value>) -> Result<u64, ErrorObjectOwned> {
+/// What `dev_newBlock` is asked for.
+enum Asked {
+    Count(u64),
+    /// Blocks until the head reaches this number; at least one, as chopsticks makes.
+    To(u64),
+}
+
+/// `{ "count": n }` (one by default, and for 0, as chopsticks makes), or `{ "to": number }`
+/// (chopsticks' spelling: up to that block). Anything else is refused rather than read as
+/// one block.
+fn blocks_asked(options: Option<&Value>) -> Result<Asked, ErrorObjectOwned> {
     let options = match options {
-        None | Some(Value::Null) => return Ok(1),
+        None | Some(Value::Null) => return Ok(Asked::Count(1)),
         Some(Value::Object(options)) => options,
         Some(_) => {
             return Err(invalid_params(
@@ -83,22 +109,19 @@ fn blocks_asked(node: &Node, options: Option<&Value>) -> Result<u64, ErrorObject
             "{key}: not supported here (count and to are)"
         )));
     }
-    let in_range = |field: &str, value: &Value| {
-        value
-            .as_u64()
-            .filter(|n| (1..=MAX_BLOCKS_PER_CALL).contains(n))
-            .ok_or_else(|| invalid_params(format!("{field}: expected 1..={MAX_BLOCKS_PER_CALL}")))
-    };
-    match (options.get("count"), options.get("to")) {
+    let given = |key: &str| options.get(key).filter(|v| !v.is_null());
+    match (given("count"), given("to")) {
         (Some(_), Some(_)) => Err(invalid_params("to: give count or to, not both")),
-        (Some(count), None) => in_range("count", count),
-        (None, Some(to)) => {
-            let head = u64::from(node.with_chain(|c| c.head()));
-            let to = to.as_u64().filter(|&to| to > head).ok_or_else(|| {
-                invalid_params(format!("to: expected a block after the head, {head}"))
-            })?;
-            in_range("to", &json!(to - head))
-        }
-        (None, None) => Ok(1),
+        (Some(count), None) => count
+            .as_u64()
+            .filter(|n| *n <= MAX_BLOCKS_PER_CALL)
+            .map(|n| Asked::Count(n.max(1)))
+            .ok_or_else(|| invalid_params(format!("count: expected 0..={MAX_BLOCKS_PER_CALL}"))),
+        (None, Some(to)) => to
+            .as_u64()
+            .filter(|&to| to <= u64::from(u32::MAX))
+            .map(Asked::To)
+            .ok_or_else(|| invalid_params("to: expected a block number")),
+        (None, None) => Ok(Asked::Count(1)),
     }
 }
