@@ -41,7 +41,10 @@ impl From<Hash> for HashKind {
 /// length. Filling buffers Rust has seen before is far cheaper than handing JS a new one or
 /// reading a fresh small array (V8 moves such an array off its heap first, about a
 /// microsecond), so the TS layer reuses an input and an output buffer for short inputs.
-#[napi(ts_args_type = "kind: Hash, data: Uint8Array, length: number, out: Uint8Array")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "kind: Hash, data: Uint8Array, length: number, out: Uint8Array"
+)]
 pub fn hash_into(kind: Hash, data: &[u8], length: u32, mut out: BufferSlice) -> Result<()> {
     let kind = HashKind::from(kind);
     let input = data.get(..length as usize).ok_or_else(|| {

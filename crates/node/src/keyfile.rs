@@ -47,7 +47,7 @@ impl Task for DeriveNaclKeyTask {
 
 /// Derives the key of `password` on the libuv thread pool. The password is copied first,
 /// so the caller may zero its buffer at once.
-#[napi(ts_return_type = "Promise<NaclKey>")]
+#[napi(catch_unwind, ts_return_type = "Promise<NaclKey>")]
 pub fn derive_nacl_key(
     password: &[u8],
     signal: Option<AbortSignal>,
@@ -57,7 +57,7 @@ pub fn derive_nacl_key(
 
 /// Reads a keyfile's bytes, decrypting them with `key` when they are `$NACL`-encrypted:
 /// the keypair it holds, or only the 32-byte public key of a public-only file.
-#[napi(ts_return_type = "Sr25519Keypair | Uint8Array")]
+#[napi(catch_unwind, ts_return_type = "Sr25519Keypair | Uint8Array")]
 pub fn load_keyfile(
     file: &[u8],
     key: Option<&NaclKey>,

@@ -26,7 +26,7 @@ pub struct Sr25519Keypair {
 impl Sr25519Keypair {
     /// From an English BIP39 mnemonic, Substrate style; `password` is the `///password` of a
     /// URI, not a wallet password.
-    #[napi(factory)]
+    #[napi(catch_unwind, factory)]
     pub fn from_mnemonic(mnemonic: String, password: Option<String>) -> Result<Self> {
         let (mnemonic, password) = (Zeroizing::new(mnemonic), password.map(Zeroizing::new));
         taokit_crypto::Keypair::from_mnemonic(&mnemonic, password.as_deref().map(String::as_str))
@@ -35,7 +35,7 @@ impl Sr25519Keypair {
     }
 
     /// From a secret URI such as `//Alice` or `<mnemonic>//hard/soft///password`.
-    #[napi(factory)]
+    #[napi(catch_unwind, factory)]
     pub fn from_uri(uri: String) -> Result<Self> {
         let uri = Zeroizing::new(uri);
         taokit_crypto::Keypair::from_uri(&uri)
@@ -44,7 +44,7 @@ impl Sr25519Keypair {
     }
 
     /// From a 32-byte mini secret (a keyfile's `secretSeed`).
-    #[napi(factory)]
+    #[napi(catch_unwind, factory)]
     pub fn from_seed(seed: &[u8]) -> Result<Self> {
         let seed = Zeroizing::new(fixed::<32>("seed", seed)?);
         Ok(Self {
@@ -53,26 +53,26 @@ impl Sr25519Keypair {
     }
 
     /// From a keyfile's 64-byte `privateKey` (schnorrkel's canonical form) or a 32-byte seed.
-    #[napi(factory)]
+    #[napi(catch_unwind, factory)]
     pub fn from_private_key(private_key: &[u8]) -> Result<Self> {
         taokit_crypto::Keypair::from_private_key(private_key)
             .map(|inner| Self { inner })
             .map_err(|e| key_error("privateKey", e))
     }
 
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn public_key(&self) -> Uint8Array {
         self.inner.public_key().to_vec().into()
     }
 
     /// The SS58 address with Bittensor's prefix 42.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn ss58(&self) -> String {
         self.inner.ss58()
     }
 
     /// Whether the key still has the mnemonic it was made from (keyfiles record it).
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn has_mnemonic(&self) -> bool {
         self.inner.phrase().is_some()
     }
@@ -245,7 +245,7 @@ impl Task for VerifyBatchTask {
 
 /// `verifyBatchSync` off the main thread. The inputs are copied first, so the caller may
 /// reuse its buffers at once.
-#[napi(ts_return_type = "Promise<Uint8Array>")]
+#[napi(catch_unwind, ts_return_type = "Promise<Uint8Array>")]
 pub fn verify_batch(
     messages: &[u8],
     message_ends: &[u32],

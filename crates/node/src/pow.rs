@@ -124,7 +124,7 @@ impl Task for PowSolveTask {
 }
 
 /// `powSolveSync` off the main thread.
-#[napi(ts_return_type = "Promise<PowSolution | null>")]
+#[napi(catch_unwind, ts_return_type = "Promise<PowSolution | null>")]
 pub fn pow_solve(
     search: PowSearch,
     signal: Option<AbortSignal>,

@@ -26,7 +26,7 @@ pub fn ss58_encode(public_key: &[u8], prefix: Option<u32>) -> Result<String> {
 
 /// Writes the public key of a Bittensor (prefix 42) address into `out` (32 bytes); filling
 /// a JS buffer is cheaper than returning a new one (see `hashInto`).
-#[napi(ts_args_type = "address: string, out: Uint8Array")]
+#[napi(catch_unwind, ts_args_type = "address: string, out: Uint8Array")]
 pub fn ss58_decode_into(address: String, mut out: BufferSlice) -> Result<()> {
     if out.len() != 32 {
         return Err(invalid_key_input(

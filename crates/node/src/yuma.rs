@@ -220,7 +220,7 @@ impl Task for EpochTask {
 
 /// Runs one epoch on the libuv thread pool. The input is copied first, so the caller may
 /// reuse its arrays at once.
-#[napi(ts_return_type = "Promise<Uint8Array>")]
+#[napi(catch_unwind, ts_return_type = "Promise<Uint8Array>")]
 pub fn epoch(input: JsEpochInput, signal: Option<AbortSignal>) -> Result<AsyncTask<EpochTask>> {
     Ok(AsyncTask::with_optional_signal(
         EpochTask(owned(&input)?),
@@ -266,7 +266,7 @@ impl Task for BatchTask {
 }
 
 /// Runs many epochs in parallel off the JS thread.
-#[napi(ts_return_type = "Promise<Array<Uint8Array>>")]
+#[napi(catch_unwind, ts_return_type = "Promise<Array<Uint8Array>>")]
 pub fn epoch_batch(
     inputs: Vec<JsEpochInput>,
     signal: Option<AbortSignal>,
@@ -334,7 +334,7 @@ impl Task for SimulateTask {
 }
 
 /// Runs consecutive epochs off the JS thread (see `simulateSync`).
-#[napi(ts_return_type = "Promise<Array<Uint8Array>>")]
+#[napi(catch_unwind, ts_return_type = "Promise<Array<Uint8Array>>")]
 pub fn simulate(
     input: JsEpochInput,
     steps: Vec<JsStepChange>,
