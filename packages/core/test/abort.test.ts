@@ -28,6 +28,22 @@ describe('withSignal', () => {
     expect(freed).toBe(200)
   })
 
+  it('leaves no listener on the caller signal, and adds one however many calls share it', async () => {
+    const { getEventListeners } = await import('node:events')
+    const shared = new AbortController()
+    let during = 0
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        withSignal(read, shared.signal, async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          during = Math.max(during, getEventListeners(shared.signal, 'abort').length)
+        }),
+      ),
+    )
+    expect(during).toBe(1)
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0)
+  })
+
   it('settles with the reason as soon as the signal aborts, and takes null as none', async () => {
     const controller = new AbortController()
     const reason = new Error('stop')

@@ -113,7 +113,10 @@ export async function powSolve(search: PowSearch): Promise<PowSolution | null> {
         startNonce: BigInt.asUintN(64, input.startNonce + done),
         maxNonces: input.maxNonces - done < slice ? input.maxNonces - done : slice,
       }
-      const found = await native.callAsync(() => addon.powSolve(part, signal))
+      // No signal for the slice itself: napi-rs keeps a record per call on a signal, and
+      // stops looking for queued calls once one has finished; an abort is heeded between
+      // slices, and settles the call at once through withSignal.
+      const found = await native.callAsync(() => addon.powSolve(part))
       if (found !== null) return found
     }
     return null
