@@ -43,7 +43,7 @@ export function scanArgs(program: Command, argv: readonly string[]): ScannedArgs
   let ended = false
   for (const arg of argv) {
     if (ended || valueNext) {
-      if (!ended && arg.startsWith('--') && arg !== '--') refuseOptionAsValue(awaiting, arg)
+      if (!ended && arg.startsWith('--')) refuseOptionAsValue(awaiting, arg)
       args.push(arg)
       valueNext = false
       continue

@@ -363,6 +363,10 @@ describe("btcli's option spellings", () => {
       [['devnet', '--data-dir', '--quiet'], '--data-dir: expected a value, got the option --quiet'],
       [['metagraph', '-n', '--json'], '--network: expected a value, got the option --json'],
       [
+        ['sign', '--uri', '//Alice', '-m', '--', '--json'],
+        '--message: expected a value, got the option --',
+      ],
+      [
         ['sign', '-m', '--json'],
         '--message: expected a value, got the option --json (write --message=--json if that is the value)',
       ],

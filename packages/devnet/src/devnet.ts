@@ -168,16 +168,21 @@ export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
       )
     }
     const timer = setTimeout(() => fail(`not listening after ${timeoutMs} ms`), timeoutMs)
+    let notices = ''
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
+      notices += chunk.toString()
     })
     child.once('error', (error) => fail(error.message))
     child.once('exit', (code) => fail(`it exited with code ${code}`))
+    let started = false
     child.stdout?.on('data', (chunk: Buffer) => {
+      if (started) return
       output += chunk.toString()
       // An IPv6 host is printed in brackets, as URLs write it.
       const match = /ws:\/\/(\[[^\]\s]+\]|[^\s:/]+):(\d+)/.exec(output)
       if (match === null) return
+      started = true
       clearTimeout(timer)
       child.removeAllListeners('exit')
       child.removeAllListeners('error')
@@ -189,7 +194,7 @@ export function startDevnet(options: DevnetOptions = {}): Promise<Devnet> {
       }
       // What the binary says on stderr and still starts (a --fork-state it did not read)
       // would otherwise be seen by nobody.
-      for (const notice of output.matchAll(/^taokit-devnet: (.+)$/gm)) {
+      for (const notice of notices.matchAll(/^taokit-devnet: (.+)$/gm)) {
         process.emitWarning(notice[1]!, { code: 'TAOKIT_DEVNET_NOTICE' })
       }
       const [url, host, port] = match as unknown as [string, string, string]
