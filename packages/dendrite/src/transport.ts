@@ -62,8 +62,9 @@ const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+?\+)?json/i
  */
 export function sdkReadsAnswer(response: RawResponse): boolean {
   if (response.status === 200) return true
-  if (!JSON_CONTENT_TYPE.test(response.headers['content-type'] ?? '')) return false
-  const text = decodeUtf8(response.body)
+  const contentType = response.headers['content-type'] ?? ''
+  if (!JSON_CONTENT_TYPE.test(contentType)) return false
+  const text = textAsAiohttpReads(response.body, contentType)
   if (text === undefined) return false
   try {
     // Read as Python reads it, building only `message`: the SDK assigns it to a pydantic
@@ -78,6 +79,42 @@ export function sdkReadsAnswer(response: RawResponse): boolean {
 }
 
 const MESSAGE: ReadonlySet<string> = new Set(['message'])
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i
+/** What Python's `bytes.strip()` removes: ASCII whitespace, vertical tab and form feed too. */
+const isStripped = (byte: number) => byte === 32 || (byte >= 9 && byte <= 13)
+
+/**
+ * The body as aiohttp's `response.json()` reads it: stripped as bytes, then decoded
+ * strictly in the declared charset (UTF-8 by default, a BOM kept, as Python keeps it).
+ * Undefined where Python's decoding fails, or for an empty body (`json()` gives None).
+ */
+function textAsAiohttpReads(body: Uint8Array, contentType: string): string | undefined {
+  let start = 0
+  let end = body.length
+  while (start < end && isStripped(body[start]!)) start++
+  while (end > start && isStripped(body[end - 1]!)) end--
+  if (start === end) return undefined
+  const charset = CHARSET.exec(contentType)?.[1]?.toLowerCase() ?? 'utf-8'
+  const stripped = body.subarray(start, end)
+  if (charset === 'utf-8' || charset === 'utf8') return decodeUtf8(stripped)
+  // Python's names (latin-1, utf_16) differ from the web's (latin1, utf-16) by a separator.
+  const labels = [charset, charset.replace(/[-_]/g, ''), charset.replaceAll('_', '-')]
+  const decoder = labels.map(strictDecoder).find((found) => found !== undefined)
+  try {
+    return decoder?.decode(stripped)
+  } catch {
+    return undefined
+  }
+}
+
+function strictDecoder(label: string): { decode(bytes: Uint8Array): string } | undefined {
+  try {
+    return new TextDecoder(label, { fatal: true })
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Lowercase names, one value each. Of a repeated header the last value counts, as in the

@@ -376,13 +376,27 @@ describe('fan-out and failures', () => {
     const refusing = await answering('application/json', 401, '{"message":"nope"}')
     // The SDK assigns message to an Optional[str] field, which refuses a number.
     const odd = await answering('application/json', 500, '{"message": 5}')
-    servers.push(proxy, refusing, odd)
+    // aiohttp decodes in the declared charset, after stripping the bytes as Python does.
+    const latin1 = listen((req, res) => {
+      req.resume()
+      res.writeHead(403, { 'content-type': 'application/json; charset=latin-1' })
+      res.end(
+        Buffer.concat([
+          Buffer.from('{"message": "caf', 'latin1'),
+          Buffer.from([0xe9]),
+          Buffer.from('"}\x0b\x0c'),
+        ]),
+      )
+    })
+    servers.push(proxy, refusing, odd, await latin1)
     const batch = await dendrite.query(
-      [target(proxy.port), target(refusing.port), target(odd.port)],
+      [target(proxy.port), target(refusing.port), target(odd.port), target((await latin1).port)],
       Dummy,
       Dummy.create({ dummy_input: 1 }),
     )
-    const [html, json, numbered] = batch.results
+    const [html, json, numbered, declared] = batch.results
+    expect(declared!.status).toBe(403)
+    expect(declared!.synapse!.dendrite!.process_time).toBeGreaterThan(0)
     expect([html!.status, html!.synapse!.dendrite!.process_time]).toEqual([502, null])
     expect(json!.status).toBe(401)
     expect(json!.synapse!.dendrite!.process_time).toBeGreaterThan(0)
